@@ -1,0 +1,67 @@
+# Sound Autoencoders: the two commands a learner needs are `make lab` and `make test`.
+# Both create .venv on first use and install the exact versions CI tested (requirements.lock).
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PORT   ?= 8888
+
+# Keep TensorFlow's C++ start-up chatter out of terminals and notebook outputs.
+export TF_CPP_MIN_LOG_LEVEL := 3
+export TF_ENABLE_ONEDNN_OPTS := 0
+export PYTHONHASHSEED := 0
+
+.PHONY: lab test lint pytest notebooks doctor data lock site benchmark clean strip help
+
+help:
+	@echo "make lab        set up .venv if needed and open JupyterLab on notebooks/"
+	@echo "make test       set up .venv if needed, then lint, pytest and run every notebook"
+	@echo "make doctor     check Python, packages, data checksums and memory"
+	@echo "make data       regenerate data/ (needs espeak-ng and sox)"
+	@echo "make lock       re-resolve requirements.lock and binder/requirements.txt"
+	@echo "make benchmark  measure notebooks and models, write benchmarks/results.md"
+	@echo "make strip      remove outputs from notebooks before committing"
+
+$(STAMP): requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python 3.10 or newer is needed; set PYTHON=python3.11")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (Sound Autoencoders)" >/dev/null
+	touch $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=notebooks --port=$(PORT) $(LAB_ARGS)
+
+test: $(STAMP) lint pytest notebooks
+
+lint: $(STAMP)
+	$(BIN)/ruff check course_utils tests scripts benchmarks notebooks
+	$(BIN)/python scripts/check_notebooks_clean.py notebooks
+
+pytest: $(STAMP)
+	$(BIN)/python -m pytest tests $(PYTEST_ARGS)
+
+notebooks: $(STAMP)
+	$(BIN)/python -m pytest --nbval-lax --nbval-current-env --nbval-cell-timeout=120 -p no:cacheprovider notebooks $(PYTEST_ARGS)
+
+doctor: $(STAMP)
+	$(BIN)/python -m course_utils doctor
+
+data: $(STAMP)
+	$(BIN)/python scripts/make_data.py
+
+lock:
+	uv pip compile pyproject.toml --extra dev --python-version 3.10 --universal -o requirements.lock
+	cp requirements.lock binder/requirements.txt
+
+benchmark: $(STAMP)
+	$(BIN)/python -m benchmarks --markdown benchmarks/results.md --json benchmarks/results.json
+
+strip:
+	$(BIN)/python scripts/check_notebooks_clean.py --fix notebooks
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache

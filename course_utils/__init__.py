@@ -1,0 +1,54 @@
+"""Helpers for the Sound Autoencoders course.
+
+One module per concern, in the order the course meets them:
+
+=================  ==========================================================
+``audio``          loading audio, checking signals, framing and overlap-add
+``data``           the bundled data, spoken digits and their splits
+``fetch``          real datasets on request (pooch, hash-checked)
+``metrics``        MSE, SNR, log-spectral distance, compression ratio
+``plotting``       waveforms, spectrograms, learning curves, listening tables
+``models``         the article's model and bottleneck autoencoders
+``training``       the article's loop, a tf.data mini-batch loop, model.fit
+``exercises``      ``check()``, ``hint()`` and ``solution()`` for each lesson
+``profiling``      time and peak memory of a piece of work
+``doctor``         ``python -m course_utils doctor``
+=================  ==========================================================
+
+Importing ``course_utils`` does not import TensorFlow, so that
+:func:`setup_notebook` can quiet it before it loads. Submodules are imported
+on first use: ``course_utils.audio`` works without an explicit import.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from .session import setup_notebook
+
+__version__ = "1.0.0"
+
+__all__ = ["setup_notebook", "__version__"]
+
+_SUBMODULES = {
+    "audio",
+    "baselines",
+    "data",
+    "doctor",
+    "errors",
+    "exercises",
+    "fetch",
+    "metrics",
+    "models",
+    "plotting",
+    "profiling",
+    "session",
+    "training",
+    "widgets",
+}
+
+
+def __getattr__(name):
+    if name in _SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'course_utils' has no attribute '{name}'")

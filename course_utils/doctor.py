@@ -1,0 +1,168 @@
+"""``python -m course_utils doctor``: is this machine ready for the course?
+
+Checks Python and package versions, the bundled data's checksums, memory,
+and that TensorFlow runs on the CPU. Each problem comes with its fix; the
+command exits with status 1 when anything is wrong.
+
+Used in: 00_welcome.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import platform
+import sys
+from dataclasses import dataclass
+
+__all__ = ["Check", "run_checks", "main", "REQUIREMENTS"]
+
+#: Distribution name -> (lowest version, first version that is too new or None).
+REQUIREMENTS = {
+    "numpy": ("1.24", None),
+    "librosa": ("0.10", "2"),
+    "soundfile": ("0.12", None),
+    "scikit-learn": ("1.3", None),
+    "matplotlib": ("3.7", None),
+    "ipywidgets": ("8.0", None),
+    "pooch": ("1.7", None),
+    "keras": ("3.0", None),
+}
+MIN_PYTHON = (3, 10)
+MIN_MEMORY_GB = 2.0
+
+
+@dataclass
+class Check:
+    name: str
+    ok: bool
+    detail: str
+    fix: str = ""
+
+    def line(self) -> str:
+        mark = "ok  " if self.ok else "FAIL"
+        text = f"[{mark}] {self.name}: {self.detail}"
+        return text if self.ok else f"{text}\n       fix: {self.fix}"
+
+
+def _version_tuple(text: str) -> tuple:
+    parts = []
+    for piece in text.split("."):
+        digits = "".join(ch for ch in piece if ch.isdigit())
+        if not digits:
+            break
+        parts.append(int(digits))
+    return tuple(parts)
+
+
+def check_python() -> Check:
+    version = platform.python_version()
+    ok = sys.version_info[:2] >= MIN_PYTHON
+    return Check("python", ok, version, "install Python 3.11 (conda env create -f environment.yml)")
+
+
+def check_package(name: str, low: str, high: str | None) -> Check:
+    try:
+        version = importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return Check(name, False, "not installed", "run `make lab` or `pip install -r requirements.lock`")
+    ok = _version_tuple(version) >= _version_tuple(low)
+    if high is not None:
+        ok = ok and _version_tuple(version) < _version_tuple(high)
+    wanted = f">={low}" + (f",<{high}" if high else "")
+    return Check(name, ok, version, f"install {name}{wanted}: `pip install -r requirements.lock`")
+
+
+def check_tensorflow() -> Check:
+    for distribution in ("tensorflow-cpu", "tensorflow"):
+        try:
+            version = importlib.metadata.version(distribution)
+            break
+        except importlib.metadata.PackageNotFoundError:
+            version = None
+    if version is None:
+        return Check("tensorflow", False, "not installed", "run `make lab` or `pip install -r requirements.lock`")
+    if _version_tuple(version) < (2, 16):
+        return Check("tensorflow", False, version, "TensorFlow 2.16 or newer is needed for Keras 3")
+    from .session import setup_notebook
+
+    setup_notebook(tensorflow=True, style=False)
+    import tensorflow as tf
+
+    value = float(tf.reduce_sum(tf.ones((4, 4))))
+    devices = ", ".join(d.device_type for d in tf.config.list_physical_devices())
+    ok = value == 16.0
+    return Check("tensorflow", ok, f"{version}, runs on: {devices}", "reinstall: `make clean lab`")
+
+
+def check_memory() -> Check:
+    import psutil
+
+    available = psutil.virtual_memory().available / 1e9
+    ok = available >= MIN_MEMORY_GB
+    return Check(
+        "memory", ok, f"{available:.1f} GB available",
+        f"close other programs: each notebook needs up to 1.2 GB and {MIN_MEMORY_GB:.0f} GB free is safe",
+    )
+
+
+def check_data() -> Check:
+    from .data import load_manifest, verify_data
+    from .errors import CourseError
+
+    try:
+        problems = verify_data()
+        count = len(load_manifest())
+    except CourseError as error:
+        return Check("data", False, str(error), "run from a clone of the course repository")
+    if problems:
+        shown = "; ".join(problems[:3]) + (f" (and {len(problems) - 3} more)" if len(problems) > 3 else "")
+        return Check("data", False, f"{len(problems)} of {count} files fail their checksum", shown)
+    return Check("data", True, f"{count} bundled files match their SHA-256")
+
+
+def check_audio_io() -> Check:
+    import numpy as np
+    import soundfile
+
+    try:
+        import io
+
+        buffer = io.BytesIO()
+        soundfile.write(buffer, np.zeros(800, dtype=np.float32), 8000, format="WAV")
+        buffer.seek(0)
+        samples, _ = soundfile.read(buffer)
+        ok = len(samples) == 800
+    except Exception as error:  # libsndfile missing or broken
+        return Check("audio I/O", False, str(error), "install libsndfile (apt-get install libsndfile1)")
+    return Check("audio I/O", ok, f"libsndfile {soundfile.__libsndfile_version__}", "reinstall soundfile")
+
+
+def run_checks(tensorflow: bool = True) -> list[Check]:
+    """Run every check and return them (see :class:`Check`).
+
+    Used in: 00_welcome.
+    """
+    checks = [check_python()]
+    checks += [check_package(name, low, high) for name, (low, high) in REQUIREMENTS.items()]
+    checks += [check_audio_io(), check_data(), check_memory()]
+    if tensorflow:
+        checks.append(check_tensorflow())
+    return checks
+
+
+def main(argv=None) -> int:
+    """Print the checks; return 0 when all pass, 1 otherwise.
+
+    Used in: 00_welcome, ``make doctor``.
+    """
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m course_utils doctor", description=__doc__.splitlines()[0])
+    parser.add_argument("--no-tensorflow", action="store_true", help="skip the (slow) TensorFlow check")
+    args = parser.parse_args(argv)
+    checks = run_checks(tensorflow=not args.no_tensorflow)
+    for check in checks:
+        print(check.line())
+    failed = [c for c in checks if not c.ok]
+    print(f"\n{len(checks) - len(failed)} of {len(checks)} checks passed." + (" Fix the lines marked FAIL." if failed else " Ready for the course."))
+    return 1 if failed else 0

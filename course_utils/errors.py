@@ -1,0 +1,44 @@
+"""Errors the course raises for bad input.
+
+Every message names the problem (the file or the value) and says what to do,
+so a learner never has to read a traceback from deep inside TensorFlow.
+The classes subclass the built-in exceptions a Python programmer would
+expect (``ValueError``, ``FileNotFoundError``), so ``except ValueError`` works.
+
+Used in: all notebooks (indirectly, through the loaders and metrics).
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "CourseError",
+    "AudioFileError",
+    "AudioFileNotFoundError",
+    "SignalError",
+    "SilentSignalError",
+    "DatasetLayoutError",
+]
+
+
+class CourseError(Exception):
+    """Base class of every error this package raises on purpose."""
+
+
+class AudioFileNotFoundError(CourseError, FileNotFoundError):
+    """The audio file does not exist."""
+
+
+class AudioFileError(CourseError, ValueError):
+    """The path exists but is not a readable audio file (empty, text, unsupported, a folder)."""
+
+
+class SignalError(CourseError, ValueError):
+    """A signal has the wrong shape or contains NaN or Inf, or a frame setting is invalid."""
+
+
+class SilentSignalError(SignalError):
+    """A signal is silent (zero variance), so it cannot be standardized or used as a reference."""
+
+
+class DatasetLayoutError(CourseError, ValueError):
+    """A dataset folder does not follow the expected layout or naming."""

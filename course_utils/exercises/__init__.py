@@ -1,0 +1,20 @@
+"""Self-check exercises: ``check()``, ``hint()`` and ``solution()``.
+
+Each lesson has a module here (``lesson02``, ``lesson03``, ...) whose
+:class:`Exercise` objects a notebook imports::
+
+    from course_utils.exercises import lesson02 as exercises
+    exercises.q1.check(my_answer)
+    exercises.q1.hint()
+    exercises.q1.solution()
+
+``check`` never raises for a wrong answer: it prints what is wrong and
+returns ``False``, so a learner can keep going. The test suite proves that
+every solution passes its check and that typical wrong answers do not.
+
+Used in: every lesson notebook.
+"""
+
+from ._core import Exercise, Incorrect, NOT_ANSWERED
+
+__all__ = ["Exercise", "Incorrect", "NOT_ANSWERED"]

@@ -1,0 +1,144 @@
+"""How good is a reconstruction? Numbers that answer it.
+
+- :func:`mse`: mean squared error, the loss the article trains with.
+- :func:`snr_db`: signal-to-noise ratio of a waveform reconstruction in dB
+  (higher is better; +10 dB means ten times less error energy).
+- :func:`log_spectral_distance`: distance between log power spectra in dB
+  (lower is better). Use it when the phase is not kept (Griffin-Lim), where
+  waveform SNR is meaningless.
+- :func:`compression_ratio`: bits in, bits out.
+
+Used in: 03_building_the_autoencoder, 05_evaluating, 07_compression,
+09_synthesis, 10_efficiency_and_scale.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .audio import check_signal
+from .errors import SignalError, SilentSignalError
+
+__all__ = ["mse", "snr_db", "log_spectral_distance", "compression_ratio"]
+
+
+def _pair(reference, estimate, allow_2d: bool = True):
+    reference = np.asarray(reference, dtype=np.float64)
+    estimate = np.asarray(estimate, dtype=np.float64)
+    if reference.shape != estimate.shape:
+        raise SignalError(
+            f"reference has shape {reference.shape} but estimate has shape {estimate.shape}. "
+            "Compare signals of the same length: trim both, e.g. estimate[:len(reference)], "
+            "or pass length=len(reference) to overlap_add."
+        )
+    if reference.ndim > (2 if allow_2d else 1):
+        raise SignalError(f"expected 1-D signals (or 2-D frames); got shape {reference.shape}.")
+    check_signal(reference.ravel(), name="reference")
+    check_signal(estimate.ravel(), name="estimate")
+    return reference, estimate
+
+
+def mse(reference, estimate) -> float:
+    """Mean squared error between two arrays of the same shape.
+
+    Used in: 03_building_the_autoencoder, 04_training, 05_evaluating.
+    """
+    reference, estimate = _pair(reference, estimate)
+    return float(np.mean((reference - estimate) ** 2))
+
+
+def snr_db(reference, estimate) -> float:
+    """Signal-to-noise ratio in dB: ``10 log10(sum(ref**2) / sum((ref - est)**2))``.
+
+    0 dB means the error is as loud as the signal (outputting silence scores
+    0 dB); 20 dB means the error carries 1 % of the signal's energy. A perfect
+    reconstruction returns ``inf``.
+
+    Used in: 05_evaluating, 07_compression, 10_efficiency_and_scale.
+    """
+    reference, estimate = _pair(reference, estimate)
+    signal_energy = float(np.sum(reference**2))
+    if signal_energy == 0.0:
+        raise SilentSignalError(
+            "The reference is silent, so the SNR is undefined (0 / error). "
+            "Measure on a part of the clip that has sound in it."
+        )
+    error_energy = float(np.sum((reference - estimate) ** 2))
+    if error_energy == 0.0:
+        return float("inf")
+    return float(10.0 * np.log10(signal_energy / error_energy))
+
+
+def log_spectral_distance(
+    reference,
+    estimate,
+    n_fft: int = 512,
+    hop_length: int | None = None,
+    floor_db: float = -80.0,
+) -> float:
+    """Log-spectral distance in dB between two sounds (lower is better).
+
+    For every STFT frame it takes the root-mean-square difference of the two
+    log power spectra over frequency, then averages over frames. Powers are
+    floored ``floor_db`` below the reference's peak, so near-silent bins, which
+    a listener cannot hear, do not dominate.
+
+    ``reference`` and ``estimate`` are either two 1-D waveforms of the same
+    length, or two magnitude spectrograms of the same shape
+    ``(frequencies, frames)``, as from ``np.abs(librosa.stft(...))``.
+
+    Used in: 05_evaluating, 07_compression, 09_synthesis.
+    """
+    import librosa
+
+    reference, estimate = _pair(reference, estimate)
+    if reference.ndim == 1:
+        if len(reference) < n_fft:
+            raise SignalError(
+                f"The signals have {len(reference)} samples, shorter than n_fft={n_fft}. "
+                "Pass a smaller n_fft or a longer clip."
+            )
+        hop = hop_length or n_fft // 4
+        reference = np.abs(librosa.stft(y=reference, n_fft=n_fft, hop_length=hop, center=False))
+        estimate = np.abs(librosa.stft(y=estimate, n_fft=n_fft, hop_length=hop, center=False))
+    if np.any(reference < 0) or np.any(estimate < 0):
+        raise SignalError(
+            "2-D inputs are read as magnitude spectrograms and must be >= 0; "
+            "pass np.abs(stft) rather than the complex STFT or a log spectrogram."
+        )
+    peak_power = float(np.max(reference**2))
+    if peak_power == 0.0:
+        raise SilentSignalError("The reference is silent; the log-spectral distance is undefined.")
+    floor = peak_power * 10.0 ** (floor_db / 10.0)
+    log_ref = 10.0 * np.log10(np.maximum(reference**2, floor))
+    log_est = 10.0 * np.log10(np.maximum(estimate**2, floor))
+    per_frame = np.sqrt(np.mean((log_ref - log_est) ** 2, axis=0))
+    return float(np.mean(per_frame))
+
+
+def compression_ratio(
+    input_size: int,
+    code_size: int,
+    input_bits: int = 16,
+    code_bits: int = 16,
+    side_bits: int = 0,
+) -> float:
+    """How many times fewer bits the code needs than the input.
+
+    ``(input_size * input_bits) / (code_size * code_bits + side_bits)``. With
+    the defaults, a 256-sample frame coded by 32 numbers gives 8.0. Count every
+    bit the decoder needs, including side information (ranges, scales).
+
+    Used in: 03_building_the_autoencoder, 05_evaluating, 07_compression.
+    """
+    for label, value in (
+        ("input_size", input_size),
+        ("code_size", code_size),
+        ("input_bits", input_bits),
+        ("code_bits", code_bits),
+    ):
+        if value <= 0:
+            raise SignalError(f"{label} must be positive; got {value}.")
+    if side_bits < 0:
+        raise SignalError(f"side_bits must be >= 0; got {side_bits}.")
+    return float(input_size * input_bits) / float(code_size * code_bits + side_bits)

@@ -1,0 +1,203 @@
+"""Autoencoder models: the article's, and ones with a real bottleneck.
+
+- :class:`ArticleAutoencoder` reproduces the article's model exactly: a
+  subclassed ``keras.Model`` with ``Dense(100, relu)`` and a sigmoid output.
+  Applied to ``data.reshape(-1, 1)``, its input is *one sample*, so the
+  "code" is 100 times wider than the input and nothing is compressed.
+- :class:`FrameAutoencoder` (subclassed) and :func:`build_dense_autoencoder`
+  (functional API) map a frame of many samples through a narrow code and
+  back, with a linear output that can produce negative values.
+
+Importing this module imports TensorFlow: call ``setup_notebook()`` first.
+
+Used in: 03_building_the_autoencoder, 04_training, 05_evaluating,
+06_troubleshooting and the application notebooks.
+"""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+
+from .errors import SignalError
+
+__all__ = [
+    "ArticleAutoencoder",
+    "FrameAutoencoder",
+    "build_dense_autoencoder",
+    "sigmoid_loss_floor",
+    "check_model_input",
+]
+
+
+class ArticleAutoencoder(keras.Model):
+    """The article's autoencoder, line for line (``input_shape`` aside).
+
+    ``Dense(hidden_dim, relu)`` then ``Dense(output_dim, sigmoid)``. The
+    article also passes ``input_shape`` to the first layer, which Keras 3
+    ignores with a warning, so it is left out here.
+
+    Used in: 03_building_the_autoencoder, 04_training.
+    """
+
+    def __init__(self, input_dim: int, hidden_dim: int, output_dim: int, **kwargs):
+        super().__init__(**kwargs)
+        self.input_dim = input_dim
+        self.hidden_dim = hidden_dim
+        self.output_dim = output_dim
+        self.encoder = keras.layers.Dense(hidden_dim, activation="relu")
+        self.decoder = keras.layers.Dense(output_dim, activation="sigmoid")
+
+    def call(self, inputs):
+        encoded = self.encoder(inputs)
+        decoded = self.decoder(encoded)
+        return decoded
+
+
+class FrameAutoencoder(keras.Model):
+    """A dense autoencoder over frames, written as a subclassed model.
+
+    ``frame_length -> hidden... -> code_size -> ...hidden -> frame_length``
+    with ReLU hidden layers, a linear code and a linear output. ``encode``
+    and ``decode`` give the two halves.
+
+    Used in: 03_building_the_autoencoder.
+    """
+
+    def __init__(self, frame_length: int, code_size: int, hidden_sizes=(512,), **kwargs):
+        super().__init__(**kwargs)
+        if code_size >= frame_length:
+            raise SignalError(
+                f"code_size={code_size} is not smaller than frame_length={frame_length}: "
+                "such a model can learn to copy its input and compresses nothing."
+            )
+        self.frame_length = frame_length
+        self.code_size = code_size
+        self.encoder = keras.Sequential(
+            [keras.layers.Dense(width, activation="relu") for width in hidden_sizes]
+            + [keras.layers.Dense(code_size, name="code")],
+            name="encoder",
+        )
+        self.decoder = keras.Sequential(
+            [keras.layers.Dense(width, activation="relu") for width in reversed(hidden_sizes)]
+            + [keras.layers.Dense(frame_length, name="reconstruction")],
+            name="decoder",
+        )
+
+    def encode(self, frames):
+        return self.encoder(frames)
+
+    def decode(self, codes):
+        return self.decoder(codes)
+
+    def call(self, inputs):
+        return self.decoder(self.encoder(inputs))
+
+
+def build_dense_autoencoder(
+    input_size: int,
+    code_size: int,
+    hidden_sizes=(512,),
+    activation: str = "relu",
+    output_activation: str | None = None,
+    code_activation: str | None = None,
+    dropout: float = 0.0,
+    l2: float = 0.0,
+    batch_norm: bool = False,
+    kernel_initializer: str = "he_uniform",
+    name: str = "autoencoder",
+):
+    """Build a dense autoencoder with the functional API.
+
+    Works for waveform frames (``input_size`` samples) and for spectrogram
+    frames (``input_size`` frequency bins) alike.
+
+    Returns ``(autoencoder, encoder, decoder)``: three ``keras.Model``
+    objects sharing the same layers, so after training the autoencoder,
+    ``encoder.predict`` gives codes and ``decoder.predict`` turns codes back
+    into frames.
+
+    Used in: 03_building_the_autoencoder, 04_training, 05_evaluating,
+    06_troubleshooting, 07_compression, 08_recognition.
+    """
+    if code_size >= input_size:
+        raise SignalError(
+            f"code_size={code_size} is not smaller than input_size={input_size}: the model "
+            "could copy its input and would compress nothing. Choose a smaller code."
+        )
+    regularizer = keras.regularizers.L2(l2) if l2 > 0 else None
+
+    def dense_block(x, width, block_name):
+        x = keras.layers.Dense(
+            width, kernel_initializer=kernel_initializer, kernel_regularizer=regularizer,
+            use_bias=not batch_norm, name=block_name,
+        )(x)
+        if batch_norm:
+            x = keras.layers.BatchNormalization(name=f"{block_name}_bn")(x)
+        x = keras.layers.Activation(activation, name=f"{block_name}_{activation}")(x)
+        if dropout > 0:
+            x = keras.layers.Dropout(dropout, name=f"{block_name}_dropout")(x)
+        return x
+
+    inputs = keras.Input(shape=(input_size,), name="frame")
+    x = inputs
+    for index, width in enumerate(hidden_sizes):
+        x = dense_block(x, width, f"encoder_{index}")
+    code = keras.layers.Dense(code_size, activation=code_activation, name="code")(x)
+    encoder = keras.Model(inputs, code, name="encoder")
+
+    code_input = keras.Input(shape=(code_size,), name="code_in")
+    y = code_input
+    for index, width in enumerate(reversed(hidden_sizes)):
+        y = dense_block(y, width, f"decoder_{index}")
+    output = keras.layers.Dense(input_size, activation=output_activation, name="reconstruction")(y)
+    decoder = keras.Model(code_input, output, name="decoder")
+
+    autoencoder = keras.Model(inputs, decoder(encoder(inputs)), name=name)
+    return autoencoder, encoder, decoder
+
+
+def sigmoid_loss_floor(targets) -> float:
+    """The lowest MSE any model with a sigmoid output can reach on ``targets``.
+
+    A sigmoid outputs values in (0, 1). The closest it can get to a target
+    ``t`` is ``t`` itself when ``0 <= t <= 1``, 0 when ``t < 0`` and 1 when
+    ``t > 1``. The floor is the mean squared distance that remains. For
+    standardized audio, about half the samples are negative, so the floor is
+    large.
+
+    Used in: 03_building_the_autoencoder.
+    """
+    targets = np.asarray(targets, dtype=np.float64)
+    closest = np.clip(targets, 0.0, 1.0)
+    return float(np.mean((targets - closest) ** 2))
+
+
+def check_model_input(model, x, name: str = "input") -> np.ndarray:
+    """Check an array fits a model's input before Keras sees it.
+
+    Keras reports a wrong shape from deep inside TensorFlow; this says which
+    dimension is wrong and how to fix it. Returns ``x`` as float32.
+
+    Used in: 03_building_the_autoencoder, 04_training.
+    """
+    from .audio import check_signal
+
+    x = np.asarray(x)
+    expected = model.input_shape if hasattr(model, "input_shape") else None
+    if expected is not None:
+        expected_width = expected[-1]
+        if x.ndim != len(expected):
+            hint = " Use frame_signal(x, frame_length, hop_length) to turn a 1-D signal into frames." if x.ndim == 1 else ""
+            raise SignalError(
+                f"{name} has shape {x.shape}, but the model expects {len(expected)}-D input "
+                f"of shape (batch, {expected_width}).{hint}"
+            )
+        if expected_width is not None and x.shape[-1] != expected_width:
+            raise SignalError(
+                f"{name} rows have {x.shape[-1]} values, but the model was built for "
+                f"{expected_width}. Frame the audio with frame_length={expected_width}, "
+                "or build the model for the frame length you use."
+            )
+    check_signal(x.ravel(), name=name)
+    return x.astype(np.float32)

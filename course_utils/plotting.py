@@ -1,0 +1,171 @@
+"""Pictures and players: waveforms, spectrograms, learning curves, listening tables.
+
+Each function draws into a matplotlib ``Axes`` you may pass (``ax=``) and
+returns it, so plots can be combined into one figure.
+
+Used in: 01_loading_audio, 02_standardizing, 04_training, 05_evaluating,
+06_troubleshooting and the application notebooks.
+"""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+
+from .audio import check_signal
+
+__all__ = [
+    "use_course_style",
+    "plot_waveform",
+    "plot_spectrogram",
+    "plot_learning_curves",
+    "audio_player",
+    "listening_table",
+    "compare_audio",
+]
+
+
+def use_course_style() -> None:
+    """A readable, consistent matplotlib style for the course's figures.
+
+    Used in: every notebook (through setup_notebook).
+    """
+    import matplotlib as mpl
+
+    mpl.rcParams.update(
+        {
+            "figure.figsize": (9, 3),
+            "figure.dpi": 90,
+            "axes.grid": True,
+            "grid.alpha": 0.3,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "font.size": 10,
+            "figure.autolayout": True,
+        }
+    )
+
+
+def _axes(ax):
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots()
+    return ax
+
+
+def plot_waveform(x, sr: int, ax=None, title: str | None = None, **kwargs):
+    """Draw a waveform against time in seconds (``librosa.display.waveshow``).
+
+    Used in: 01_loading_audio, 02_standardizing, 05_evaluating.
+    """
+    import librosa.display
+
+    x = check_signal(x)
+    ax = _axes(ax)
+    librosa.display.waveshow(y=np.asarray(x, dtype=np.float32), sr=sr, ax=ax, **kwargs)
+    ax.set(xlabel="time (s)", ylabel="amplitude", title=title)
+    return ax
+
+
+def plot_spectrogram(
+    x, sr: int, ax=None, title: str | None = None, n_fft: int = 512, hop_length: int = 128,
+    y_axis: str = "log", colorbar: bool = True,
+):
+    """Draw a spectrogram in dB (``librosa.stft`` and ``librosa.display.specshow``).
+
+    Used in: 01_loading_audio, 05_evaluating, 07_compression, 09_synthesis.
+    """
+    import librosa
+    import librosa.display
+
+    x = check_signal(x)
+    ax = _axes(ax)
+    magnitude = np.abs(librosa.stft(y=np.asarray(x, dtype=np.float32), n_fft=n_fft, hop_length=hop_length))
+    decibels = librosa.amplitude_to_db(S=magnitude, ref=np.max, top_db=80.0)
+    image = librosa.display.specshow(
+        data=decibels, sr=sr, hop_length=hop_length, x_axis="time", y_axis=y_axis, ax=ax
+    )
+    ax.set(title=title)
+    if colorbar:
+        ax.figure.colorbar(image, ax=ax, format="%+2.0f dB")
+    return ax
+
+
+def plot_learning_curves(history, ax=None, title: str | None = None, log: bool = True, x_label: str = "epoch"):
+    """Plot training and validation loss from a Keras ``History`` or a dict of lists.
+
+    Used in: 04_training, 06_troubleshooting.
+    """
+    curves = history.history if hasattr(history, "history") else dict(history)
+    ax = _axes(ax)
+    for name, values in curves.items():
+        if "loss" not in name:
+            continue
+        ax.plot(np.arange(1, len(values) + 1), values, label=name.replace("val_loss", "validation loss"))
+    if log:
+        ax.set_yscale("log")
+    ax.set(xlabel=x_label, ylabel="loss", title=title)
+    ax.legend()
+    return ax
+
+
+def audio_player(x, sr: int, normalize: bool = False):
+    """An ``IPython.display.Audio`` player.
+
+    Unlike IPython's default, loudness is *not* normalized, so two players
+    can be compared by ear; samples beyond [-1, 1] are clipped.
+
+    Used in: 01_loading_audio and every notebook that plays sound.
+    """
+    from IPython.display import Audio
+
+    x = np.clip(check_signal(x).astype(np.float32), -1.0, 1.0)
+    return Audio(data=x, rate=sr, normalize=normalize)
+
+
+def listening_table(clips: dict, sr: int, notes: dict | None = None):
+    """An HTML table with one audio player per named clip, for listening side by side.
+
+    ``clips`` maps a name to a 1-D signal; ``notes`` optionally maps the same
+    names to a text such as ``"SNR 18.2 dB"``.
+
+    Used in: 05_evaluating, 07_compression, 09_synthesis.
+    """
+    from IPython.display import HTML
+
+    notes = notes or {}
+    rows = []
+    for name, signal in clips.items():
+        player = audio_player(signal, sr)._repr_html_()
+        rows.append(
+            f"<tr><td style='text-align:left'><b>{html.escape(str(name))}</b></td>"
+            f"<td style='text-align:left'>{html.escape(str(notes.get(name, '')))}</td>"
+            f"<td>{player}</td></tr>"
+        )
+    return HTML("<table><tr><th>clip</th><th>measure</th><th>listen</th></tr>" + "".join(rows) + "</table>")
+
+
+def compare_audio(original, reconstruction, sr: int, title: str = "", labels=("original", "reconstruction")):
+    """Show an original and its reconstruction: waveforms, spectrograms, error, and players.
+
+    Returns the matplotlib figure; the players are displayed below it.
+
+    Used in: 03_building_the_autoencoder, 05_evaluating, 07_compression.
+    """
+    import matplotlib.pyplot as plt
+    from IPython.display import display
+
+    from .metrics import snr_db
+
+    original = check_signal(original, name=labels[0])
+    reconstruction = check_signal(reconstruction, name=labels[1])
+    error = original - reconstruction
+    figure, axes = plt.subplots(2, 3, figsize=(12, 5), sharex=True)
+    for column, (name, signal) in enumerate(zip((*labels, "error"), (original, reconstruction, error))):
+        plot_waveform(signal, sr, ax=axes[0, column], title=name)
+        plot_spectrogram(signal, sr, ax=axes[1, column], colorbar=False)
+    figure.suptitle(f"{title}  (SNR {snr_db(original, reconstruction):.1f} dB)".strip())
+    display(listening_table(dict(zip((*labels, "error"), (original, reconstruction, error))), sr))
+    return figure

@@ -1,0 +1,195 @@
+"""Three ways to train an autoencoder, from the article's to the one to use.
+
+1. :func:`article_training_loop`: the article's loop, unchanged: the whole
+   clip as one batch, eager ``GradientTape``, a fixed number of epochs. Every
+   step holds every activation of the clip in memory.
+2. :func:`train_minibatch`: the same update in a compiled ``tf.function``
+   step over shuffled mini-batches from ``tf.data``; memory stays flat as the
+   clip grows.
+3. :func:`fit_autoencoder`: Keras ``model.fit`` with a validation set, early
+   stopping and a progress bar, sized in optimizer *steps*.
+
+Importing this module imports TensorFlow: call ``setup_notebook()`` first.
+
+Used in: 03_building_the_autoencoder, 04_training, 05_evaluating,
+06_troubleshooting and the application notebooks.
+"""
+
+from __future__ import annotations
+
+import math
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from .errors import SignalError
+
+__all__ = [
+    "article_training_loop",
+    "make_frame_dataset",
+    "train_minibatch",
+    "fit_autoencoder",
+    "epochs_for_steps",
+]
+
+
+def _as_training_array(x, name: str = "training data") -> np.ndarray:
+    from .audio import check_signal
+
+    x = np.asarray(x)
+    if x.ndim != 2:
+        hint = " Reshape a 1-D signal with x.reshape(-1, 1) (the article) or frame it." if x.ndim == 1 else ""
+        raise SignalError(f"{name} must be 2-D (examples, features); got shape {x.shape}.{hint}")
+    if len(x) == 0:
+        raise SignalError(f"{name} has no examples.")
+    check_signal(x.ravel(), name=name)
+    return x.astype(np.float32)
+
+
+def article_training_loop(model, data, epochs: int = 1000, learning_rate: float = 0.001) -> list[float]:
+    """Train exactly as the article does: full batch, eager GradientTape, fixed epochs.
+
+    Returns the loss after each epoch. Kept for comparison; prefer
+    :func:`train_minibatch` or :func:`fit_autoencoder`.
+
+    Used in: 03_building_the_autoencoder, 04_training.
+    """
+    data = tf.constant(_as_training_array(data))
+    loss_function = keras.losses.MeanSquaredError()
+    optimizer = keras.optimizers.Adam(learning_rate=learning_rate)
+    losses = []
+    for _ in range(epochs):
+        with tf.GradientTape() as tape:
+            encoded = model(data)
+            loss = loss_function(data, encoded)
+        grads = tape.gradient(loss, model.trainable_variables)
+        optimizer.apply_gradients(zip(grads, model.trainable_variables))
+        losses.append(float(loss))
+    return losses
+
+
+def make_frame_dataset(frames, batch_size: int = 64, shuffle: bool = True, seed: int = 0, targets=None):
+    """A ``tf.data.Dataset`` of ``(input, target)`` mini-batches (target = input by default).
+
+    Shuffled with a fixed seed, reshuffled every epoch, batched, prefetched.
+
+    Used in: 04_training, 10_efficiency_and_scale.
+    """
+    frames = _as_training_array(frames, "frames")
+    targets = frames if targets is None else _as_training_array(targets, "targets")
+    if len(targets) != len(frames):
+        raise SignalError(f"{len(frames)} inputs but {len(targets)} targets; they must pair up.")
+    dataset = tf.data.Dataset.from_tensor_slices((frames, targets))
+    if shuffle:
+        dataset = dataset.shuffle(len(frames), seed=seed, reshuffle_each_iteration=True)
+    return dataset.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+
+
+def train_minibatch(
+    model,
+    frames,
+    steps: int,
+    batch_size: int = 64,
+    learning_rate: float = 1e-3,
+    validation=None,
+    eval_every: int = 100,
+    seed: int = 0,
+) -> dict:
+    """Train with a compiled ``tf.function`` step on shuffled mini-batches.
+
+    Returns a history dict: ``step`` (the optimizer step of each record),
+    ``loss`` (mean training loss since the previous record) and, when
+    ``validation`` frames are given, ``val_loss``.
+
+    Used in: 04_training, 10_efficiency_and_scale.
+    """
+    if steps <= 0:
+        raise SignalError(f"steps must be positive; got {steps}.")
+    dataset = make_frame_dataset(frames, batch_size=batch_size, seed=seed).repeat()
+    loss_function = keras.losses.MeanSquaredError()
+    optimizer = keras.optimizers.Adam(learning_rate=learning_rate)
+    val = None if validation is None else tf.constant(_as_training_array(validation, "validation"))
+
+    @tf.function
+    def train_step(x, y):
+        with tf.GradientTape() as tape:
+            loss = loss_function(y, model(x, training=True))
+        grads = tape.gradient(loss, model.trainable_variables)
+        optimizer.apply_gradients(zip(grads, model.trainable_variables))
+        return loss
+
+    history = {"step": [], "loss": []}
+    if val is not None:
+        history["val_loss"] = []
+    running = []
+    for step, (x, y) in enumerate(dataset.take(steps), start=1):
+        running.append(float(train_step(x, y)))
+        if step % eval_every == 0 or step == steps:
+            history["step"].append(step)
+            history["loss"].append(float(np.mean(running)))
+            running = []
+            if val is not None:
+                history["val_loss"].append(float(loss_function(val, model(val, training=False))))
+    return history
+
+
+def epochs_for_steps(steps: int, n_examples: int, batch_size: int) -> int:
+    """How many epochs give at least ``steps`` optimizer steps.
+
+    One epoch is ``ceil(n_examples / batch_size)`` steps: 10 epochs on 100
+    frames and 10 epochs on 100,000 frames are very different amounts of training.
+
+    Used in: 04_training, 06_troubleshooting.
+    """
+    steps_per_epoch = math.ceil(n_examples / batch_size)
+    return max(1, math.ceil(steps / steps_per_epoch))
+
+
+def fit_autoencoder(
+    model,
+    train_frames,
+    validation_frames=None,
+    steps: int = 2000,
+    batch_size: int = 64,
+    learning_rate: float = 1e-3,
+    patience: int | None = None,
+    verbose: int = 0,
+    callbacks=(),
+    seed: int = 0,
+):
+    """Compile and train with ``model.fit``, sized in optimizer steps.
+
+    Adam and MSE; with ``validation_frames`` and ``patience``, early stopping
+    on the validation loss restores the best weights. Returns the Keras
+    ``History``; ``history.history["step"]`` holds the step count at the
+    end of each epoch.
+
+    Used in: 04_training, 05_evaluating, 06_troubleshooting, 07_compression,
+    08_recognition.
+    """
+    train_frames = _as_training_array(train_frames, "train_frames")
+    validation = None
+    if validation_frames is not None:
+        validation_frames = _as_training_array(validation_frames, "validation_frames")
+        validation = (validation_frames, validation_frames)
+    if model.input_shape[-1] != train_frames.shape[-1]:
+        raise SignalError(
+            f"The model expects rows of {model.input_shape[-1]} values but the frames have "
+            f"{train_frames.shape[-1]}. Build the model with input_size={train_frames.shape[-1]}."
+        )
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate), loss="mse")
+    epochs = epochs_for_steps(steps, len(train_frames), batch_size)
+    callback_list = list(callbacks)
+    if patience is not None and validation is not None:
+        callback_list.append(
+            keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience, restore_best_weights=True)
+        )
+    dataset = make_frame_dataset(train_frames, batch_size=batch_size, seed=seed)
+    history = model.fit(
+        dataset, validation_data=validation, epochs=epochs, verbose=verbose, callbacks=callback_list,
+        shuffle=False,  # tf.data already shuffles, with a seed
+    )
+    steps_per_epoch = math.ceil(len(train_frames) / batch_size)
+    history.history["step"] = [steps_per_epoch * (i + 1) for i in range(len(history.history["loss"]))]
+    return history

@@ -1,0 +1,148 @@
+"""Bundled data, the digits loader, its splits and its errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import soundfile
+
+from course_utils import data
+from course_utils.errors import AudioFileNotFoundError, DatasetLayoutError
+
+
+def write_digit_folder(folder, speakers=("alice", "bob", "carol"), digits=range(10), takes=range(8), sr=8000):
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(0)
+    for speaker in speakers:
+        for digit in digits:
+            for take in takes:
+                samples = (0.1 * rng.normal(size=sr // 10)).astype(np.float32)
+                soundfile.write(folder / f"{digit}_{speaker}_{take}.wav", samples, sr)
+    return folder
+
+
+@pytest.fixture
+def digit_folder(tmp_path):
+    return write_digit_folder(tmp_path / "recordings")
+
+
+def test_load_from_root(digit_folder):
+    digits = data.load_spoken_digits(root=digit_folder)
+    assert len(digits) == 3 * 10 * 8
+    assert set(digits.labels.tolist()) == set(range(10))
+    assert digits.sample_rate == 8000
+    assert all(clip.dtype == np.float32 for clip in digits.audio)
+    assert "alice" in repr(digits)
+
+
+def test_environment_variable_selects_folder(digit_folder, monkeypatch):
+    monkeypatch.setenv("COURSE_DIGITS_DIR", str(digit_folder))
+    assert len(data.load_spoken_digits()) == 240
+
+
+def test_resampling_on_load(tmp_path):
+    folder = write_digit_folder(tmp_path / "d", speakers=("x",), digits=[1], takes=[0], sr=16000)
+    digits = data.load_spoken_digits(root=folder, sr=8000)
+    assert len(digits.audio[0]) == 800
+
+
+def test_speaker_filter(digit_folder):
+    digits = data.load_spoken_digits(root=digit_folder, speakers=["bob"])
+    assert set(digits.speakers.tolist()) == {"bob"}
+
+
+def test_wrongly_named_file_is_named_in_the_error(digit_folder):
+    soundfile.write(digit_folder / "seven_bob.wav", np.zeros(100, dtype=np.float32), 8000)
+    with pytest.raises(DatasetLayoutError, match="seven_bob.wav.*Rename it"):
+        data.load_spoken_digits(root=digit_folder)
+
+
+def test_other_files_are_ignored(digit_folder):
+    (digit_folder / "README.md").write_text("notes")
+    assert len(data.load_spoken_digits(root=digit_folder)) == 240
+
+
+def test_missing_folder(tmp_path):
+    with pytest.raises(AudioFileNotFoundError, match="does not exist"):
+        data.load_spoken_digits(root=tmp_path / "absent")
+
+
+def test_empty_folder(tmp_path):
+    with pytest.raises(DatasetLayoutError, match="No '"):
+        data.load_spoken_digits(root=tmp_path)
+
+
+def test_standard_split_uses_takes_0_to_4_as_test(digit_folder):
+    digits = data.load_spoken_digits(root=digit_folder)
+    train, test = data.standard_split(digits)
+    assert set(digits.takes[test].tolist()) == {0, 1, 2, 3, 4}
+    assert set(digits.takes[train].tolist()) == {5, 6, 7}
+    assert len(np.intersect1d(train, test)) == 0
+    assert len(train) + len(test) == len(digits)
+
+
+def test_leave_one_speaker_out_holds_out_each_speaker_once(digit_folder):
+    digits = data.load_spoken_digits(root=digit_folder)
+    folds = list(data.leave_one_speaker_out(digits))
+    assert [speaker for speaker, *_ in folds] == ["alice", "bob", "carol"]
+    for speaker, train, test in folds:
+        assert set(digits.speakers[test].tolist()) == {speaker}
+        assert speaker not in set(digits.speakers[train].tolist())
+
+
+def test_bundled_data_matches_manifest():
+    assert data.verify_data() == []
+
+
+def test_bundled_digits_have_enough_voices_and_takes():
+    digits = data.load_spoken_digits()
+    speakers = set(digits.speakers.tolist())
+    assert len(speakers) >= 8
+    for speaker in speakers:
+        mine = digits.speakers == speaker
+        for digit in range(10):
+            assert np.sum(mine & (digits.labels == digit)) >= 5
+    durations = np.array([len(clip) / digits.sample_rate for clip in digits.audio])
+    assert durations.min() > 0.2 and durations.max() < 2.0
+
+
+def test_bundled_data_is_small():
+    folder = data.data_dir()
+    total = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+    assert total < 15e6
+
+
+def test_bundled_music_and_notes():
+    music, sr = data.load_music()
+    assert sr == 22050 and 20 <= len(music) / sr <= 30
+    # The held-out last quarter must not be near-silence (the trumpet clip's trap).
+    quarter = len(music) // 4
+    assert np.std(music[-quarter:]) > 0.3 * np.std(music[:-quarter])
+    clips, rows, note_sr = data.load_instrument_notes()
+    assert note_sr == 22050
+    assert len({row["label"] for row in rows}) >= 6
+
+
+def test_verify_data_reports_a_corrupted_file(tmp_path, monkeypatch):
+    import shutil
+
+    copy = tmp_path / "data"
+    shutil.copytree(data.data_dir(), copy)
+    monkeypatch.setenv("COURSE_DATA_DIR", str(copy))
+    victim = next(copy.glob("music/*.wav"))
+    victim.write_bytes(victim.read_bytes()[:-10])
+    (copy / data.load_manifest()[0]["path"]).unlink()
+    problems = data.verify_data()
+    assert any("differs from the manifest" in p for p in problems)
+    assert any(p.startswith("missing") for p in problems)
+
+
+def test_data_dir_without_manifest(tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path))
+    with pytest.raises(AudioFileNotFoundError, match="manifest.csv"):
+        data.data_dir()
+
+
+def test_data_path_unknown_file():
+    with pytest.raises(AudioFileNotFoundError, match="load_manifest"):
+        data.data_path("music", "no_such.wav")

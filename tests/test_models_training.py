@@ -1,0 +1,123 @@
+"""Models and trainers: the article's model faithfully, bottlenecks, and clear shape errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import course_utils
+
+course_utils.setup_notebook(seed=0, style=False)
+
+from course_utils.errors import SignalError  # noqa: E402
+from course_utils.models import (  # noqa: E402
+    ArticleAutoencoder,
+    FrameAutoencoder,
+    build_dense_autoencoder,
+    check_model_input,
+    sigmoid_loss_floor,
+)
+from course_utils.training import (  # noqa: E402
+    article_training_loop,
+    epochs_for_steps,
+    fit_autoencoder,
+    make_frame_dataset,
+    train_minibatch,
+)
+
+
+def test_article_model_shapes_and_sigmoid_range():
+    model = ArticleAutoencoder(input_dim=1, hidden_dim=100, output_dim=1)
+    x = np.linspace(-3, 3, 50, dtype=np.float32).reshape(-1, 1)
+    y = model(x).numpy()
+    assert y.shape == (50, 1)
+    assert np.all((y > 0) & (y < 1))
+    assert model.count_params() == (1 * 100 + 100) + (100 * 1 + 1)
+
+
+def test_article_loop_ends_near_the_sigmoid_floor():
+    rng = np.random.default_rng(0)
+    data = rng.normal(size=(2000, 1)).astype(np.float32)
+    floor = sigmoid_loss_floor(data)
+    model = ArticleAutoencoder(1, 100, 1)
+    losses = article_training_loop(model, data, epochs=300, learning_rate=0.01)
+    assert losses[-1] < losses[0]
+    assert losses[-1] >= floor - 1e-6
+    assert losses[-1] < floor * 1.05
+
+
+def test_sigmoid_floor_known_value():
+    assert sigmoid_loss_floor([-1.0, 0.5, 2.0]) == pytest.approx((1.0 + 0.0 + 1.0) / 3)
+
+
+def test_functional_and_subclassed_models_share_the_architecture():
+    autoencoder, encoder, decoder = build_dense_autoencoder(256, 32, hidden_sizes=(512,))
+    subclassed = FrameAutoencoder(256, 32, hidden_sizes=(512,))
+    subclassed(np.zeros((1, 256), dtype=np.float32))
+    expected = (256 * 512 + 512) + (512 * 32 + 32) + (32 * 512 + 512) + (512 * 256 + 256)
+    assert autoencoder.count_params() == subclassed.count_params() == expected
+    frames = np.random.default_rng(1).normal(size=(5, 256)).astype(np.float32)
+    assert encoder.predict(frames, verbose=0).shape == (5, 32)
+    np.testing.assert_allclose(
+        decoder.predict(encoder.predict(frames, verbose=0), verbose=0),
+        autoencoder.predict(frames, verbose=0), rtol=1e-5, atol=1e-5,
+    )
+
+
+@pytest.mark.parametrize("builder", [build_dense_autoencoder, FrameAutoencoder])
+def test_code_must_be_smaller_than_input(builder):
+    with pytest.raises(SignalError, match="compress"):
+        builder(32, 64)
+
+
+def test_wrong_input_shape_gets_a_clear_error():
+    model, _, _ = build_dense_autoencoder(64, 8)
+    with pytest.raises(SignalError, match="frame_signal"):
+        check_model_input(model, np.zeros(640))
+    with pytest.raises(SignalError, match="frame_length=64"):
+        check_model_input(model, np.zeros((10, 100)))
+    with pytest.raises(SignalError, match="NaN"):
+        check_model_input(model, np.full((2, 64), np.nan))
+    with pytest.raises(SignalError, match="input_size=100"):
+        fit_autoencoder(model, np.zeros((10, 100)), steps=1)
+
+
+def test_trainers_reject_bad_data():
+    model, _, _ = build_dense_autoencoder(16, 4)
+    with pytest.raises(SignalError, match="reshape"):
+        article_training_loop(model, np.zeros(16), epochs=1)
+    with pytest.raises(SignalError, match="NaN"):
+        train_minibatch(model, np.full((8, 16), np.inf), steps=1)
+    with pytest.raises(SignalError, match="steps"):
+        train_minibatch(model, np.zeros((8, 16)), steps=0)
+
+
+def test_minibatch_training_lowers_validation_loss():
+    rng = np.random.default_rng(2)
+    basis = rng.normal(size=(4, 32))
+    frames = (rng.normal(size=(512, 4)) @ basis).astype(np.float32)  # rank-4 data: a code of 4 suffices
+    model, _, _ = build_dense_autoencoder(32, 4, hidden_sizes=(64,))
+    history = train_minibatch(model, frames[:400], steps=300, validation=frames[400:], eval_every=100)
+    assert history["step"] == [100, 200, 300]
+    assert history["val_loss"][-1] < 0.5 * history["val_loss"][0]
+
+
+def test_fit_counts_steps_and_stops_early():
+    frames = np.random.default_rng(3).normal(size=(100, 16)).astype(np.float32)
+    model, _, _ = build_dense_autoencoder(16, 2, hidden_sizes=(8,))
+    history = fit_autoencoder(model, frames[:64], frames[64:], steps=400, batch_size=32, patience=2)
+    assert history.history["step"][0] == 2
+    assert len(history.history["loss"]) <= epochs_for_steps(400, 64, 32) == 200
+
+
+def test_epochs_for_steps():
+    assert epochs_for_steps(100, n_examples=100, batch_size=100) == 100
+    assert epochs_for_steps(100, n_examples=10_000, batch_size=100) == 1
+
+
+def test_dataset_pairs_inputs_with_targets():
+    frames = np.arange(12, dtype=np.float32).reshape(6, 2)
+    x, y = next(iter(make_frame_dataset(frames, batch_size=6, shuffle=False)))
+    np.testing.assert_array_equal(x.numpy(), y.numpy())
+    with pytest.raises(SignalError, match="pair up"):
+        make_frame_dataset(frames, targets=frames[:3])
