@@ -58,8 +58,9 @@ def test_late_setup_warns():
 
 
 def test_unknown_submodule_is_an_attribute_error():
-    import course_utils
     import pytest
+
+    import course_utils
 
     with pytest.raises(AttributeError, match="no attribute 'nonsense'"):
         course_utils.nonsense  # noqa: B018

@@ -15,6 +15,6 @@ every solution passes its check and that typical wrong answers do not.
 Used in: every lesson notebook.
 """
 
-from ._core import Exercise, Incorrect, NOT_ANSWERED
+from ._core import NOT_ANSWERED, Exercise, Incorrect
 
 __all__ = ["Exercise", "Incorrect", "NOT_ANSWERED"]
