@@ -1,0 +1,306 @@
+"""Real recordings on request: the Free Spoken Digit Dataset and librosa's example clips.
+
+Nothing in the course needs these downloads: every notebook runs on the small
+bundled data in ``data/``. When you want real recordings, :func:`fetch_fsdd`
+downloads the Free Spoken Digit Dataset (FSDD; 3,000 WAV files, 21 MB,
+CC BY-SA 4.0) and :func:`fetch_librosa_example` one of librosa's example clips.
+
+Downloads go through `pooch <https://www.fatiando.org/pooch/>`_: every file is
+checked against the SHA-256 hash in a registry shipped with this package
+(``course_utils/registry/``), kept in a cache (:func:`cache_dir`) and reused
+without any network access on the next call. A file whose hash does not match
+is deleted, never used.
+
+Environment variables:
+
+``COURSE_CACHE_DIR``
+    where downloads are kept (default: the user cache, ``sound-autoencoders``).
+``COURSE_FSDD_URL``
+    a mirror of the FSDD repository (the URL that ``recordings/...`` follows).
+``COURSE_LIBROSA_URL``
+    a mirror of librosa's example clips.
+
+Used in: 01_loading_audio, 08_recognition, 10_efficiency_and_scale.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import importlib.util
+import logging
+import os
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextlib import contextmanager
+from pathlib import Path
+
+import pooch
+
+from .errors import CourseError
+
+__all__ = [
+    "DownloadError",
+    "FSDD_COMMIT",
+    "FSDD_URL",
+    "LIBROSA_URL",
+    "LIBROSA_EXAMPLES",
+    "cache_dir",
+    "fetch_fsdd",
+    "fetch_librosa_example",
+]
+
+#: The FSDD commit the shipped registry was made from; files are fetched from it.
+FSDD_COMMIT = "26eb9aaf76e81b692f806f9140c2d2777410d7a1"
+#: Where FSDD files are downloaded from unless ``base_url`` or ``$COURSE_FSDD_URL`` says otherwise.
+FSDD_URL = f"https://raw.githubusercontent.com/Jakobovski/free-spoken-digit-dataset/{FSDD_COMMIT}/"
+#: The URL librosa itself downloads its example clips from.
+LIBROSA_URL = "https://librosa.org/data/audio/"
+
+#: Short names of librosa's example clips (the keys of ``librosa.ex``) and their files.
+LIBROSA_EXAMPLES = {
+    "trumpet": "sorohanro_-_solo-trumpet-06.ogg",
+    "nutcracker": "Kevin_MacLeod_-_P_I_Tchaikovsky_Dance_of_the_Sugar_Plum_Fairy.ogg",
+    "brahms": "Hungarian_Dance_number_5_-_Allegro_in_F_sharp_minor_(string_orchestra).ogg",
+    "vibeace": "Kevin_MacLeod_-_Vibe_Ace.ogg",
+    "libri1": "5703-47212-0000.ogg",
+    "libri2": "3436-172162-0000.ogg",
+    "choice": "admiralbob77_-_Choice_-_Drum-bass.ogg",
+    "fishin": "Karissa_Hobbs_-_Lets_Go_Fishin.ogg",
+    "pistachio": "442789__lena-orsa__happy-music-pistachio-ice-cream-ragtime.ogg",
+    "humpback": "glacier-bay-humpback.ogg",
+    "sweetwaltz": "147793__setuniman__sweet-waltz-0i-22mi.ogg",
+}
+
+_BUNDLED_HINT = (
+    "The course runs on the bundled data in data/ without any download; "
+    "see course_utils.data.load_spoken_digits()."
+)
+_TIMEOUT = 30  # seconds, for connecting and between received bytes
+_RETRIES = 1  # pooch waits a second before a retry
+_WORKERS = 8  # parallel downloads for FSDD's many small files
+
+
+class DownloadError(CourseError, RuntimeError):
+    """A download failed: no network, host unreachable, or a file that fails its hash check."""
+
+
+def cache_dir() -> Path:
+    """The folder downloads are kept in: ``$COURSE_CACHE_DIR`` or the user cache.
+
+    The user cache is ``pooch.os_cache("sound-autoencoders")``, for example
+    ``~/.cache/sound-autoencoders`` on Linux. The folder is created on the first download.
+
+    Used in: 01_loading_audio, 08_recognition, 10_efficiency_and_scale.
+    """
+    override = os.environ.get("COURSE_CACHE_DIR")
+    if override:
+        return Path(override).expanduser()
+    return Path(pooch.os_cache("sound-autoencoders"))
+
+
+def _load_shipped_registry(pup: pooch.Pooch, filename: str) -> None:
+    try:
+        resource = importlib.resources.files(__package__) / "registry" / filename
+    except (NotADirectoryError, TypeError):
+        # A stale editable install can make course_utils a namespace package, which
+        # importlib.resources rejects; the files sit beside this module all the same.
+        resource = Path(__file__).with_name("registry") / filename
+    with resource.open("r", encoding="utf-8") as registry_file:
+        pup.load_registry(registry_file)
+
+
+def _make_pooch(base_url: str, dest, registry, filename: str) -> pooch.Pooch:
+    pup = pooch.create(
+        path=Path(dest),
+        base_url=base_url,
+        registry=None if registry is None else dict(registry),
+        retry_if_failed=_RETRIES,
+    )
+    if registry is None:
+        _load_shipped_registry(pup, filename)
+    return pup
+
+
+def _fsdd_pooch(base_url: str, dest, registry=None) -> pooch.Pooch:
+    """A Pooch for FSDD; ``registry`` ({path: hash}) replaces the shipped one (for tests)."""
+    return _make_pooch(base_url, dest, registry, "fsdd.txt")
+
+
+def _librosa_pooch(base_url: str, dest, registry=None) -> pooch.Pooch:
+    """A Pooch for librosa's clips; ``registry`` replaces the shipped one (for tests)."""
+    return _make_pooch(base_url, dest, registry, "librosa_examples.txt")
+
+
+def _has_tqdm() -> bool:
+    return importlib.util.find_spec("tqdm") is not None
+
+
+def _downloader(progressbar: bool) -> pooch.HTTPDownloader:
+    return pooch.HTTPDownloader(progressbar=progressbar and _has_tqdm(), timeout=_TIMEOUT)
+
+
+@contextmanager
+def _quiet_pooch():
+    """Silence pooch's one log line per file (FSDD has 3,000 of them)."""
+    logger = pooch.get_logger()
+    level = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def _fetch_one(pup: pooch.Pooch, fname: str, downloader, url_variable: str) -> Path:
+    """Fetch one registry entry, turning network and hash failures into DownloadError."""
+    import requests
+
+    url = pup.get_url(fname)  # ValueError here means a name missing from the registry
+    try:
+        return Path(pup.fetch(fname, downloader=downloader))
+    except requests.exceptions.HTTPError as exc:
+        response = exc.response
+        status = "" if response is None else f" (HTTP {response.status_code} {response.reason})"
+        raise DownloadError(
+            f"Could not download '{fname}' from {url}: the host is unreachable or does not "
+            f"serve this file{status}. Check the address (or ${url_variable}) and try again "
+            f"later. {_BUNDLED_HINT}"
+        ) from exc
+    except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
+        raise DownloadError(
+            f"Could not download '{fname}' from {url}: this machine seems to be offline, or "
+            f"the host is unreachable ({type(exc).__name__}). Check the internet connection "
+            f"(or ${url_variable}) and try again. {_BUNDLED_HINT}"
+        ) from exc
+    except requests.exceptions.RequestException as exc:
+        raise DownloadError(
+            f"The download of '{fname}' from {url} was interrupted ({type(exc).__name__}: "
+            f"{exc}). Run the same call again to retry. {_BUNDLED_HINT}"
+        ) from exc
+    except ValueError as exc:
+        # pooch downloads to a temporary file and deletes it when the hash does not
+        # match; an older, bad copy of the file may still be there, so remove it too.
+        local = Path(pup.abspath) / fname
+        local.unlink(missing_ok=True)
+        raise DownloadError(
+            f"The downloaded file '{fname}' from {url} does not match its known SHA-256 "
+            "hash: it was corrupted on the way or has changed on the server. The bad copy "
+            f"was deleted, so nothing wrong is left in the cache ({local.parent}). Run the "
+            "same call again to retry; if it fails again, the file on the server has "
+            f"changed. {_BUNDLED_HINT}"
+        ) from exc
+
+
+def _progress(iterable: Iterable, total: int, enabled: bool, desc: str) -> Iterable:
+    if enabled and _has_tqdm():
+        from tqdm.auto import tqdm
+
+        return tqdm(iterable, total=total, desc=desc, unit="file")
+    return iterable
+
+
+def _speaker_of(path: str) -> str:
+    # recordings/{digit}_{speaker}_{take}.wav; speaker names contain no underscore
+    return Path(path).stem.split("_")[1]
+
+
+def fetch_fsdd(dest=None, *, speakers=None, progress: bool = True, base_url=None) -> Path:
+    """Download the Free Spoken Digit Dataset and return its ``recordings`` folder.
+
+    FSDD holds 3,000 WAV files at 8 kHz (6 speakers x 10 digits x 50 takes,
+    about 21 MB, CC BY-SA 4.0, by Zohar Jackson and contributors). Files are
+    downloaded one by one from a pinned commit of
+    https://github.com/Jakobovski/free-spoken-digit-dataset and checked against
+    their SHA-256 hashes. Files already in the cache are checked and reused,
+    so a second call works offline.
+
+    Parameters
+    ----------
+    dest : folder to download into; default ``cache_dir() / "fsdd"``.
+    speakers : speaker names to fetch (for example ``["george", "jackson"]``);
+        default all six. The returned folder may also hold files fetched before.
+    progress : show progress (a bar if tqdm is installed, else a line of text).
+    base_url : where to download from; default ``$COURSE_FSDD_URL`` or GitHub.
+
+    Returns the folder that directly holds the ``{digit}_{speaker}_{take}.wav``
+    files, ready for ``course_utils.data.load_spoken_digits(root=...)``.
+    Raises :class:`DownloadError` when offline or when a file fails its hash check.
+
+    Used in: 08_recognition, 10_efficiency_and_scale.
+    """
+    base_url = base_url or os.environ.get("COURSE_FSDD_URL") or FSDD_URL
+    dest = Path(dest).expanduser() if dest is not None else cache_dir() / "fsdd"
+    pup = _fsdd_pooch(base_url, dest)
+    names = sorted(pup.registry)
+    if speakers is not None:
+        wanted = {speakers} if isinstance(speakers, str) else set(speakers)
+        known = {_speaker_of(name) for name in names}
+        unknown = wanted - known
+        if unknown:
+            raise ValueError(
+                f"Unknown FSDD speaker(s) {sorted(unknown)}; the speakers are {sorted(known)}."
+            )
+        names = [name for name in names if _speaker_of(name) in wanted]
+
+    folder = Path(pup.abspath) / "recordings"
+    # Created up front: pooch would otherwise race to create it from several threads.
+    folder.mkdir(parents=True, exist_ok=True)
+    missing = [name for name in names if not (Path(pup.abspath) / name).is_file()]
+    missing_set = set(missing)
+    present = [name for name in names if name not in missing_set]
+    if progress and missing and not _has_tqdm():
+        print(f"Downloading {len(missing)} of {len(names)} FSDD files into {folder} ...")
+
+    downloader = _downloader(progressbar=False)  # one bar per file would be 3,000 bars
+    ordered = missing + present  # every file is hash-checked, cached ones included
+    if not ordered:
+        return folder
+    with _quiet_pooch():
+        # One file first: when offline, this fails once and fast, with a clear message.
+        _fetch_one(pup, ordered[0], downloader, "COURSE_FSDD_URL")
+        with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
+            futures = [
+                pool.submit(_fetch_one, pup, name, downloader, "COURSE_FSDD_URL")
+                for name in ordered[1:]
+            ]
+            try:
+                for future in _progress(
+                    as_completed(futures),
+                    total=len(futures),
+                    enabled=progress and bool(missing),
+                    desc="FSDD",
+                ):
+                    future.result()
+            except BaseException:
+                for future in futures:
+                    future.cancel()
+                raise  # leaving the pool waits for running downloads to clean up
+    if progress and missing and not _has_tqdm():
+        print("Done.")
+    return folder
+
+
+def fetch_librosa_example(name: str, *, base_url=None) -> Path:
+    """Download one of librosa's example clips and return the path of its ``.ogg`` file.
+
+    ``name`` is librosa's short name: ``trumpet``, ``nutcracker``, ``brahms``,
+    ``vibeace``, ``libri1``, ``libri2``, ``choice``, ``fishin``, ``pistachio``,
+    ``humpback`` or ``sweetwaltz`` (see :data:`LIBROSA_EXAMPLES`). The clip is
+    checked against the SHA-256 hash librosa publishes and kept in
+    ``cache_dir() / "librosa"``. ``base_url`` defaults to ``$COURSE_LIBROSA_URL``
+    or librosa's own server. Raises :class:`DownloadError` when offline and
+    ``ValueError`` for an unknown name.
+
+    Used in: 01_loading_audio.
+    """
+    key = str(name).strip().lower()
+    if key not in LIBROSA_EXAMPLES:
+        raise ValueError(
+            f"Unknown librosa example {name!r}. The examples are: "
+            f"{', '.join(sorted(LIBROSA_EXAMPLES))}."
+        )
+    base_url = base_url or os.environ.get("COURSE_LIBROSA_URL") or LIBROSA_URL
+    pup = _librosa_pooch(base_url, cache_dir() / "librosa")
+    return _fetch_one(
+        pup, LIBROSA_EXAMPLES[key], _downloader(progressbar=True), "COURSE_LIBROSA_URL"
+    )
