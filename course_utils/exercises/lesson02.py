@@ -1,0 +1,206 @@
+"""Exercises for 02_standardizing: train-only scaling, the scaler by hand, counting frames.
+
+Used in: 02_standardizing.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._core import Exercise, Incorrect
+
+__all__ = ["q1", "q2", "q3"]
+
+
+def _is_number(answer) -> bool:
+    return isinstance(answer, (int, float, np.integer, np.floating)) and not isinstance(answer, bool)
+
+
+def _scaled(fit_on, apply_to):
+    from sklearn.preprocessing import StandardScaler
+
+    scaler = StandardScaler().fit(np.asarray(fit_on).reshape(-1, 1))
+    return scaler.transform(np.asarray(apply_to).reshape(-1, 1)).ravel()
+
+
+# --- q1: fit on the training part, apply to the held-out part -----------------------------------
+
+
+def _q1_context():
+    rng = np.random.default_rng(2)
+    t = np.arange(4000)
+    signal = 0.3 * np.sin(0.05 * t) + 0.05 * rng.standard_normal(len(t))
+    signal[3000:] *= 2.5  # the held-out part is louder: its statistics differ from training's
+    signal = (signal + 0.02).astype(np.float32)
+    return {"train": signal[:3000], "held_out": signal[3000:]}
+
+
+def _q1_solution(train, held_out):
+    from sklearn.preprocessing import StandardScaler
+
+    scaler = StandardScaler()
+    scaler.fit(train.reshape(-1, 1))  # statistics of the training part only
+    return scaler.transform(held_out.reshape(-1, 1))
+
+
+def _q1_check(answer, train, held_out):
+    try:
+        answer = np.asarray(answer, dtype=float)
+    except (TypeError, ValueError):
+        raise Incorrect("Return the transformed held-out samples as an array.") from None
+    if answer.shape not in {(len(held_out),), (len(held_out), 1)}:
+        raise Incorrect(
+            f"Expected {len(held_out)} values (shape ({len(held_out)}, 1) as transform returns them); "
+            f"got shape {answer.shape}. Transform `held_out`, not `train`."
+        )
+    answer = answer.ravel()
+    expected = _scaled(train, held_out)
+    if np.allclose(answer, expected, atol=1e-5):
+        return
+    if np.allclose(answer, _scaled(held_out, held_out), atol=1e-5):
+        raise Incorrect(
+            "The scaler was fitted on the held-out part (its mean is exactly 0, its std exactly 1). "
+            "Fit on `train`, then only `transform` the held-out part."
+        )
+    if np.allclose(answer, _scaled(np.concatenate([train, held_out]), held_out), atol=1e-5):
+        raise Incorrect(
+            "The scaler was fitted on training *and* held-out samples: the held-out statistics leaked "
+            "into the preprocessing. Fit on `train` only."
+        )
+    if np.allclose(answer, held_out, atol=1e-6):
+        raise Incorrect("These are the held-out samples unchanged. Apply the fitted scaler's `transform`.")
+    raise Incorrect(
+        f"Expected mean {expected.mean():.3f} and std {expected.std():.3f}; yours has "
+        f"mean {answer.mean():.3f} and std {answer.std():.3f}. Fit on `train`, transform `held_out`."
+    )
+
+
+q1 = Exercise(
+    "Exercise 1: standardize held-out audio with training statistics",
+    _q1_check,
+    "`scaler = StandardScaler().fit(train.reshape(-1, 1))`, then "
+    "`scaler.transform(held_out.reshape(-1, 1))`. Do not call `fit` or `fit_transform` on `held_out`.",
+    _q1_solution,
+    context=_q1_context,
+    wrong_answers=[
+        (lambda ctx: _scaled(ctx["held_out"], ctx["held_out"]), "fitted on the held-out"),
+        (
+            lambda ctx: _scaled(np.concatenate([ctx["train"], ctx["held_out"]]), ctx["held_out"]),
+            "leaked",
+        ),
+        (lambda ctx: ctx["held_out"], "unchanged"),
+        (lambda ctx: _scaled(ctx["train"], ctx["train"]), "not `train`"),
+    ],
+)
+
+
+# --- q2: the scaler by hand ---------------------------------------------------------------------
+
+
+def _q2_context():
+    rng = np.random.default_rng(3)
+    return {"train": (0.2 * rng.standard_normal(50) + 0.1), "x": np.array([0.0, 0.1, 0.5, -0.4])}
+
+
+def _q2_solution(train, x):
+    mean = np.mean(train)
+    std = np.std(train)  # the population std (ddof=0), as StandardScaler uses
+    return (x - mean) / std
+
+
+def _q2_check(answer, train, x):
+    try:
+        answer = np.asarray(answer, dtype=float).ravel()
+    except (TypeError, ValueError):
+        raise Incorrect("Return an array with one standardized value per value of x.") from None
+    if answer.shape != np.shape(x):
+        raise Incorrect(f"Return {len(x)} values, one per value of x; got {answer.size}.")
+    expected = _scaled(train, x)
+    if np.allclose(answer, expected, atol=1e-9):
+        return
+    if np.allclose(answer, (x - np.mean(train)) / np.std(train, ddof=1), atol=1e-9):
+        raise Incorrect(
+            "You used the sample std (ddof=1). StandardScaler divides by the population std, "
+            "np.std(train) with its default ddof=0. (With a million samples the two hardly differ.)"
+        )
+    if np.allclose(answer, x / np.std(train), atol=1e-9):
+        raise Incorrect("Subtract the training mean first, then divide by the training std.")
+    if np.allclose(answer, x - np.mean(train) / np.std(train), atol=1e-9):
+        raise Incorrect("Brackets: (x - mean) / std, not x - mean / std.")
+    if np.allclose(answer, (x - np.mean(x)) / np.std(x), atol=1e-9):
+        raise Incorrect("Those are the statistics of x itself. Use the mean and std of `train`.")
+    raise Incorrect("Standardizing is (x - mean) / std, with the mean and std of the training samples.")
+
+
+q2 = Exercise(
+    "Exercise 2: StandardScaler by hand",
+    _q2_check,
+    "`(x - np.mean(train)) / np.std(train)`. Compare with "
+    "`StandardScaler().fit(train.reshape(-1, 1)).transform(x.reshape(-1, 1))`.",
+    _q2_solution,
+    context=_q2_context,
+    wrong_answers=[
+        (lambda ctx: (ctx["x"] - np.mean(ctx["train"])) / np.std(ctx["train"], ddof=1), "ddof=1"),
+        (lambda ctx: ctx["x"] / np.std(ctx["train"]), "Subtract the training mean"),
+        (lambda ctx: ctx["x"] - np.mean(ctx["train"]) / np.std(ctx["train"]), "Brackets"),
+        (lambda ctx: (ctx["x"] - np.mean(ctx["x"])) / np.std(ctx["x"]), "statistics of x itself"),
+        (lambda ctx: ctx["x"][:2], "one per value"),
+    ],
+)
+
+
+# --- q3: how many frames? -----------------------------------------------------------------------
+
+
+def _q3_context():
+    return {"n_samples": 1000, "frame_length": 256, "hop_length": 100}
+
+
+def _q3_solution(n_samples, frame_length, hop_length):
+    return 1 + (n_samples - frame_length) // hop_length
+
+
+def _q3_check(answer, n_samples, frame_length, hop_length):
+    from course_utils.audio import frame_signal
+
+    if not _is_number(answer) or float(answer) != int(answer):
+        raise Incorrect("Answer with one whole number of frames.")
+    expected = frame_signal(np.zeros(n_samples), frame_length, hop_length).shape[0]
+    if answer == expected:
+        return
+    if answer == (n_samples - frame_length) // hop_length:
+        raise Incorrect("Off by one: count the first frame, at sample 0, too: 1 + (...) // hop_length.")
+    if answer == n_samples // hop_length:
+        raise Incorrect(
+            "That counts one frame per hop to the very end, but the last frames would run past the "
+            "end of the signal. A frame needs frame_length samples from where it starts."
+        )
+    if answer == n_samples // frame_length:
+        raise Incorrect(
+            "That counts frames that do not overlap. Frames start every hop_length samples, "
+            "and each is frame_length long."
+        )
+    padded = frame_signal(np.zeros(n_samples), frame_length, hop_length, pad=True).shape[0]
+    if answer == padded:
+        raise Incorrect(
+            "That is the count with zero padding (pad=True), which adds a last, partly empty frame. "
+            "Without padding, only whole frames count: round down."
+        )
+    raise Incorrect("Frames start at 0, hop, 2 hop, ... and the last one must end inside the signal.")
+
+
+q3 = Exercise(
+    "Exercise 3: count the frames",
+    _q3_check,
+    "The frame starting at `k * hop_length` ends at `k * hop_length + frame_length`, which must be "
+    "at most `n_samples`. Check with `frame_signal(np.zeros(n_samples), frame_length, hop_length).shape`.",
+    _q3_solution,
+    context=_q3_context,
+    wrong_answers=[
+        (7, "Off by one"),
+        (10, "one frame per hop"),
+        (3, "do not overlap"),
+        (9, "zero padding"),
+        (7.5, "whole number"),
+    ],
+)
