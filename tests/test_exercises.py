@@ -66,3 +66,12 @@ def test_hint_and_solution_show_text(exercise, capsys):
     exercise.solution()
     shown = capsys.readouterr().out
     assert "Hint" in shown and "def " in shown
+
+
+def test_check_result_is_a_truth_value_that_displays_nothing():
+    from course_utils.exercises._core import CheckResult
+
+    assert CheckResult(True) and not CheckResult(False)
+    assert CheckResult(False) == False  # noqa: E712 - comparing with a bool is the point
+    assert hasattr(CheckResult(False), "_ipython_display_")
+    assert CheckResult(False)._ipython_display_() is None

@@ -121,3 +121,33 @@ def test_dataset_pairs_inputs_with_targets():
     np.testing.assert_array_equal(x.numpy(), y.numpy())
     with pytest.raises(SignalError, match="pair up"):
         make_frame_dataset(frames, targets=frames[:3])
+
+
+def test_pca_residual_autoencoder_starts_as_pca_and_improves_on_nonlinear_data():
+    from course_utils.baselines import PCACodec
+    from course_utils.models import build_pca_residual_autoencoder
+
+    rng = np.random.default_rng(4)
+    # Frames on a curved (nonlinear) 2-D manifold in 32 dimensions.
+    t = rng.uniform(-1, 1, size=(3000, 2))
+    basis = rng.normal(size=(5, 32))
+    features = np.column_stack([t[:, 0], t[:, 1], t[:, 0] ** 2, t[:, 0] * t[:, 1], np.sin(3 * t[:, 1])])
+    frames = (features @ basis).astype(np.float32)
+    train, test = frames[:2500], frames[2500:]
+    codec = PCACodec(code_size=2, frame_length=32).fit(train)
+    model, encoder, decoder = build_pca_residual_autoencoder(codec, hidden_size=64)
+    pca_error = np.mean((codec.reconstruct_frames(test) - test) ** 2)
+    start_error = np.mean((model.predict(test, verbose=0) - test) ** 2)
+    assert start_error == pytest.approx(pca_error, rel=1e-4)
+    np.testing.assert_allclose(encoder.predict(test, verbose=0), codec.encode(test), rtol=1e-3, atol=1e-3)
+    fit_autoencoder(model, train, steps=600, batch_size=64, learning_rate=1e-3)
+    trained_error = np.mean((model.predict(test, verbose=0) - test) ** 2)
+    assert trained_error < 0.7 * pca_error
+
+
+def test_pca_residual_autoencoder_needs_a_fitted_codec():
+    from course_utils.baselines import PCACodec
+    from course_utils.models import build_pca_residual_autoencoder
+
+    with pytest.raises(SignalError, match="not fitted"):
+        build_pca_residual_autoencoder(PCACodec(code_size=4, frame_length=16))

@@ -28,6 +28,31 @@ def _show_markdown(text: str) -> None:
     print(text)
 
 
+class CheckResult:
+    """True or False, like a bool, but shows nothing as a cell's last value.
+
+    ``check`` already printed its verdict; without this, Jupyter would also
+    print ``False`` under every exercise a learner has not answered yet.
+    """
+
+    def __init__(self, passed: bool):
+        self.passed = bool(passed)
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    def __eq__(self, other) -> bool:
+        return bool(self) == bool(other)
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        return repr(self.passed)
+
+    def _ipython_display_(self) -> None:
+        pass
+
+
 class Exercise:
     """One self-check exercise.
 
@@ -64,18 +89,18 @@ class Exercise:
     def __repr__(self) -> str:
         return f"<{self.name}: call .check(answer), .hint() or .solution()>"
 
-    def check(self, answer, **context) -> bool:
-        """Check an answer; print what is right or wrong, and return True or False."""
+    def check(self, answer, **context) -> CheckResult:
+        """Check an answer; print what is right or wrong, and return a true or false result."""
         if answer is NOT_ANSWERED:
             print(f"{self.name}: not answered yet. Replace the ... with your answer, then run the cell again.")
-            return False
+            return CheckResult(False)
         try:
             self._checker(answer, **context)
         except Incorrect as problem:
             print(f"❌ {self.name}: not yet. {problem}")
-            return False
+            return CheckResult(False)
         print(f"✅ {self.name}: correct!")
-        return True
+        return CheckResult(True)
 
     def hint(self) -> None:
         """Show a hint."""
