@@ -31,6 +31,7 @@ __all__ = [
     "train_minibatch",
     "fit_autoencoder",
     "epochs_for_steps",
+    "gradient_norms",
 ]
 
 
@@ -95,26 +96,42 @@ def train_minibatch(
     validation=None,
     eval_every: int = 100,
     seed: int = 0,
+    optimizer=None,
+    loss="mse",
 ) -> dict:
     """Train with a compiled ``tf.function`` step on shuffled mini-batches.
 
     Returns a history dict: ``step`` (the optimizer step of each record),
-    ``loss`` (mean training loss since the previous record) and, when
-    ``validation`` frames are given, ``val_loss``.
+    ``loss`` (mean training loss since the previous record, including any
+    weight penalty such as L2) and, when ``validation`` frames are given,
+    ``val_loss`` (the loss alone, without penalty, in inference mode).
 
-    Used in: 04_training, 10_efficiency_and_scale.
+    ``optimizer`` (a Keras optimizer object or name; default
+    ``Adam(learning_rate)``) and ``loss`` (a Keras loss name or object;
+    default ``"mse"``) let notebooks compare choices with the same loop.
+
+    Used in: 04_training, 06_troubleshooting, 10_efficiency_and_scale.
     """
     if steps <= 0:
         raise SignalError(f"steps must be positive; got {steps}.")
     dataset = make_frame_dataset(frames, batch_size=batch_size, seed=seed).repeat()
-    loss_function = keras.losses.MeanSquaredError()
-    optimizer = keras.optimizers.Adam(learning_rate=learning_rate)
+    loss_object = keras.losses.get(loss)
+
+    def loss_function(y_true, y_pred):  # names give per-example losses; average them
+        return tf.reduce_mean(loss_object(y_true, y_pred))
+
+    if optimizer is None:
+        optimizer = keras.optimizers.Adam(learning_rate=learning_rate)
+    elif isinstance(optimizer, str):
+        optimizer = keras.optimizers.get({"class_name": optimizer, "config": {"learning_rate": learning_rate}})
     val = None if validation is None else tf.constant(_as_training_array(validation, "validation"))
 
     @tf.function
     def train_step(x, y):
         with tf.GradientTape() as tape:
             loss = loss_function(y, model(x, training=True))
+            if model.losses:  # weight penalties (kernel_regularizer), as model.fit adds them
+                loss = loss + tf.add_n(model.losses)
         grads = tape.gradient(loss, model.trainable_variables)
         optimizer.apply_gradients(zip(grads, model.trainable_variables))
         return loss
@@ -193,3 +210,34 @@ def fit_autoencoder(
     steps_per_epoch = math.ceil(len(train_frames) / batch_size)
     history.history["step"] = [steps_per_epoch * (i + 1) for i in range(len(history.history["loss"]))]
     return history
+
+
+def _leaf_layers(model):
+    for layer in model.layers:
+        if hasattr(layer, "layers") and layer.layers:
+            yield from _leaf_layers(layer)
+        else:
+            yield layer
+
+
+def gradient_norms(model, frames, targets=None, loss="mse", training: bool = True) -> dict:
+    """The norm of the loss gradient for every layer's weight matrix, on one batch.
+
+    Returns ``{layer name: norm}`` from the input side to the output side.
+    Gradients that shrink layer after layer towards the input are
+    *vanishing*; gradients that grow are *exploding*. ``training=True`` runs
+    dropout and batch normalization as they run during training.
+
+    Used in: 06_troubleshooting.
+    """
+    x = tf.constant(_as_training_array(frames, "frames"))
+    y = x if targets is None else tf.constant(_as_training_array(targets, "targets"))
+    kernels = [(layer.name, layer.kernel) for layer in _leaf_layers(model)
+               if getattr(layer, "kernel", None) is not None and layer.trainable]
+    if not kernels:
+        raise SignalError(f"Model '{model.name}' has no layers with a weight matrix (kernel).")
+    loss_object = keras.losses.get(loss)
+    with tf.GradientTape() as tape:
+        value = tf.reduce_mean(loss_object(y, model(x, training=training)))
+    grads = tape.gradient(value, [kernel for _, kernel in kernels])
+    return {name: float(tf.norm(grad)) for (name, _), grad in zip(kernels, grads)}

@@ -54,7 +54,7 @@ def _q1_check(answer, curves):
     expected = _q1_solution(curves)
     if set(answer) != set(expected):
         raise Incorrect(f"Give a diagnosis for each curve: {sorted(expected)}.")
-    for name, value in answer.items():
+    for value in answer.values():
         if value not in DIAGNOSES:
             raise Incorrect(f"'{value}' is not one of {DIAGNOSES}.")
     for name in sorted(expected):
