@@ -14,11 +14,13 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export TF_ENABLE_ONEDNN_OPTS := 0
 export PYTHONHASHSEED := 0
 
-.PHONY: lab test lint pytest notebooks doctor data lock site benchmark clean strip help
+.PHONY: lab test lint pytest notebooks doctor data lock site browser screenshots benchmark clean strip help
 
 help:
 	@echo "make lab        set up .venv if needed and open JupyterLab on notebooks/"
-	@echo "make test       set up .venv if needed, then lint, pytest and run every notebook"
+	@echo "make test       set up .venv if needed, then lint, pytest, run every notebook, build and browse the site"
+	@echo "make site       build the course website (executed notebooks as HTML) into build/site"
+	@echo "make browser    test JupyterLab and the website in a real browser (Debian's Chromium)"
 	@echo "make doctor     check Python, packages, data checksums and memory"
 	@echo "make data       regenerate data/ (needs espeak-ng and sox)"
 	@echo "make lock       re-resolve requirements.lock and binder/requirements.txt"
@@ -37,14 +39,14 @@ $(STAMP): requirements.lock pyproject.toml
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=notebooks --port=$(PORT) $(ROOT_FLAG) $(LAB_ARGS)
 
-test: $(STAMP) lint pytest notebooks
+test: $(STAMP) lint pytest notebooks site browser
 
 lint: $(STAMP)
 	$(BIN)/ruff check course_utils tests scripts benchmarks notebooks
 	$(BIN)/python scripts/check_notebooks_clean.py notebooks
 
 pytest: $(STAMP)
-	$(BIN)/python -m pytest tests $(PYTEST_ARGS)
+	$(BIN)/python -m pytest tests --ignore=tests/browser $(PYTEST_ARGS)
 
 # Every notebook runs twice: nbconvert executes it (any error fails), then nbval
 # executes the result again and compares every output with the first run's
@@ -57,6 +59,20 @@ notebooks: $(STAMP)
 		--output-dir build/executed $(NOTEBOOKS)
 	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-cell-timeout=180 \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider build/executed $(PYTEST_ARGS)
+
+# The website: the notebooks executed by `make notebooks` (build/executed; any missing
+# or changed since is executed here) as HTML pages, offline, in build/site.
+site: $(STAMP)
+	$(BIN)/python scripts/build_site.py --executed build/executed --out build/site
+
+# JupyterLab and the website in Debian's Chromium, driven by Playwright (no browser
+# download; the tests apt-get install chromium when it is missing and they run as root).
+browser: $(STAMP) site
+	$(BIN)/python -m pytest tests/browser $(PYTEST_ARGS)
+
+# Refresh docs/explorer.png, the README's picture of the code-size explorer.
+screenshots: $(STAMP)
+	UPDATE_DOCS_SCREENSHOT=1 $(BIN)/python -m pytest tests/browser/test_jupyterlab.py $(PYTEST_ARGS)
 
 doctor: $(STAMP)
 	$(BIN)/python -m course_utils doctor

@@ -8,10 +8,15 @@ One module per concern, in the order the course meets them:
 ``fetch``          real datasets on request (pooch, hash-checked)
 ``metrics``        MSE, SNR, log-spectral distance, compression ratio
 ``plotting``       waveforms, spectrograms, learning curves, listening tables
+``codec``          quantizing codes, counting bits, compressed files, MP3/Opus
 ``models``         the article's model and bottleneck autoencoders
 ``training``       the article's loop, a tf.data mini-batch loop, model.fit
+``monitor``        a live training monitor: loss curves redrawn during model.fit
+``synthesis``      spectrograms and phase, interpolation, a VAE, a latent explorer
+``features``       log-mel patches, MFCC statistics, augmentation, recognition scores
 ``exercises``      ``check()``, ``hint()`` and ``solution()`` for each lesson
 ``profiling``      time and peak memory of a piece of work
+``efficiency``     FLOPs, streaming from disk, int8 quantization, pruning, model sizes
 ``doctor``         ``python -m course_utils doctor``
 =================  ==========================================================
 
@@ -33,16 +38,21 @@ __all__ = ["setup_notebook", "__version__"]
 _SUBMODULES = {
     "audio",
     "baselines",
+    "codec",
     "data",
     "doctor",
+    "efficiency",
     "errors",
     "exercises",
+    "features",
     "fetch",
     "metrics",
     "models",
+    "monitor",
     "plotting",
     "profiling",
     "session",
+    "synthesis",
     "training",
     "widgets",
 }

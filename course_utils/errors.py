@@ -17,6 +17,9 @@ __all__ = [
     "SignalError",
     "SilentSignalError",
     "DatasetLayoutError",
+    "SettingError",
+    "CompressedFileError",
+    "CompressedFileNotFoundError",
 ]
 
 
@@ -42,3 +45,15 @@ class SilentSignalError(SignalError):
 
 class DatasetLayoutError(CourseError, ValueError):
     """A dataset folder does not follow the expected layout or naming."""
+
+
+class SettingError(CourseError, ValueError):
+    """An option of a course tool (a monitor, a widget) has an impossible value."""
+
+
+class CompressedFileNotFoundError(CourseError, FileNotFoundError):
+    """A compressed-audio archive (``.npz`` from ``codec.save_compressed``) does not exist."""
+
+
+class CompressedFileError(CourseError, ValueError):
+    """A compressed-audio archive is corrupted, needs pickle, has another version or lacks metadata."""

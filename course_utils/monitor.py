@@ -1,0 +1,245 @@
+"""A live training monitor: loss curves redrawn while ``model.fit`` runs.
+
+:class:`LiveTrainingMonitor` is a Keras callback that shows a status line and
+a loss plot (an ipywidgets ``HTML`` and ``Output``) and redraws them *while*
+the model trains. Drawing a figure costs tens of milliseconds, far more than
+one training step of a small autoencoder, so the monitor never redraws on
+every batch: it redraws at most every ``every`` batches (or only at the end of
+each epoch) and never twice within ``min_interval`` seconds. Whatever it
+skipped is drawn at the end of training, so the last picture always shows the
+whole history.
+
+The figure is written into the ``Output`` widget's ``outputs`` directly (not
+through ``with output:``), so the monitor also works, and can be tested,
+outside a running notebook; the static website shows its final picture.
+
+Importing this module imports Keras (and so TensorFlow): call
+``setup_notebook()`` first.
+
+Used in: no lesson yet; made for 04_training and 06_troubleshooting
+(``callbacks=[LiveTrainingMonitor()]``).
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import math
+import time
+
+import keras
+import numpy as np
+
+from .errors import SettingError
+
+__all__ = ["LiveTrainingMonitor"]
+
+
+def _png_output(figure) -> dict:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return {
+        "output_type": "display_data",
+        "data": {"image/png": base64.b64encode(buffer.getvalue()).decode("ascii"),
+                 "text/plain": "<loss curves>"},
+        "metadata": {},
+    }
+
+
+class LiveTrainingMonitor(keras.callbacks.Callback):
+    """Redraw loss curves during ``model.fit``, throttled so training stays fast.
+
+    Parameters
+    ----------
+    every : int or None
+        Redraw at most every ``every`` optimizer steps (batches) *within* an
+        epoch, as well as at the end of each epoch. ``None`` (the default)
+        redraws only at the end of an epoch, which suits short epochs.
+    min_interval : float
+        Never redraw twice within this many seconds (wall time). With many
+        tiny epochs this is what prevents a storm of redraws.
+    metrics : sequence of str or None
+        The logged quantities to plot; ``None`` plots every log whose name
+        contains ``"loss"`` (``loss``, ``val_loss``, ...).
+    log_scale : bool
+        Plot the loss on a logarithmic axis once it spans more than a factor
+        of 10 (losses fall by orders of magnitude).
+    title : str or None
+        Title of the figure.
+    show : bool or None
+        Display the widget when training begins. ``None`` (the default)
+        displays it only inside IPython/Jupyter, once.
+    figsize : tuple
+        Size of the figure in inches.
+
+    Attributes
+    ----------
+    widget : ipywidgets.VBox
+        The status line (``widget.status``) above the figure (``widget.output``).
+    history : dict
+        Every epoch's logs, as lists (like ``keras.callbacks.History``), plus
+        ``step``, the optimizer step at the end of each epoch.
+    redraws : int
+        How many times the figure was drawn; ``skipped`` counts the redraws
+        the throttle refused.
+    drawn : dict
+        The data of the last figure drawn (lists per metric, ``step``, and
+        the running loss of the unfinished epoch as ``batch_step``/``batch_loss``).
+
+    Examples
+    --------
+    >>> monitor = LiveTrainingMonitor(every=50, min_interval=0.5)   # doctest: +SKIP
+    >>> model.fit(dataset, epochs=20, verbose=0, callbacks=[monitor])  # doctest: +SKIP
+
+    Used in: no lesson yet; made for 04_training and 06_troubleshooting.
+    """
+
+    def __init__(self, every: int | None = None, min_interval: float = 1.0, metrics=None,
+                 log_scale: bool = True, title: str | None = None, show: bool | None = None,
+                 figsize=(7.0, 3.0)):
+        super().__init__()
+        if every is not None and (not isinstance(every, int) or isinstance(every, bool) or every < 1):
+            raise SettingError(
+                f"every must be a positive whole number of batches or None (redraw per epoch); got {every!r}."
+            )
+        if not (isinstance(min_interval, (int, float)) and math.isfinite(min_interval) and min_interval >= 0):
+            raise SettingError(f"min_interval must be a number of seconds >= 0; got {min_interval!r}.")
+        import ipywidgets as widgets
+        from matplotlib.figure import Figure
+
+        self.every = every
+        self.min_interval = float(min_interval)
+        self.metrics = None if metrics is None else list(metrics)
+        self.log_scale = log_scale
+        self.title = title
+        self.show = show
+        self.figure = Figure(figsize=figsize, dpi=80)
+        self.axes = self.figure.subplots()
+        status = widgets.HTML(value="<i>waiting for training to start</i>")
+        output = widgets.Output()
+        self.widget = widgets.VBox([status, output])
+        self.widget.status, self.widget.output = status, output
+        self._displayed = False
+        self._reset()
+
+    # -- state ---------------------------------------------------------------------------------
+    def _reset(self):
+        self.history: dict[str, list] = {"step": []}
+        self.batch_step: list[int] = []
+        self.batch_loss: list[float] = []
+        self.step = 0
+        self.epoch = 0
+        self.redraws = 0
+        self.skipped = 0
+        self.drawn: dict[str, list] = {}
+        self._last_draw_time = -math.inf
+        self._last_draw_step = 0
+        self._dirty = False
+        self._epochs = None
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        self._displayed = True
+        display(self.widget)
+
+    # -- Keras hooks ---------------------------------------------------------------------------
+    def on_train_begin(self, logs=None):
+        self._reset()
+        self._epochs = (self.params or {}).get("epochs")
+        self.widget.status.value = "<i>training started</i>"
+        self.widget.output.outputs = ()
+        show = self.show
+        if show is None:
+            from IPython import get_ipython
+
+            show = get_ipython() is not None and not self._displayed
+        if show:
+            self._ipython_display_()
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.step += 1
+        loss = (logs or {}).get("loss")
+        if loss is not None:
+            self.batch_step.append(self.step)
+            self.batch_loss.append(float(loss))
+            self._dirty = True
+        if self.every is not None and self.step - self._last_draw_step >= self.every:
+            self._maybe_redraw()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.epoch = epoch + 1
+        for name, value in (logs or {}).items():
+            values = self.history.setdefault(name, [None] * len(self.history["step"]))
+            values.append(float(value))
+        self.history["step"].append(self.step)
+        for values in self.history.values():  # a metric that was missing this epoch
+            if len(values) < len(self.history["step"]):
+                values.append(None)
+        # The running loss of a finished epoch is now one point of the epoch curve.
+        self.batch_step, self.batch_loss = [], []
+        self._dirty = True
+        self._maybe_redraw()
+
+    def on_train_end(self, logs=None):
+        if self._dirty or self.redraws == 0:
+            self.redraw()
+
+    # -- drawing -------------------------------------------------------------------------------
+    def _maybe_redraw(self):
+        if time.monotonic() - self._last_draw_time < self.min_interval:
+            self.skipped += 1
+            return
+        self.redraw()
+
+    def _plotted_metrics(self) -> list[str]:
+        if self.metrics is not None:
+            return [name for name in self.metrics if name in self.history]
+        return [name for name in self.history if "loss" in name]
+
+    def redraw(self):
+        """Draw the figure and the status line now (the throttle calls this for you)."""
+        ax = self.axes
+        ax.clear()
+        drawn = {"step": list(self.history["step"])}
+        for name in self._plotted_metrics():
+            values = list(self.history[name])
+            drawn[name] = values
+            points = [(s, v) for s, v in zip(drawn["step"], values) if v is not None]
+            if points:
+                label = {"loss": "training loss", "val_loss": "validation loss"}.get(name, name)
+                ax.plot(*zip(*points), marker="o", markersize=3, label=label)
+        drawn["batch_step"], drawn["batch_loss"] = list(self.batch_step), list(self.batch_loss)
+        if self.batch_step:
+            ax.plot(self.batch_step, self.batch_loss, color="grey", linewidth=1, linestyle="--",
+                    label="this epoch so far (running mean)")
+        values = [v for k, vs in drawn.items() if k not in ("step", "batch_step") for v in vs
+                  if v is not None and np.isfinite(v)]
+        # A logarithmic axis once the loss spans a decade; within one, its ticks are unreadable.
+        if self.log_scale and values and min(values) > 0 and max(values) / min(values) > 10:
+            ax.set_yscale("log")
+        ax.set(xlabel="optimizer step", ylabel="loss", title=self.title)
+        ax.grid(True, alpha=0.3)
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(fontsize=8, loc="upper right")
+        self.figure.tight_layout()
+        self.widget.output.outputs = (_png_output(self.figure),)
+        self.widget.status.value = self._status_text()
+        self.drawn = drawn
+        self.redraws += 1
+        self._dirty = False
+        self._last_draw_time = time.monotonic()
+        self._last_draw_step = self.step
+
+    def _status_text(self) -> str:
+        epochs = f"/{self._epochs}" if self._epochs else ""
+        parts = [f"epoch <b>{self.epoch}{epochs}</b>", f"step <b>{self.step}</b>"]
+        latest = {name: values[-1] for name, values in self.history.items()
+                  if name != "step" and values and values[-1] is not None}
+        if self.batch_loss:
+            latest["loss"] = self.batch_loss[-1]
+        for name in self._plotted_metrics() or list(latest):
+            if name in latest and np.isfinite(latest[name]):
+                parts.append(f"{html.escape(name)} <b>{latest[name]:.4g}</b>")
+        return " · ".join(parts)

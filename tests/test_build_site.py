@@ -1,0 +1,166 @@
+"""scripts/build_site.py: pages, links, widgets drawn as pictures, offline, reuse of executed notebooks.
+
+These tests build a site from two tiny notebooks whose outputs are written by
+hand, so no kernel starts; tests/browser/test_site.py checks the real site in
+a browser.
+"""
+
+from __future__ import annotations
+
+import base64
+import importlib.util
+import io
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def build_site():
+    spec = importlib.util.spec_from_file_location("build_site", ROOT / "scripts" / "build_site.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def png() -> str:
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(2, 1))
+    figure.subplots().plot([0, 1], [1, 0])
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+AUDIO = '<audio controls="controls"><source src="data:audio/wav;base64,UklGRg==" type="audio/wav"></audio>'
+
+
+def widget_state(image: str) -> dict:
+    """What nbclient stores for a code-size explorer: a box, a menu, a slider, a line, an output."""
+    def model(name, **state):
+        return {"model_name": name, "model_module": "@jupyter-widgets/controls", "model_module_version": "2.0.0",
+                "state": state}
+
+    return {
+        "box": model("VBoxModel", children=["IPY_MODEL_row", "IPY_MODEL_line", "IPY_MODEL_out"]),
+        "row": model("HBoxModel", children=["IPY_MODEL_menu", "IPY_MODEL_slider"]),
+        "menu": model("DropdownModel", description="clip", _options_labels=["tone", "bell"], index=1),
+        "slider": model("SelectionSliderModel", description="code size", _options_labels=["4", "8", "16"], index=2),
+        "line": model("HTMLModel", value="<b>bell</b>, code size <b>16</b>: 12.0 dB SNR"),
+        "out": {"model_name": "OutputModel", "model_module": "@jupyter-widgets/output", "state": {"outputs": [
+            {"output_type": "display_data", "data": {"image/png": image, "text/plain": "<figure>"}, "metadata": {}},
+            {"output_type": "display_data", "data": {"text/html": AUDIO, "text/plain": ""}, "metadata": {}},
+        ]}},
+    }
+
+
+def make_course(tmp_path: Path):
+    """notebooks/ (clean) and executed/ (with outputs) for lessons 00 and 05."""
+    notebooks, executed = tmp_path / "notebooks", tmp_path / "executed"
+    notebooks.mkdir()
+    executed.mkdir()
+    image = png()
+    lessons = {
+        "00_welcome.ipynb": [
+            nbformat.v4.new_markdown_cell("# 00 · Welcome\n\nGo on to [evaluating](05_evaluating.ipynb#1.-Explore), "
+                                          "skip [training](04_training.ipynb), read [the data](../data/README.md)."),
+            nbformat.v4.new_code_cell("print('hello')"),
+        ],
+        "05_evaluating.ipynb": [
+            nbformat.v4.new_markdown_cell("# 05 · Evaluating\n\n## 1. Explore"),
+            nbformat.v4.new_code_cell("explorer"),
+            nbformat.v4.new_code_cell("plot"),
+        ],
+    }
+    for name, cells in lessons.items():
+        clean = nbformat.v4.new_notebook(cells=cells)
+        nbformat.write(clean, notebooks / name)
+        ran = nbformat.from_dict(clean)
+        code = [cell for cell in ran.cells if cell.cell_type == "code"]
+        code[0].outputs = [nbformat.v4.new_output("stream", text="hello\n")]
+        if name.startswith("05"):
+            code[0].outputs = [nbformat.v4.new_output("display_data", data={
+                "application/vnd.jupyter.widget-view+json": {"model_id": "box", "version_major": 2, "version_minor": 0},
+                "text/plain": "VBox(...)"})]
+            code[1].outputs = [nbformat.v4.new_output("display_data", data={"image/png": image})]
+            ran.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {
+                "state": widget_state(image), "version_major": 2, "version_minor": 0}}
+        nbformat.write(ran, executed / name)
+    return notebooks, executed
+
+
+def test_widget_state_becomes_a_static_picture(build_site):
+    models = widget_state(png())
+    markup = build_site.widget_html("box", models)
+    assert markup.count("<img") == 1 and AUDIO in markup
+    assert re.search(r'<option selected>bell</option>', markup)
+    assert re.search(r'<input type="range" disabled min="0" max="2" value="2"><output>16</output>', markup)
+    assert "12.0 dB SNR" in markup
+    assert build_site.widget_html("missing", models) == ""
+
+
+def test_build_reuses_executed_notebooks_and_links_pages(build_site, tmp_path):
+    notebooks, executed = make_course(tmp_path)
+    out = tmp_path / "site"
+    log = []
+    summary = build_site.build(notebooks, out, executed, log=log.append)
+    assert summary["pages"] == ["index.html", "00_welcome.html", "05_evaluating.html"]
+    assert any("reusing" in line for line in log) and not any("executing" in line for line in log)
+    welcome = (out / "00_welcome.html").read_text()
+    lesson = (out / "05_evaluating.html").read_text()
+    # Links between notebooks go to pages; a lesson not written yet is plain text; other files to GitHub.
+    assert 'href="05_evaluating.html#1.-Explore"' in welcome
+    assert "04_training" not in re.findall(r'href="([^"]+)"', welcome).__str__()
+    assert re.search(r'href="https://github.com/[^"]+/blob/HEAD/data/README.md"', welcome)
+    assert "00_welcome.html: 04_training.ipynb" in summary["unlinked"]
+    # Navigation on every page, previous/next links, and a download of the clean notebook.
+    for page in (welcome, lesson):
+        assert 'href="index.html"' in page and 'href="00_welcome.html"' in page and 'href="05_evaluating.html"' in page
+    assert re.search(r'<a class="pager-next" href="05_evaluating.html" rel="next">', welcome)
+    assert re.search(r'<a class="pager-previous" href="00_welcome.html" rel="prev">', lesson)
+    assert (out / "05_evaluating.ipynb").read_text() == (notebooks / "05_evaluating.ipynb").read_text()
+    # The widget is drawn from its saved state; nothing is loaded from the internet.
+    assert summary["widgets"] == 1
+    assert "static-widget" in lesson and "<audio" in lesson and "data:audio/wav;base64,UklGRg==" in lesson
+    assert lesson.count('src="data:image/png') == 2
+    assert "application/vnd.jupyter.widget" not in lesson
+    for page in (welcome, lesson, (out / "index.html").read_text()):
+        assert not re.findall(r'<(?:script|link|img)[^>]+(?:src|href)="(?:https?:)?//', page)
+    assert (out / "_static" / "site.css").exists()
+
+
+def test_a_changed_notebook_is_executed_again(build_site, tmp_path, monkeypatch):
+    notebooks, executed = make_course(tmp_path)
+    changed = nbformat.read(notebooks / "00_welcome.ipynb", as_version=4)
+    changed.cells[1].source = "print('changed')"
+    nbformat.write(changed, notebooks / "00_welcome.ipynb")
+    ran = []
+
+    class FakeClient:
+        def __init__(self, notebook, **kwargs):
+            self.notebook = notebook
+            ran.append(kwargs["resources"]["metadata"]["path"])
+
+        def execute(self):
+            self.notebook.cells[1].outputs = [nbformat.v4.new_output("stream", text="changed\n")]
+
+    import nbclient
+
+    monkeypatch.setattr(nbclient, "NotebookClient", FakeClient)
+    notebook = build_site.executed_notebook(notebooks / "00_welcome.ipynb", executed, timeout=10, log=lambda _: None)
+    assert ran == [str(notebooks)] and notebook.cells[1].outputs[0].text == "changed\n"
+    same = build_site.executed_notebook(notebooks / "05_evaluating.ipynb", executed, timeout=10, log=lambda _: None)
+    assert len(ran) == 1 and same.metadata.get("widgets")
+
+
+def test_a_float_slider_shows_its_readout_format(build_site):
+    models = {"z": {"model_name": "FloatSliderModel", "state": {
+        "description": "z[4]", "value": -0.2920043468475342, "min": -3.0, "max": 3.0, "step": 0.25,
+        "readout_format": ".2f"}}}
+    markup = build_site.widget_html("z", models)
+    assert "<span>z[4]</span>" in markup and "<output>-0.29</output>" in markup
