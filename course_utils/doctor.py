@@ -20,7 +20,7 @@ __all__ = ["Check", "run_checks", "main", "REQUIREMENTS"]
 REQUIREMENTS = {
     "numpy": ("1.24", None),
     "librosa": ("0.10", "2"),
-    "soundfile": ("0.12", None),
+    "soundfile": ("0.13", None),
     "scikit-learn": ("1.3", None),
     "matplotlib": ("3.7", None),
     "ipywidgets": ("8.0", None),

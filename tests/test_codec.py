@@ -1,0 +1,271 @@
+"""The codec: quantization error bounds, honest bit counts, safe files, and real codecs."""
+
+from __future__ import annotations
+
+import zipfile
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from course_utils import codec
+from course_utils.errors import (
+    CompressedFileError,
+    CompressedFileNotFoundError,
+    CourseError,
+    SignalError,
+)
+from course_utils.metrics import snr_db
+
+METADATA = {"sample_rate": 8000, "n_samples": 1000, "frame_length": 256, "hop_length": 256, "bits": 6}
+
+
+# --- quantization ---------------------------------------------------------------------------
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    codes=arrays(
+        np.float64,
+        st.tuples(st.integers(1, 20), st.integers(1, 6)),
+        elements=st.floats(-1e4, 1e4, allow_nan=False, allow_infinity=False),
+    ),
+    bits=st.integers(1, 16),
+)
+def test_dequantized_codes_are_within_half_a_step(codes, bits):
+    integers, ranges = codec.quantize(codes, bits)
+    assert integers.shape == codes.shape
+    assert ranges.shape == (2, codes.shape[1]) and ranges.dtype == np.float32
+    assert integers.min() >= 0 and integers.max() <= 2**bits - 1
+    decoded = codec.dequantize(integers, ranges, bits, dtype=np.float64)
+    step = (ranges[1].astype(np.float64) - ranges[0]) / (2**bits - 1)
+    error = np.abs(decoded - codes)
+    # Half a step, plus float64 rounding of the arithmetic itself.
+    assert np.all(error <= step / 2 + 1e-9 * (1 + np.abs(codes))), (error.max(), step)
+
+
+def test_more_bits_give_smaller_errors_and_constant_columns_are_exact():
+    rng = np.random.default_rng(0)
+    codes = rng.standard_normal((500, 4))
+    codes[:, 3] = 2.5  # a dimension that never changes
+    errors = []
+    for bits in (2, 4, 8):
+        integers, ranges = codec.quantize(codes, bits)
+        decoded = codec.dequantize(integers, ranges, bits, dtype=np.float64)
+        errors.append(np.sqrt(np.mean((decoded - codes) ** 2)))
+        np.testing.assert_allclose(decoded[:, 3], 2.5)
+    assert errors[0] > 3 * errors[1] > 9 * errors[2]
+    assert codec.quantize(codes, 8)[0].dtype == np.uint8
+    assert codec.quantize(codes, 12)[0].dtype == np.uint16
+
+
+@pytest.mark.parametrize("bits", [0, 17, 2.5, True])
+def test_impossible_bit_depths_are_refused(bits):
+    with pytest.raises(SignalError, match="bits must be"):
+        codec.quantize(np.zeros((3, 2)), bits)
+
+
+def test_quantize_explains_a_1d_code():
+    with pytest.raises(SignalError, match="reshape"):
+        codec.quantize(np.zeros(5), 4)
+
+
+def test_dequantize_rejects_levels_from_other_bits():
+    integers, ranges = codec.quantize(np.arange(12.0).reshape(6, 2), 8)
+    with pytest.raises(SignalError, match="same bits"):
+        codec.dequantize(integers, ranges, 4)
+
+
+# --- bit counting ---------------------------------------------------------------------------
+
+
+def test_bits_counted_include_side_information():
+    codes = np.random.default_rng(1).standard_normal((100, 32))
+    integers, ranges = codec.quantize(codes, 6)
+    total = codec.bitstream_bits(100, 32, 6, side_floats=ranges.size)
+    assert total == 100 * 32 * 6 + 2 * 32 * 32
+    assert codec.bitstream_bits(100, 32, 6) == 100 * 32 * 6
+    assert codec.bitstream_bits(10, 4, 8, side_floats=3, float_bits=16) == 10 * 4 * 8 + 3 * 16
+
+
+def test_quantized_roundtrip_counts_the_same_bits():
+    frames = np.random.default_rng(2).standard_normal((50, 16))
+    decoded, total = codec.quantized_roundtrip(lambda f: f[:, :4], lambda c: np.repeat(c, 4, axis=1), frames, 5)
+    assert decoded.shape == (50, 16)
+    assert total == 50 * 4 * 5 + 8 * 32
+
+
+def test_kbps_arithmetic():
+    assert codec.kbps(128_000, 1.0) == pytest.approx(128.0)
+    assert codec.kbps(8000 * 16 * 3, 3.0) == pytest.approx(128.0)
+    # 86.13 frames/s of 32 numbers at 8 bits is about 22 kbps
+    assert codec.kbps(codec.bitstream_bits(861, 32, 8), 10.0) == pytest.approx(22.04, abs=0.01)
+    with pytest.raises(SignalError, match="duration_s"):
+        codec.kbps(100, 0)
+
+
+@settings(max_examples=40, deadline=None)
+@given(bits=st.integers(1, 16), shape=st.tuples(st.integers(1, 30), st.integers(1, 7)), seed=st.integers(0, 99))
+def test_pack_bits_is_exact_and_tight(bits, shape, seed):
+    values = np.random.default_rng(seed).integers(0, 2**bits, size=shape)
+    packed = codec.pack_bits(values, bits)
+    assert packed.dtype == np.uint8
+    assert packed.size == -(-values.size * bits // 8)  # ceil
+    np.testing.assert_array_equal(codec.unpack_bits(packed, bits, shape), values)
+
+
+# --- files ----------------------------------------------------------------------------------
+
+
+def test_save_and_load_round_trip_is_exact(tmp_path):
+    rng = np.random.default_rng(3)
+    integers, ranges = codec.quantize(rng.standard_normal((40, 8)), 6)
+    packed = codec.pack_bits(integers, 6)
+    path = codec.save_compressed(tmp_path / "clip", codes=packed, shape=np.array(integers.shape), ranges=ranges, **METADATA)
+    assert path.suffix == ".npz" and path.is_file()
+    loaded = codec.load_compressed(path)
+    assert "format_version" not in loaded
+    np.testing.assert_array_equal(loaded["ranges"], ranges)
+    assert loaded["ranges"].dtype == np.float32
+    np.testing.assert_array_equal(codec.unpack_bits(loaded["codes"], int(loaded["bits"]), loaded["shape"]), integers)
+    for key, value in METADATA.items():
+        assert int(loaded[key]) == value
+    # The file is the payload plus zip and array headers: bigger than the packed bytes, not much bigger.
+    assert packed.nbytes < path.stat().st_size < packed.nbytes + 3000
+
+
+def test_object_arrays_are_refused_when_saving_and_loading(tmp_path):
+    with pytest.raises(CompressedFileError, match="pickle"):
+        codec.save_compressed(tmp_path / "bad.npz", codes=np.array([{"a": 1}], dtype=object), **METADATA)
+    # A file with an object array written by NumPy itself is not unpickled.
+    path = tmp_path / "pickled.npz"
+    np.savez(path, codes=np.array([{"a": 1}], dtype=object), format_version=np.asarray(1), **METADATA)
+    with pytest.raises(CompressedFileError, match="pickle"):
+        codec.load_compressed(path)
+
+
+def test_missing_metadata_is_refused(tmp_path):
+    with pytest.raises(CompressedFileError, match="sample_rate"):
+        codec.save_compressed(tmp_path / "x.npz", codes=np.zeros(3))
+    path = tmp_path / "partial.npz"
+    np.savez(path, codes=np.zeros(3), format_version=np.asarray(1))
+    with pytest.raises(CompressedFileError, match="lacks the metadata"):
+        codec.load_compressed(path)
+
+
+def test_missing_file_has_a_clear_error(tmp_path):
+    with pytest.raises(CompressedFileNotFoundError, match="save_compressed"):
+        codec.load_compressed(tmp_path / "nowhere.npz")
+    with pytest.raises(FileNotFoundError):  # also a built-in FileNotFoundError
+        codec.load_compressed(tmp_path / "nowhere.npz")
+
+
+def test_truncated_and_foreign_files_have_clear_errors(tmp_path):
+    path = codec.save_compressed(tmp_path / "clip.npz", codes=np.arange(1000, dtype=np.uint8), **METADATA)
+    data = path.read_bytes()
+    (tmp_path / "truncated.npz").write_bytes(data[: len(data) // 2])
+    (tmp_path / "text.npz").write_text("not an archive")
+    (tmp_path / "single.npy").write_bytes(b"")
+    np.save(tmp_path / "single.npy", np.zeros(3))
+    for name in ("truncated.npz", "text.npz", "single.npy"):
+        with pytest.raises(CompressedFileError):
+            codec.load_compressed(tmp_path / name)
+
+
+def test_flipped_bytes_in_the_payload_are_detected(tmp_path):
+    rng = np.random.default_rng(4)
+    path = codec.save_compressed(tmp_path / "clip.npz", codes=rng.integers(0, 255, 5000, dtype=np.uint8), **METADATA)
+    with zipfile.ZipFile(path) as archive:
+        member = archive.getinfo("codes.npy")
+    data = bytearray(path.read_bytes())
+    middle = member.header_offset + 100 + member.compress_size // 2
+    data[middle] ^= 0xFF
+    data[middle + 1] ^= 0xFF
+    path.write_bytes(bytes(data))
+    with pytest.raises(CompressedFileError, match="corrupted"):
+        codec.load_compressed(path)
+
+
+def test_wrong_version_is_refused(tmp_path):
+    path = tmp_path / "future.npz"
+    np.savez(path, codes=np.zeros(3), format_version=np.asarray(codec.FORMAT_VERSION + 1), **METADATA)
+    with pytest.raises(CompressedFileError, match="format version"):
+        codec.load_compressed(path)
+
+
+def test_errors_are_course_errors():
+    assert issubclass(CompressedFileError, CourseError) and issubclass(CompressedFileError, ValueError)
+    assert issubclass(CompressedFileNotFoundError, CourseError)
+
+
+# --- baselines ------------------------------------------------------------------------------
+
+
+def speechlike(sr=8000, seconds=2.0, seed=0):
+    """A decaying harmonic tone with noise: peaky, like speech or music, not flat."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(int(sr * seconds)) / sr
+    envelope = 0.5 * (1 + np.sin(2 * np.pi * 3 * t)) / 2
+    x = sum(np.sin(2 * np.pi * 200 * k * t) / k for k in range(1, 6)) * envelope
+    return (0.4 * x + 0.01 * rng.standard_normal(len(t))).astype(np.float32)
+
+
+def test_mu_law_round_trip_and_why_it_exists():
+    x = speechlike()
+    y8, bits = codec.bit_depth_codec(x, 8, mu_law=True)
+    assert bits == 8 and y8.shape == x.shape and y8.dtype == np.float32
+    assert snr_db(x, y8) > 30
+    # 2**bits levels at most, silence stays silence.
+    assert len(np.unique(codec.bit_depth_codec(np.linspace(-1, 1, 5000), 4, mu_law=True)[0])) <= 16
+    assert codec.bit_depth_codec(np.zeros(4), 8, mu_law=True)[0].tolist() == [0, 0, 0, 0]
+    # On a quiet signal mu-law keeps much more than linear quantization at the same bits.
+    quiet = 0.02 * x
+    linear, _ = codec.bit_depth_codec(quiet, 6)
+    mulaw, _ = codec.bit_depth_codec(quiet, 6, mu_law=True)
+    assert snr_db(quiet, mulaw) > snr_db(quiet, linear) + 10
+
+
+def test_downsampling_loses_the_top_band_and_counts_bits():
+    sr = 8000
+    t = np.arange(sr) / sr
+    low, high = np.sin(2 * np.pi * 300 * t), np.sin(2 * np.pi * 3000 * t)
+    y, rate = codec.downsample_codec((0.3 * (low + high)).astype(np.float32), sr, 4000)
+    assert rate == pytest.approx(64.0) and y.shape == (sr,)
+    spectrum = np.abs(np.fft.rfft(y[1000:-1000] * np.hanning(sr - 2000)))
+    freqs = np.fft.rfftfreq(sr - 2000, 1 / sr)
+    assert spectrum[np.argmin(np.abs(freqs - 3000))] < 0.01 * spectrum[np.argmin(np.abs(freqs - 300))]
+    assert codec.downsample_codec(low.astype(np.float32), sr, 2000, bits=8, mu_law=True)[1] == pytest.approx(16.0)
+
+
+@pytest.mark.parametrize(("name", "sr", "level", "low", "high"), [
+    ("mp3", 8000, 0.5, 20, 48),
+    ("mp3", 22050, 0.9, 14, 40),
+    ("opus", 8000, 0.93, 12, 35),
+    ("opus", 22050, 0.9, 20, 45),  # resampled to 24 kHz and back
+])
+def test_real_codecs_round_trip_with_a_measured_bitrate(name, sr, level, low, high):
+    if not codec.lossy_codec_available(name):
+        pytest.skip(f"this soundfile cannot write {name.upper()} (needs soundfile >= 0.13, libsndfile >= 1.1)")
+    x = speechlike(sr=sr, seconds=3.0)
+    y, rate = codec.lossy_codec(x, sr, name, compression_level=level)
+    assert y.shape == x.shape and y.dtype == np.float32
+    assert low < rate < high, rate
+    assert snr_db(x, y) > 3  # aligned in time: no encoder delay left over
+
+
+def test_lower_compression_level_means_more_bits():
+    if not codec.lossy_codec_available("opus"):
+        pytest.skip("this soundfile cannot write Opus (needs soundfile >= 0.13, libsndfile >= 1.1)")
+    x = speechlike(seconds=2.0)
+    rates = [codec.lossy_codec(x, 8000, "opus", compression_level=level)[1] for level in (0.5, 0.8, 0.95)]
+    assert rates[0] > rates[1] > rates[2]
+
+
+def test_lossy_codec_rejects_bad_settings():
+    x = speechlike(seconds=0.5)
+    with pytest.raises(SignalError, match="mp3"):
+        codec.lossy_codec(x, 8000, "aac")
+    with pytest.raises(SignalError, match="compression_level"):
+        codec.lossy_codec(x, 8000, "mp3", compression_level=1.0)
