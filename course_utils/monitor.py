@@ -16,7 +16,7 @@ outside a running notebook; the static website shows its final picture.
 Importing this module imports Keras (and so TensorFlow): call
 ``setup_notebook()`` first.
 
-Used in: no lesson yet; made for 04_training and 06_troubleshooting
+Used in: 04_training
 (``callbacks=[LiveTrainingMonitor()]``).
 """
 
@@ -92,7 +92,7 @@ class LiveTrainingMonitor(keras.callbacks.Callback):
     >>> monitor = LiveTrainingMonitor(every=50, min_interval=0.5)   # doctest: +SKIP
     >>> model.fit(dataset, epochs=20, verbose=0, callbacks=[monitor])  # doctest: +SKIP
 
-    Used in: no lesson yet; made for 04_training and 06_troubleshooting.
+    Used in: 04_training.
     """
 
     def __init__(self, every: int | None = None, min_interval: float = 1.0, metrics=None,

@@ -1,0 +1,1 @@
+"""Benchmarks for the Sound Autoencoders course: ``python -m benchmarks --help``."""
