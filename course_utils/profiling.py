@@ -32,7 +32,7 @@ def release_memory() -> float:
     :func:`measure` under-reports what its work needs. Call it before each
     measurement that should start from a clean slate.
 
-    Used in: 04_training.
+    Used in: 04_training, 10_efficiency_and_scale.
     """
     import ctypes
     import ctypes.util
