@@ -1,0 +1,140 @@
+"""Measure the course on this machine and write a Markdown table (and JSON).
+
+    python -m benchmarks                      # everything (about 15-25 minutes on 2 cores)
+    python -m benchmarks --quick              # a small version of each part (CI)
+    python -m benchmarks --only notebooks     # one part
+    python -m benchmarks --digits-dir DIR     # recognition on any FSDD-layout folder
+    python -m benchmarks --markdown benchmarks/results.md --json benchmarks/results.json
+
+Every target is reported as met or missed; a missed target is never hidden.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+PARTS = ("notebooks", "trainers", "codes", "recognition", "codec")
+
+
+def _machine() -> dict:
+    import importlib.metadata
+
+    import psutil
+
+    versions = {}
+    for name in ("tensorflow-cpu", "tensorflow", "keras", "librosa", "scikit-learn", "numpy"):
+        try:
+            versions[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            pass
+    return {
+        "date": time.strftime("%Y-%m-%d"),
+        "python": platform.python_version(),
+        "cpu_cores": os.cpu_count(),
+        "memory_gb": round(psutil.virtual_memory().total / 1e9, 1),
+        "versions": versions,
+    }
+
+
+def run_part(part: str, quick: bool, digits_dir: str | None) -> dict:
+    if part == "notebooks":
+        from .notebooks import MEMORY_BUDGET_MB, TIME_BUDGET_S, run_all
+
+        rows = run_all("0[0-2]*.ipynb" if quick else "*.ipynb")
+        return {
+            "rows": rows,
+            "targets": {
+                f"every notebook within {TIME_BUDGET_S:.0f} s and {MEMORY_BUDGET_MB:.0f} MB": all(r["within_budget"] for r in rows)
+            },
+        }
+    if part == "trainers":
+        from .trainers import run
+
+        return run(quick=quick)
+    if part == "codes":
+        from .codes import run
+
+        return run(quick=quick)
+    if part == "recognition":
+        from .recognition import run
+
+        return run(quick=quick, digits_dir=digits_dir)
+    if part == "codec":
+        from .codec import run
+
+        return run(quick=quick)
+    raise ValueError(part)
+
+
+def _fmt(value) -> str:
+    if isinstance(value, float):
+        return f"{value:.3g}" if abs(value) < 100 else f"{value:.0f}"
+    return str(value)
+
+
+def to_markdown(results: dict) -> str:
+    machine = results["machine"]
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Measured {machine['date']} on {machine['cpu_cores']} CPU cores, {machine['memory_gb']} GB, "
+        f"Python {machine['python']}; " + ", ".join(f"{k} {v}" for k, v in machine["versions"].items()) + ".",
+        f"Mode: {'quick' if results['quick'] else 'full'}. Reproduce with `make benchmark`"
+        " (or `python -m benchmarks --markdown benchmarks/results.md --json benchmarks/results.json`).",
+        "",
+        "## Targets",
+        "",
+        "| target | result |",
+        "|---|---|",
+    ]
+    for part in results["parts"].values():
+        for target, met in part.get("targets", {}).items():
+            lines.append(f"| {target} | {'met' if met else '**missed**'} |")
+    for name, part in results["parts"].items():
+        rows = part.get("rows", [])
+        lines += ["", f"## {name}", ""]
+        if part.get("note"):
+            lines += [part["note"], ""]
+        if not rows:
+            continue
+        columns = list(rows[0].keys())
+        lines.append("| " + " | ".join(columns) + " |")
+        lines.append("|" + "---|" * len(columns))
+        for row in rows:
+            lines.append("| " + " | ".join(_fmt(row.get(c, "")) for c in columns) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a small version of each part, for CI")
+    parser.add_argument("--only", choices=PARTS, action="append", help="run only this part (repeatable)")
+    parser.add_argument("--digits-dir", help="run recognition on this FSDD-layout folder")
+    parser.add_argument("--markdown", type=Path, help="write the Markdown table here")
+    parser.add_argument("--json", type=Path, help="write the raw results here")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+    results = {"machine": _machine(), "quick": args.quick, "parts": {}}
+    for part in args.only or PARTS:
+        print(f"{part} ...", flush=True)
+        started = time.perf_counter()
+        results["parts"][part] = run_part(part, args.quick, args.digits_dir)
+        results["parts"][part]["seconds"] = round(time.perf_counter() - started, 1)
+    markdown = to_markdown(results)
+    if args.markdown:
+        args.markdown.write_text(markdown)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1, default=float))
+    print(markdown)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

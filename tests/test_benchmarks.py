@@ -1,0 +1,56 @@
+"""The benchmark harness: its notebook runner measures a real kernel, its report hides no miss."""
+
+from __future__ import annotations
+
+import json
+
+import nbformat
+import pytest
+
+from benchmarks.__main__ import main, to_markdown
+from benchmarks.notebooks import run_notebook
+
+
+def make_notebook(path, source):
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(source)]
+    nbformat.write(notebook, path)
+    return path
+
+
+def test_run_notebook_measures_the_kernels_memory(tmp_path):
+    path = make_notebook(tmp_path / "big.ipynb", "import numpy as np\nx = np.ones(40_000_000)\nx.sum()")
+    result = run_notebook(path)
+    assert result["error"] == ""
+    assert result["peak_mb"] > 300  # 320 MB of float64 lives in the kernel, not in this process
+    assert result["within_budget"]
+
+
+def test_run_notebook_reports_errors_instead_of_stopping(tmp_path):
+    path = make_notebook(tmp_path / "broken.ipynb", "raise ValueError('deliberate')")
+    result = run_notebook(path)
+    assert "deliberate" in result["error"] and not result["within_budget"]
+
+
+def test_markdown_reports_missed_targets():
+    results = {
+        "machine": {"date": "2026-11-24", "cpu_cores": 2, "memory_gb": 24, "python": "3.11", "versions": {}},
+        "quick": True,
+        "parts": {"codes": {"rows": [{"audio": "music", "pca_db": 11.52}], "targets": {"beat PCA": False}}},
+    }
+    text = to_markdown(results)
+    assert "| beat PCA | **missed** |" in text
+    assert "| music | 11.5 |" in text
+
+
+@pytest.mark.slow
+def test_quick_trainer_benchmark_writes_json(tmp_path):
+    json_path, markdown_path = tmp_path / "r.json", tmp_path / "r.md"
+    assert main(["--quick", "--only", "trainers", "--json", str(json_path), "--markdown", str(markdown_path)]) == 0
+    results = json.loads(json_path.read_text())
+    trainers = results["parts"]["trainers"]
+    assert {row["trainer"] for row in trainers["rows"]} == {"article", "course"}
+    assert all(row["samples_per_s"] > 0 for row in trainers["rows"])
+    # The article's full batch holds every activation: its memory grows with the clip.
+    assert trainers["article_memory_growth_mb"] > trainers["course_memory_growth_mb"]
+    assert "## trainers" in markdown_path.read_text()
