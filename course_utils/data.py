@@ -108,6 +108,8 @@ class SpokenDigits:
 
     ``audio[i]`` is a float32 array at ``sample_rate``; ``labels[i]`` its digit,
     ``speakers[i]`` who said it and ``takes[i]`` which take. ``paths[i]`` is the file.
+
+    Used in: 08_recognition, 09_synthesis.
     """
 
     audio: list
@@ -151,7 +153,7 @@ def load_spoken_digits(root=None, sr: int = DIGITS_SAMPLE_RATE, speakers=None) -
     clip is resampled to ``sr`` (FSDD's own rate is 8 kHz). Files that are not
     ``.wav`` are ignored; a ``.wav`` file with another name is an error.
 
-    Used in: 08_recognition, 09_synthesis, 10_efficiency_and_scale.
+    Used in: 08_recognition, 09_synthesis, benchmarks.
     """
     folder = _digits_folder(root)
     wanted = None if speakers is None else set(speakers)
@@ -192,7 +194,7 @@ def standard_split(digits: SpokenDigits, test_takes=range(5)) -> tuple[np.ndarra
     Returns ``(train_indices, test_indices)``. Every speaker is in both parts,
     so this measures how well a model knows *these* voices.
 
-    Used in: 08_recognition, 10_efficiency_and_scale.
+    Used in: 08_recognition, benchmarks.
     """
     is_test = np.isin(digits.takes, list(test_takes))
     if is_test.all() or not is_test.any():
@@ -210,7 +212,7 @@ def leave_one_speaker_out(digits: SpokenDigits):
     ``LeaveOneGroupOut`` with the speakers as groups. This measures how well a
     model does on a voice it has never heard, which is what matters for real use.
 
-    Used in: 08_recognition, 10_efficiency_and_scale.
+    Used in: 08_recognition, benchmarks.
     """
     from sklearn.model_selection import LeaveOneGroupOut
 

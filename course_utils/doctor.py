@@ -33,6 +33,11 @@ MIN_MEMORY_GB = 2.0
 
 @dataclass
 class Check:
+    """One line of the doctor's report: what was checked, whether it is ok, and the fix.
+
+    Used in: 00_welcome.
+    """
+
     name: str
     ok: bool
     detail: str

@@ -90,7 +90,7 @@ def cache_dir() -> Path:
     The user cache is ``pooch.os_cache("sound-autoencoders")``, for example
     ``~/.cache/sound-autoencoders`` on Linux. The folder is created on the first download.
 
-    Used in: 01_loading_audio, 08_recognition, 10_efficiency_and_scale.
+    Used in: 01_loading_audio, 08_recognition, benchmarks.
     """
     override = os.environ.get("COURSE_CACHE_DIR")
     if override:
@@ -226,7 +226,7 @@ def fetch_fsdd(dest=None, *, speakers=None, progress: bool = True, base_url=None
     files, ready for ``course_utils.data.load_spoken_digits(root=...)``.
     Raises :class:`DownloadError` when offline or when a file fails its hash check.
 
-    Used in: 08_recognition, 10_efficiency_and_scale.
+    Used in: 08_recognition, benchmarks.
     """
     base_url = base_url or os.environ.get("COURSE_FSDD_URL") or FSDD_URL
     dest = Path(dest).expanduser() if dest is not None else cache_dir() / "fsdd"

@@ -236,7 +236,7 @@ def build_pca_residual_autoencoder(pca_codec, hidden_size: int = 512, activation
 
     Returns ``(autoencoder, encoder, decoder)``, sharing layers, on raw frames.
 
-    Used in: 05_evaluating, 07_compression, 10_efficiency_and_scale, benchmarks.
+    Used in: 05_evaluating, 07_compression, benchmarks.
     """
     pca = getattr(pca_codec, "pca", None)
     if pca is None:

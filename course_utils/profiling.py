@@ -16,7 +16,7 @@ __all__ = ["Measurement", "measure", "measure_exact", "resident_mb", "release_me
 def resident_mb() -> float:
     """This process's resident memory in MB now.
 
-    Used in: 04_training, 10_efficiency_and_scale.
+    Used in: 04_training, benchmarks.
     """
     import psutil
 
@@ -50,6 +50,11 @@ def release_memory() -> float:
 
 @dataclass
 class Measurement:
+    """What :func:`measure` returns: the result, wall time, and resident memory at start and peak.
+
+    Used in: 04_training, benchmarks.
+    """
+
     result: object
     seconds: float
     start_mb: float
@@ -67,7 +72,7 @@ def measure(function, *args, interval: float = 0.002, **kwargs) -> Measurement:
     A background thread samples the resident set size every ``interval``
     seconds (a peak shorter than that can be missed).
 
-    Used in: 04_training, 10_efficiency_and_scale.
+    Used in: 04_training, benchmarks.
     """
     start_mb = resident_mb()
     peak = [start_mb]

@@ -110,7 +110,7 @@ def train_minibatch(
     ``Adam(learning_rate)``) and ``loss`` (a Keras loss name or object;
     default ``"mse"``) let notebooks compare choices with the same loop.
 
-    Used in: 04_training, 06_troubleshooting, 10_efficiency_and_scale.
+    Used in: 04_training, 06_troubleshooting, benchmarks.
     """
     if steps <= 0:
         raise SignalError(f"steps must be positive; got {steps}.")
