@@ -1,0 +1,179 @@
+"""Exercises for 08_recognition: per-clip normalisation, a speaker-held-out split, reading a confusion matrix.
+
+Used in: 08_recognition.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._core import Exercise, Incorrect
+
+__all__ = ["q1", "q2", "q3"]
+
+
+# --- q1: per-clip CMVN ---------------------------------------------------------------------------
+
+
+def _q1_context():
+    rng = np.random.default_rng(8)
+    bands, frames = 6, 10
+    # A word-like pattern plus a microphone colouring (a constant per band) and a loudness offset.
+    word = rng.standard_normal((bands, frames)) * 4.0
+    colouring = np.linspace(-6.0, 9.0, bands)[:, None]
+    return {"patch": (word + colouring + 20.0).astype(np.float32)}
+
+
+def _q1_solution(patch):
+    centred = patch - patch.mean(axis=1, keepdims=True)
+    return centred / centred.std()
+
+
+def _q1_check(answer, patch):
+    answer = np.asarray(answer, dtype=np.float64) if not isinstance(answer, (str, bytes)) else None
+    if answer is None or answer.shape != patch.shape:
+        shape = None if answer is None else answer.shape
+        raise Incorrect(f"Return an array of the same shape as the patch, {patch.shape}; got {shape}.")
+    expected = _q1_solution(patch.astype(np.float64))
+    if np.allclose(answer, expected, atol=1e-4):
+        return
+    over_bands = patch - patch.mean(axis=0, keepdims=True)
+    if np.allclose(answer, over_bands / over_bands.std(), atol=1e-4) or np.allclose(answer, over_bands, atol=1e-4):
+        raise Incorrect(
+            "That subtracts each *frame's* mean over the bands (axis=0). The microphone adds a "
+            "constant to each *band*, over time: subtract `patch.mean(axis=1, keepdims=True)`."
+        )
+    centred = patch - patch.mean(axis=1, keepdims=True)
+    if np.allclose(answer, centred, atol=1e-4):
+        raise Incorrect("The means are removed; now divide by the standard deviation of the centred patch.")
+    plain = patch - patch.mean()
+    if np.allclose(answer, plain / plain.std(), atol=1e-4):
+        raise Incorrect(
+            "That removes one overall mean (the loudness), but not each band's own offset "
+            "(the microphone's colouring). Subtract a mean per band: axis=1, keepdims=True."
+        )
+    raise Incorrect("Subtract each band's mean over time, then divide the whole patch by its standard deviation.")
+
+
+q1 = Exercise(
+    "Exercise 1: per-clip mean and variance normalisation",
+    _q1_check,
+    "A patch has shape `(bands, frames)`. `patch.mean(axis=1, keepdims=True)` is each band's mean "
+    "over time; subtract it, then divide by the standard deviation of what is left.",
+    _q1_solution,
+    context=_q1_context,
+    wrong_answers=[
+        (lambda ctx: ctx["patch"] - ctx["patch"].mean(axis=0, keepdims=True), "frame's"),
+        (lambda ctx: ctx["patch"] - ctx["patch"].mean(axis=1, keepdims=True), "divide by the standard"),
+        (lambda ctx: (ctx["patch"] - ctx["patch"].mean()) / (ctx["patch"] - ctx["patch"].mean()).std(), "colouring"),
+        (lambda ctx: ctx["patch"][:, :5], "same shape"),
+    ],
+)
+
+
+# --- q2: a leave-one-speaker-out split by hand ----------------------------------------------------
+
+
+def _q2_context():
+    speakers = np.array(["ann", "bob", "cho", "dev"] * 6)
+    return {"speakers": speakers, "held_out": "cho"}
+
+
+def _q2_solution(speakers, held_out):
+    test = np.flatnonzero(speakers == held_out)
+    train = np.flatnonzero(speakers != held_out)
+    return train, test
+
+
+def _q2_check(answer, speakers, held_out):
+    if not isinstance(answer, tuple) or len(answer) != 2:
+        raise Incorrect("Return a pair `(train_indices, test_indices)` of integer index arrays.")
+    train, test = (np.asarray(part) for part in answer)
+    if train.dtype == bool or test.dtype == bool:
+        raise Incorrect("Return indices (np.flatnonzero(mask)), not boolean masks.")
+    if not (np.issubdtype(train.dtype, np.integer) and np.issubdtype(test.dtype, np.integer)):
+        raise Incorrect("Both parts must be arrays of whole-number indices into `speakers`.")
+    if len(np.intersect1d(train, test)):
+        raise Incorrect("Some clips are in both parts; every clip belongs to exactly one.")
+    if len(train) + len(test) != len(speakers):
+        raise Incorrect(f"The parts hold {len(train) + len(test)} clips but there are {len(speakers)}; leave none out.")
+    in_both = set(speakers[train].tolist()) & set(speakers[test].tolist())
+    if in_both:
+        raise Incorrect(
+            f"Speaker(s) {sorted(in_both)} appear in both parts: the test would then measure a voice "
+            "the model already knows. Split by speaker, not by clip."
+        )
+    if set(speakers[train].tolist()) == {held_out}:
+        raise Incorrect(f"The parts are swapped: the test part holds '{held_out}', the training part everyone else.")
+    if set(speakers[test].tolist()) != {held_out}:
+        raise Incorrect(f"The test part must hold exactly the clips of '{held_out}'.")
+
+
+q2 = Exercise(
+    "Exercise 2: hold out one speaker",
+    _q2_check,
+    "`np.flatnonzero(speakers == held_out)` gives the test indices; `!=` gives the training ones.",
+    _q2_solution,
+    context=_q2_context,
+    wrong_answers=[
+        (lambda ctx: _q2_solution(**ctx)[::-1], "swapped"),
+        (lambda ctx: (np.arange(0, 18), np.arange(18, 24)), "both parts"),
+        (lambda ctx: (ctx["speakers"] != "cho", ctx["speakers"] == "cho"), "boolean masks"),
+        (lambda ctx: (np.flatnonzero(ctx["speakers"] == "ann"), np.flatnonzero(ctx["speakers"] == "cho")), "leave none out"),
+    ],
+)
+
+
+# --- q3: the most confused pair -------------------------------------------------------------------
+
+
+def _q3_context():
+    rng = np.random.default_rng(3)
+    y_true = np.repeat(np.arange(10), 20)
+    y_pred = y_true.copy()
+    # 9 is heard as 5 often, 1 as 9 a bit less, and a few scattered errors.
+    y_pred[np.flatnonzero(y_true == 9)[:7]] = 5
+    y_pred[np.flatnonzero(y_true == 1)[:4]] = 9
+    scattered = rng.choice(len(y_true), size=6, replace=False)
+    y_pred[scattered] = (y_true[scattered] + 3) % 10
+    return {"y_true": y_true, "y_pred": y_pred}
+
+
+def _q3_solution(y_true, y_pred):
+    from sklearn.metrics import confusion_matrix
+
+    matrix = confusion_matrix(y_true, y_pred, labels=range(10))
+    np.fill_diagonal(matrix, 0)
+    true_digit, predicted_digit = np.unravel_index(np.argmax(matrix), matrix.shape)
+    return int(true_digit), int(predicted_digit)
+
+
+def _q3_check(answer, y_true, y_pred):
+    if not isinstance(answer, tuple) or len(answer) != 2:
+        raise Incorrect("Return a pair of digits `(true_digit, predicted_digit)`.")
+    expected = _q3_solution(y_true, y_pred)
+    answer = tuple(int(a) for a in answer)
+    if answer == expected:
+        return
+    if answer == expected[::-1]:
+        raise Incorrect(
+            "The order is swapped. Rows of the confusion matrix are the true digits, columns the predictions."
+        )
+    if answer[0] == answer[1]:
+        raise Incorrect("That is a correct prediction (the diagonal). Set the diagonal to 0 before looking for the largest count.")
+    raise Incorrect("Build the confusion matrix, zero its diagonal, and find the row and column of the largest count.")
+
+
+q3 = Exercise(
+    "Exercise 3: the most frequent confusion",
+    _q3_check,
+    "`sklearn.metrics.confusion_matrix(y_true, y_pred)`, then `np.fill_diagonal(m, 0)` and "
+    "`np.unravel_index(np.argmax(m), m.shape)`.",
+    _q3_solution,
+    context=_q3_context,
+    wrong_answers=[
+        (lambda ctx: _q3_solution(**ctx)[::-1], "swapped"),
+        ((0, 0), "diagonal"),
+        ((1, 9), "largest count"),
+    ],
+)
