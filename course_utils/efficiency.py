@@ -46,6 +46,7 @@ import numpy as np
 import tensorflow as tf
 
 from .errors import AudioFileError, AudioFileNotFoundError, DatasetLayoutError, SignalError
+from .training import make_train_step
 
 __all__ = [
     "dense_autoencoder_cost",
@@ -225,15 +226,8 @@ def train_step_function(model, frames, batch_size: int = 64, learning_rate: floa
     optimizer = keras.optimizers.Adam(learning_rate=learning_rate)
     loss_function = keras.losses.MeanSquaredError()
 
-    @tf.function
-    def step(x):
-        with tf.GradientTape() as tape:
-            loss = loss_function(x, model(x, training=True))
-        grads = tape.gradient(loss, model.trainable_variables)
-        optimizer.apply_gradients(zip(grads, model.trainable_variables))
-        return loss
-
-    return lambda: step(batch).numpy()
+    step = make_train_step(model, optimizer, loss_function)
+    return lambda: step(batch, batch).numpy()
 
 
 def time_train_step(model, frames, steps: int = 20, batch_size: int = 64, learning_rate: float = 1e-3) -> float:

@@ -635,6 +635,7 @@ def train_patch_autoencoder(
     import tensorflow as tf
 
     from .models import build_dense_autoencoder
+    from .training import make_train_step
 
     x = np.ascontiguousarray(np.asarray(patches, dtype=np.float32).reshape(len(patches), -1))
     if len(x) == 0 or not np.isfinite(x).all():
@@ -646,13 +647,10 @@ def train_patch_autoencoder(
     optimizer = keras.optimizers.Adam(learning_rate=learning_rate)
     loss_function = keras.losses.MeanSquaredError()
 
-    @tf.function
+    step = make_train_step(autoencoder, optimizer, loss_function)
+
     def train_step(batch):
-        with tf.GradientTape() as tape:
-            loss = loss_function(batch, autoencoder(batch, training=True))
-        gradients = tape.gradient(loss, autoencoder.trainable_variables)
-        optimizer.apply_gradients(zip(gradients, autoencoder.trainable_variables))
-        return loss
+        return step(batch, batch)
 
     rng = np.random.default_rng(seed)
     batch_size = min(int(batch_size), len(x))

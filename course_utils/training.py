@@ -28,6 +28,7 @@ from .errors import SignalError
 __all__ = [
     "article_training_loop",
     "make_frame_dataset",
+    "make_train_step",
     "train_minibatch",
     "fit_autoencoder",
     "epochs_for_steps",
@@ -87,6 +88,30 @@ def make_frame_dataset(frames, batch_size: int = 64, shuffle: bool = True, seed:
     return dataset.batch(batch_size).prefetch(tf.data.AUTOTUNE)
 
 
+def make_train_step(model, optimizer, loss_function):
+    """One compiled optimizer step: ``step(x, y)`` updates ``model`` and returns the loss.
+
+    The loss includes the model's weight penalties (``kernel_regularizer``),
+    as ``model.fit`` does. Wrapped in ``tf.function``, so TensorFlow traces it
+    once and then runs it as a graph, without Python's per-operation overhead.
+
+    Used in: 04_training and 06_troubleshooting (through train_minibatch), 08_recognition
+    and 10_efficiency_and_scale (through course_utils.features and course_utils.efficiency).
+    """
+
+    @tf.function
+    def train_step(x, y):
+        with tf.GradientTape() as tape:
+            loss = loss_function(y, model(x, training=True))
+            if model.losses:  # weight penalties (kernel_regularizer), as model.fit adds them
+                loss = loss + tf.add_n(model.losses)
+        grads = tape.gradient(loss, model.trainable_variables)
+        optimizer.apply_gradients(zip(grads, model.trainable_variables))
+        return loss
+
+    return train_step
+
+
 def train_minibatch(
     model,
     frames,
@@ -126,15 +151,7 @@ def train_minibatch(
         optimizer = keras.optimizers.get({"class_name": optimizer, "config": {"learning_rate": learning_rate}})
     val = None if validation is None else tf.constant(_as_training_array(validation, "validation"))
 
-    @tf.function
-    def train_step(x, y):
-        with tf.GradientTape() as tape:
-            loss = loss_function(y, model(x, training=True))
-            if model.losses:  # weight penalties (kernel_regularizer), as model.fit adds them
-                loss = loss + tf.add_n(model.losses)
-        grads = tape.gradient(loss, model.trainable_variables)
-        optimizer.apply_gradients(zip(grads, model.trainable_variables))
-        return loss
+    train_step = make_train_step(model, optimizer, loss_function)
 
     history = {"step": [], "loss": []}
     if val is not None:
