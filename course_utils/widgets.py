@@ -75,7 +75,7 @@ def code_size_explorer(originals: dict, reconstructions: dict, sr: int, seconds:
     from matplotlib.figure import Figure
 
     from .metrics import snr_db
-    from .plotting import audio_player
+    from .plotting import listening_table
 
     if not originals:
         raise SignalError("originals is empty: pass at least one clip, as {name: signal}.")
@@ -135,10 +135,8 @@ def code_size_explorer(originals: dict, reconstructions: dict, sr: int, seconds:
         ax_wave.legend(fontsize=8, loc="upper right")
         ax_error.legend(fontsize=8, loc="upper right")
         figure.tight_layout()
-        players = "".join(
-            f"<div><b>{html.escape(str(label))}</b> {audio_player(x, sr)._repr_html_()}</div>"
-            for label, x in {"original": original, **labelled}.items()
-        )
+        notes = {label: f"{score:.1f} dB SNR" for label, score in scores.items()}
+        players = listening_table({"original": original, **labelled}, sr, notes=notes).data
         line = ", ".join(f"{html.escape(str(label))}: {score:.1f} dB SNR" for label, score in scores.items())
         text = f"<b>{html.escape(str(clip))}</b>, code size <b>{size}</b>: {line}"
         return text, (_png_output(figure), _html_output(players))
