@@ -85,7 +85,7 @@ lock:
 	cp requirements.lock binder/requirements.txt
 
 benchmark: $(STAMP)
-	$(BIN)/python -m benchmarks --markdown benchmarks/results.md --json benchmarks/results.json
+	$(BIN)/python -m benchmarks --markdown benchmarks/results.md --json benchmarks/results.json --readme README.md
 
 strip:
 	$(BIN)/python scripts/check_notebooks_clean.py --fix notebooks

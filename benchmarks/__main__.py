@@ -111,6 +111,21 @@ def to_markdown(results: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+README_START = "<!-- benchmark:start (written by python -m benchmarks --readme README.md) -->"
+README_END = "<!-- benchmark:end -->"
+
+
+def update_readme(path: Path, markdown: str) -> None:
+    """Put the results between the README's markers, demoting headings by one level."""
+    text = path.read_text()
+    if README_START not in text or README_END not in text:
+        raise SystemExit(f"{path} has no benchmark markers; add {README_START!r} and {README_END!r}.")
+    body = "\n".join(("#" + line) if line.startswith("#") else line for line in markdown.splitlines())
+    before, rest = text.split(README_START, 1)
+    _, after = rest.split(README_END, 1)
+    path.write_text(f"{before}{README_START}\n{body}\n{README_END}{after}")
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a small version of each part, for CI")
@@ -118,6 +133,7 @@ def main(argv=None) -> int:
     parser.add_argument("--digits-dir", help="run recognition on this FSDD-layout folder")
     parser.add_argument("--markdown", type=Path, help="write the Markdown table here")
     parser.add_argument("--json", type=Path, help="write the raw results here")
+    parser.add_argument("--readme", type=Path, help="replace the table between the benchmark markers in this file")
     args = parser.parse_args(argv)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
@@ -132,6 +148,8 @@ def main(argv=None) -> int:
         args.markdown.write_text(markdown)
     if args.json:
         args.json.write_text(json.dumps(results, indent=1, default=float))
+    if args.readme:
+        update_readme(args.readme, markdown)
     print(markdown)
     return 0
 

@@ -54,3 +54,26 @@ def test_quick_trainer_benchmark_writes_json(tmp_path):
     # The article's full batch holds every activation: its memory grows with the clip.
     assert trainers["article_memory_growth_mb"] > trainers["course_memory_growth_mb"]
     assert "## trainers" in markdown_path.read_text()
+
+
+def test_readme_shows_the_committed_results():
+    from pathlib import Path
+
+    from benchmarks.__main__ import README_END, README_START
+
+    root = Path(__file__).resolve().parent.parent
+    readme = (root / "README.md").read_text()
+    block = readme.split(README_START, 1)[1].split(README_END, 1)[0].strip()
+    results = (root / "benchmarks" / "results.md").read_text()
+    expected = "\n".join(("#" + line) if line.startswith("#") else line for line in results.splitlines()).strip()
+    assert block == expected, "README's benchmark table differs from benchmarks/results.md: run make benchmark"
+
+
+def test_update_readme_replaces_only_the_marked_block(tmp_path):
+    from benchmarks.__main__ import README_END, README_START, update_readme
+
+    readme = tmp_path / "README.md"
+    readme.write_text(f"intro\n{README_START}\nold\n{README_END}\noutro\n")
+    update_readme(readme, "# Results\n| a |\n")
+    text = readme.read_text()
+    assert "old" not in text and "## Results" in text and text.startswith("intro") and text.endswith("outro\n")
