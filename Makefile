@@ -14,7 +14,7 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export TF_ENABLE_ONEDNN_OPTS := 0
 export PYTHONHASHSEED := 0
 
-.PHONY: lab test lint pytest notebooks doctor data lock site browser screenshots benchmark clean strip help
+.PHONY: lab test lint pytest notebooks doctor data lock site browser screenshots benchmark benchmark-quick clean strip help
 
 help:
 	@echo "make lab        set up .venv if needed and open JupyterLab on notebooks/"
@@ -39,7 +39,7 @@ $(STAMP): requirements.lock pyproject.toml
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=notebooks --port=$(PORT) $(ROOT_FLAG) $(LAB_ARGS)
 
-test: $(STAMP) lint pytest notebooks site browser
+test: $(STAMP) lint pytest notebooks site browser benchmark-quick
 
 lint: $(STAMP)
 	$(BIN)/ruff check course_utils tests scripts benchmarks notebooks
@@ -83,6 +83,11 @@ data: $(STAMP)
 lock:
 	uv pip compile pyproject.toml --extra dev --python-version 3.10 --universal -o requirements.lock
 	cp requirements.lock binder/requirements.txt
+
+# A small version of every benchmark part, run by make test so the harness cannot rot.
+benchmark-quick: $(STAMP)
+	mkdir -p build
+	$(BIN)/python -m benchmarks --quick --markdown build/benchmark-quick.md --json build/benchmark-quick.json
 
 benchmark: $(STAMP)
 	$(BIN)/python -m benchmarks --markdown benchmarks/results.md --json benchmarks/results.json --readme README.md
