@@ -22,7 +22,7 @@ from .errors import SignalError, SilentSignalError
 __all__ = ["mse", "snr_db", "log_spectral_distance", "compression_ratio"]
 
 
-def _pair(reference, estimate, allow_2d: bool = True):
+def _pair(reference, estimate):
     reference = np.asarray(reference, dtype=np.float64)
     estimate = np.asarray(estimate, dtype=np.float64)
     if reference.shape != estimate.shape:
@@ -31,7 +31,7 @@ def _pair(reference, estimate, allow_2d: bool = True):
             "Compare signals of the same length: trim both, e.g. estimate[:len(reference)], "
             "or pass length=len(reference) to overlap_add."
         )
-    if reference.ndim > (2 if allow_2d else 1):
+    if reference.ndim > 2:
         raise SignalError(f"expected 1-D signals (or 2-D frames); got shape {reference.shape}.")
     check_signal(reference.ravel(), name="reference")
     check_signal(estimate.ravel(), name="estimate")
