@@ -22,7 +22,7 @@ help:
 	@echo "make site       build the course website (executed notebooks as HTML) into build/site"
 	@echo "make browser    test JupyterLab and the website in a real browser (Debian's Chromium)"
 	@echo "make doctor     check Python, packages, data checksums and memory"
-	@echo "make data       regenerate data/ (needs espeak-ng and sox)"
+	@echo "make data       regenerate data/ (needs espeak-ng and sox; REAL=DIR bundles real recordings)"
 	@echo "make lock       re-resolve requirements.lock and binder/requirements.txt"
 	@echo "make benchmark  measure notebooks and models, write benchmarks/results.md"
 	@echo "make strip      remove outputs from notebooks before committing"
@@ -77,8 +77,10 @@ screenshots: $(STAMP)
 doctor: $(STAMP)
 	$(BIN)/python -m course_utils doctor
 
+# make data REAL=DIR also bundles the real recordings from DIR (clips/, fsdd-4-speakers/);
+# REAL_ONLY=1 redoes only data/real/ and needs neither espeak-ng nor sox.
 data: $(STAMP)
-	$(BIN)/python scripts/make_data.py
+	$(BIN)/python scripts/make_data.py $(if $(REAL),--real "$(REAL)") $(if $(REAL_ONLY),--real-only)
 
 lock:
 	uv pip compile pyproject.toml --extra dev --python-version 3.10 --universal -o requirements.lock

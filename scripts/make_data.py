@@ -491,6 +491,148 @@ def compose_music() -> np.ndarray:
     return mix * db_to_gain(-1.0) / np.max(np.abs(mix))
 
 
+# ---------------------------------------------------------------- real recordings
+
+
+@dataclass(frozen=True)
+class RealClip:
+    """A real recording to bundle: its short name, source file, kind, rate and longest length."""
+
+    name: str
+    source_file: str
+    kind: str
+    sample_rate: int
+    max_seconds: float
+    description: str
+
+
+MUSIC_SR = SYNTH_SR  # the course's rate for music and nature sounds
+SPEECH_SR = 16000  # LibriSpeech's own rate; resampling speech up would add nothing
+REAL_CLIPS = (
+    RealClip("trumpet", "sorohanro_-_solo-trumpet-06.ogg", "real_music", MUSIC_SR, 30.0,
+             "solo jazz trumpet (librosa's 'trumpet' example)"),
+    RealClip("jazz", "Kevin_MacLeod_-_Vibe_Ace.ogg", "real_music", MUSIC_SR, 30.0,
+             "jazz combo: vibraphone, bass, drums (first 30 s)"),
+    RealClip("orchestra", "Hungarian_Dance_number_5_-_Allegro_in_F_sharp_minor_(string_orchestra).ogg",
+             "real_music", MUSIC_SR, 30.0, "Brahms, Hungarian Dance No. 5, string orchestra (first 30 s)"),
+    RealClip("speech_female", "198-209-0000.ogg", "real_speech", SPEECH_SR, 30.0,
+             "read English speech, female reader (LibriSpeech 198)"),
+    RealClip("speech_male", "3436-172162-0000.ogg", "real_speech", SPEECH_SR, 30.0,
+             "read English speech, male reader (LibriSpeech 3436)"),
+    RealClip("robin", "456440__inspectorj__bird-whistling-robin-single-13.ogg", "real_nature", MUSIC_SR, 30.0,
+             "a robin's call"),
+    RealClip("whale", "glacier-bay-humpback.ogg", "real_nature", MUSIC_SR, 20.0,
+             "humpback whale song, Glacier Bay (first 20 s)"),
+)
+REAL_DIGIT_SPEAKERS = ("george", "jackson", "lucas", "nicolas")
+REAL_DIGIT_TAKES = 20  # takes 0-19: the standard split tests on 0-4 and trains on 5-19
+FSDD_SOURCE = "Free Spoken Digit Dataset, github.com/Jakobovski/free-spoken-digit-dataset, commit 26eb9aaf"
+FSDD_ATTRIBUTION = "Zohar Jackson and the FSDD contributors (speaker {speaker})"
+
+
+def read_attribution(text_path: Path) -> tuple[str, str, str]:
+    """(title and author, source address, licence) from a clip's ``.txt`` attribution file."""
+    if not text_path.is_file():
+        sys.exit(f"{text_path} is missing: every real clip needs its attribution file beside it.")
+    lines = [line.strip() for line in text_path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    addresses = [line for line in lines if "http" in line]
+    licence_line = addresses[-1] if addresses else ""
+    source_line = next((line for line in lines if "http" in line and line != licence_line), licence_line)
+    licence = licence_line.split("http")[0].strip(" :,") or licence_line
+    return lines[0], source_line, licence
+
+
+def spdx_licence(text: str) -> str:
+    """The SPDX id for the licences the real clips carry."""
+    lowered = text.lower().replace("-", " ")
+    if "public domain" in lowered:
+        return "public-domain"
+    if "4.0" in lowered:
+        return "CC-BY-4.0"
+    if "3.0" in lowered or lowered.strip() in ("cc by", "cc by 3.0"):
+        return "CC-BY-3.0"
+    sys.exit(f"Unknown licence '{text}': add it to spdx_licence() after checking it allows redistribution.")
+
+
+def bundle_real_clips(out: Path, source: Path) -> list[dict]:
+    """Write each real clip as mono 16-bit WAV at the course's rate, trimmed to its longest length."""
+    rows = []
+    for clip in REAL_CLIPS:
+        path = source / "clips" / clip.source_file
+        if not path.is_file():
+            sys.exit(f"{path} is missing: --real must name the folder that holds clips/ and fsdd-4-speakers/.")
+        title, address, licence = read_attribution(path.with_suffix(".txt"))
+        samples, rate = soundfile.read(str(path), dtype="float64", always_2d=True)
+        samples = samples.mean(axis=1)[: int(clip.max_seconds * rate)]
+        samples = librosa.resample(y=samples, orig_sr=rate, target_sr=clip.sample_rate, res_type="soxr_hq")
+        peak = float(np.max(np.abs(samples)))
+        if peak >= 0.999:  # resampling can overshoot a full-scale source
+            samples *= 0.999 / peak
+        fade = int(0.01 * clip.sample_rate)  # 10 ms ramps, so a trimmed end does not click
+        samples[:fade] *= np.linspace(0.0, 1.0, fade)
+        samples[-fade:] *= np.linspace(1.0, 0.0, fade)
+        target = out / "real" / "clips" / f"{clip.name}.wav"
+        write_wav(target, samples, clip.sample_rate)
+        rows.append({
+            "path": target, "kind": clip.kind, "label": clip.name,
+            "source": f"{clip.source_file}: {address}", "licence": spdx_licence(licence),
+            "attribution": f"{title} ({clip.description})",
+        })
+    return rows
+
+
+def bundle_real_digits(out: Path, source: Path) -> list[dict]:
+    """Copy FSDD takes 0-19 of each bundled speaker byte for byte (8 kHz mono 16-bit already)."""
+    folder = source / "fsdd-4-speakers"
+    rows = []
+    for speaker in REAL_DIGIT_SPEAKERS:
+        for digit in range(10):
+            for take in range(REAL_DIGIT_TAKES):
+                name = f"{digit}_{speaker}_{take}.wav"
+                if not (folder / name).is_file():
+                    sys.exit(f"{folder / name} is missing: the real digits need every speaker, digit and take.")
+                target = out / "real" / "digits" / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(folder / name, target)
+                rows.append({
+                    "path": target, "kind": "real_digit", "label": str(digit), "speaker": speaker,
+                    "take": take, "source": FSDD_SOURCE, "licence": "CC-BY-SA-4.0",
+                    "attribution": FSDD_ATTRIBUTION.format(speaker=speaker),
+                })
+    return rows
+
+
+def clear_real(out: Path) -> None:
+    """Remove earlier real files, so a clip dropped from REAL_CLIPS does not linger."""
+    for folder in ("real/digits", "real/clips"):
+        for path in (out / folder).glob("*.wav"):
+            path.unlink()
+
+
+def _manifest_rows(out: Path, keep) -> list[dict]:
+    manifest = out / "manifest.csv"
+    if not manifest.is_file():
+        return []
+    with open(manifest, newline="", encoding="utf-8") as handle:
+        rows = [row for row in csv.DictReader(handle) if keep(row["kind"])]
+    for row in rows:
+        row["path"] = out / row["path"]
+    return rows
+
+
+def synthetic_rows_from_manifest(out: Path) -> list[dict]:
+    """The synthetic rows of an existing manifest, for --real-only."""
+    rows = _manifest_rows(out, lambda kind: kind in SYNTHETIC_SOURCES)
+    if not rows:
+        sys.exit(f"{out / 'manifest.csv'} lists no synthetic files: run without --real-only first.")
+    return rows
+
+
+def real_rows_from_manifest(out: Path) -> list[dict]:
+    """The real rows of an existing manifest, kept when the script runs without --real."""
+    return _manifest_rows(out, lambda kind: kind.startswith("real_"))
+
+
 # ---------------------------------------------------------------- manifest, docs, checks
 
 
@@ -504,8 +646,17 @@ MANIFEST_COLUMNS = (
     "dynamic",
     "duration_s",
     "sample_rate",
+    "source",
+    "licence",
+    "attribution",
     "sha256",
 )
+SYNTHETIC_SOURCES = {
+    "digit": "synthesised with espeak-ng and sox by scripts/make_data.py",
+    "digit_mandarin": "synthesised with espeak-ng and sox by scripts/make_data.py",
+    "instrument": "synthesised in NumPy/SciPy by scripts/make_data.py",
+    "music": "synthesised in NumPy/SciPy by scripts/make_data.py",
+}
 
 
 def write_manifest(out: Path, rows: list[dict]) -> list[dict]:
@@ -514,6 +665,10 @@ def write_manifest(out: Path, rows: list[dict]) -> list[dict]:
     for row in rows:
         info = soundfile.info(str(row["path"]))
         full = {column: row.get(column, "") for column in MANIFEST_COLUMNS}
+        if row["kind"] in SYNTHETIC_SOURCES:
+            full["source"] = SYNTHETIC_SOURCES[row["kind"]]
+            full["licence"] = "CC0-1.0"
+            full["attribution"] = "Sound Autoencoders course (no attribution required)"
         full["path"] = row["path"].relative_to(out).as_posix()
         full["duration_s"] = f"{info.frames / info.samplerate:.3f}"
         full["sample_rate"] = info.samplerate
@@ -527,38 +682,92 @@ def write_manifest(out: Path, rows: list[dict]) -> list[dict]:
     return finished
 
 
-LICENSE_TEXT = """\
+SYNTHETIC_LICENCE = """\
 # Licence of the bundled data
 
-Every file in this folder was generated by `scripts/make_data.py`: the spoken digits
-are speech synthesised with [espeak-ng](https://github.com/espeak-ng/espeak-ng) and
-processed with sox, NumPy and librosa; the instrument notes and the music excerpt are
-synthesised in NumPy/SciPy. No recordings of people or of real instruments are included.
+The data come in two parts with different licences. Each file's licence and
+attribution are also in the `source`, `licence` and `attribution` columns of
+[manifest.csv](manifest.csv).
 
-The data are the course's own work and are dedicated to the public domain under
+## Synthetic data: CC0
+
+`digits/`, `digits_mandarin/`, `instruments/` and `music/` were generated by
+`scripts/make_data.py`: the spoken digits are speech synthesised with
+[espeak-ng](https://github.com/espeak-ng/espeak-ng) and processed with sox, NumPy and
+librosa; the instrument notes and the music excerpt are synthesised in NumPy/SciPy.
+
+They are the course's own work and are dedicated to the public domain under
 **CC0 1.0 Universal** (<https://creativecommons.org/publicdomain/zero/1.0/>): you may
 copy, modify and use them for any purpose without asking and without attribution.
-
 espeak-ng itself is licensed under the GPL v3. The GPL covers the program, not the audio
 it produces, so the generated speech is not covered by it.
-
-To regenerate the data (needs the apt packages `espeak-ng` and `sox`):
-
-```
-make data            # or: .venv/bin/python scripts/make_data.py --out data
-```
 
 Regeneration is deterministic: with the same versions of espeak-ng, sox and libsndfile
 the files come out byte-identical and match the SHA-256 sums in `manifest.csv`.
 """
 
 
+def write_licence(out: Path, rows: list[dict]) -> None:
+    """Write data/LICENSE.md: CC0 for the synthetic part, every real file's attribution."""
+    digits = [r for r in rows if r["kind"] == "real_digit"]
+    clips = [r for r in rows if r["kind"].startswith("real_") and r["kind"] != "real_digit"]
+    text = SYNTHETIC_LICENCE
+    if digits or clips:
+        clip_lines = "\n".join(
+            f"| `{r['path']}` | {r['attribution']} | {r['source']} | {r['licence']} |" for r in clips
+        )
+        speakers = sorted({r["speaker"] for r in digits})
+        text += f"""
+## Real recordings: their authors' licences
+
+`real/` holds recordings made by people. They are **not** CC0: each keeps its own
+licence, and using them requires the attribution given here.
+
+### `real/clips/`: converted to mono, resampled and trimmed by `scripts/make_data.py`
+
+The sources are Ogg Vorbis files (from librosa's example-data collection), so they were
+lossy-coded once before the course converted them to WAV.
+
+| file | title, author and what it is | source | licence |
+|---|---|---|---|
+{clip_lines}
+
+Licences: CC-BY-3.0 <https://creativecommons.org/licenses/by/3.0/>, CC-BY-4.0
+<https://creativecommons.org/licenses/by/4.0/>; public-domain: no rights reserved
+(a work of the US government or marked public domain by its source).
+
+### `real/digits/`: the Free Spoken Digit Dataset, copied unchanged
+
+{len(digits)} recordings of speakers {", ".join(speakers)} (takes 0-{REAL_DIGIT_TAKES - 1} of every digit), from
+the Free Spoken Digit Dataset by Zohar Jackson and contributors,
+<https://github.com/Jakobovski/free-spoken-digit-dataset> (commit 26eb9aaf), licensed
+**CC BY-SA 4.0** (<https://creativecommons.org/licenses/by-sa/4.0/>). If you share these
+files or material adapted from them, you must give the same attribution and share under
+the same licence.
+"""
+    text += """
+## Regenerate
+
+```
+make data                          # synthetic part; needs the apt packages espeak-ng and sox
+make data REAL=path/to/real        # also bundle real/ from a folder with clips/ and fsdd-4-speakers/
+```
+"""
+    (out / "LICENSE.md").write_text(text, encoding="utf-8")
+
+
 def write_readme(out: Path, rows: list[dict]) -> None:
     """Write data/README.md with the folders, their counts and the speakers table."""
     count = {
         kind: sum(r["kind"] == kind for r in rows)
-        for kind in ("digit", "digit_mandarin", "instrument", "music")
+        for kind in ("digit", "digit_mandarin", "instrument", "music", "real_digit")
     }
+    clips = [r for r in rows if r["kind"] in ("real_music", "real_speech", "real_nature")]
+    real_clip_rows = "\n".join(
+        f"| `{r['label']}` | {r['kind'].removeprefix('real_')} | {float(r['duration_s']):.1f} s | "
+        f"{r['sample_rate']} Hz | {r['attribution']} | {r['licence']} |"
+        for r in clips
+    )
     speaker_rows = "\n".join(
         f"| `{s.name}` | {lang} | `{s.voice}` | {s.pitch} | {s.speed} | {s.description} |"
         for lang, group in (("English", ENGLISH_SPEAKERS), ("Mandarin", MANDARIN_SPEAKERS))
@@ -567,11 +776,15 @@ def write_readme(out: Path, rows: list[dict]) -> None:
     text = f"""\
 # Bundled data
 
-Small, synthetic and regenerable (CC0, see [LICENSE.md](LICENSE.md)). Every file is listed
-with its duration, sample rate and SHA-256 in [manifest.csv](manifest.csv).
+Two parts: **real recordings** made by people (`real/`, each under its author's licence,
+with attribution) and **synthetic** sounds the course generates (CC0). See
+[LICENSE.md](LICENSE.md). Every file is listed with its duration, sample rate, source,
+licence, attribution and SHA-256 in [manifest.csv](manifest.csv).
 
 | Folder | Contents | Files |
 |---|---|---|
+| `real/digits/` | **real** spoken digits from the Free Spoken Digit Dataset (CC BY-SA 4.0): speakers {", ".join(REAL_DIGIT_SPEAKERS)}, digits 0-9, takes 0-{REAL_DIGIT_TAKES - 1}, 8 kHz mono 16-bit, unchanged | {count["real_digit"]} |
+| `real/clips/` | **real** recordings (table below), mono 16-bit WAV | {len(clips)} |
 | `digits/` | English spoken digits 0-9, {len(ENGLISH_SPEAKERS)} voices x {TAKES} takes, 8 kHz mono 16-bit, named `{{digit}}_{{speaker}}_{{take}}.wav` as in the Free Spoken Digit Dataset | {count["digit"]} |
 | `digits_mandarin/` | Mandarin digits 零-九 (label 0-9), {len(MANDARIN_SPEAKERS)} voices x {MANDARIN_TAKES} takes, same format | {count["digit_mandarin"]} |
 | `instruments/` | {len(INSTRUMENTS)} synthesised instruments ({", ".join(INSTRUMENTS)}) x notes {", ".join(NOTES)} x dynamics pp/mf/ff, {NOTE_SECONDS:.1f} s, 22050 Hz, named `{{instrument}}_{{note}}_{{dynamic}}.wav` | {count["instrument"]} |
@@ -579,13 +792,23 @@ with its duration, sample rate and SHA-256 in [manifest.csv](manifest.csv).
 
 Dynamics differ in level (pp about -18 dBFS, mf -9 dBFS, ff -2 dBFS peak) and in brightness.
 
-## Speakers
+## Real clips
+
+Load one with `course_utils.data.load_real_clip(name)`; the digits with
+`course_utils.data.load_real_digits()`. The sources were Ogg Vorbis (lossy) files: keep
+that in mind when a lesson compares codecs on them.
+
+| name | kind | length | rate | what, by whom | licence |
+|---|---|---|---|---|---|
+{real_clip_rows}
+
+## Synthetic speakers
 
 Each take varies the base pitch (+-8), the speed (+-12 %), the ending punctuation
 (so the intonation), a small sox pitch shift (+-35 cents) and tempo change (+-5 %), the
 peak level (-1 dBFS +- 0.6 dB) and a little background noise (-62 to -50 dBFS). The
-digits are synthetic: a model that does well on them may still fail on human voices;
-compare with the real Free Spoken Digit Dataset (`course_utils.data.fetch_fsdd`).
+digits are synthetic: a model that does well on them may still fail on human voices,
+which is why the course teaches on the real digits in `real/digits/`.
 
 | Speaker | Language | espeak-ng voice | Pitch `-p` | Speed `-s` (wpm) | Character |
 |---|---|---|---|---|---|
@@ -594,7 +817,9 @@ compare with the real Free Spoken Digit Dataset (`course_utils.data.fetch_fsdd`)
 ## Regenerate
 
 ```
-make data            # needs the apt packages espeak-ng and sox
+make data                          # synthetic part; needs the apt packages espeak-ng and sox
+make data REAL=path/to/real        # also bundle real/ from a folder with clips/ and fsdd-4-speakers/
+make data REAL=path/to/real REAL_ONLY=1   # only real/, the synthetic files stay as they are
 ```
 
 `scripts/make_data.py` is deterministic: run twice, it writes byte-identical files.
@@ -620,7 +845,7 @@ def check_digits(out: Path, rows: list[dict]) -> list[str]:
 def print_summary(out: Path, rows: list[dict]) -> None:
     """Print files, seconds and durations per kind, and the total size."""
     print(f"{'kind':<16}{'files':>7}{'seconds':>10}{'min s':>8}{'max s':>8}")
-    for kind in ("digit", "digit_mandarin", "instrument", "music"):
+    for kind in sorted({r["kind"] for r in rows}):
         durations = [float(r["duration_s"]) for r in rows if r["kind"] == kind]
         print(
             f"{kind:<16}{len(durations):>7}{sum(durations):>10.1f}{min(durations):>8.3f}{max(durations):>8.3f}"
@@ -642,12 +867,41 @@ def main(argv=None) -> int:
     """Generate everything into --out (default: data/ beside scripts/)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent.parent / "data")
+    parser.add_argument("--real", type=Path, default=None,
+                        help="folder of real recordings to bundle (clips/ and fsdd-4-speakers/)")
+    parser.add_argument("--real-only", action="store_true",
+                        help="keep the synthetic files and their manifest rows; redo only real/")
     args = parser.parse_args(argv)
-    check_tools()
+    if args.real_only and args.real is None:
+        parser.error("--real-only needs --real DIR")
     out = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
-    clear_generated(out)
+    if args.real_only:
+        rows = synthetic_rows_from_manifest(out)
+    else:
+        rows = generate_synthetic(out)
+    if args.real is not None:
+        clear_real(out)
+        rows += bundle_real_clips(out, args.real.resolve())
+        rows += bundle_real_digits(out, args.real.resolve())
+    else:
+        # Without --real, keep the real files already bundled (they need the source folder to redo).
+        rows += real_rows_from_manifest(out)
 
+    finished = write_manifest(out, rows)
+    write_licence(out, finished)
+    write_readme(out, finished)
+    print_summary(out, finished)
+    problems = check_digits(out, finished)
+    for problem in problems:
+        print("PROBLEM:", problem)
+    return 1 if problems else 0
+
+
+def generate_synthetic(out: Path) -> list[dict]:
+    """Generate the synthetic digits, notes and music; return their manifest rows."""
+    check_tools()
+    clear_generated(out)
     rows = generate_digits(
         out, "digits", "digit", ENGLISH_SPEAKERS, ENGLISH_WORDS, TAKES, ENGLISH_ENDINGS
     )
@@ -664,15 +918,7 @@ def main(argv=None) -> int:
     music_path = out / "music" / "excerpt.wav"
     write_wav(music_path, compose_music(), SYNTH_SR)
     rows.append({"path": music_path, "kind": "music", "label": "music"})
-
-    finished = write_manifest(out, rows)
-    (out / "LICENSE.md").write_text(LICENSE_TEXT, encoding="utf-8")
-    write_readme(out, finished)
-    print_summary(out, finished)
-    problems = check_digits(out, finished)
-    for problem in problems:
-        print("PROBLEM:", problem)
-    return 1 if problems else 0
+    return rows
 
 
 if __name__ == "__main__":

@@ -94,22 +94,79 @@ def test_bundled_data_matches_manifest():
     assert data.verify_data() == []
 
 
-def test_bundled_digits_have_enough_voices_and_takes():
-    digits = data.load_spoken_digits()
+@pytest.mark.parametrize("loader, min_speakers, min_takes", [
+    (data.load_synthetic_digits, 8, 5),
+    (data.load_real_digits, 4, 10),
+])
+def test_bundled_digits_have_enough_voices_and_takes(loader, min_speakers, min_takes):
+    digits = loader()
     speakers = set(digits.speakers.tolist())
-    assert len(speakers) >= 8
+    assert len(speakers) >= min_speakers
     for speaker in speakers:
         mine = digits.speakers == speaker
         for digit in range(10):
-            assert np.sum(mine & (digits.labels == digit)) >= 5
+            assert np.sum(mine & (digits.labels == digit)) >= min_takes
     durations = np.array([len(clip) / digits.sample_rate for clip in digits.audio])
-    assert durations.min() > 0.2 and durations.max() < 2.0
+    assert durations.min() > 0.1 and durations.max() < 2.0
+
+
+def test_default_digits_are_the_real_ones(monkeypatch):
+    monkeypatch.delenv("COURSE_DIGITS_DIR", raising=False)
+    digits = data.load_spoken_digits()
+    assert digits.root == data.data_dir() / "real" / "digits"
+    assert set(digits.speakers.tolist()) == {"george", "jackson", "lucas", "nicolas"}
+    assert len(digits) >= 400
+
+
+def test_real_digits_ignore_the_environment_variable(digit_folder, monkeypatch):
+    monkeypatch.setenv("COURSE_DIGITS_DIR", str(digit_folder))
+    assert "alice" not in set(data.load_real_digits().speakers.tolist())
+
+
+def test_real_clips_by_name_and_kind():
+    assert set(data.real_clip_names("music")) == {"trumpet", "jazz", "orchestra"}
+    assert set(data.real_clip_names("speech")) == {"speech_female", "speech_male"}
+    assert set(data.real_clip_names()) >= {"robin", "whale"}
+    trumpet, sr = data.load_real_clip("trumpet")
+    assert sr == 22050 and 5.0 < len(trumpet) / sr < 5.5 and trumpet.ndim == 1
+    speech, speech_sr = data.load_real_clip("speech_male", sr=8000, duration=2.0)
+    assert speech_sr == 8000 and len(speech) == 16000
+
+
+def test_unknown_real_clip_lists_the_names():
+    with pytest.raises(AudioFileNotFoundError, match="trumpet"):
+        data.load_real_clip("kazoo")
+    with pytest.raises(DatasetLayoutError, match="music"):
+        data.real_clip_names("noise")
+
+
+def test_every_bundled_file_has_source_licence_and_attribution():
+    rows = data.load_manifest()
+    for row in rows:
+        assert row["source"] and row["licence"] and row["attribution"], row["path"]
+    real = [row for row in rows if row["kind"].startswith("real_")]
+    assert {row["licence"] for row in real} <= {"CC-BY-SA-4.0", "CC-BY-4.0", "CC-BY-3.0", "public-domain"}
+    licence_text = (data.data_dir() / "LICENSE.md").read_text(encoding="utf-8")
+    for row in real:
+        if row["kind"] != "real_digit":
+            assert row["path"] in licence_text and row["attribution"] in licence_text
+    assert "CC BY-SA 4.0" in licence_text and "Free Spoken Digit Dataset" in licence_text
+
+
+def test_split_in_time():
+    x = np.arange(100.0)
+    train, test = data.split_in_time(x)
+    assert len(train) == 75 and test[0] == 75 and len(test) == 25
+    with pytest.raises(DatasetLayoutError, match="between 0 and 1"):
+        data.split_in_time(x, 1.0)
+    with pytest.raises(DatasetLayoutError, match="too short"):
+        data.split_in_time(x[:1])
 
 
 def test_bundled_data_is_small():
     folder = data.data_dir()
     total = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
-    assert total < 15e6
+    assert total <= 30e6
 
 
 def test_bundled_music_and_notes():
