@@ -148,6 +148,12 @@ def main(argv=None) -> int:
         args.markdown.write_text(markdown)
     if args.json:
         args.json.write_text(json.dumps(results, indent=1, default=float))
+    if "codec" in results["parts"] and (args.markdown or args.json):
+        from .codec import plot_rate_distortion
+
+        plot_path = (args.markdown or args.json).with_name("rate_distortion.png")
+        plot_rate_distortion(results["parts"]["codec"]["rows"], plot_path)
+        print(f"rate-distortion plot: {plot_path}")
     if args.readme:
         update_readme(args.readme, markdown)
     print(markdown)

@@ -1,13 +1,17 @@
-"""Autoencoder against PCA at the same code size, on held-out bundled music and speech.
+"""Autoencoder against PCA at the same code size, on held-out real music and real speech.
 
 Frames of 256 samples, not overlapping when coded, so a code of ``k`` numbers
 per frame is a compression ratio of ``256 / k`` (same bits per number).
 Training frames overlap (hop 32): more examples from the same audio.
+
+Real music: the bundled string-orchestra clip, its first 75 % trains and the
+last 25 % is held out in time. Real speech: one LibriSpeech reader trains, the
+other is held out. The synthetic music excerpt is an extra, labelled row (full
+mode only): the course's conclusions were once tuned on it, and the contrast
+shows how much easier synthetic sound is.
 """
 
 from __future__ import annotations
-
-import numpy as np
 
 FRAME = 256
 TRAIN_HOP = 32
@@ -15,20 +19,26 @@ CODE_SIZES = (8, 16, 32, 64)
 QUICK_CODE_SIZES = (32,)
 
 
-def held_out_audio():
-    """(name, train signal, test signal): music split 75/25 in time; speech split by speaker."""
-    from course_utils.data import load_music, load_spoken_digits
-
-    music, _ = load_music()
-    cut = int(0.75 * len(music))
-    digits = load_spoken_digits()
-    test_speaker = sorted(set(digits.speakers.tolist()))[0]
-    speech_train = np.concatenate([a for a, s in zip(digits.audio, digits.speakers) if s != test_speaker])
-    speech_test = np.concatenate([a for a, s in zip(digits.audio, digits.speakers) if s == test_speaker])
-    return [("music", music[:cut], music[cut:]), ("speech", speech_train, speech_test)]
+REAL_MUSIC = "orchestra"
+SPEECH_TRAIN, SPEECH_HELD_OUT = "speech_female", "speech_male"
 
 
-def compare(code_sizes=CODE_SIZES, steps: int = 1500) -> list[dict]:
+def held_out_audio(synthetic: bool = False):
+    """(name, train signal, test signal, sample rate): real music split 75/25 in time, real
+    speech split by reader; with ``synthetic=True`` also the synthetic excerpt, labelled."""
+    from course_utils.data import load_music, load_real_clip, split_in_time
+
+    music, music_sr = load_real_clip(REAL_MUSIC)
+    speech_train, speech_sr = load_real_clip(SPEECH_TRAIN)
+    speech_test, _ = load_real_clip(SPEECH_HELD_OUT)
+    sets = [("music", *split_in_time(music), music_sr), ("speech", speech_train, speech_test, speech_sr)]
+    if synthetic:
+        excerpt, excerpt_sr = load_music()
+        sets.append(("synthetic music", *split_in_time(excerpt), excerpt_sr))
+    return sets
+
+
+def compare(code_sizes=CODE_SIZES, steps: int = 1500, synthetic: bool = False) -> list[dict]:
     import course_utils
 
     course_utils.setup_notebook(seed=0, style=False)
@@ -41,7 +51,7 @@ def compare(code_sizes=CODE_SIZES, steps: int = 1500) -> list[dict]:
     from course_utils.training import fit_autoencoder
 
     rows = []
-    for name, train, test in held_out_audio():
+    for name, train, test, _ in held_out_audio(synthetic):
         train_frames = frame_signal(train, FRAME, TRAIN_HOP)
         scale = float(train_frames.std())
         for k in code_sizes:
@@ -66,12 +76,26 @@ def compare(code_sizes=CODE_SIZES, steps: int = 1500) -> list[dict]:
     return rows
 
 
+def best_margin(rows, audio: str, ratio: float = 8):
+    """The best autoencoder's SNR minus PCA's, in dB, for one audio set at one ratio (None if absent)."""
+    row = next((r for r in rows if r["audio"] == audio and r["ratio"] == ratio), None)
+    if row is None:
+        return None
+    return max(row["dense_ae_db"], row["pca_residual_ae_db"]) - row["pca_db"]
+
+
 def run(quick: bool = False) -> dict:
-    rows = compare(QUICK_CODE_SIZES if quick else CODE_SIZES, steps=300 if quick else 1500)
-    music_ratio_8 = [r for r in rows if r["audio"] == "music" and r["ratio"] == 8]
-    margin = (music_ratio_8[0]["pca_residual_ae_db"] - music_ratio_8[0]["pca_db"]) if music_ratio_8 else None
+    rows = compare(QUICK_CODE_SIZES if quick else CODE_SIZES, steps=300 if quick else 1500, synthetic=not quick)
+    music, speech = best_margin(rows, "music"), best_margin(rows, "speech")
     return {
         "rows": rows,
-        "music_ratio_8_margin_db": margin,
-        "targets": {"best autoencoder >= PCA + 1 dB at ratio 8 on held-out music": margin is not None and margin >= 1.0},
+        "note": (f"Held out: the last 25 % of the real '{REAL_MUSIC}' clip (music) and the reader "
+                 f"'{SPEECH_HELD_OUT}' (speech, trained on '{SPEECH_TRAIN}'). Margins at ratio 8: "
+                 f"music {music:+.1f} dB, speech {speech:+.1f} dB (best autoencoder minus PCA)."),
+        "music_ratio_8_margin_db": music,
+        "speech_ratio_8_margin_db": speech,
+        "targets": {
+            "best autoencoder >= PCA + 1 dB at ratio 8 on held-out real music": music is not None and music >= 1.0,
+            "best autoencoder >= PCA at ratio 8 on held-out real speech": speech is not None and speech >= 0.0,
+        },
     }
