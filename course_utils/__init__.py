@@ -39,6 +39,7 @@ _SUBMODULES = {
     "audio",
     "baselines",
     "codec",
+    "compat",
     "data",
     "doctor",
     "efficiency",

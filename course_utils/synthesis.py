@@ -31,6 +31,7 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
+from . import compat
 from .audio import check_signal
 from .errors import SignalError
 
@@ -141,9 +142,9 @@ def to_audio(
         )
     magnitude = np.maximum(np.exp(log_mag) - eps, 0.0)
     if phase is None:
-        audio = librosa.griffinlim(
-            S=magnitude, n_iter=_positive_int(n_iter, "n_iter"), hop_length=hop_length,
-            n_fft=n_fft, length=length, random_state=seed,
+        audio = compat.griffinlim(
+            magnitude, seed=seed, n_iter=_positive_int(n_iter, "n_iter"), hop_length=hop_length,
+            n_fft=n_fft, length=length,
         )
     else:
         phase = np.asarray(phase)

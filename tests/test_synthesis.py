@@ -179,3 +179,23 @@ def test_explorer_dims_and_bad_input():
         latent_explorer(_toy_decoder, 3, sr=SR, base_code=np.zeros(4))
     with pytest.raises(SignalError, match="slider values"):
         explorer.render([1.0])
+
+
+def test_griffinlim_compat_is_seeded_and_warns_nothing_on_this_librosa():
+    import warnings
+
+    import librosa
+
+    from course_utils import compat
+
+    rng = np.random.default_rng(0)
+    magnitude = np.abs(librosa.stft(y=rng.normal(size=4000).astype(np.float32), n_fft=256, hop_length=64))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a renamed-argument FutureWarning would fail here
+        first = compat.griffinlim(magnitude, seed=3, n_iter=4, hop_length=64, n_fft=256)
+        second = compat.griffinlim(magnitude, seed=3, n_iter=4, hop_length=64, n_fft=256)
+    other = compat.griffinlim(magnitude, seed=4, n_iter=4, hop_length=64, n_fft=256)
+    np.testing.assert_array_equal(first, second)
+    assert not np.allclose(first, other)
+    expected = "rng" if compat.librosa_major_version() >= 1 else "random_state"
+    assert compat._griffinlim_seed_name() == expected
