@@ -1,4 +1,4 @@
-"""Warm-up exercises for 00_welcome: read two facts off the music excerpt.
+"""Warm-up exercises for 00_welcome: read two facts off a real recording, the solo trumpet.
 
 Used in: 00_welcome.
 """
@@ -16,10 +16,10 @@ def _is_number(answer) -> bool:
     return isinstance(answer, (int, float, np.integer, np.floating)) and not isinstance(answer, bool)
 
 
-def _music_context():
+def _trumpet_context():
     from course_utils.data import data_path
 
-    return {"path": str(data_path("music", "excerpt.wav"))}
+    return {"path": str(data_path("real", "clips", "trumpet.wav"))}
 
 
 def _file_facts(path):
@@ -63,7 +63,7 @@ q1 = Exercise(
     "`samples, sample_rate = course_utils.audio.load_audio(path)` returns the samples and the rate "
     "stored in the file, in samples per second (Hz).",
     _q1_solution,
-    context=_music_context,
+    context=_trumpet_context,
     wrong_answers=[
         (lambda ctx: _file_facts(ctx["path"])[1], "number of samples"),
         (44100, "CD rate"),
@@ -107,11 +107,11 @@ q2 = Exercise(
     "A clip of `len(samples)` samples taken `sample_rate` times per second lasts "
     "`len(samples) / sample_rate` seconds.",
     _q2_solution,
-    context=_music_context,
+    context=_trumpet_context,
     wrong_answers=[
         (lambda ctx: _file_facts(ctx["path"])[1], "number of samples"),
         (lambda ctx: _q2_solution(**ctx) / 60, "minutes"),
         (lambda ctx: _file_facts(ctx["path"])[1] / 1000, "divided by 1000"),
-        ("about 25 s", "one number"),
+        ("about 5 s", "one number"),
     ],
 )

@@ -22,7 +22,7 @@ def _is_number(answer) -> bool:
 def _q1_context():
     from course_utils.data import data_path
 
-    return {"path": str(data_path("music", "excerpt.wav"))}
+    return {"path": str(data_path("real", "clips", "trumpet.wav"))}
 
 
 def _q1_solution(path):
@@ -74,7 +74,12 @@ q1 = Exercise(
 
 
 def _q2_context():
-    return {"sample_rate": 8000}
+    import soundfile
+
+    from course_utils.data import data_path
+
+    # the real spoken digit of section 1 (Free Spoken Digit Dataset, 8000 Hz)
+    return {"sample_rate": int(soundfile.info(str(data_path("real", "digits", "7_jackson_0.wav"))).samplerate)}
 
 
 def _q2_solution(sample_rate):
@@ -109,9 +114,9 @@ q2 = Exercise(
     _q2_solution,
     context=_q2_context,
     wrong_answers=[
-        (8000, "sample rate itself"),
-        (16000, "doubled"),
-        (4.0, "kHz"),
+        (lambda ctx: ctx["sample_rate"], "sample rate itself"),
+        (lambda ctx: 2 * ctx["sample_rate"], "doubled"),
+        (lambda ctx: ctx["sample_rate"] / 2000, "kHz"),
         ("4 kHz", "one number"),
     ],
 )

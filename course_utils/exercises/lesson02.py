@@ -26,13 +26,16 @@ def _scaled(fit_on, apply_to):
 # --- q1: fit on the training part, apply to the held-out part -----------------------------------
 
 
+def _orchestra_split():
+    from course_utils.data import load_real_clip, split_in_time
+
+    music, _ = load_real_clip("orchestra")  # the course's real music, as in the notebook
+    return split_in_time(music)
+
+
 def _q1_context():
-    rng = np.random.default_rng(2)
-    t = np.arange(4000)
-    signal = 0.3 * np.sin(0.05 * t) + 0.05 * rng.standard_normal(len(t))
-    signal[3000:] *= 2.5  # the held-out part is louder: its statistics differ from training's
-    signal = (signal + 0.02).astype(np.float32)
-    return {"train": signal[:3000], "held_out": signal[3000:]}
+    train, held_out = _orchestra_split()  # its quieter last quarter has other statistics
+    return {"train": train, "held_out": held_out}
 
 
 def _q1_solution(train, held_out):
@@ -98,8 +101,10 @@ q1 = Exercise(
 
 
 def _q2_context():
-    rng = np.random.default_rng(3)
-    return {"train": (0.2 * rng.standard_normal(50) + 0.1), "x": np.array([0.0, 0.1, 0.5, -0.4])}
+    # A small real piece: 200 training samples from 1 s into the orchestra, and the first
+    # held-out samples. (With so few samples, np.std's ddof=0 and ddof=1 clearly differ.)
+    train, held_out = _orchestra_split()
+    return {"train": train[22050:22250].astype(np.float64), "x": held_out[:5]}
 
 
 def _q2_solution(train, x):
@@ -115,19 +120,25 @@ def _q2_check(answer, train, x):
         raise Incorrect("Return an array with one standardized value per value of x.") from None
     if answer.shape != np.shape(x):
         raise Incorrect(f"Return {len(x)} values, one per value of x; got {answer.size}.")
+    train = np.asarray(train, dtype=np.float64)
+    x = np.asarray(x, dtype=np.float64)
+
+    def close(a, b):  # to about five significant digits, so float32 arithmetic is fine
+        return np.allclose(a, b, rtol=1e-5, atol=1e-6)
+
     expected = _scaled(train, x)
-    if np.allclose(answer, expected, atol=1e-9):
+    if close(answer, expected):
         return
-    if np.allclose(answer, (x - np.mean(train)) / np.std(train, ddof=1), atol=1e-9):
+    if close(answer, (x - np.mean(train)) / np.std(train, ddof=1)):
         raise Incorrect(
             "You used the sample std (ddof=1). StandardScaler divides by the population std, "
             "np.std(train) with its default ddof=0. (With a million samples the two hardly differ.)"
         )
-    if np.allclose(answer, x / np.std(train), atol=1e-9):
+    if close(answer, x / np.std(train)):
         raise Incorrect("Subtract the training mean first, then divide by the training std.")
-    if np.allclose(answer, x - np.mean(train) / np.std(train), atol=1e-9):
+    if close(answer, x - np.mean(train) / np.std(train)):
         raise Incorrect("Brackets: (x - mean) / std, not x - mean / std.")
-    if np.allclose(answer, (x - np.mean(x)) / np.std(x), atol=1e-9):
+    if close(answer, (x - np.mean(x)) / np.std(x)):
         raise Incorrect("Those are the statistics of x itself. Use the mean and std of `train`.")
     raise Incorrect("Standardizing is (x - mean) / std, with the mean and std of the training samples.")
 
@@ -153,11 +164,18 @@ q2 = Exercise(
 
 
 def _q3_context():
-    return {"n_samples": 1000, "frame_length": 256, "hop_length": 100}
+    _, held_out = _orchestra_split()
+    return {"n_samples": len(held_out), "frame_length": 256, "hop_length": 128}
 
 
 def _q3_solution(n_samples, frame_length, hop_length):
     return 1 + (n_samples - frame_length) // hop_length
+
+
+def _padded_count(n_samples, frame_length, hop_length):
+    from course_utils.audio import frame_signal
+
+    return frame_signal(np.zeros(n_samples), frame_length, hop_length, pad=True).shape[0]
 
 
 def _q3_check(answer, n_samples, frame_length, hop_length):
@@ -168,24 +186,28 @@ def _q3_check(answer, n_samples, frame_length, hop_length):
     expected = frame_signal(np.zeros(n_samples), frame_length, hop_length).shape[0]
     if answer == expected:
         return
+    # Several mistakes can give the same number (with hop = frame / 2, counting one frame per
+    # hop and padding often agree): say everything the answer could come from.
+    problems = []
     if answer == (n_samples - frame_length) // hop_length:
-        raise Incorrect("Off by one: count the first frame, at sample 0, too: 1 + (...) // hop_length.")
+        problems.append("Off by one: count the first frame, at sample 0, too: 1 + (...) // hop_length.")
     if answer == n_samples // hop_length:
-        raise Incorrect(
+        problems.append(
             "That counts one frame per hop to the very end, but the last frames would run past the "
             "end of the signal. A frame needs frame_length samples from where it starts."
         )
     if answer == n_samples // frame_length:
-        raise Incorrect(
+        problems.append(
             "That counts frames that do not overlap. Frames start every hop_length samples, "
             "and each is frame_length long."
         )
-    padded = frame_signal(np.zeros(n_samples), frame_length, hop_length, pad=True).shape[0]
-    if answer == padded:
-        raise Incorrect(
+    if answer == _padded_count(n_samples, frame_length, hop_length):
+        problems.append(
             "That is the count with zero padding (pad=True), which adds a last, partly empty frame. "
             "Without padding, only whole frames count: round down."
         )
+    if problems:
+        raise Incorrect(" Or: ".join(problems))
     raise Incorrect("Frames start at 0, hop, 2 hop, ... and the last one must end inside the signal.")
 
 
@@ -197,10 +219,10 @@ q3 = Exercise(
     _q3_solution,
     context=_q3_context,
     wrong_answers=[
-        (7, "Off by one"),
-        (10, "one frame per hop"),
-        (3, "do not overlap"),
-        (9, "zero padding"),
+        (lambda ctx: (ctx["n_samples"] - ctx["frame_length"]) // ctx["hop_length"], "Off by one"),
+        (lambda ctx: ctx["n_samples"] // ctx["hop_length"], "one frame per hop"),
+        (lambda ctx: ctx["n_samples"] // ctx["frame_length"], "do not overlap"),
+        (lambda ctx: _padded_count(**ctx), "zero padding"),
         (7.5, "whole number"),
     ],
 )
