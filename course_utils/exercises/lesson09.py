@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..metrics import log_spectral_distance, snr_db
 from ._core import Exercise, Incorrect
 
 __all__ = ["q1", "q2", "q3"]
@@ -30,29 +31,12 @@ def _q1_solution(signal):
     return -signal  # every sample on the other side of zero: same magnitudes, SNR -6 dB
 
 
-def _log_spectral_distance(reference, estimate, n_fft=256, hop=64, floor_db=-80.0):
-    """The log-spectral distance of course_utils.metrics, in plain NumPy (no librosa to load)."""
-    window = np.hanning(n_fft)
-
-    def power_db(x):
-        frames = np.lib.stride_tricks.sliding_window_view(np.asarray(x, float), n_fft)[::hop] * window
-        return 10 * np.log10(np.abs(np.fft.rfft(frames, axis=1)) ** 2 + 1e-30)
-
-    ref, est = power_db(reference), power_db(estimate)
-    floor = ref.max() + floor_db
-    return float(np.mean(np.sqrt(np.mean((np.maximum(ref, floor) - np.maximum(est, floor)) ** 2, axis=1))))
-
-
-def _snr_db(reference, estimate):
-    reference, estimate = np.asarray(reference, float), np.asarray(estimate, float)
-    return float(10 * np.log10(np.sum(reference**2) / np.sum((reference - estimate) ** 2)))
-
-
 def _q1_check(answer, signal):
-    log_spectral_distance, snr_db = _log_spectral_distance, _snr_db
     answer = np.asarray(answer) if not isinstance(answer, str) else answer
     if not isinstance(answer, np.ndarray) or answer.ndim != 1 or not np.issubdtype(answer.dtype, np.number):
         raise Incorrect("Return a 1-D array of samples, like `signal`.")
+    if np.iscomplexobj(answer):
+        raise Incorrect("Return real samples, like `signal`, not complex numbers (an STFT is not a waveform).")
     if answer.shape != signal.shape:
         raise Incorrect(f"Return as many samples as the signal has ({len(signal)}); yours has {len(answer)}.")
     if not np.all(np.isfinite(answer)):
