@@ -28,7 +28,7 @@ def librosa_major_version() -> int:
     return int(librosa.__version__.split(".")[0])
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _griffinlim_seed_name() -> str:
     import librosa
 
