@@ -14,15 +14,17 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export TF_ENABLE_ONEDNN_OPTS := 0
 export PYTHONHASHSEED := 0
 
-.PHONY: lab test lint pytest notebooks doctor data lock site browser screenshots benchmark benchmark-quick clean strip help
+.PHONY: weights test-pythons lab test lint pytest notebooks doctor data lock site browser screenshots benchmark benchmark-quick clean strip help
 
 help:
 	@echo "make lab        set up .venv if needed and open JupyterLab on notebooks/"
 	@echo "make test       set up .venv if needed, then lint, pytest, run every notebook, build and browse the site"
 	@echo "make site       build the course website (executed notebooks as HTML) into build/site"
 	@echo "make browser    test JupyterLab and the website in a real browser (Debian's Chromium)"
+	@echo "make test-pythons  package tests and notebooks on every Python 3.10-3.13 found (PYTHONS=3.13)"
 	@echo "make doctor     check Python, packages, data checksums and memory"
 	@echo "make data       regenerate data/ (needs espeak-ng and sox; REAL=DIR bundles real recordings)"
+	@echo "make weights    train the k-sparse autoencoder the notebooks load (data/weights/)"
 	@echo "make lock       re-resolve requirements.lock and binder/requirements.txt"
 	@echo "make benchmark  measure notebooks and models, write benchmarks/results.md"
 	@echo "make strip      remove outputs from notebooks before committing"
@@ -74,6 +76,12 @@ browser: $(STAMP) site
 screenshots: $(STAMP)
 	UPDATE_DOCS_SCREENSHOT=1 $(BIN)/python -m pytest tests/browser/test_jupyterlab.py $(PYTEST_ARGS)
 
+# Every supported Python found here (3.10-3.13): a venv from the lock in .venvs/, the package
+# tests and every notebook once; a FutureWarning or DeprecationWarning from the course fails.
+PYTHONS ?= 3.10 3.11 3.12 3.13
+test-pythons:
+	$(PYTHON) scripts/test_pythons.py --pythons $(PYTHONS) $(TEST_PYTHONS_ARGS)
+
 doctor: $(STAMP)
 	$(BIN)/python -m course_utils doctor
 
@@ -81,6 +89,10 @@ doctor: $(STAMP)
 # REAL_ONLY=1 redoes only data/real/ and needs neither espeak-ng nor sox.
 data: $(STAMP)
 	$(BIN)/python scripts/make_data.py $(if $(REAL),--real "$(REAL)") $(if $(REAL_ONLY),--real-only)
+
+# Train the k-sparse autoencoder the notebooks load (data/weights/, checked by SHA-256).
+weights: $(STAMP)
+	$(BIN)/python scripts/make_weights.py
 
 lock:
 	uv pip compile pyproject.toml --extra dev --python-version 3.10 --universal -o requirements.lock

@@ -53,6 +53,7 @@ _SUBMODULES = {
     "plotting",
     "profiling",
     "session",
+    "sparse",
     "synthesis",
     "training",
     "widgets",
