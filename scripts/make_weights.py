@@ -39,7 +39,11 @@ def main(argv=None) -> int:
     from course_utils.baselines import PCACodec, reconstruct_signal
     from course_utils.data import load_real_clip, split_in_time
     from course_utils.metrics import snr_db
-    from course_utils.sparse import build_ksparse_autoencoder, save_ksparse_weights, train_ksparse_autoencoder
+    from course_utils.sparse import (
+        build_ksparse_autoencoder,
+        save_ksparse_weights,
+        train_ksparse_autoencoder,
+    )
 
     orchestra, _ = load_real_clip("orchestra")
     train_part, held_out = split_in_time(orchestra)
