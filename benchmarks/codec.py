@@ -26,6 +26,11 @@ def run(quick: bool = False) -> dict:
     from course_utils.codec import kbps, lossy_codec, lossy_codec_available, quantized_roundtrip
     from course_utils.metrics import log_spectral_distance, snr_db
     from course_utils.models import build_pca_residual_autoencoder
+    from course_utils.sparse import (
+        build_ksparse_autoencoder,
+        ksparse_quantized_roundtrip,
+        train_ksparse_autoencoder,
+    )
     from course_utils.training import fit_autoencoder
 
     from .codes import TRAIN_HOP, held_out_audio
@@ -39,6 +44,18 @@ def run(quick: bool = False) -> dict:
             keras.utils.set_random_seed(0)
             model, encoder, decoder = build_pca_residual_autoencoder(codec, scale=float(train_frames.std()))
             fit_autoencoder(model, train_frames, steps=300 if quick else 1500, batch_size=128, learning_rate=3e-4)
+            # k-sparse at equal bits: its 8-bit positions cost what 8-bit values would, so
+            # its values get 2 * bits - 8 bits (k/2 values + k/2 positions = k numbers at `bits`).
+            sparse = build_ksparse_autoencoder(train_frames, m=code_size // 2)
+            train_ksparse_autoencoder(sparse, train_frames, steps=300 if quick else 1500)
+            frames = frame_signal(test, FRAME, FRAME, pad=True)
+            decoded, total_bits = ksparse_quantized_roundtrip(sparse, frames, bits=2 * bits - 8)
+            estimate = overlap_add(decoded, FRAME, length=len(test))
+            rows.append({
+                "audio": name, "method": f"k-sparse autoencoder k={code_size} {bits}-bit",
+                "kbps": kbps(total_bits, len(test) / sr),
+                "snr_db": snr_db(test, estimate), "lsd_db": log_spectral_distance(test, estimate),
+            })
             for method, encode, decode in (
                 ("PCA", codec.encode, codec.decode),
                 ("autoencoder", lambda f, m=encoder: m.predict(f, verbose=0), lambda c, m=decoder: m.predict(c, verbose=0)),
@@ -80,7 +97,7 @@ def plot_rate_distortion(rows, path) -> None:
     fig, axes = plt.subplots(len(audios), 2, figsize=(10, 3.6 * len(audios)), squeeze=False)
     for line, audio in zip(axes, audios):
         mine = [row for row in rows if row["audio"] == audio]
-        for family in ("PCA", "autoencoder", "MP3", "OPUS"):
+        for family in ("PCA", "autoencoder", "k-sparse", "MP3", "OPUS"):
             points = sorted((row["kbps"], row["snr_db"], row["lsd_db"]) for row in mine
                             if row["method"].startswith(family))
             if points:

@@ -3,6 +3,8 @@
 Frames of 256 samples, not overlapping when coded, so a code of ``k`` numbers
 per frame is a compression ratio of ``256 / k`` (same bits per number).
 Training frames overlap (hop 32): more examples from the same audio.
+The k-sparse autoencoder (course_utils.sparse) sends k/2 values and their k/2
+positions per frame: the same count of numbers, and at 8 bits the same bits.
 
 Real music: the bundled string-orchestra clip, its first 75 % trains and the
 last 25 % is held out in time. Real speech: one LibriSpeech reader trains, the
@@ -48,6 +50,7 @@ def compare(code_sizes=CODE_SIZES, steps: int = 1500, synthetic: bool = False) -
     from course_utils.baselines import PCACodec, reconstruct_signal
     from course_utils.metrics import snr_db
     from course_utils.models import build_dense_autoencoder, build_pca_residual_autoencoder
+    from course_utils.sparse import build_ksparse_autoencoder, train_ksparse_autoencoder
     from course_utils.training import fit_autoencoder
 
     rows = []
@@ -66,12 +69,17 @@ def compare(code_sizes=CODE_SIZES, steps: int = 1500, synthetic: bool = False) -
             dense_snr = snr_db(
                 test, reconstruct_signal(lambda f, m=dense, s=scale: m.predict(f / s, verbose=0) * s, test, FRAME)
             )
+            # k-sparse: k/2 values and k/2 positions per frame, the same count of numbers.
+            sparse = build_ksparse_autoencoder(train_frames, m=k // 2)
+            train_ksparse_autoencoder(sparse, train_frames, steps=steps)
+            sparse_snr = snr_db(test, reconstruct_signal(lambda f, m=sparse: m(f).numpy(), test, FRAME))
             row = {
                 "audio": name, "code_size": k, "ratio": FRAME / k,
                 "pca_db": pca_snr, "dense_ae_db": dense_snr, "pca_residual_ae_db": residual_snr,
+                "ksparse_ae_db": sparse_snr,
             }
             print(f"  {name} k={k}: PCA {pca_snr:.1f} dB, dense AE {dense_snr:.1f} dB, "
-                  f"PCA-residual AE {residual_snr:.1f} dB", flush=True)
+                  f"PCA-residual AE {residual_snr:.1f} dB, k-sparse AE {sparse_snr:.1f} dB", flush=True)
             rows.append(row)
     return rows
 
@@ -81,7 +89,7 @@ def best_margin(rows, audio: str, ratio: float = 8):
     row = next((r for r in rows if r["audio"] == audio and r["ratio"] == ratio), None)
     if row is None:
         return None
-    return max(row["dense_ae_db"], row["pca_residual_ae_db"]) - row["pca_db"]
+    return max(row["dense_ae_db"], row["pca_residual_ae_db"], row["ksparse_ae_db"]) - row["pca_db"]
 
 
 def run(quick: bool = False) -> dict:
