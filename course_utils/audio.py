@@ -11,7 +11,10 @@ every later notebook.
 
 from __future__ import annotations
 
+import math
+import numbers
 import os
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +22,7 @@ import numpy as np
 from .errors import (
     AudioFileError,
     AudioFileNotFoundError,
+    CourseWarning,
     SignalError,
     SilentSignalError,
 )
@@ -29,13 +33,112 @@ __all__ = [
     "frame_signal",
     "overlap_add",
     "fit_standardizer",
+    "MAX_FRAME_BYTES",
 ]
+
+#: Default cap, in bytes, on the arrays :func:`frame_signal` and :func:`overlap_add` create (1 GiB).
+MAX_FRAME_BYTES = 2**30
 
 
 def _describe_readable_formats() -> str:
     import soundfile
 
     return ", ".join(sorted(soundfile.available_formats()))
+
+
+def _as_path(path) -> Path:
+    """``path`` as a Path: str, bytes or os.PathLike; an empty name is an error, not the current folder."""
+    if isinstance(path, (str, bytes, os.PathLike)):
+        text = os.fsdecode(path)
+        if not text.strip():
+            raise AudioFileError(
+                f"The path is empty ({path!r}). Pass the name of an audio file, e.g. "
+                "course_utils.data.data_path('music', 'excerpt.wav')."
+            )
+        return Path(text)
+    raise AudioFileError(
+        f"path must be a file name (str or pathlib.Path); got {type(path).__name__} {path!r}."
+    )
+
+
+def _check_rate(sr) -> int | None:
+    """``None`` or a positive whole number of Hz (16000, np.int64(16000) and 16000.0 all give 16000)."""
+    if sr is None:
+        return None
+    whole = (
+        isinstance(sr, numbers.Real)
+        and not isinstance(sr, bool)
+        and math.isfinite(sr)
+        and float(sr) == int(sr)
+        and sr > 0
+    )
+    if not whole:
+        raise SignalError(
+            f"sr must be a positive whole number of samples per second, or None to keep the "
+            f"file's own rate; got {sr!r}. For example sr=8000 or sr=22050."
+        )
+    return int(sr)
+
+
+def _check_seconds(value, name: str, allow_none: bool) -> float | None:
+    if value is None and allow_none:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
+        fix = " Use duration=None for the whole file." if allow_none else " Use offset=0 to start at the beginning."
+        raise SignalError(f"{name} must be a finite number of seconds; got {value!r}.{fix}")
+    return float(value)
+
+
+def _wav_data_sizes(path: Path) -> tuple[int, int] | None:
+    """``(declared, present)`` bytes of a WAV file's data chunk, or None if not WAV (or unknown size)."""
+    size = path.stat().st_size
+    with open(path, "rb") as stream:
+        head = stream.read(12)
+        if len(head) < 12 or head[:4] not in (b"RIFF", b"RIFX") or head[8:12] != b"WAVE":
+            return None
+        order = "big" if head[:4] == b"RIFX" else "little"
+        position = 12
+        while position + 8 <= size:
+            stream.seek(position)
+            chunk = stream.read(8)
+            length = int.from_bytes(chunk[4:8], order)
+            if chunk[:4] == b"data":
+                if length in (0, 0xFFFFFFFF):  # written while streaming: the size was never filled in
+                    return None
+                return length, size - position - 8
+            position += 8 + length + (length & 1)
+    return None
+
+
+def _warn_if_truncated(path: Path, info) -> None:
+    sizes = _wav_data_sizes(path)
+    if sizes is None or info.frames == 0:
+        return
+    declared, present = sizes
+    if present >= declared:
+        return
+    bytes_per_frame = present / info.frames
+    missing = int(round((declared - present) / bytes_per_frame))
+    warnings.warn(
+        f"'{path}' is truncated: its header promises {info.frames + missing} samples but the file "
+        f"holds {info.frames}; {missing} samples ({missing / info.samplerate:.3f} s) are missing "
+        "from the end. The download or copy was probably cut short: fetch or copy it again. "
+        "The samples that are there were loaded.",
+        CourseWarning,
+        stacklevel=3,
+    )
+
+
+def _warn_if_beyond_full_scale(path: Path, info, samples: np.ndarray) -> None:
+    peak = float(np.max(np.abs(samples)))
+    if peak > 1.0:
+        warnings.warn(
+            f"'{path}' stores {info.subtype} samples reaching {peak:.2f}, beyond full scale [-1, 1], "
+            "so they were loaded as they are. Scale them before playing, saving or comparing, "
+            "e.g. samples / np.max(np.abs(samples)).",
+            CourseWarning,
+            stacklevel=3,
+        )
 
 
 def load_audio(
@@ -52,8 +155,9 @@ def load_audio(
     path : str or Path
         A file that libsndfile can read (WAV, FLAC, OGG, MP3, ...).
     sr : int or None
-        Resample to this rate. ``None`` keeps the file's own rate (unlike
-        ``librosa.load``, whose default silently resamples to 22050 Hz).
+        Resample to this rate, a positive whole number of Hz. ``None`` keeps
+        the file's own rate (unlike ``librosa.load``, whose default silently
+        resamples to 22050 Hz).
     mono : bool
         Average the channels. With ``mono=False`` a stereo file comes back
         with shape ``(channels, samples)``, as in librosa.
@@ -69,12 +173,21 @@ def load_audio(
     AudioFileNotFoundError, AudioFileError, SignalError
         With a message that names the file and says what to do.
 
+    Warns
+    -----
+    CourseWarning
+        A WAV file holds fewer samples than its header says (truncated), or a
+        floating-point file has samples beyond [-1, 1] (loaded as they are).
+
     Used in: 01_loading_audio, 02_standardizing and later notebooks.
     """
     import librosa
     import soundfile
 
-    path = Path(path)
+    path = _as_path(path)
+    sr = _check_rate(sr)
+    offset = _check_seconds(offset, "offset", allow_none=False)
+    duration = _check_seconds(duration, "duration", allow_none=True)
     if not path.exists():
         raise AudioFileNotFoundError(
             f"No audio file at '{path}'. Check the spelling and the folder "
@@ -118,7 +231,10 @@ def load_audio(
     samples, sample_rate = soundfile.read(
         str(path), start=start, frames=count, dtype="float32", always_2d=True
     )
+    _warn_if_truncated(path, info)
     samples = check_signal(samples.T, name=str(path), allow_channels=True)
+    if info.subtype in ("FLOAT", "DOUBLE"):
+        _warn_if_beyond_full_scale(path, info, samples)
     samples = samples.mean(axis=0) if mono else (samples[0] if samples.shape[0] == 1 else samples)
     if sr is not None and sr != sample_rate:
         samples = librosa.resample(y=samples, orig_sr=sample_rate, target_sr=sr).astype(np.float32)
@@ -197,13 +313,26 @@ def _check_frame_settings(frame_length, hop_length) -> tuple[int, int]:
     return int(frame_length), int(hop_length)
 
 
-def frame_signal(x, frame_length: int, hop_length: int, pad: bool = False) -> np.ndarray:
+def _check_bytes(needed: int, max_bytes, what: str, fix: str) -> None:
+    if isinstance(max_bytes, bool) or not isinstance(max_bytes, (int, np.integer)) or max_bytes <= 0:
+        raise SignalError(f"max_bytes must be a positive whole number of bytes; got {max_bytes!r}.")
+    if needed > max_bytes:
+        raise SignalError(
+            f"{what} would take {needed / 1e9:,.2f} GB of memory, more than max_bytes="
+            f"{max_bytes:,} ({max_bytes / 1e9:.2f} GB). {fix} If you really want it, pass a larger max_bytes."
+        )
+
+
+def frame_signal(x, frame_length: int, hop_length: int, pad: bool = False, max_bytes: int = MAX_FRAME_BYTES) -> np.ndarray:
     """Cut a 1-D signal into frames of ``frame_length`` samples every ``hop_length``.
 
     Returns an array of shape ``(n_frames, frame_length)``: one frame per row,
     the layout Keras expects for a batch of vectors. Without ``pad`` the
     samples after the last whole frame are dropped; with ``pad=True`` the
     signal is padded with zeros so every sample lands in a frame.
+
+    The size of the result is checked before any memory is spent: more than
+    ``max_bytes`` (default :data:`MAX_FRAME_BYTES`, 1 GiB) is an error.
 
     Used in: 02_standardizing, 03_building_the_autoencoder and later notebooks.
     """
@@ -212,19 +341,29 @@ def frame_signal(x, frame_length: int, hop_length: int, pad: bool = False) -> np
     frame_length, hop_length = _check_frame_settings(frame_length, hop_length)
     x = check_signal(x)
     if pad:
-        n_frames = max(1, int(np.ceil(max(len(x) - frame_length, 0) / hop_length)) + 1)
-        needed = (n_frames - 1) * hop_length + frame_length
-        x = np.pad(x, (0, needed - len(x)))
-    if len(x) < frame_length:
+        n_frames = max(1, -(-max(len(x) - frame_length, 0) // hop_length) + 1)
+    elif len(x) < frame_length:
         raise SignalError(
             f"The clip has {len(x)} samples, shorter than one frame of {frame_length}. "
             "Use a shorter frame_length, a longer clip, or frame_signal(..., pad=True)."
         )
+    else:
+        n_frames = 1 + (len(x) - frame_length) // hop_length
+    _check_bytes(
+        n_frames * frame_length * x.dtype.itemsize, max_bytes,
+        f"{n_frames:,} frames of {frame_length:,} samples",
+        "Use a larger hop_length, a shorter frame_length or a shorter clip.",
+    )
+    if pad:
+        needed = (n_frames - 1) * hop_length + frame_length
+        x = np.pad(x, (0, needed - len(x)))
     frames = librosa.util.frame(x, frame_length=frame_length, hop_length=hop_length, axis=0)
     return np.ascontiguousarray(frames)
 
 
-def overlap_add(frames, hop_length: int, window=None, length: int | None = None) -> np.ndarray:
+def overlap_add(
+    frames, hop_length: int, window=None, length: int | None = None, max_bytes: int = MAX_FRAME_BYTES,
+) -> np.ndarray:
     """Put frames back into one signal by (weighted) overlap-add.
 
     Overlapping samples are averaged, weighted by ``window`` (``None`` for
@@ -238,8 +377,11 @@ def overlap_add(frames, hop_length: int, window=None, length: int | None = None)
     frames : array of shape (n_frames, frame_length)
     hop_length : int
     window : None, str or array of length frame_length
+        Weights: finite, not negative, and not all zero.
     length : int, optional
-        Trim or zero-pad the result to this many samples.
+        Trim or zero-pad the result to this many samples (a positive whole number).
+    max_bytes : int
+        Cap on the memory the result and its work arrays take (default 1 GiB).
 
     Used in: 03_building_the_autoencoder, 05_evaluating, 07_compression.
     """
@@ -253,7 +395,20 @@ def overlap_add(frames, hop_length: int, window=None, length: int | None = None)
     if n_frames == 0:
         raise SignalError("frames is empty: there are no frames to put together.")
     frame_length, hop_length = _check_frame_settings(frame_length, hop_length)
+    if length is not None and (
+        isinstance(length, bool) or not isinstance(length, (int, np.integer)) or length <= 0
+    ):
+        raise SignalError(
+            f"length must be a positive whole number of samples, or None; got {length!r}. "
+            "Pass length=len(original_signal)."
+        )
     check_signal(frames.ravel(), name="frames")
+    total = (n_frames - 1) * hop_length + frame_length
+    _check_bytes(
+        8 * (4 * total + max(int(length or 0) - total, 0)), max_bytes,
+        f"Putting {n_frames:,} frames together" + (f" into {int(length):,} samples" if length else ""),
+        "Check hop_length and length.",
+    )
     if window is None:
         weights = np.ones(frame_length)
     elif isinstance(window, str):
@@ -266,7 +421,13 @@ def overlap_add(frames, hop_length: int, window=None, length: int | None = None)
             raise SignalError(
                 f"window has shape {weights.shape}, but frames are {frame_length} samples long."
             )
-    total = (n_frames - 1) * hop_length + frame_length
+    if not np.all(np.isfinite(weights)) or np.any(weights < 0) or not np.any(weights > 0):
+        raise SignalError(
+            "window must hold finite weights >= 0, not all zero; got one with "
+            f"{int(np.sum(~np.isfinite(weights)))} NaN/Inf, {int(np.sum(weights < 0))} negative and "
+            f"{int(np.sum(weights > 0))} positive value(s). Use None (equal weights), a name such "
+            "as 'hann', or scipy.signal.get_window('hann', frame_length)."
+        )
     weighted_sum = np.zeros(total)
     weight_sum = np.zeros(total)
     plain_sum = np.zeros(total)

@@ -51,7 +51,14 @@ __all__ = [
     "fetch_fsdd",
 ]
 
-DIGIT_FILE_PATTERN = re.compile(r"^(?P<digit>[0-9])_(?P<speaker>[A-Za-z0-9-]+)_(?P<take>[0-9]+)\.wav$")
+# {digit}_{speaker}_{take}.wav: a speaker is letters of any alphabet, digits or hyphens (no
+# underscore, which separates the parts); the extension may be in any case (.wav, .WAV).
+DIGIT_FILE_PATTERN = re.compile(r"^(?P<digit>[0-9])_(?P<speaker>(?:[^\W_]|-)+)_(?P<take>[0-9]+)\.(?i:wav)$")
+DIGIT_NAMING_RULE = (
+    "'{digit}_{speaker}_{take}.wav', for example '7_jackson_12.wav' or '7_张伟_3.WAV': digit is "
+    "one of 0 to 9; speaker is letters of any alphabet, digits or hyphens, with no underscore "
+    "and no space; take is a whole number; the extension is .wav in any case"
+)
 DIGITS_SAMPLE_RATE = 8000
 
 
@@ -73,7 +80,7 @@ def data_dir() -> Path:
 def data_path(*parts: str) -> Path:
     """Path of a bundled file, e.g. ``data_path("music", "excerpt.wav")``.
 
-    Used in: 01_loading_audio, 02_standardizing and later notebooks.
+    Used in: 00_welcome, 01_loading_audio.
     """
     path = data_dir().joinpath(*parts)
     if not path.exists():
@@ -84,26 +91,72 @@ def data_path(*parts: str) -> Path:
     return path
 
 
+_REQUIRED_MANIFEST_COLUMNS = ("path", "sha256")
+# File endings counted as audio when verify_data looks for files the manifest does not list.
+_AUDIO_SUFFIXES = frozenset({".wav", ".flac", ".ogg", ".oga", ".opus", ".mp3", ".aif", ".aiff", ".au", ".m4a"})
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_RESTORE = "Restore it with `git checkout -- data/manifest.csv`, or regenerate data/ with `make data`."
+
+
 def load_manifest() -> list[dict]:
     """The rows of ``data/manifest.csv`` as dictionaries (one per bundled file).
 
-    Used in: 01_loading_audio, doctor.
+    Raises :class:`~course_utils.errors.DatasetLayoutError` when the manifest
+    cannot be read (not UTF-8, not a CSV table, no ``path`` or ``sha256``
+    column, a row without a path or with a malformed SHA-256).
+
+    Used in: 00_welcome, 01_loading_audio, doctor.
     """
-    with open(data_dir() / "manifest.csv", newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
+    manifest = data_dir() / "manifest.csv"
+    try:
+        with open(manifest, newline="", encoding="utf-8") as handle:
+            reader = csv.DictReader(handle)
+            columns = reader.fieldnames
+            rows = list(reader)
+    except UnicodeDecodeError as error:
+        raise DatasetLayoutError(
+            f"'{manifest}' is not a UTF-8 text file (byte {error.start} cannot be decoded), so "
+            f"it is damaged or was replaced. {_RESTORE}"
+        ) from None
+    except (OSError, csv.Error) as error:
+        raise DatasetLayoutError(f"'{manifest}' cannot be read ({error}). {_RESTORE}") from None
+    if not columns:
+        raise DatasetLayoutError(f"'{manifest}' is empty: it has no header line and lists no files. {_RESTORE}")
+    absent = [column for column in _REQUIRED_MANIFEST_COLUMNS if column not in columns]
+    if absent:
+        raise DatasetLayoutError(
+            f"'{manifest}' lacks the columns {absent} (its first line is {','.join(columns)[:80]!r}), "
+            f"so it is not the course's manifest. {_RESTORE}"
+        )
+    for number, row in enumerate(rows, start=2):
+        path, digest = row.get("path") or "", row.get("sha256") or ""
+        if not path.strip() or not _SHA256.match(digest):
+            raise DatasetLayoutError(
+                f"'{manifest}' line {number} has path {path!r} and sha256 {digest!r}; every line needs "
+                f"a file path and a SHA-256 of 64 hex digits. {_RESTORE}"
+            )
+    return rows
 
 
 def verify_data() -> list[str]:
-    """Check every bundled file against its SHA-256 in the manifest.
+    """Check the bundled data against ``data/manifest.csv``.
 
-    Returns a list of problems (empty when all is well), each with its fix.
+    Every listed file must exist and match its SHA-256, and every audio file
+    in ``data/`` must be listed. Returns a list of problems (empty when all is
+    well), each with its fix. Raises :class:`~course_utils.errors.DatasetLayoutError`
+    when the manifest cannot be read or lists no files.
 
     Used in: 00_welcome (through doctor).
     """
     folder = data_dir()
+    rows = load_manifest()
+    if not rows:
+        raise DatasetLayoutError(f"'{folder / 'manifest.csv'}' lists no files. {_RESTORE}")
     problems = []
-    for row in load_manifest():
+    listed = set()
+    for row in rows:
         path = folder / row["path"]
+        listed.add(Path(row["path"]).as_posix())
         if not path.is_file():
             problems.append(f"missing {row['path']}: run `git checkout -- data` or `make data`")
             continue
@@ -112,6 +165,13 @@ def verify_data() -> list[str]:
             problems.append(
                 f"{row['path']} differs from the manifest (changed or corrupted): "
                 "run `git checkout -- data` to restore it"
+            )
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder).as_posix()
+        if path.suffix.lower() in _AUDIO_SUFFIXES and path.is_file() and relative not in listed:
+            problems.append(
+                f"{relative} is not listed in manifest.csv: move it out of data/ "
+                "(keep your own audio elsewhere), or run `make data` to regenerate data/"
             )
     return problems
 
@@ -150,50 +210,84 @@ SYNTHETIC_DIGITS_FOLDER = ("digits",)
 
 
 def _digits_folder(root) -> Path:
-    if root is None:
-        root = os.environ.get("COURSE_DIGITS_DIR") or data_dir().joinpath(*REAL_DIGITS_FOLDER)
-    root = Path(root)
-    if not root.is_dir():
-        raise AudioFileNotFoundError(
-            f"The digits folder '{root}' does not exist. Pass the folder that holds the "
-            "'{digit}_{speaker}_{take}.wav' files (for FSDD, its recordings/ folder), "
-            "or unset COURSE_DIGITS_DIR to use the bundled digits."
+    if root is not None:
+        source = f"root={root!r}"
+        fix = "Pass root= the folder that holds the '{digit}_{speaker}_{take}.wav' files (for FSDD, its recordings/ folder)"
+        if isinstance(root, (str, bytes)) and not os.fsdecode(root).strip():
+            raise DatasetLayoutError(f"root is empty ({root!r}). {fix}, or root=None for the bundled digits.")
+    elif os.environ.get("COURSE_DIGITS_DIR"):
+        root = os.environ["COURSE_DIGITS_DIR"]
+        source = f"the environment variable COURSE_DIGITS_DIR={root!r}"
+        fix = (
+            "Set COURSE_DIGITS_DIR to the folder that holds the '{digit}_{speaker}_{take}.wav' files "
+            "(for FSDD, its recordings/ folder), or unset it to use the bundled digits"
         )
+    else:
+        root = data_dir().joinpath(*REAL_DIGITS_FOLDER)
+        source = "the bundled data"
+        fix = "Restore the bundled data with `git checkout -- data`, or run `make data`"
+    root = Path(os.fsdecode(root)).expanduser()
+    if root.is_file():
+        raise DatasetLayoutError(
+            f"The digits folder '{root}' (from {source}) is a file, not a folder. {fix}; "
+            f"perhaps its folder, '{root.parent}'."
+        )
+    if not root.is_dir():
+        raise AudioFileNotFoundError(f"The digits folder '{root}' (from {source}) does not exist. {fix}.")
     return root
 
 
 def load_spoken_digits(root=None, sr: int = DIGITS_SAMPLE_RATE, speakers=None) -> SpokenDigits:
     """Load a folder of spoken digits in the Free Spoken Digit Dataset layout.
 
-    Files are named ``{digit}_{speaker}_{take}.wav``. By default
-    ``$COURSE_DIGITS_DIR`` is loaded when it is set, otherwise the bundled
-    real digits (:func:`load_real_digits`); ``root`` points to another folder,
-    such as the whole FSDD from :func:`fetch_fsdd` or the synthetic voices
-    (:func:`load_synthetic_digits`). Every clip is resampled to ``sr``
-    (FSDD's own rate is 8 kHz). Files that are not ``.wav`` are ignored; a
-    ``.wav`` file with another name is an error.
+    Files are named ``{digit}_{speaker}_{take}.wav``: ``digit`` is 0 to 9,
+    ``speaker`` is letters of any alphabet (``张伟``, ``josé``), digits or
+    hyphens, without underscores, and ``take`` a whole number; the extension
+    may be ``.wav`` or ``.WAV``. By default ``$COURSE_DIGITS_DIR`` is loaded
+    when it is set, otherwise the bundled real digits (:func:`load_real_digits`);
+    ``root`` points to another folder, such as the whole FSDD from
+    :func:`fetch_fsdd` or the synthetic voices (:func:`load_synthetic_digits`).
+    ``speakers`` is one name (``"george"``) or a list of names. Every clip is
+    resampled to ``sr`` (FSDD's own rate is 8 kHz). Files that are not
+    ``.wav`` are ignored; a ``.wav`` file with another name is an error.
 
     Used in: 08_recognition, benchmarks.
     """
+    import unicodedata
+
+    def nfc(name) -> str:  # macOS stores file names decomposed (e + accent); compare them composed
+        return unicodedata.normalize("NFC", str(name))
+
     folder = _digits_folder(root)
-    wanted = None if speakers is None else set(speakers)
+    if speakers is None:
+        wanted = None
+    elif isinstance(speakers, (str, bytes)):
+        wanted = {nfc(os.fsdecode(speakers))}  # one name is one speaker, not a set of letters
+    else:
+        wanted = {nfc(name) for name in speakers}
     parsed = []
+    found = set()
     for path in sorted(folder.iterdir()):
         if path.suffix.lower() != ".wav":
             continue
-        match = DIGIT_FILE_PATTERN.match(path.name)
+        match = DIGIT_FILE_PATTERN.match(nfc(path.name))
         if match is None:
             raise DatasetLayoutError(
-                f"'{path.name}' in '{folder}' is not named '{{digit}}_{{speaker}}_{{take}}.wav' "
-                "(for example '7_jackson_12.wav'). Rename it or move it out of the folder."
+                f"'{path.name}' in '{folder}' does not follow the naming rule {DIGIT_NAMING_RULE}. "
+                "Rename it or move it out of the folder."
             )
+        found.add(match["speaker"])
         if wanted is not None and match["speaker"] not in wanted:
             continue
         parsed.append((int(match["digit"]), match["speaker"], int(match["take"]), path))
     if not parsed:
-        detail = f" for speakers {sorted(wanted)}" if wanted else ""
+        if wanted and found:
+            raise DatasetLayoutError(
+                f"No recordings of the speaker(s) {', '.join(sorted(wanted))} in '{folder}'. "
+                f"Its speakers are: {', '.join(sorted(found))}."
+            )
         raise DatasetLayoutError(
-            f"No '{{digit}}_{{speaker}}_{{take}}.wav' files{detail} in '{folder}'. "
+            f"No '{{digit}}_{{speaker}}_{{take}}.wav' files in '{folder}'. "
             "Point root at the folder that directly contains them."
         )
     audio = [load_audio(path, sr=sr)[0] for *_, path in parsed]
@@ -215,7 +309,7 @@ def load_real_digits(speakers=None, sr: int = DIGITS_SAMPLE_RATE) -> SpokenDigit
     (see ``data/LICENSE.md``). Unlike :func:`load_spoken_digits` this ignores
     ``$COURSE_DIGITS_DIR``: it is always the bundled set.
 
-    Used in: 08_recognition, 09_synthesis.
+    Used in: 09_synthesis.
     """
     return load_spoken_digits(root=data_dir().joinpath(*REAL_DIGITS_FOLDER), sr=sr, speakers=speakers)
 
@@ -242,7 +336,7 @@ def _real_clip_rows() -> dict:
 def real_clip_names(kind: str | None = None) -> list[str]:
     """Names of the bundled real clips, optionally of one kind: ``"music"``, ``"speech"`` or ``"nature"``.
 
-    Used in: 01_loading_audio.
+    Used in: 00_welcome, 01_loading_audio.
     """
     rows = _real_clip_rows()
     if kind is not None and f"real_{kind}" not in {row["kind"] for row in rows.values()}:
@@ -257,8 +351,9 @@ def load_real_clip(name: str, sr: int | None = None, duration: float | None = No
     resamples, ``duration`` keeps only the first seconds. Who made each
     clip and under which licence: ``data/README.md`` and ``data/LICENSE.md``.
 
-    Used in: 01_loading_audio, 02_standardizing, 05_evaluating, 06_troubleshooting,
-    07_compression, 09_synthesis.
+    Used in: 00_welcome, 01_loading_audio, 02_standardizing, 03_building_the_autoencoder,
+    04_training, 05_evaluating, 06_troubleshooting, 07_compression, 09_synthesis,
+    10_efficiency_and_scale.
     """
     rows = _real_clip_rows()
     if name not in rows:
@@ -276,7 +371,8 @@ def split_in_time(samples, train_fraction: float = 0.75) -> tuple[np.ndarray, np
     copies of each other, so frames drawn at random for the test set would
     have near-twins in the training set and flatter the model.
 
-    Used in: 02_standardizing, 05_evaluating, 06_troubleshooting, 07_compression, benchmarks.
+    Used in: 00_welcome, 02_standardizing, 03_building_the_autoencoder, 04_training,
+    05_evaluating, 06_troubleshooting, 07_compression, 10_efficiency_and_scale, benchmarks.
     """
     samples = np.asarray(samples)
     if not 0.0 < float(train_fraction) < 1.0:
@@ -330,7 +426,7 @@ def load_instrument_notes(instruments=None) -> tuple[list, list[dict], int]:
     Returns ``(clips, rows, sample_rate)``: the float32 clips, their manifest
     rows (instrument, note, dynamic) and the sample rate (22050 Hz).
 
-    Used in: 01_loading_audio, 05_evaluating, 09_synthesis.
+    Used in: 01_loading_audio, 09_synthesis.
     """
     rows = [r for r in load_manifest() if r["kind"] == "instrument"]
     if instruments is not None:
@@ -347,7 +443,7 @@ def load_music() -> tuple[np.ndarray, int]:
 
     For real music use :func:`load_real_clip` (``"jazz"``, ``"orchestra"``, ``"trumpet"``).
 
-    Used in: 02_standardizing, 03_building_the_autoencoder, 04_training, 05_evaluating.
+    Used in: benchmarks (the synthetic extra rows).
     """
     return load_audio(data_path("music", "excerpt.wav"))
 

@@ -111,17 +111,23 @@ def check_memory() -> Check:
 
 
 def check_data() -> Check:
+    """The bundled data: a readable manifest that lists files, each present and unchanged, nothing unlisted."""
     from .data import load_manifest, verify_data
-    from .errors import CourseError
+    from .errors import AudioFileNotFoundError, CourseError
 
     try:
-        problems = verify_data()
         count = len(load_manifest())
-    except CourseError as error:
+        problems = verify_data()
+    except AudioFileNotFoundError as error:
         return Check("data", False, str(error), "run from a clone of the course repository")
+    except CourseError as error:
+        return Check("data", False, str(error), "`git checkout -- data` restores the bundled data; `make data` rebuilds it")
     if problems:
         shown = "; ".join(problems[:3]) + (f" (and {len(problems) - 3} more)" if len(problems) > 3 else "")
-        return Check("data", False, f"{len(problems)} of {count} files fail their checksum", shown)
+        return Check(
+            "data", False, f"{len(problems)} problem(s) with the {count} bundled files: {shown}",
+            "each problem above names its fix; `git checkout -- data` restores everything",
+        )
     return Check("data", True, f"{count} bundled files match their SHA-256")
 
 

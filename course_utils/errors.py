@@ -20,6 +20,7 @@ __all__ = [
     "SettingError",
     "CompressedFileError",
     "CompressedFileNotFoundError",
+    "CourseWarning",
 ]
 
 
@@ -57,3 +58,7 @@ class CompressedFileNotFoundError(CourseError, FileNotFoundError):
 
 class CompressedFileError(CourseError, ValueError):
     """A compressed-audio archive is corrupted, needs pickle, has another version or lacks metadata."""
+
+
+class CourseWarning(UserWarning):
+    """Something usable but suspicious: a truncated file, samples beyond [-1, 1], a file moved aside."""

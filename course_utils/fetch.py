@@ -8,8 +8,12 @@ CC BY-SA 4.0) and :func:`fetch_librosa_example` one of librosa's example clips.
 Downloads go through `pooch <https://www.fatiando.org/pooch/>`_: every file is
 checked against the SHA-256 hash in a registry shipped with this package
 (``course_utils/registry/``), kept in a cache (:func:`cache_dir`) and reused
-without any network access on the next call. A file whose hash does not match
-is deleted, never used.
+without any network access on the next call. A download whose hash does not
+match is never saved (pooch writes it to a temporary file, checks it, and only
+then moves it into place). A file *found* in the folder whose hash does not
+match (corrupt, truncated, or a file of your own) is never deleted and never
+used: it is moved to a ``set_aside/`` folder beside the downloads, with a
+warning, and a fresh copy is downloaded.
 
 Environment variables:
 
@@ -29,6 +33,7 @@ import importlib.resources
 import importlib.util
 import logging
 import os
+import warnings
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
@@ -36,7 +41,7 @@ from pathlib import Path
 
 import pooch
 
-from .errors import CourseError
+from .errors import CourseError, CourseWarning
 
 __all__ = [
     "DownloadError",
@@ -115,6 +120,7 @@ def _make_pooch(base_url: str, dest, registry, filename: str) -> pooch.Pooch:
         base_url=base_url,
         registry=None if registry is None else dict(registry),
         retry_if_failed=_RETRIES,
+        allow_updates=False,  # a found file is never overwritten by pooch: _set_aside_if_bad handles it
     )
     if registry is None:
         _load_shipped_registry(pup, filename)
@@ -151,43 +157,102 @@ def _quiet_pooch():
         logger.setLevel(level)
 
 
-def _fetch_one(pup: pooch.Pooch, fname: str, downloader, url_variable: str) -> Path:
-    """Fetch one registry entry, turning network and hash failures into DownloadError."""
+def _matches(path: Path, known_hash: str) -> bool:
+    if not path.is_file():
+        return False
+    algorithm, _, digest = known_hash.rpartition(":")
+    return pooch.file_hash(str(path), alg=algorithm or "sha256") == digest.lower()
+
+
+def _set_aside_if_bad(pup: pooch.Pooch, fname: str) -> Path | None:
+    """Move a found file whose hash does not match out of the way; return where it went.
+
+    Nothing found is ever deleted: it may be a learner's own file. It goes to
+    ``set_aside/`` beside the downloads (under a new name if that is taken),
+    where no loader looks.
+    """
+    local = Path(pup.abspath) / fname
+    if not local.exists() or _matches(local, pup.registry[fname]):
+        return None
+    target = Path(pup.abspath) / "set_aside" / fname
+    target.parent.mkdir(parents=True, exist_ok=True)
+    number = 1
+    while target.exists():
+        number += 1
+        target = target.with_name(f"{local.stem}-{number}{local.suffix}")
+    os.replace(local, target)
+    return target
+
+
+def _warn_set_aside(moved: dict) -> None:
+    if not moved:
+        return
+    shown = ", ".join(f"'{Path(name).name}' -> '{path}'" for name, path in list(moved.items())[:3])
+    more = f" (and {len(moved) - 3} more)" if len(moved) > 3 else ""
+    warnings.warn(
+        f"{len(moved)} file(s) found in the download folder did not match their known SHA-256 "
+        f"hash (corrupt, truncated, or not the published file), so they were moved, not deleted, "
+        f"and are not used: {shown}{more}. Fresh copies will be downloaded in their place. Delete the "
+        "set_aside folder when you no longer need those files.",
+        CourseWarning,
+        stacklevel=3,
+    )
+
+
+def _fetch_one(pup: pooch.Pooch, fname: str, downloader, url_variable: str, moved=None) -> Path:
+    """Fetch one registry entry, turning network and hash failures into DownloadError.
+
+    A found file that matches its hash is returned as it is; one that does not is
+    moved aside first (see :func:`_set_aside_if_bad`). ``moved`` ({name: new path})
+    records the files set aside, for the messages.
+    """
     import requests
 
     url = pup.get_url(fname)  # ValueError here means a name missing from the registry
+    local = Path(pup.abspath) / fname
+    moved = {} if moved is None else moved
+    aside = _set_aside_if_bad(pup, fname)
+    if aside is not None:
+        moved[fname] = aside
+        _warn_set_aside({fname: aside})
+    elif local.is_file():
+        return local
+    aside = moved.get(fname)
+    found = (
+        f"The copy of '{fname}' found in {local.parent} does not match its known SHA-256 hash "
+        f"(corrupt, truncated, or not the published file), so it was moved, not deleted, to "
+        f"'{aside}', where no loader looks. "
+        if aside is not None else ""
+    )
     try:
         return Path(pup.fetch(fname, downloader=downloader))
     except requests.exceptions.HTTPError as exc:
         response = exc.response
         status = "" if response is None else f" (HTTP {response.status_code} {response.reason})"
         raise DownloadError(
-            f"Could not download '{fname}' from {url}: the host is unreachable or does not "
+            f"{found}Could not download '{fname}' from {url}: the host is unreachable or does not "
             f"serve this file{status}. Check the address (or ${url_variable}) and try again "
             f"later. {_BUNDLED_HINT}"
         ) from exc
     except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
         raise DownloadError(
-            f"Could not download '{fname}' from {url}: this machine seems to be offline, or "
+            f"{found}Could not download '{fname}' from {url}: this machine seems to be offline, or "
             f"the host is unreachable ({type(exc).__name__}). Check the internet connection "
             f"(or ${url_variable}) and try again. {_BUNDLED_HINT}"
         ) from exc
     except requests.exceptions.RequestException as exc:
         raise DownloadError(
-            f"The download of '{fname}' from {url} was interrupted ({type(exc).__name__}: "
+            f"{found}The download of '{fname}' from {url} was interrupted ({type(exc).__name__}: "
             f"{exc}). Run the same call again to retry. {_BUNDLED_HINT}"
         ) from exc
     except ValueError as exc:
-        # pooch downloads to a temporary file and deletes it when the hash does not
-        # match; an older, bad copy of the file may still be there, so remove it too.
-        local = Path(pup.abspath) / fname
-        local.unlink(missing_ok=True)
+        # pooch downloads to a temporary file, checks its hash, and removes it when the
+        # hash does not match: nothing was written under the file's own name.
         raise DownloadError(
-            f"The downloaded file '{fname}' from {url} does not match its known SHA-256 "
-            "hash: it was corrupted on the way or has changed on the server. The bad copy "
-            f"was deleted, so nothing wrong is left in the cache ({local.parent}). Run the "
-            "same call again to retry; if it fails again, the file on the server has "
-            f"changed. {_BUNDLED_HINT}"
+            f"{found}The downloaded file '{fname}' from {url} does not match its known SHA-256 "
+            "hash: it was corrupted on the way or has changed on the server. It was not saved "
+            f"(the temporary download was deleted). Run the same call again to retry; if it "
+            f"fails again, the file on the server has changed. {_BUNDLED_HINT}"
         ) from exc
 
 
@@ -212,7 +277,9 @@ def fetch_fsdd(dest=None, *, speakers=None, progress: bool = True, base_url=None
     downloaded one by one from a pinned commit of
     https://github.com/Jakobovski/free-spoken-digit-dataset and checked against
     their SHA-256 hashes. Files already in the cache are checked and reused,
-    so a second call works offline.
+    so a second call works offline. A file found in ``dest`` that fails its
+    check is moved to ``dest/set_aside/`` (never deleted, never used) with a
+    :class:`~course_utils.errors.CourseWarning`, and downloaded again.
 
     Parameters
     ----------
@@ -224,7 +291,8 @@ def fetch_fsdd(dest=None, *, speakers=None, progress: bool = True, base_url=None
 
     Returns the folder that directly holds the ``{digit}_{speaker}_{take}.wav``
     files, ready for ``course_utils.data.load_spoken_digits(root=...)``.
-    Raises :class:`DownloadError` when offline or when a file fails its hash check.
+    Raises :class:`DownloadError` when offline or when a download fails its hash
+    check; its message says what happened to any file found that failed its check.
 
     Used in: 08_recognition, benchmarks.
     """
@@ -245,29 +313,35 @@ def fetch_fsdd(dest=None, *, speakers=None, progress: bool = True, base_url=None
     folder = Path(pup.abspath) / "recordings"
     # Created up front: pooch would otherwise race to create it from several threads.
     folder.mkdir(parents=True, exist_ok=True)
+    # Check every file already there before any download, so that whatever stops the
+    # run later (no network, a bad server), no file with a wrong hash is left where a
+    # loader looks. Bad ones are moved aside, never deleted, and downloaded again.
+    moved = {}
+    for name in names:
+        aside = _set_aside_if_bad(pup, name)
+        if aside is not None:
+            moved[name] = aside
+    _warn_set_aside(moved)
     missing = [name for name in names if not (Path(pup.abspath) / name).is_file()]
-    missing_set = set(missing)
-    present = [name for name in names if name not in missing_set]
     if progress and missing and not _has_tqdm():
         print(f"Downloading {len(missing)} of {len(names)} FSDD files into {folder} ...")
 
     downloader = _downloader(progressbar=False)  # one bar per file would be 3,000 bars
-    ordered = missing + present  # every file is hash-checked, cached ones included
-    if not ordered:
+    if not missing:
         return folder
     with _quiet_pooch():
         # One file first: when offline, this fails once and fast, with a clear message.
-        _fetch_one(pup, ordered[0], downloader, "COURSE_FSDD_URL")
+        _fetch_one(pup, missing[0], downloader, "COURSE_FSDD_URL", moved)
         with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
             futures = [
-                pool.submit(_fetch_one, pup, name, downloader, "COURSE_FSDD_URL")
-                for name in ordered[1:]
+                pool.submit(_fetch_one, pup, name, downloader, "COURSE_FSDD_URL", moved)
+                for name in missing[1:]
             ]
             try:
                 for future in _progress(
                     as_completed(futures),
                     total=len(futures),
-                    enabled=progress and bool(missing),
+                    enabled=progress,
                     desc="FSDD",
                 ):
                     future.result()

@@ -14,6 +14,9 @@ Used in: 03_building_the_autoencoder, 05_evaluating, 07_compression,
 
 from __future__ import annotations
 
+import math
+import numbers
+
 import numpy as np
 
 from .audio import check_signal
@@ -22,9 +25,22 @@ from .errors import SignalError, SilentSignalError
 __all__ = ["mse", "snr_db", "log_spectral_distance", "compression_ratio"]
 
 
+def _real_array(x, name: str) -> np.ndarray:
+    """``x`` as a float64 array, refusing complex, text and other non-real data *before* the cast."""
+    array = np.asarray(x)
+    if array.dtype.kind not in "iuf":
+        hint = (
+            " For an STFT, compare magnitudes: np.abs(stft)."
+            if array.dtype.kind == "c"
+            else " Pass arrays of samples (or magnitudes)."
+        )
+        raise SignalError(f"{name} must hold real numbers; got dtype {array.dtype}.{hint}")
+    return array.astype(np.float64)
+
+
 def _pair(reference, estimate):
-    reference = np.asarray(reference, dtype=np.float64)
-    estimate = np.asarray(estimate, dtype=np.float64)
+    reference = _real_array(reference, "reference")
+    estimate = _real_array(estimate, "estimate")
     if reference.shape != estimate.shape:
         raise SignalError(
             f"reference has shape {reference.shape} but estimate has shape {estimate.shape}. "
@@ -38,13 +54,34 @@ def _pair(reference, estimate):
     return reference, estimate
 
 
+def _rescaled(reference, estimate):
+    """Both arrays divided by their common peak when it is so large or small that squares would
+    overflow or underflow (SNR and LSD do not change under a common scale); else unchanged."""
+    peak = max(float(np.max(np.abs(reference))), float(np.max(np.abs(estimate))))
+    if peak == 0.0 or 1e-100 <= peak <= 1e100:
+        return reference, estimate
+    return reference / peak, estimate / peak
+
+
 def mse(reference, estimate) -> float:
     """Mean squared error between two arrays of the same shape.
 
     Used in: 03_building_the_autoencoder, 04_training, 05_evaluating.
     """
     reference, estimate = _pair(reference, estimate)
-    return float(np.mean((reference - estimate) ** 2))
+    with np.errstate(over="ignore"):
+        value = float(np.mean((reference - estimate) ** 2))
+    if not math.isfinite(value):
+        peak = max(float(np.max(np.abs(reference))), float(np.max(np.abs(estimate))))
+        with np.errstate(over="ignore"):
+            value = float(np.float64(peak) ** 2 * np.mean((reference / peak - estimate / peak) ** 2))
+        if not math.isfinite(value):
+            raise SignalError(
+                f"The mean squared error is too large to represent as a float64 (values reach "
+                f"{peak:.3g}). Scale both arrays down by the same factor first, e.g. divide by "
+                "np.max(np.abs(reference))."
+            )
+    return value
 
 
 def snr_db(reference, estimate) -> float:
@@ -56,7 +93,7 @@ def snr_db(reference, estimate) -> float:
 
     Used in: 05_evaluating, 07_compression, 10_efficiency_and_scale.
     """
-    reference, estimate = _pair(reference, estimate)
+    reference, estimate = _rescaled(*_pair(reference, estimate))
     signal_energy = float(np.sum(reference**2))
     if signal_energy == 0.0:
         raise SilentSignalError(
@@ -85,13 +122,23 @@ def log_spectral_distance(
 
     ``reference`` and ``estimate`` are either two 1-D waveforms of the same
     length, or two magnitude spectrograms of the same shape
-    ``(frequencies, frames)``, as from ``np.abs(librosa.stft(...))``.
+    ``(frequencies, frames)``, as from ``np.abs(librosa.stft(...))``. A
+    complex STFT is refused: pass its magnitude. ``floor_db`` must be a
+    negative number of dB.
 
     Used in: 05_evaluating, 07_compression, 09_synthesis.
     """
     import librosa
 
-    reference, estimate = _pair(reference, estimate)
+    if (
+        isinstance(floor_db, bool) or not isinstance(floor_db, numbers.Real)
+        or not math.isfinite(floor_db) or floor_db >= 0
+    ):
+        raise SignalError(
+            f"floor_db must be a negative number of dB (how far below the reference's peak "
+            f"powers are floored); got {floor_db!r}. The default is -80."
+        )
+    reference, estimate = _rescaled(*_pair(reference, estimate))
     if reference.ndim == 1:
         if len(reference) < n_fft:
             raise SignalError(
@@ -131,14 +178,37 @@ def compression_ratio(
 
     Used in: 03_building_the_autoencoder, 05_evaluating, 07_compression.
     """
+    values = {}
     for label, value in (
         ("input_size", input_size),
         ("code_size", code_size),
         ("input_bits", input_bits),
         ("code_bits", code_bits),
+        ("side_bits", side_bits),
     ):
-        if value <= 0:
-            raise SignalError(f"{label} must be positive; got {value}.")
-    if side_bits < 0:
-        raise SignalError(f"side_bits must be >= 0; got {side_bits}.")
-    return float(input_size * input_bits) / float(code_size * code_bits + side_bits)
+        if isinstance(value, np.ndarray) and value.ndim == 0:
+            value = value.item()
+        number = (
+            isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
+        )
+        low_ok = number and (value >= 0 if label == "side_bits" else value > 0)
+        if not low_ok:
+            need = "a number >= 0" if label == "side_bits" else "a positive number"
+            raise SignalError(
+                f"{label} must be {need} (one count, not text or an array); got {value!r}. "
+                "For example compression_ratio(256, 32) for a 256-sample frame and a code of 32 numbers."
+            )
+        values[label] = int(value) if isinstance(value, numbers.Integral) else float(value)
+    numerator = values["input_size"] * values["input_bits"]
+    denominator = values["code_size"] * values["code_bits"] + values["side_bits"]
+    try:
+        ratio = numerator / denominator
+    except OverflowError:
+        ratio = math.inf
+    if not math.isfinite(ratio):
+        raise SignalError(
+            "The bit counts are too large to divide as floats (about 10^"
+            f"{math.log10(numerator):.0f} / 10^{math.log10(denominator):.0f}). "
+            "Pass sizes in a smaller unit, e.g. kilobits."
+        )
+    return float(ratio)

@@ -181,24 +181,53 @@ def sigmoid_loss_floor(targets) -> float:
     return float(np.mean((targets - closest) ** 2))
 
 
+def _expected_input(model) -> tuple[int, int | None] | None:
+    """``(ndim, width)`` a model takes, or None when it cannot be known before a call.
+
+    Functional and Sequential models declare ``input_shape``; the course's
+    subclassed models know their width (``ArticleAutoencoder.input_dim``,
+    ``FrameAutoencoder.frame_length``); another built subclassed model is
+    read from its first weight matrix.
+    """
+    try:
+        shape = model.input_shape
+    except (AttributeError, ValueError, RuntimeError):
+        shape = None
+    if isinstance(shape, tuple) and shape and not isinstance(shape[0], (tuple, list)):
+        return len(shape), shape[-1]
+    for attribute in ("input_dim", "frame_length"):
+        width = getattr(model, attribute, None)
+        if isinstance(width, (int, np.integer)) and not isinstance(width, bool):
+            return 2, int(width)
+    if getattr(model, "built", False):
+        for layer in getattr(model, "_flatten_layers", lambda: [])():
+            kernel = getattr(layer, "kernel", None)
+            if kernel is not None and len(kernel.shape) == 2:
+                return 2, int(kernel.shape[0])
+    return None
+
+
 def check_model_input(model, x, name: str = "input") -> np.ndarray:
     """Check an array fits a model's input before Keras sees it.
 
-    Keras reports a wrong shape from deep inside TensorFlow; this says which
-    dimension is wrong and how to fix it. Returns ``x`` as float32.
+    Keras reports a wrong shape from deep inside TensorFlow (or, for a
+    subclassed model called for the first time, quietly builds it for the
+    wrong width); this says which dimension is wrong and how to fix it.
+    Works for functional models and for the course's subclassed models
+    (:class:`ArticleAutoencoder`, :class:`FrameAutoencoder`). Returns ``x`` as float32.
 
     Used in: 03_building_the_autoencoder, 04_training.
     """
     from .audio import check_signal
 
     x = np.asarray(x)
-    expected = model.input_shape if hasattr(model, "input_shape") else None
+    expected = _expected_input(model)
     if expected is not None:
-        expected_width = expected[-1]
-        if x.ndim != len(expected):
+        expected_ndim, expected_width = expected
+        if x.ndim != expected_ndim:
             hint = " Use frame_signal(x, frame_length, hop_length) to turn a 1-D signal into frames." if x.ndim == 1 else ""
             raise SignalError(
-                f"{name} has shape {x.shape}, but the model expects {len(expected)}-D input "
+                f"{name} has shape {x.shape}, but the model expects {expected_ndim}-D input "
                 f"of shape (batch, {expected_width}).{hint}"
             )
         if expected_width is not None and x.shape[-1] != expected_width:

@@ -18,6 +18,7 @@ Used in: 03_building_the_autoencoder, 04_training, 05_evaluating,
 from __future__ import annotations
 
 import math
+import numbers
 
 import keras
 import numpy as np
@@ -36,6 +37,10 @@ __all__ = [
 ]
 
 
+#: Training data beyond this magnitude is refused: its squared errors overflow float32.
+MAX_TRAINING_MAGNITUDE = 1e8
+
+
 def _as_training_array(x, name: str = "training data") -> np.ndarray:
     from .audio import check_signal
 
@@ -46,29 +51,112 @@ def _as_training_array(x, name: str = "training data") -> np.ndarray:
     if len(x) == 0:
         raise SignalError(f"{name} has no examples.")
     check_signal(x.ravel(), name=name)
+    peak = float(np.max(np.abs(x)))
+    if peak > MAX_TRAINING_MAGNITUDE:
+        raise SignalError(
+            f"{name} holds values as large as {peak:.3g}; squared errors of that size overflow "
+            "float32 and training ends in inf or NaN. The course's networks expect values of "
+            "order 1: standardize first (fit_standardizer), or divide by the peak."
+        )
     return x.astype(np.float32)
+
+
+def _check_count(value, name: str, example: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
+        raise SignalError(f"{name} must be a positive whole number; got {value!r}. For example {example}.")
+    return int(value)
+
+
+def _check_learning_rate(learning_rate):
+    """A positive finite number, or a Keras learning-rate schedule."""
+    if isinstance(learning_rate, keras.optimizers.schedules.LearningRateSchedule):
+        return learning_rate
+    if (
+        isinstance(learning_rate, bool) or not isinstance(learning_rate, numbers.Real)
+        or not math.isfinite(learning_rate) or learning_rate <= 0
+    ):
+        raise SignalError(
+            f"learning_rate must be a positive finite number; got {learning_rate!r}. "
+            "Adam's usual value is 1e-3; try 1e-4 to 1e-2."
+        )
+    return float(learning_rate)
+
+
+def _check_fits(model, inputs: np.ndarray, targets: np.ndarray, name: str) -> None:
+    """The model takes rows of ``inputs`` and returns rows shaped like ``targets``, checked on one example.
+
+    Without this, a model of another width either fails deep inside Keras or,
+    worse, trains anyway because the loss broadcasts ``(n, 1)`` against ``(n, 3)``.
+    """
+    from .models import check_model_input
+
+    check_model_input(model, inputs[:1], name=name)
+    output_dim = getattr(model, "output_dim", None)
+    if isinstance(output_dim, (int, np.integer)) and output_dim != targets.shape[1]:
+        raise SignalError(
+            f"The model's output has {output_dim} values per row but the targets have "
+            f"{targets.shape[1]}, so the loss would broadcast one against the other and train "
+            f"on nonsense. Build it with output_dim={targets.shape[1]}."
+        )
+    output_shape = tuple(model(tf.constant(inputs[:1]), training=False).shape)
+    if output_shape[1:] != targets.shape[1:]:
+        raise SignalError(
+            f"The model turns a row of {inputs.shape[1]} values into output of shape "
+            f"{output_shape[1:]}, but the targets' rows have shape {targets.shape[1:]}; the loss "
+            "would broadcast one against the other. Make the output layer as wide as the targets."
+        )
 
 
 def article_training_loop(model, data, epochs: int = 1000, learning_rate: float = 0.001) -> list[float]:
     """Train exactly as the article does: full batch, eager GradientTape, fixed epochs.
 
     Returns the loss after each epoch. Kept for comparison; prefer
-    :func:`train_minibatch` or :func:`fit_autoencoder`.
+    :func:`train_minibatch` or :func:`fit_autoencoder`. Checked first (unlike
+    the article): ``epochs`` and ``learning_rate``, the data, and that the
+    model's input and output have the data's width. A loss that becomes NaN
+    or Inf stops training with an error that says what to change.
 
     Used in: 03_building_the_autoencoder, 04_training.
     """
-    data = tf.constant(_as_training_array(data))
+    from .models import check_model_input
+
+    epochs = _check_count(epochs, "epochs", "epochs=100")
+    learning_rate = _check_learning_rate(learning_rate)
+    array = _as_training_array(data)
+    check_model_input(model, array, name="data")
+    output_dim = getattr(model, "output_dim", None)
+    if isinstance(output_dim, (int, np.integer)) and output_dim != array.shape[1]:
+        raise SignalError(
+            f"The model's output has {output_dim} values per row but the data have "
+            f"{array.shape[1]}, so the loss would broadcast one against the other and train "
+            f"on nonsense. Build it with output_dim={array.shape[1]}."
+        )
+    data = tf.constant(array)
     loss_function = keras.losses.MeanSquaredError()
     optimizer = keras.optimizers.Adam(learning_rate=learning_rate)
     losses = []
-    for _ in range(epochs):
+    for epoch in range(1, epochs + 1):
         with tf.GradientTape() as tape:
             encoded = model(data)
+            if epoch == 1 and tuple(encoded.shape) != tuple(data.shape):
+                raise SignalError(
+                    f"The model returns output of shape {tuple(encoded.shape)} for data of shape "
+                    f"{tuple(data.shape)}; the loss would broadcast one against the other. Make "
+                    "the output layer as wide as the data."
+                )
             loss = loss_function(data, encoded)
+        value = float(loss)
+        if not math.isfinite(value):
+            raise SignalError(
+                f"Training diverged: the loss became {value} at epoch {epoch} (learning_rate="
+                f"{learning_rate:g}). Lower the learning_rate, e.g. to {learning_rate / 10:g}, and "
+                "check that the data are standardized (fit_standardizer)."
+            )
         grads = tape.gradient(loss, model.trainable_variables)
         optimizer.apply_gradients(zip(grads, model.trainable_variables))
-        losses.append(float(loss))
+        losses.append(value)
     return losses
+
 
 
 def make_frame_dataset(frames, batch_size: int = 64, shuffle: bool = True, seed: int = 0, targets=None):
@@ -78,6 +166,7 @@ def make_frame_dataset(frames, batch_size: int = 64, shuffle: bool = True, seed:
 
     Used in: 04_training, 10_efficiency_and_scale.
     """
+    batch_size = _check_count(batch_size, "batch_size", "batch_size=64")
     frames = _as_training_array(frames, "frames")
     targets = frames if targets is None else _as_training_array(targets, "targets")
     if len(targets) != len(frames):
@@ -137,9 +226,18 @@ def train_minibatch(
 
     Used in: 04_training, 06_troubleshooting, benchmarks.
     """
-    if steps <= 0:
-        raise SignalError(f"steps must be positive; got {steps}.")
-    dataset = make_frame_dataset(frames, batch_size=batch_size, seed=seed).repeat()
+    steps = _check_count(steps, "steps", "steps=2000")
+    eval_every = _check_count(eval_every, "eval_every", "eval_every=100")
+    batch_size = _check_count(batch_size, "batch_size", "batch_size=64")
+    if optimizer is None or isinstance(optimizer, str):
+        learning_rate = _check_learning_rate(learning_rate)
+    array = _as_training_array(frames, "frames")
+    _check_fits(model, array, array, "frames")
+    if validation is not None:
+        from .models import check_model_input
+
+        check_model_input(model, _as_training_array(validation, "validation"), name="validation")
+    dataset = make_frame_dataset(array, batch_size=batch_size, seed=seed).repeat()
     loss_object = keras.losses.get(loss)
 
     def loss_function(y_true, y_pred):  # names give per-example losses; average them
@@ -202,16 +300,23 @@ def fit_autoencoder(
     Used in: 04_training, 05_evaluating, 06_troubleshooting, 07_compression,
     08_recognition.
     """
+    steps = _check_count(steps, "steps", "steps=2000")
+    batch_size = _check_count(batch_size, "batch_size", "batch_size=64")
+    learning_rate = _check_learning_rate(learning_rate)
     train_frames = _as_training_array(train_frames, "train_frames")
     validation = None
     if validation_frames is not None:
         validation_frames = _as_training_array(validation_frames, "validation_frames")
         validation = (validation_frames, validation_frames)
-    if model.input_shape[-1] != train_frames.shape[-1]:
+    declared = model.input_shape if _functional(model) else None
+    if declared is not None and declared[-1] != train_frames.shape[-1]:
         raise SignalError(
-            f"The model expects rows of {model.input_shape[-1]} values but the frames have "
+            f"The model expects rows of {declared[-1]} values but the frames have "
             f"{train_frames.shape[-1]}. Build the model with input_size={train_frames.shape[-1]}."
         )
+    _check_fits(model, train_frames, train_frames, "train_frames")
+    if validation is not None:
+        _check_fits(model, validation_frames, validation_frames, "validation_frames")
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate), loss="mse")
     epochs = epochs_for_steps(steps, len(train_frames), batch_size)
     callback_list = list(callbacks)
@@ -227,6 +332,14 @@ def fit_autoencoder(
     steps_per_epoch = math.ceil(len(train_frames) / batch_size)
     history.history["step"] = [steps_per_epoch * (i + 1) for i in range(len(history.history["loss"]))]
     return history
+
+
+def _functional(model) -> bool:
+    try:
+        shape = model.input_shape
+    except (AttributeError, ValueError, RuntimeError):
+        return False
+    return isinstance(shape, tuple)
 
 
 def _leaf_layers(model):

@@ -199,3 +199,97 @@ def test_padded_framing_round_trip_recovers_whole_signal(signal, frame_length, h
     frames = frame_signal(signal, frame_length=frame_length, hop_length=hop_length, pad=True)
     rebuilt = overlap_add(frames, hop_length=hop_length, length=len(signal))
     np.testing.assert_allclose(rebuilt, signal, atol=1e-12)
+
+
+# --- hardening (issue #12, items 4 and 5) ---------------------------------------------------
+
+import warnings  # noqa: E402
+
+from course_utils.errors import CourseWarning  # noqa: E402
+
+
+@pytest.mark.parametrize("sr", [0, -8000, 16000.5, True, "16000", np.nan, float("inf"), [8000]])
+def test_load_audio_sr_must_be_a_positive_whole_number(wav_file, sr):
+    with pytest.raises(SignalError, match="sr must be a positive whole number"):
+        load_audio(wav_file, sr=sr)
+
+
+def test_load_audio_accepts_whole_number_rates_of_any_type(wav_file):
+    for sr in (16000, np.int64(16000), 16000.0):
+        samples, rate = load_audio(wav_file, sr=sr)
+        assert rate == 16000 and type(rate) is int and len(samples) == 16000
+
+
+@pytest.mark.parametrize(
+    ("offset", "duration"),
+    [(np.nan, None), (0.0, np.nan), (float("inf"), None), (0.0, float("inf")), ("0", None), (0.0, "1"), (True, None)],
+)
+def test_load_audio_offset_and_duration_must_be_finite_numbers(wav_file, offset, duration):
+    with pytest.raises(SignalError, match="offset|duration"):
+        load_audio(wav_file, offset=offset, duration=duration)
+
+
+def test_a_truncated_wav_loads_with_a_warning_that_says_how_much_is_missing(tmp_path, wav_file):
+    whole = wav_file.read_bytes()
+    cut = tmp_path / "cut.wav"
+    cut.write_bytes(whole[: len(whole) - 4000])  # 2000 of 8000 PCM_16 samples are missing
+    with pytest.warns(CourseWarning, match="cut.wav") as caught:
+        samples, sr = load_audio(cut)
+    message = str(caught[0].message)
+    assert "truncated" in message and "2000 samples" in message and "0.250 s" in message
+    assert len(samples) == 6000 and sr == 8000
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        load_audio(wav_file)  # a whole file: no warning
+
+
+def test_a_float_file_beyond_full_scale_warns(tmp_path):
+    path = tmp_path / "loud.wav"
+    soundfile.write(path, np.array([0.0, 1.5, -2.0, 0.5], dtype=np.float32), 8000, subtype="FLOAT")
+    with pytest.warns(CourseWarning, match=r"loud.wav.*2\.0") as caught:
+        samples, _ = load_audio(path)
+    assert "[-1, 1]" in str(caught[0].message)
+    assert samples.max() == 1.5  # loaded as it is: the warning says how to scale it
+    quiet = tmp_path / "quiet.wav"
+    soundfile.write(quiet, np.array([0.0, 1.0, -1.0], dtype=np.float32), 8000, subtype="FLOAT")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        load_audio(quiet)
+
+
+def test_load_audio_paths_as_bytes_and_empty(wav_file):
+    samples, sr = load_audio(bytes(wav_file))
+    assert sr == 8000 and len(samples) == 8000
+    for empty in ("", b"", "   "):
+        with pytest.raises(AudioFileError, match="empty"):
+            load_audio(empty)
+    with pytest.raises(AudioFileError, match="path"):
+        load_audio(None)
+
+
+def test_frame_signal_checks_the_size_before_allocating():
+    x = np.zeros(1000, dtype=np.float32)
+    with pytest.raises(SignalError, match="max_bytes") as caught:
+        frame_signal(x, 10**9, 10**9, pad=True)
+    assert "GB" in str(caught.value)
+    with pytest.raises(SignalError, match="max_bytes"):
+        frame_signal(np.zeros(100_000, dtype=np.float32), 4096, 1, max_bytes=10**8)
+    assert frame_signal(x, 4000, 4000, pad=True, max_bytes=16_000).shape == (1, 4000)
+
+
+def test_overlap_add_refuses_an_unusable_window():
+    frames = np.ones((4, 8))
+    for window in (np.full(8, np.nan), np.zeros(8), np.r_[np.ones(7), -1.0], np.r_[np.ones(7), np.inf]):
+        with pytest.raises(SignalError, match="window"):
+            overlap_add(frames, 4, window=window)
+
+
+@pytest.mark.parametrize("length", [-5, 0, 2.5, True, "20"])
+def test_overlap_add_length_must_be_a_positive_whole_number(length):
+    with pytest.raises(SignalError, match="length"):
+        overlap_add(np.ones((4, 8)), 4, length=length)
+
+
+def test_overlap_add_checks_the_padded_size():
+    with pytest.raises(SignalError, match="max_bytes"):
+        overlap_add(np.ones((4, 8)), 4, length=10**12)

@@ -269,3 +269,88 @@ def test_lossy_codec_rejects_bad_settings():
         codec.lossy_codec(x, 8000, "aac")
     with pytest.raises(SignalError, match="compression_level"):
         codec.lossy_codec(x, 8000, "mp3", compression_level=1.0)
+
+
+# --- hardening (issue #12, items 1 and 7) ---------------------------------------------------
+
+
+def test_save_compressed_never_replaces_a_file_unless_asked(tmp_path):
+    path = tmp_path / "mine.npz"
+    path.write_bytes(b"a learner's own file")
+    with pytest.raises(CompressedFileError, match="already exists.*overwrite=True"):
+        codec.save_compressed(path, codes=np.zeros(3, dtype=np.uint8), **METADATA)
+    assert path.read_bytes() == b"a learner's own file"
+    # ".npz" is appended as NumPy does, so the check applies to the name actually written.
+    (tmp_path / "clip.npz").write_bytes(b"kept")
+    with pytest.raises(CompressedFileError, match="already exists"):
+        codec.save_compressed(tmp_path / "clip", codes=np.zeros(3, dtype=np.uint8), **METADATA)
+    assert (tmp_path / "clip.npz").read_bytes() == b"kept"
+    written = codec.save_compressed(path, overwrite=True, codes=np.arange(3, dtype=np.uint8), **METADATA)
+    assert written == path
+    np.testing.assert_array_equal(codec.load_compressed(path)["codes"], [0, 1, 2])
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temporary left
+
+
+def test_save_compressed_refuses_a_folder_as_the_path(tmp_path):
+    (tmp_path / "folder.npz").mkdir()
+    with pytest.raises(CompressedFileError, match="folder"):
+        codec.save_compressed(tmp_path / "folder.npz", overwrite=True, codes=np.zeros(3), **METADATA)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_save_compressed_refuses_non_finite_codes(tmp_path, bad):
+    with pytest.raises(CompressedFileError, match="NaN or Inf"):
+        codec.save_compressed(tmp_path / "x.npz", codes=np.array([0.5, bad]), **METADATA)
+    with pytest.raises(CompressedFileError, match="ranges"):
+        codec.save_compressed(tmp_path / "x.npz", codes=np.zeros(2), ranges=np.array([[0.0], [bad]]), **METADATA)
+    assert not (tmp_path / "x.npz").exists()
+
+
+@pytest.mark.parametrize("rate", [0, -8000, 8000.5, np.nan, "8000", True, [8000, 8000]])
+def test_save_compressed_refuses_an_impossible_sample_rate(tmp_path, rate):
+    metadata = dict(METADATA, sample_rate=rate)
+    with pytest.raises(CompressedFileError, match="sample_rate"):
+        codec.save_compressed(tmp_path / "x.npz", codes=np.zeros(3), **metadata)
+    assert not (tmp_path / "x.npz").exists()
+
+
+def test_load_compressed_caps_the_unpacked_size(tmp_path):
+    # 200 MB of zeros deflate to a file of about 200 KB: a "zip bomb" for a codec file.
+    path = tmp_path / "bomb.npz"
+    np.savez_compressed(path, codes=np.zeros(200_000_000, dtype=np.uint8), format_version=np.asarray(1), **METADATA)
+    assert path.stat().st_size < 1_000_000
+    with pytest.raises(CompressedFileError, match="max_bytes") as caught:
+        codec.load_compressed(path)
+    assert "200" in str(caught.value)
+    loaded = codec.load_compressed(path, max_bytes=300_000_000)
+    assert loaded["codes"].size == 200_000_000
+
+
+def test_load_compressed_checks_the_array_headers_not_only_the_zip(tmp_path):
+    # A .npy header that claims a huge shape, in a zip entry whose declared size is small.
+    path = tmp_path / "liar.npz"
+    np.savez(path, codes=np.zeros(4, dtype=np.uint8), format_version=np.asarray(1), **METADATA)
+    with zipfile.ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    members["codes.npy"] = members["codes.npy"].replace(b"(4,)", b"(10000000000,)")[: len(members["codes.npy"])]
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    with pytest.raises(CompressedFileError):
+        codec.load_compressed(path)
+
+
+@pytest.mark.parametrize("version", [np.asarray(1.5), np.asarray("1"), np.asarray([1, 1]), np.asarray(True)])
+def test_format_version_must_be_a_whole_number(tmp_path, version):
+    path = tmp_path / "odd.npz"
+    np.savez(path, codes=np.zeros(3), format_version=version, **METADATA)
+    with pytest.raises(CompressedFileError, match="format_version"):
+        codec.load_compressed(path)
+
+
+def test_a_text_file_named_npz_is_not_a_codec_file(tmp_path):
+    path = tmp_path / "notes.npz"
+    path.write_text("these are my notes, not audio\n")
+    with pytest.raises(CompressedFileError, match="not a course codec file") as caught:
+        codec.load_compressed(path)
+    assert "pickle" not in str(caught.value)

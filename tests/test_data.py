@@ -203,3 +203,46 @@ def test_data_dir_without_manifest(tmp_path, monkeypatch):
 def test_data_path_unknown_file():
     with pytest.raises(AudioFileNotFoundError, match="load_manifest"):
         data.data_path("music", "no_such.wav")
+
+
+# --- hardening (issue #12, item 9) ----------------------------------------------------------
+
+
+def test_one_speaker_name_as_a_string_is_one_speaker(digit_folder):
+    digits = data.load_spoken_digits(root=digit_folder, speakers="bob")
+    assert set(digits.speakers.tolist()) == {"bob"} and len(digits) == 80
+    with pytest.raises(DatasetLayoutError, match="alice, bob, carol"):
+        data.load_spoken_digits(root=digit_folder, speakers="george")
+
+
+def test_upper_case_extensions_and_non_ascii_speakers_load(tmp_path):
+    folder = write_digit_folder(tmp_path / "d", speakers=("张伟", "josé", "anne-marie"), digits=[3], takes=[0, 1])
+    (folder / "3_张伟_0.wav").rename(folder / "3_张伟_0.WAV")
+    digits = data.load_spoken_digits(root=folder)
+    assert len(digits) == 6
+    assert set(digits.speakers.tolist()) == {"张伟", "josé", "anne-marie"}
+    assert len(data.load_spoken_digits(root=folder, speakers="张伟")) == 2
+
+
+def test_the_naming_rule_is_stated_exactly(digit_folder):
+    soundfile.write(digit_folder / "7_bob_smith_1.wav", np.zeros(100, dtype=np.float32), 8000)
+    with pytest.raises(DatasetLayoutError, match="7_bob_smith_1.wav") as caught:
+        data.load_spoken_digits(root=digit_folder)
+    message = str(caught.value)
+    assert "underscore" in message and "0 to 9" in message and "any alphabet" in message
+
+
+def test_a_root_that_is_a_file_says_so_and_where_it_came_from(digit_folder, monkeypatch):
+    a_file = digit_folder / "0_alice_0.wav"
+    with pytest.raises(DatasetLayoutError, match="is a file.*root=") as caught:
+        data.load_spoken_digits(root=a_file)
+    assert str(digit_folder) in str(caught.value)  # the folder to pass instead
+    monkeypatch.setenv("COURSE_DIGITS_DIR", str(a_file))
+    with pytest.raises(DatasetLayoutError, match="is a file.*COURSE_DIGITS_DIR"):
+        data.load_spoken_digits()
+    monkeypatch.setenv("COURSE_DIGITS_DIR", str(digit_folder / "absent"))
+    with pytest.raises(AudioFileNotFoundError, match="does not exist.*COURSE_DIGITS_DIR"):
+        data.load_spoken_digits()
+    with pytest.raises(AudioFileNotFoundError, match="does not exist.*root=") as caught:
+        data.load_spoken_digits(root=digit_folder / "absent")
+    assert "COURSE_DIGITS_DIR" not in str(caught.value)

@@ -48,3 +48,81 @@ def test_package_check_flags_old_and_missing_versions(monkeypatch):
 def test_unknown_command_exits_2():
     result = subprocess.run([sys.executable, "-m", "course_utils", "cure"], capture_output=True, text=True)
     assert result.returncode == 2 and "usage" in result.stderr
+
+
+# --- hardening (issue #12, item 2): the doctor tells the truth about data/ -------------------
+
+import hashlib  # noqa: E402
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+HEADER = "path,kind,label,speaker,take,note,dynamic,duration_s,sample_rate,source,licence,attribution,sha256\n"
+
+
+@pytest.fixture
+def small_data(tmp_path, monkeypatch):
+    """A data/ folder of two clips and a correct manifest, selected by COURSE_DATA_DIR."""
+    import soundfile
+
+    folder = tmp_path / "data"
+    (folder / "music").mkdir(parents=True)
+    lines = [HEADER]
+    for name in ("a.wav", "b.wav"):
+        path = folder / "music" / name
+        soundfile.write(path, np.zeros(80, dtype=np.float32), 8000)
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        lines.append(f"music/{name},music,x,,,,,0.01,8000,test,CC0-1.0,none,{digest}\n")
+    (folder / "manifest.csv").write_text("".join(lines))
+    monkeypatch.setenv("COURSE_DATA_DIR", str(folder))
+    return folder
+
+
+def run_doctor(capsys):
+    status = doctor.main(["--no-tensorflow"])
+    out = capsys.readouterr().out
+    data_lines = [line for line in out.splitlines() if "] data:" in line]
+    return status, out, data_lines
+
+
+def test_doctor_passes_on_a_good_small_data_folder(small_data):
+    check = doctor.check_data()
+    assert check.ok and check.detail == "2 bundled files match their SHA-256"
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"", "empty|no header"),
+        (b"\x00\x01garbage\xff\xfe not a table\n", "UTF-8"),
+        (b"just some words\nand more words\n", "columns"),
+        (HEADER.encode(), "lists no files"),
+        (HEADER.encode() + b"music/a.wav,music,x,,,,,0.01,8000,t,CC0,n,not-a-hash\n", "sha256"),
+    ],
+    ids=["empty", "not-utf8", "garbage", "header-only", "bad-hash"],
+)
+def test_an_unusable_manifest_fails_with_one_line_and_exit_1(small_data, capsys, content, expected):
+    import re
+
+    (small_data / "manifest.csv").write_bytes(content)
+    status, out, data_lines = run_doctor(capsys)
+    assert status == 1, out
+    assert len(data_lines) == 1 and data_lines[0].startswith("[FAIL] data:"), out
+    assert re.search(expected, data_lines[0]), data_lines[0]
+    assert "Ready for the course" not in out and "Traceback" not in out
+
+
+def test_a_missing_listed_file_fails(small_data, capsys):
+    (small_data / "music" / "b.wav").unlink()
+    status, out, data_lines = run_doctor(capsys)
+    assert status == 1
+    assert "missing music/b.wav" in data_lines[0], out
+
+
+def test_an_audio_file_the_manifest_does_not_list_fails(small_data, capsys):
+    (small_data / "music" / "stray.WAV").write_bytes((small_data / "music" / "a.wav").read_bytes())
+    (small_data / "music" / "notes.txt").write_text("not audio: ignored")
+    status, out, data_lines = run_doctor(capsys)
+    assert status == 1, out
+    assert "music/stray.WAV" in data_lines[0] and "not listed" in data_lines[0], out
+    assert "notes.txt" not in out

@@ -16,6 +16,7 @@ import pooch
 import pytest
 
 from course_utils import fetch
+from course_utils.errors import CourseWarning
 from course_utils.fetch import DownloadError, fetch_fsdd, fetch_librosa_example
 
 FAKE_SPEAKERS = ["george", "jackson"]
@@ -308,3 +309,95 @@ def test_the_shipped_librosa_registry_matches_librosa(tmp_path):
     for name, known_hash in pup.registry.items():
         assert re.fullmatch(r"sha256:[0-9a-f]{64}", known_hash), name
         assert known_hash == f"sha256:{theirs[name]}", name
+
+
+# --- hardening (issue #12, items 1 and 3) ---------------------------------------------------
+
+
+def set_aside_files(dest: Path) -> list[Path]:
+    return sorted(p for p in (dest / "set_aside").rglob("*") if p.is_file())
+
+
+@pytest.mark.network
+def test_a_file_of_the_learner_in_dest_is_never_deleted(server, fake_fsdd, tmp_path):
+    dest = tmp_path / "my_audio"
+    (dest / "recordings").mkdir(parents=True)
+    mine = dest / "recordings" / "0_george_0.wav"
+    mine.write_bytes(b"my own recording of zero")
+    # The server's copy is bad too: the learner's file must survive the failed download.
+    (server.root / "recordings" / "0_george_0.wav").write_bytes(b"changed upstream")
+
+    with pytest.warns(CourseWarning), pytest.raises(DownloadError, match="0_george_0.wav") as caught:
+        fetch_fsdd(dest, base_url=server.url, progress=False)
+
+    message = str(caught.value)
+    assert "moved" in message and "not deleted" in message and "set_aside" in message
+    assert "nothing wrong is left" not in message
+    kept = set_aside_files(dest)
+    assert [p.read_bytes() for p in kept] == [b"my own recording of zero"]
+    assert not mine.exists()  # out of the loader's way
+
+
+@pytest.mark.network
+def test_a_file_of_the_learner_is_moved_aside_and_replaced_by_the_real_one(server, fake_fsdd, tmp_path):
+    dest = tmp_path / "my_audio"
+    (dest / "recordings").mkdir(parents=True)
+    (dest / "recordings" / "1_jackson_0.wav").write_bytes(b"mine")
+
+    with pytest.warns(CourseWarning, match="1_jackson_0.wav.*set_aside"):
+        folder = fetch_fsdd(dest, base_url=server.url, progress=False)
+
+    assert sha256(folder / "1_jackson_0.wav") == fake_fsdd["recordings/1_jackson_0.wav"].removeprefix("sha256:")
+    assert [p.read_bytes() for p in set_aside_files(dest)] == [b"mine"]
+    # A second time: a second different file is kept too, under another name.
+    (folder / "1_jackson_0.wav").write_bytes(b"mine again")
+    with pytest.warns(CourseWarning):
+        fetch_fsdd(dest, base_url=server.url, progress=False)
+    assert sorted(p.read_bytes() for p in set_aside_files(dest)) == [b"mine", b"mine again"]
+
+
+@pytest.mark.network
+def test_a_corrupt_cached_file_offline_is_reported_as_corrupt_and_never_loaded(server, fake_fsdd, tmp_path):
+    from course_utils.data import load_spoken_digits
+
+    folder = fetch_fsdd(base_url=server.url, progress=False)
+    (folder / "1_george_1.wav").write_bytes((folder / "1_george_1.wav").read_bytes()[:-100])
+    server.stop()
+
+    with pytest.warns(CourseWarning), pytest.raises(DownloadError, match="1_george_1.wav") as caught:
+        fetch_fsdd(base_url=server.url, progress=False)
+
+    message = str(caught.value)
+    assert "does not match its known SHA-256" in message and "moved" in message
+    assert "offline" in message  # the download of a fresh copy failed too, and says why
+    assert not (folder / "1_george_1.wav").exists()
+    digits = load_spoken_digits(root=folder)
+    assert "1_george_1.wav" not in {p.name for p in digits.paths}
+    assert len(digits) == len(FAKE_NAMES) - 1
+
+
+@pytest.mark.network
+def test_every_requested_cached_file_is_checked_before_any_download(server, fake_fsdd, tmp_path):
+    folder = fetch_fsdd(base_url=server.url, progress=False)
+    for name in ("0_george_1.wav", "1_jackson_1.wav"):
+        (folder / name).write_bytes(b"corrupt")
+    (server.root / "recordings" / "0_george_1.wav").write_bytes(b"bad server")
+
+    with pytest.warns(CourseWarning), pytest.raises(DownloadError, match="0_george_1.wav") as caught:
+        fetch_fsdd(base_url=server.url, progress=False)
+
+    # Whatever stopped the run, no corrupt file is left where a loader looks.
+    for path in folder.iterdir():
+        assert sha256(path) == fake_fsdd[f"recordings/{path.name}"].removeprefix("sha256:")
+    assert "was not saved" in str(caught.value)
+
+
+@pytest.mark.network
+def test_a_corrupt_cached_librosa_clip_is_moved_aside(server, fake_librosa, tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSE_LIBROSA_URL", server.url + "audio/")
+    path = fetch_librosa_example("trumpet")
+    path.write_bytes(b"OggS truncated")
+
+    with pytest.warns(CourseWarning, match="set_aside"):
+        assert fetch_librosa_example("trumpet") == path
+    assert path.read_bytes() == fake_librosa.read_bytes()

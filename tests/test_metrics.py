@@ -105,3 +105,63 @@ def test_compression_ratio():
     assert compression_ratio(256, 32, code_bits=8, side_bits=256) < 16.0
     with pytest.raises(SignalError, match="code_size"):
         compression_ratio(256, 0)
+
+
+# --- hardening (issue #12, item 6) ----------------------------------------------------------
+
+
+def test_complex_signals_are_refused_before_any_cast():
+    x = np.exp(2j * np.pi * np.arange(64) / 8)
+    for metric in (mse, snr_db):
+        with pytest.raises(SignalError, match="real numbers.*np.abs"):
+            metric(x, x * 0.5)
+    stft = np.exp(1j * np.random.default_rng(0).uniform(0, 6, size=(33, 10)))
+    with pytest.raises(SignalError, match="real numbers.*np.abs"):
+        log_spectral_distance(stft, stft * 1j)
+
+
+def test_text_is_refused():
+    with pytest.raises(SignalError, match="real numbers"):
+        snr_db(["a", "b"], ["a", "b"])
+
+
+@pytest.mark.parametrize("floor_db", [10.0, 0.0, np.nan, -np.inf, "-80", True])
+def test_lsd_floor_must_be_a_negative_number(floor_db):
+    x = np.random.default_rng(1).normal(size=2048)
+    with pytest.raises(SignalError, match="floor_db"):
+        log_spectral_distance(x, 0.5 * x, floor_db=floor_db)
+
+
+@pytest.mark.parametrize("scale", [1e200, 1e-200, 1e300])
+def test_metrics_do_not_overflow_or_underflow_at_extreme_scales(scale):
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=2048)
+    y = x + 0.1 * rng.normal(size=2048)
+    assert snr_db(scale * x, scale * y) == pytest.approx(snr_db(x, y), rel=1e-9)
+    assert log_spectral_distance(scale * x, scale * y) == pytest.approx(log_spectral_distance(x, y), rel=1e-6)
+
+
+def test_an_mse_too_large_for_float64_is_an_error_not_inf():
+    with pytest.raises(SignalError, match="too large"):
+        mse(np.full(4, 1e200), np.full(4, -1e200))
+    assert mse(np.full(4, 1e100), np.zeros(4)) == pytest.approx(1e200)
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ("256", 32), (256, "32"), (np.array([256, 512]), 32), (256, 32, np.nan), (256, 32, 16, [16]),
+        (256, 32, 16, 16, np.nan), (256, 32, 16, 16, "8"), (np.inf, 32), (True, 32), (None, 32),
+    ],
+)
+def test_compression_ratio_refuses_what_is_not_a_number(arguments):
+    with pytest.raises(SignalError, match="must be"):
+        compression_ratio(*arguments)
+
+
+def test_compression_ratio_of_huge_counts_is_exact_or_refused():
+    assert compression_ratio(10**200, 10**199) == pytest.approx(10.0)
+    assert compression_ratio(1e200, 1e199, 16, 16) == pytest.approx(10.0)
+    with pytest.raises(SignalError, match="too large"):
+        compression_ratio(1e300, 1, 1e300, 1)
+    assert compression_ratio(np.int64(256), np.float32(32)) == 8.0

@@ -151,3 +151,83 @@ def test_pca_residual_autoencoder_needs_a_fitted_codec():
 
     with pytest.raises(SignalError, match="not fitted"):
         build_pca_residual_autoencoder(PCACodec(code_size=4, frame_length=16))
+
+
+# --- hardening (issue #12, item 8) ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("epochs", [-5, 0, 2.5, True, "3"])
+def test_article_loop_epochs_must_be_a_positive_whole_number(epochs):
+    with pytest.raises(SignalError, match="epochs"):
+        article_training_loop(ArticleAutoencoder(1, 4, 1), np.zeros((8, 1)), epochs=epochs)
+
+
+@pytest.mark.parametrize("learning_rate", [np.nan, np.inf, 0.0, -0.01, "0.01"])
+def test_learning_rate_must_be_a_positive_finite_number(learning_rate):
+    data = np.random.default_rng(0).normal(size=(8, 4)).astype(np.float32)
+    with pytest.raises(SignalError, match="learning_rate"):
+        article_training_loop(ArticleAutoencoder(4, 4, 4), data, epochs=2, learning_rate=learning_rate)
+    model, _, _ = build_dense_autoencoder(4, 2, hidden_sizes=(4,))
+    with pytest.raises(SignalError, match="learning_rate"):
+        train_minibatch(model, data, steps=2, learning_rate=learning_rate)
+    with pytest.raises(SignalError, match="learning_rate"):
+        fit_autoencoder(model, data, steps=2, learning_rate=learning_rate)
+
+
+def test_huge_training_data_is_refused_before_it_trains_to_inf():
+    data = np.full((8, 1), 1e30)
+    with pytest.raises(SignalError, match="standardize"):
+        article_training_loop(ArticleAutoencoder(1, 4, 1), data, epochs=2)
+
+
+def test_a_loss_that_becomes_nan_stops_the_article_loop_with_a_clear_error():
+    data = np.random.default_rng(1).normal(size=(64, 1)).astype(np.float32) * 1e6
+    model = ArticleAutoencoder(1, 100, 1, output_activation=None)
+    with pytest.raises(SignalError, match="diverged.*learning_rate"):
+        article_training_loop(model, data, epochs=50, learning_rate=1e30)
+
+
+def test_article_model_refuses_data_of_another_width_instead_of_broadcasting():
+    data = np.random.default_rng(2).normal(size=(16, 3)).astype(np.float32)
+    with pytest.raises(SignalError, match="3 values.*1"):
+        article_training_loop(ArticleAutoencoder(1, 4, 1), data, epochs=2)
+    with pytest.raises(SignalError, match="output"):
+        article_training_loop(ArticleAutoencoder(3, 4, 1), data, epochs=2)
+    assert len(article_training_loop(ArticleAutoencoder(3, 4, 3), data, epochs=2)) == 2
+
+
+def test_minibatch_settings_and_widths_get_course_errors():
+    frames = np.random.default_rng(3).normal(size=(32, 16)).astype(np.float32)
+    model, _, _ = build_dense_autoencoder(16, 4, hidden_sizes=(8,))
+    with pytest.raises(SignalError, match="batch_size"):
+        train_minibatch(model, frames, steps=2, batch_size=0)
+    with pytest.raises(SignalError, match="batch_size"):
+        fit_autoencoder(model, frames, steps=2, batch_size=0)
+    with pytest.raises(SignalError, match="eval_every"):
+        train_minibatch(model, frames, steps=2, eval_every=0)
+    with pytest.raises(SignalError, match="steps"):
+        train_minibatch(model, frames, steps=2.5)
+    with pytest.raises(SignalError, match="frame_length=16"):
+        train_minibatch(model, frames[:, :10], steps=2)
+    with pytest.raises(SignalError, match="16"):
+        train_minibatch(model, frames, steps=2, validation=frames[:, :10])
+    subclassed = FrameAutoencoder(16, 4, hidden_sizes=(8,))
+    with pytest.raises(SignalError, match="frame_length=16"):
+        train_minibatch(subclassed, frames[:, :10], steps=2)
+    with pytest.raises(SignalError, match="frame_length=16"):
+        fit_autoencoder(subclassed, frames[:, :10], steps=2)
+
+
+def test_check_model_input_works_for_the_course_subclassed_models():
+    for model in (ArticleAutoencoder(1, 100, 1), FrameAutoencoder(64, 8, hidden_sizes=(16,))):
+        width = 1 if isinstance(model, ArticleAutoencoder) else 64
+        good = check_model_input(model, np.zeros((5, width)))
+        assert good.dtype == np.float32 and good.shape == (5, width)
+        with pytest.raises(SignalError, match=f"built for {width}"):
+            check_model_input(model, np.zeros((5, width + 3)))
+        with pytest.raises(SignalError, match="NaN"):
+            check_model_input(model, np.full((2, width), np.nan))
+    built = FrameAutoencoder(64, 8, hidden_sizes=(16,))
+    built(np.zeros((1, 64), dtype=np.float32))
+    with pytest.raises(SignalError, match="built for 64"):
+        check_model_input(built, np.zeros((5, 10)))
