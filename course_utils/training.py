@@ -118,19 +118,10 @@ def article_training_loop(model, data, epochs: int = 1000, learning_rate: float 
 
     Used in: 03_building_the_autoencoder, 04_training.
     """
-    from .models import check_model_input
-
     epochs = _check_count(epochs, "epochs", "epochs=100")
     learning_rate = _check_learning_rate(learning_rate)
     array = _as_training_array(data)
-    check_model_input(model, array, name="data")
-    output_dim = getattr(model, "output_dim", None)
-    if isinstance(output_dim, (int, np.integer)) and output_dim != array.shape[1]:
-        raise SignalError(
-            f"The model's output has {output_dim} values per row but the data have "
-            f"{array.shape[1]}, so the loss would broadcast one against the other and train "
-            f"on nonsense. Build it with output_dim={array.shape[1]}."
-        )
+    _check_fits(model, array, array, name="data")
     data = tf.constant(array)
     loss_function = keras.losses.MeanSquaredError()
     optimizer = keras.optimizers.Adam(learning_rate=learning_rate)
