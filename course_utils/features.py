@@ -18,13 +18,16 @@ vector and measures how well a linear classifier reads the digit from it.
   with a vocal-tract-length-like frequency warp of each patch. Training on
   such variations makes features and classifiers less sensitive to *who*
   speaks and *how* it was recorded.
+- :func:`cepstral_patches`: a DCT over the mel axis of CMVN'd patches that
+  keeps only the smooth spectral envelope (the vocal tract's shape) and
+  drops the fine ripple of the pitch harmonics (who speaks).
 - :func:`train_patch_autoencoder`, :func:`encode_patches` and
   :class:`AutoencoderFeatures`: a dense autoencoder on log-mel patches whose
   code is used as the feature vector, trained inside each evaluation split
   on training speakers only.
 - :func:`make_classifier`, :func:`evaluate_split`, :func:`evaluate_standard_split`
-  and :func:`evaluate_leave_one_speaker_out`: logistic regression on the
-  features, scored on FSDD's standard split (every voice is known) and with
+  and :func:`evaluate_leave_one_speaker_out`: logistic regression or an
+  RBF support vector machine on the standardised features, scored on FSDD's standard split (every voice is known) and with
   one speaker held out at a time (a voice never heard before).
 - :func:`compare_features` and :func:`format_results`: the whole comparison
   in one call (``scripts/recognition_on_folder.py``).
@@ -55,6 +58,7 @@ __all__ = [
     "power_spectrogram",
     "log_mel_patch",
     "log_mel_patches",
+    "cepstral_patches",
     "mfcc_statistics",
     "mfcc_table",
     "augment_clip",
@@ -305,6 +309,35 @@ def log_mel_patches(clips, sr: int, **kwargs) -> np.ndarray:
     return np.stack(patches)
 
 
+def cepstral_patches(patches, n_ceps: int = 13) -> np.ndarray:
+    """Cepstrally smoothed patches: a DCT over the mel axis, keeping coefficients 1 to ``n_ceps - 1``.
+
+    ``patches`` has shape ``(n, n_mels, n_frames)`` (from :func:`log_mel_patches`);
+    the result has shape ``(n, n_ceps - 1, n_frames)``. In every frame the
+    40 log-mel values are replaced by their first cepstral coefficients
+    (``scipy.fft.dct``, type II, ``norm="ortho"``), the MFCCs of the patch:
+
+    - coefficient 0, the frame's mean level, is dropped (CMVN already
+      removed the loudness; what is left is mostly which frames are louder);
+    - coefficients from ``n_ceps`` up are dropped: they describe the fast
+      ripple across the mel bands, mostly the harmonics of the voice's
+      pitch. Pitch says *who* speaks, not *which* digit; the smooth
+      envelope (the formants) that the low coefficients keep says which.
+
+    Used in: 08_recognition, benchmarks.
+    """
+    import scipy.fft
+
+    patches = np.asarray(patches, dtype=np.float32)
+    if patches.ndim != 3:
+        raise SignalError(f"patches must have shape (n, n_mels, n_frames); got shape {patches.shape}.")
+    if isinstance(n_ceps, bool) or not isinstance(n_ceps, (int, np.integer)) or not 2 <= n_ceps <= patches.shape[1]:
+        raise SignalError(
+            f"n_ceps must be a whole number from 2 to the number of mel bands ({patches.shape[1]}); got {n_ceps!r}."
+        )
+    return scipy.fft.dct(patches, type=2, axis=1, norm="ortho")[:, 1:n_ceps].astype(np.float32)
+
+
 def mfcc_statistics(clip, sr: int, n_mfcc: int = 20, n_mels: int = 40) -> np.ndarray:
     """The classic baseline: mean and standard deviation of each MFCC over the clip.
 
@@ -460,8 +493,15 @@ def augmented_patches(clips, sr: int, copies: int = 2, seed: int = 0, warp=(0.9,
 # --- classifiers and scores -------------------------------------------------------------------
 
 
-def make_classifier(C: float = 1.0, pca: int | None = None, max_iter: int = 3000, seed: int = 0):
-    """Logistic regression on standardised features, as a scikit-learn ``Pipeline``.
+def make_classifier(C: float | None = None, pca: int | None = None, max_iter: int = 3000, seed: int = 0,
+                    kind: str = "logistic"):
+    """A classifier on standardised features, as a scikit-learn ``Pipeline``.
+
+    ``kind="logistic"`` (the default): logistic regression, a linear
+    classifier (``C`` defaults to 1). ``kind="svm"``: a support vector
+    machine with an RBF kernel (``SVC(C=C, gamma="scale")``, ``C`` defaults
+    to 10), which can draw curved boundaries between the digits, e.g. one
+    region per way of saying a digit.
 
     With ``pca=k``, the features are first reduced to their ``k`` principal
     components; because PCA is a step of the pipeline it is fitted on the
@@ -473,11 +513,18 @@ def make_classifier(C: float = 1.0, pca: int | None = None, max_iter: int = 3000
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
+    from sklearn.svm import SVC
 
+    if kind == "logistic":
+        model = LogisticRegression(C=1.0 if C is None else C, max_iter=max_iter)
+    elif kind == "svm":
+        model = SVC(C=10.0 if C is None else C, gamma="scale")
+    else:
+        raise SignalError(f"kind must be 'logistic' or 'svm'; got {kind!r}.")
     steps = []
     if pca is not None:
         steps.append(PCA(n_components=pca, random_state=seed))
-    steps += [StandardScaler(), LogisticRegression(C=C, max_iter=max_iter)]
+    steps += [StandardScaler(), model]
     return make_pipeline(*steps)
 
 
@@ -707,6 +754,15 @@ class AutoencoderFeatures:
         each came from. They join the autoencoder's and the classifier's
         training data when their clip is a training clip.
     speaker_groups : int or None
+    extra_patches : optional array (n_extra, n_mels, n_frames)
+        Patches of *other* recordings (e.g. the synthetic voices of
+        ``data.load_synthetic_digits()``), never tested on. They join every
+        autoencoder's training data, unlabelled.
+    extra_labels : optional array (n_extra,)
+        Their digits. When given, the extra patches' codes also join the
+        classifier's training rows: extra training speakers.
+        :meth:`without_extra_labels` gives a features function that shares
+        the trained autoencoders but leaves them out of the classifier.
     **autoencoder_kwargs
         Passed to :func:`train_patch_autoencoder` (``code_size``, ``steps``, ...).
 
@@ -717,7 +773,7 @@ class AutoencoderFeatures:
     """
 
     def __init__(self, digits, patches, augmented=None, source=None, speaker_groups: int | None = 3,
-                 **autoencoder_kwargs):
+                 extra_patches=None, extra_labels=None, **autoencoder_kwargs):
         patches = np.asarray(patches, dtype=np.float32)
         if len(patches) != len(digits):
             raise SignalError(
@@ -729,6 +785,16 @@ class AutoencoderFeatures:
         self.patches = patches
         self.augmented = None if augmented is None else np.asarray(augmented, dtype=np.float32)
         self.source = None if source is None else np.asarray(source)
+        self.extra_patches = None if extra_patches is None else np.asarray(extra_patches, dtype=np.float32)
+        self.extra_labels = None if extra_labels is None else np.asarray(extra_labels)
+        if self.extra_labels is not None and (self.extra_patches is None
+                                              or len(self.extra_labels) != len(self.extra_patches)):
+            raise SignalError("extra_labels needs extra_patches, one label per extra patch.")
+        if self.extra_patches is not None and self.extra_patches.shape[1:] != patches.shape[1:]:
+            raise SignalError(
+                f"extra_patches have shape {self.extra_patches.shape[1:]} per patch, the clips' patches "
+                f"{patches.shape[1:]}: make both the same way."
+            )
         speakers = sorted(set(digits.speakers.tolist()))
         if speaker_groups is None or speaker_groups >= len(speakers):
             self.groups = [[s] for s in speakers]
@@ -739,7 +805,23 @@ class AutoencoderFeatures:
         self.seconds = {}
 
     def __repr__(self) -> str:
-        return f"AutoencoderFeatures({len(self.patches)} clips, groups={self.groups}, trained={list(self.encoders)})"
+        extra = "" if self.extra_patches is None else (
+            f", {len(self.extra_patches)} extra patches" + (" (labelled)" if self.extra_labels is not None else ""))
+        return (f"AutoencoderFeatures({len(self.patches)} clips{extra}, groups={self.groups}, "
+                f"trained={list(self.encoders)})")
+
+    def without_extra_labels(self) -> AutoencoderFeatures:
+        """The same features function, sharing the trained autoencoders, without the extra classifier rows.
+
+        The autoencoders still learn from the extra patches (unlabelled);
+        only the classifier no longer gets them as training speakers. Use it
+        to measure what the extra speakers add.
+        """
+        import copy
+
+        twin = copy.copy(self)  # shallow: encoders and seconds are the same dicts
+        twin.extra_labels = None
+        return twin
 
     def _training_rows(self, clip_indices):
         x, y = [self.patches[clip_indices]], [self.digits.labels[clip_indices]]
@@ -754,6 +836,8 @@ class AutoencoderFeatures:
 
         if name not in self.encoders:
             x, _ = self._training_rows(clip_indices)
+            if self.extra_patches is not None:
+                x = np.concatenate([x, self.extra_patches])
             started = time.perf_counter()
             self.encoders[name] = train_patch_autoencoder(x, **self.autoencoder_kwargs)
             self.seconds[name] = time.perf_counter() - started
@@ -777,23 +861,41 @@ class AutoencoderFeatures:
                 allowed = np.flatnonzero(~np.isin(speakers, group))
             encoder = self._encoder(name, allowed)
         x_train, y_train = self._training_rows(train)
+        if self.extra_labels is not None:
+            x_train = np.concatenate([x_train, self.extra_patches])
+            y_train = np.concatenate([y_train, self.extra_labels])
         return encode_patches(encoder, x_train), y_train, encode_patches(encoder, self.patches[test])
 
 
 # --- the whole comparison, for scripts ------------------------------------------------------------
 
 
-def compare_features(digits, code_size: int = 64, steps: int = 300, speaker_groups: int | None = 3,
-                     copies: int = 2, seed: int = 0, verbose: bool = False) -> dict:
+def compare_features(digits, code_size: int = 128, steps: int = 400, speaker_groups: int | None = None,
+                     copies: int = 2, seed: int = 0, verbose: bool = False, extra=None,
+                     classifier: str = "svm", n_ceps: int | None = 13, hidden_sizes=(256,)) -> dict:
     """The comparison of 08_recognition in one call: every feature, both splits.
 
     Returns ``{name: (standard_split_score, leave_one_speaker_out_score)}``
-    (:class:`RecognitionScore` objects) for MFCC statistics, PCA-64 of
-    log-mel patches (without and with augmentation) and the autoencoder
-    code (trained with augmentation, inside each split, see
-    :class:`AutoencoderFeatures`). Trains TensorFlow models: call
-    ``course_utils.setup_notebook()`` first. ``scripts/recognition_on_folder.py``
-    runs it on any folder of digits.
+    (:class:`RecognitionScore` objects) for three features, all read by the
+    same classifier (``make_classifier(kind=classifier)``, an RBF SVM by
+    default):
+
+    - MFCC statistics (:func:`mfcc_table`), the training-free baseline, on
+      the clips alone;
+    - PCA-``code_size`` of the patches;
+    - the autoencoder code (``code_size`` numbers, :class:`AutoencoderFeatures`,
+      trained inside each split, one per held-out speaker by default).
+
+    The patches are CMVN log-mel patches, cepstrally smoothed with
+    :func:`cepstral_patches` (``n_ceps=None``: not smoothed); PCA and the
+    autoencoder are trained with ``copies`` augmented copies of every
+    training clip. ``extra`` (a ``SpokenDigits``, e.g. the synthetic voices
+    of ``data.load_synthetic_digits()``) adds other speakers, never tested
+    on, to the training data of PCA, the autoencoder and their classifiers;
+    their sample rate must be that of ``digits``.
+
+    Trains TensorFlow models: call ``course_utils.setup_notebook()`` first.
+    ``scripts/recognition_on_folder.py`` runs it on any folder of digits.
 
     Used in: 08_recognition, benchmarks.
     """
@@ -804,30 +906,42 @@ def compare_features(digits, code_size: int = 64, steps: int = 300, speaker_grou
             print(text, flush=True)
 
     sr = digits.sample_rate
+    if extra is not None and extra.sample_rate != sr:
+        raise SignalError(f"extra digits are at {extra.sample_rate} Hz, the digits at {sr} Hz; load both at one rate.")
+
+    def smooth(x):
+        return x if n_ceps is None else cepstral_patches(x, n_ceps)
+
     results = {}
     started = time.perf_counter()
     mfcc = mfcc_table(digits.audio, sr)
-    patches = log_mel_patches(digits.audio, sr)
+    patches = smooth(log_mel_patches(digits.audio, sr))
     augmented, source = augmented_patches(digits.audio, sr, copies=copies, seed=seed)
+    augmented = smooth(augmented)
+    extra_patches = None if extra is None else smooth(log_mel_patches(extra.audio, sr))
+    extra_labels = None if extra is None else extra.labels
     say(f"features of {len(digits)} clips in {time.perf_counter() - started:.1f} s")
 
     def with_augmentation(train, test):
         keep = np.isin(source, train)
-        return (np.concatenate([patches[train], augmented[keep]]),
-                np.concatenate([digits.labels[train], digits.labels[source[keep]]]), patches[test])
+        x = [patches[train], augmented[keep]]
+        y = [digits.labels[train], digits.labels[source[keep]]]
+        if extra is not None:
+            x.append(extra_patches)
+            y.append(extra_labels)
+        return np.concatenate(x), np.concatenate(y), patches[test]
 
-    pca = make_classifier(pca=code_size)
     autoencoder = AutoencoderFeatures(digits, patches, augmented, source, speaker_groups=speaker_groups,
-                                      code_size=code_size, steps=steps, seed=seed)
-    for name, chosen, classifier in [
-        ("MFCC mean+std", mfcc, None),
-        (f"PCA-{code_size} of log-mel patches", patches, pca),
-        (f"PCA-{code_size}, trained with augmentation", with_augmentation, pca),
-        (f"autoencoder code ({code_size}), trained with augmentation", autoencoder, None),
+                                      extra_patches=extra_patches, extra_labels=extra_labels,
+                                      code_size=code_size, hidden_sizes=hidden_sizes, steps=steps, seed=seed)
+    for name, chosen, model in [
+        ("MFCC mean+std", mfcc, make_classifier(kind=classifier)),
+        (f"PCA-{code_size} of patches", with_augmentation, make_classifier(pca=code_size, kind=classifier, seed=seed)),
+        (f"autoencoder code ({code_size})", autoencoder, make_classifier(kind=classifier)),
     ]:
         started = time.perf_counter()
-        results[name] = (evaluate_standard_split(chosen, digits, classifier),
-                         evaluate_leave_one_speaker_out(chosen, digits, classifier))
+        results[name] = (evaluate_standard_split(chosen, digits, model),
+                         evaluate_leave_one_speaker_out(chosen, digits, model))
         say(f"{name}: {time.perf_counter() - started:.1f} s")
     return results
 
@@ -837,8 +951,9 @@ def format_results(results: dict) -> str:
 
     Used in: 08_recognition, benchmarks.
     """
-    lines = [f"{'features':52s} {'standard split':>15s} {'one speaker out':>16s} {'worst voice':>18s}"]
+    width = max([len("features")] + [len(name) for name in results])
+    lines = [f"{'features':{width}s} {'standard split':>15s} {'one speaker out':>16s} {'worst voice':>18s}"]
     for name, (standard, loso) in results.items():
         worst = f"{loso.worst_speaker} {loso.per_speaker[loso.worst_speaker]:.0%}"
-        lines.append(f"{name:52s} {standard.accuracy:>15.1%} {loso.accuracy:>16.1%} {worst:>18s}")
+        lines.append(f"{name:{width}s} {standard.accuracy:>15.1%} {loso.accuracy:>16.1%} {worst:>18s}")
     return "\n".join(lines)

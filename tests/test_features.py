@@ -271,3 +271,83 @@ def test_autoencoder_features_never_train_on_the_held_out_speaker():
     assert len(autoencoder.encoders) == 3 and 0.0 <= standard.accuracy <= 1.0
     codes = features.encode_patches(next(iter(autoencoder.encoders.values())), patches)
     assert codes.shape == (len(digits), 4) and np.isfinite(codes).all()
+
+
+# --- cepstral smoothing, the SVM, extra (synthetic) speakers ---------------------------------------
+
+
+def test_cepstral_patches_keep_the_envelope_and_drop_the_pitch_ripple():
+    import scipy.fft
+
+    bands = np.arange(40)
+    envelope = np.exp(-(((bands - 12) / 6.0) ** 2))[:, None] * np.ones((1, 32))   # a formant: smooth
+    ripple = np.where(bands % 2 == 0, 1.0, -1.0)[:, None] * np.ones((1, 32))      # harmonics: fast
+    smooth = features.cepstral_patches(np.stack([envelope, ripple]).astype(np.float32))
+    assert smooth.shape == (2, 12, 32) and smooth.dtype == np.float32
+    assert np.allclose(smooth[0], scipy.fft.dct(envelope, type=2, axis=0, norm="ortho")[1:13], atol=1e-5)
+    assert np.sum(smooth[0] ** 2) > 0.3 * np.sum((envelope - envelope.mean(0)) ** 2)
+    assert np.sum(smooth[1] ** 2) < 0.02 * np.sum(ripple**2)  # kept: under 1 % of it
+    assert features.cepstral_patches(np.zeros((3, 40, 8)), n_ceps=5).shape == (3, 4, 8)
+
+
+def test_cepstral_patches_reject_bad_input():
+    with pytest.raises(SignalError, match="n_mels, n_frames"):
+        features.cepstral_patches(np.zeros((40, 32)))
+    for n_ceps in (1, 41, 2.5, True):
+        with pytest.raises(SignalError, match="n_ceps"):
+            features.cepstral_patches(np.zeros((2, 40, 32)), n_ceps=n_ceps)
+
+
+def test_svm_classifier_draws_curved_boundaries_where_logistic_regression_cannot():
+    from sklearn.svm import SVC
+
+    pipeline = features.make_classifier(kind="svm")
+    assert [name for name, _ in pipeline.steps] == ["standardscaler", "svc"]
+    assert pipeline.steps[-1][1].C == 10.0 and pipeline.steps[-1][1].gamma == "scale"
+    assert isinstance(features.make_classifier(C=2.0, pca=3, kind="svm").steps[-1][1], SVC)
+    assert features.make_classifier(C=0.5).steps[-1][1].C == 0.5
+    rng = np.random.default_rng(0)
+    x = rng.uniform(-1, 1, (400, 2))
+    y = (np.hypot(*x.T) < 0.6).astype(int)  # a disc inside a square: no straight line separates it
+    svm = features.make_classifier(kind="svm").fit(x[:300], y[:300]).score(x[300:], y[300:])
+    logistic = features.make_classifier().fit(x[:300], y[:300]).score(x[300:], y[300:])
+    assert svm > 0.9 and svm > logistic + 0.15
+    with pytest.raises(SignalError, match="kind"):
+        features.make_classifier(kind="forest")
+
+
+@pytest.mark.slow
+def test_extra_patches_train_the_autoencoder_and_extra_labels_the_classifier():
+    digits = toy_digits(speakers=("ann", "bob", "cho"), takes=range(6))
+    rng = np.random.default_rng(0)
+    patches = rng.standard_normal((len(digits), 6, 4)).astype(np.float32)
+    extra = rng.standard_normal((7, 6, 4)).astype(np.float32)
+    extra_labels = np.arange(7) % 10
+    sizes = []
+
+    def recording_trainer(x, **kwargs):
+        sizes.append(len(x))
+        return real_trainer(x, **kwargs)
+
+    real_trainer = features.train_patch_autoencoder
+    features.train_patch_autoencoder = recording_trainer
+    try:
+        labelled = features.AutoencoderFeatures(digits, patches, speaker_groups=None, extra_patches=extra,
+                                                extra_labels=extra_labels, code_size=3, hidden_sizes=(8,), steps=3)
+        train, test = np.flatnonzero(digits.speakers != "ann"), np.flatnonzero(digits.speakers == "ann")
+        x_train, y_train, x_test = labelled(train, test)
+        assert sizes == [len(train) + len(extra)]  # the autoencoder learnt from the extra patches too
+        assert len(x_train) == len(train) + len(extra) and np.array_equal(y_train[len(train):], extra_labels)
+        assert len(x_test) == len(test)
+        plain = labelled.without_extra_labels()
+        x_plain, y_plain, _ = plain(train, test)
+        assert sizes == [len(train) + len(extra)]  # shares the trained autoencoder: no new training
+        assert len(x_plain) == len(train) and np.array_equal(y_plain, digits.labels[train])
+        assert np.allclose(x_plain, x_train[: len(train)])
+        assert labelled.extra_labels is not None and "labelled" in repr(labelled)
+    finally:
+        features.train_patch_autoencoder = real_trainer
+    with pytest.raises(SignalError, match="extra_labels"):
+        features.AutoencoderFeatures(digits, patches, extra_labels=extra_labels)
+    with pytest.raises(SignalError, match="extra_patches have shape"):
+        features.AutoencoderFeatures(digits, patches, extra_patches=np.zeros((2, 5, 4)))
