@@ -23,10 +23,13 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", nargs="?", help="folder of {digit}_{speaker}_{take}.wav files")
     parser.add_argument("--fetch", action="store_true", help="download the real FSDD and use it")
-    parser.add_argument("--code-size", type=int, default=64)
-    parser.add_argument("--steps", type=int, default=300, help="optimizer steps per autoencoder")
-    parser.add_argument("--speaker-groups", type=int, default=3,
+    # The defaults are lesson 08's pipeline (features.compare_features).
+    parser.add_argument("--code-size", type=int, default=128)
+    parser.add_argument("--steps", type=int, default=400, help="optimizer steps per autoencoder")
+    parser.add_argument("--speaker-groups", type=int, default=0,
                         help="autoencoders for leave-one-speaker-out (0: one per speaker)")
+    parser.add_argument("--without-synthetic", action="store_true",
+                        help="do not add the bundled synthetic voices as extra training speakers")
     arguments = parser.parse_args(argv)
     if arguments.folder is None and not arguments.fetch:
         parser.error("give a folder, or --fetch to download the real Free Spoken Digit Dataset")
@@ -43,6 +46,7 @@ def main(argv=None) -> int:
     results = features.compare_features(
         digits, code_size=arguments.code_size, steps=arguments.steps,
         speaker_groups=arguments.speaker_groups or None, verbose=True,
+        extra=None if arguments.without_synthetic else data.load_synthetic_digits(),
     )
     print()
     print(features.format_results(results))
