@@ -55,8 +55,12 @@ def main(argv=None) -> int:
     trained_snr = snr_db(held_out, reconstruct_signal(lambda f: model(f).numpy(), held_out, FRAME))
     pca = PCACodec(code_size=2 * M, frame_length=FRAME, hop_length=TRAIN_HOP).fit(np.concatenate(training))
     pca_snr = snr_db(held_out, pca.reconstruct(held_out))
-    versions = {name: importlib.metadata.version(name) for name in ("tensorflow-cpu", "keras", "numpy")
-                if _installed(name)}
+    versions = {}
+    for name in ("tensorflow-cpu", "tensorflow", "keras", "numpy"):
+        try:
+            versions[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            pass
     save_ksparse_weights(
         model, args.out, overwrite=True, steps=args.steps, batch_size=128, learning_rate=1e-4,
         training_audio="jazz, trumpet, orchestra first 75 %", final_loss=round(loss, 5),
@@ -66,16 +70,6 @@ def main(argv=None) -> int:
     print(f"held-out orchestra: PCA-32 {pca_snr:.2f} dB, k-sparse at the DCT start {start_snr:.2f} dB, "
           f"trained {trained_snr:.2f} dB; weights in {args.out}")
     return 0
-
-
-def _installed(name: str) -> bool:
-    import importlib.metadata
-
-    try:
-        importlib.metadata.version(name)
-        return True
-    except importlib.metadata.PackageNotFoundError:
-        return False
 
 
 if __name__ == "__main__":
