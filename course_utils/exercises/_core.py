@@ -63,8 +63,10 @@ class Exercise:
     checker : callable
         ``checker(answer, **context)`` raises :class:`Incorrect` with a helpful
         message when the answer is wrong, and returns nothing when it is right.
-    hint : str
-        Markdown shown by :meth:`hint`.
+    hint : str or sequence of str
+        Markdown shown by :meth:`hint`; a sequence is a ladder of hints, one
+        more step shown on each call (the last one stays). A hint guides; it
+        never states the answer.
     solution : callable
         A function whose *source* :meth:`solution` shows and whose result
         :meth:`solve` returns: the reference answer, called with the same
@@ -81,7 +83,10 @@ class Exercise:
     def __init__(self, name: str, checker, hint: str, solution, *, context=None, wrong_answers=()):
         self.name = name
         self._checker = checker
-        self._hint = hint
+        self._hints = [hint] if isinstance(hint, str) else list(hint)
+        if not self._hints:
+            raise ValueError(f"{name}: give at least one hint.")
+        self._hints_shown = 0
         self._solution = solution
         self.context = context or dict
         self.wrong_answers = list(wrong_answers)
@@ -103,8 +108,11 @@ class Exercise:
         return CheckResult(True)
 
     def hint(self) -> None:
-        """Show a hint."""
-        _show_markdown(f"**Hint ({self.name}).** {self._hint}")
+        """Show the next hint; call again for the next step."""
+        step = min(self._hints_shown, len(self._hints) - 1)
+        self._hints_shown = step + 1
+        steps = f" {step + 1} of {len(self._hints)}" if len(self._hints) > 1 else ""
+        _show_markdown(f"**Hint{steps} ({self.name}).** {self._hints[step]}")
 
     def solution(self) -> None:
         """Show the reference solution's code."""
