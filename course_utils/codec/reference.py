@@ -1,0 +1,168 @@
+"""Reference codecs at a known bit rate: bit depth (linear or mu-law), downsampling, MP3 and Opus.
+
+Part of :mod:`course_utils.codec`. MP3 and Opus go through libsndfile; their
+bit rate is *measured* from the encoded bytes.
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+
+from ..audio import check_signal
+from ..errors import SignalError
+from .bits import _check_bits, kbps
+
+__all__ = ["OPUS_SAMPLE_RATES", "bit_depth_codec", "downsample_codec", "lossy_codec", "lossy_codec_available"]
+
+#: The sample rates libopus accepts; other rates are resampled to the next one up.
+OPUS_SAMPLE_RATES = (8000, 12000, 16000, 24000, 48000)
+
+
+def bit_depth_codec(x, bits: int, mu_law: bool = False) -> tuple[np.ndarray, int]:
+    """Store every sample with ``bits`` bits, linearly or on a mu-law scale.
+
+    Linear: round ``x`` to one of ``2**bits`` evenly spaced levels in [-1, 1].
+    Mu-law (``librosa.mu_compress`` / ``mu_expand`` with ``mu = 2**bits - 1``):
+    levels are dense near zero and sparse near full scale, as in telephone
+    audio (8-bit mu-law at 8 kHz is the 64 kbps G.711 codec). Samples are
+    clipped to [-1, 1]. Returns ``(reconstruction, bits_per_sample)``; the
+    bitrate is ``sample_rate * bits`` bits per second.
+
+    Used in: 07_compression.
+    """
+    import librosa
+
+    bits = _check_bits(bits)
+    x = np.clip(check_signal(x).astype(np.float64), -1.0, 1.0)
+    if mu_law:
+        mu = 2**bits - 1
+        levels = librosa.mu_compress(x, mu=mu, quantize=True)
+        y = librosa.mu_expand(levels, mu=mu, quantize=True)
+    else:
+        half = 2 ** (bits - 1)
+        y = np.clip(np.rint(x * half), -half, half - 1) / half
+    return np.asarray(y, dtype=np.float32), bits
+
+
+def downsample_codec(x, sr: int, target_sr: int, bits: int = 16, mu_law: bool = False) -> tuple[np.ndarray, float]:
+    """Resample to ``target_sr``, store ``bits`` bits per sample, resample back to ``sr``.
+
+    Everything above ``target_sr / 2`` is lost (the anti-aliasing filter of
+    ``librosa.resample`` removes it). Returns ``(reconstruction, kbps)`` with
+    ``kbps = target_sr * bits / 1000``; the reconstruction has ``len(x)`` samples.
+
+    Used in: 07_compression.
+    """
+    import librosa
+
+    x = check_signal(x).astype(np.float32)
+    if not 0 < target_sr <= sr:
+        raise SignalError(f"target_sr must be between 1 and sr={sr}; got {target_sr}.")
+    low = librosa.resample(y=x, orig_sr=sr, target_sr=target_sr)
+    if bits < 16 or mu_law:
+        low, _ = bit_depth_codec(low, bits, mu_law=mu_law)
+    back = librosa.resample(y=np.asarray(low, dtype=np.float32), orig_sr=target_sr, target_sr=sr)
+    back = back[: len(x)] if len(back) >= len(x) else np.pad(back, (0, len(x) - len(back)))
+    return back.astype(np.float32), target_sr * _check_bits(bits) / 1000.0
+
+
+_LOSSY_FORMATS = {"mp3": ("MP3", "MPEG_LAYER_III"), "opus": ("OGG", "OPUS")}
+
+
+def lossy_codec_available(codec: str) -> bool:
+    """Whether this soundfile can write ``codec`` (``"mp3"`` or ``"opus"``) at a chosen quality.
+
+    Needs libsndfile 1.1 or newer (in the soundfile wheels since 0.12) for the
+    formats, and soundfile 0.13 or newer for ``compression_level``.
+
+    Used in: 07_compression.
+    """
+    import inspect
+
+    import soundfile
+
+    container, subtype = _LOSSY_FORMATS[codec.lower()]
+    has_format = container in soundfile.available_formats() and subtype in soundfile.available_subtypes(container)
+    return has_format and "compression_level" in inspect.signature(soundfile.write).parameters
+
+
+def _align(reference, decoded) -> np.ndarray:
+    """Cut ``decoded`` to ``len(reference)``, skipping an encoder delay if it is longer."""
+    n = len(reference)
+    extra = len(decoded) - n
+    if extra <= 0:
+        return np.pad(decoded, (0, -extra))
+    # LAME's constant-bitrate files carry no gapless-playback tag here, so the
+    # decoder keeps the encoder delay (1105 samples at the start). Find it.
+    import scipy.signal
+
+    probe = reference[: min(n, 1 << 15)]
+    scores = scipy.signal.correlate(decoded[: len(probe) + extra], probe, mode="valid", method="fft")
+    lag = int(np.argmax(scores[: extra + 1]))
+    return decoded[lag : lag + n]
+
+
+def lossy_codec(x, sr: int, codec: str = "mp3", compression_level: float = 0.5) -> tuple[np.ndarray, float]:
+    """Encode with a real perceptual codec (MP3 or Opus), decode, and *measure* the bitrate.
+
+    Parameters
+    ----------
+    x : 1-D signal in [-1, 1]
+    sr : int
+        Its sample rate. Opus accepts only 8, 12, 16, 24 and 48 kHz: other
+        rates are resampled to the next accepted rate up (22050 to 24000 Hz)
+        and back after decoding, which costs nothing in bits.
+    codec : "mp3" or "opus"
+    compression_level : float in [0, 1)
+        libsndfile's quality knob (soundfile >= 0.13): 0 is the highest
+        bitrate, values near 1 the lowest. MP3 uses constant bitrate
+        (``bitrate_mode="CONSTANT"``), so the level picks one of the standard
+        MP3 bitrates; Opus maps it to a target bitrate (about 6 to 256 kbps).
+
+    Returns
+    -------
+    (reconstruction, kbps)
+        ``len(x)`` samples at ``sr``; kbps from the encoded file's byte count
+        (container headers included) and the clip's duration.
+
+    Used in: 07_compression.
+    """
+    import librosa
+    import soundfile
+
+    codec = codec.lower()
+    if codec not in _LOSSY_FORMATS:
+        raise SignalError(f"codec must be 'mp3' or 'opus'; got {codec!r}.")
+    if not 0.0 <= compression_level < 1.0:
+        raise SignalError(f"compression_level must be in [0, 1); got {compression_level}.")
+    if not lossy_codec_available(codec):
+        raise SignalError(
+            f"This soundfile ({soundfile.__version__}, libsndfile {soundfile.__libsndfile_version__}) "
+            f"cannot write {codec.upper()} at a chosen bitrate. Install soundfile >= 0.13 from a "
+            "wheel (pip install -U soundfile), whose libsndfile writes MP3 and Opus."
+        )
+    x = np.clip(check_signal(x).astype(np.float32), -1.0, 1.0)
+    container, subtype = _LOSSY_FORMATS[codec]
+    rate = sr
+    signal = x
+    if codec == "opus" and sr not in OPUS_SAMPLE_RATES:
+        rate = min((r for r in OPUS_SAMPLE_RATES if r >= sr), default=48000)
+        signal = librosa.resample(y=x, orig_sr=sr, target_sr=rate)
+    options = {"bitrate_mode": "CONSTANT"} if codec == "mp3" else {}
+    buffer = io.BytesIO()
+    soundfile.write(
+        buffer, signal, rate, format=container, subtype=subtype,
+        compression_level=float(compression_level), **options,
+    )
+    n_bytes = buffer.tell()
+    buffer.seek(0)
+    decoded, _ = soundfile.read(buffer, dtype="float32")
+    if decoded.ndim > 1:
+        decoded = decoded.mean(axis=1)
+    decoded = _align(signal, decoded)
+    if rate != sr:
+        decoded = librosa.resample(y=decoded, orig_sr=rate, target_sr=sr)
+        decoded = decoded[: len(x)] if len(decoded) >= len(x) else np.pad(decoded, (0, len(x) - len(decoded)))
+    return decoded.astype(np.float32), kbps(8 * n_bytes, len(x) / sr)
