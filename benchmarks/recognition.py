@@ -1,6 +1,6 @@
 """Spoken-digit recognition: MFCC, PCA and autoencoder features, two splits.
 
-Runs the comparison of 08_recognition (course_utils.features.compare_features,
+Runs the comparison of 08_recognition (course_utils.recognition.compare_features,
 the lesson's pipeline: cepstrally smoothed CMVN log-mel patches, two augmented
 copies per training clip, code size 128, an RBF SVM on every feature, the
 bundled synthetic espeak voices as extra training speakers) on the bundled
@@ -21,7 +21,7 @@ def run(quick: bool = False, digits_dir: str | None = None) -> dict:
     import course_utils
 
     course_utils.setup_notebook(seed=0, style=False)
-    from course_utils import data, features
+    from course_utils import data, recognition
 
     source = "bundled real FSDD digits" if digits_dir is None else f"folder {digits_dir}"
     real = data.load_spoken_digits(root=digits_dir or data.data_path("real", "digits"))
@@ -34,7 +34,7 @@ def run(quick: bool = False, digits_dir: str | None = None) -> dict:
         sets.append(("bundled synthetic voices (extra set)", synthetic, None, 4))
     rows = []
     for name_of_set, digits, extra, groups in sets:
-        results = features.compare_features(digits, steps=steps, speaker_groups=groups, extra=extra, verbose=True)
+        results = recognition.compare_features(digits, steps=steps, speaker_groups=groups, extra=extra, verbose=True)
         rows += [
             {"features": name, "data": name_of_set,
              "extra_training_speakers": "synthetic voices (not for MFCC)" if extra is not None else "none",

@@ -21,6 +21,7 @@ import numpy as np
 
 from .audio import check_signal
 from .errors import SignalError, SilentSignalError
+from .spectral import power_to_db, stft
 
 __all__ = ["mse", "snr_db", "log_spectral_distance", "compression_ratio"]
 
@@ -66,7 +67,7 @@ def _rescaled(reference, estimate):
 def mse(reference, estimate) -> float:
     """Mean squared error between two arrays of the same shape.
 
-    Used in: 03_building_the_autoencoder, 04_training, 05_evaluating.
+    Used in: 05_evaluating, 06_troubleshooting.
     """
     reference, estimate = _pair(reference, estimate)
     with np.errstate(over="ignore"):
@@ -91,7 +92,8 @@ def snr_db(reference, estimate) -> float:
     0 dB); 20 dB means the error carries 1 % of the signal's energy. A perfect
     reconstruction returns ``inf``.
 
-    Used in: 05_evaluating, 07_compression, 10_efficiency_and_scale.
+    Used in: 03_building_the_autoencoder, 04_training, 05_evaluating, 06_troubleshooting,
+    07_compression, 09_synthesis, 10_efficiency_and_scale.
     """
     reference, estimate = _rescaled(*_pair(reference, estimate))
     signal_energy = float(np.sum(reference**2))
@@ -121,15 +123,14 @@ def log_spectral_distance(
     a listener cannot hear, do not dominate.
 
     ``reference`` and ``estimate`` are either two 1-D waveforms of the same
-    length, or two magnitude spectrograms of the same shape
+    length (their STFT is :func:`course_utils.spectral.stft`, uncentred, a hop of
+    ``n_fft // 4`` by default), or two magnitude spectrograms of the same shape
     ``(frequencies, frames)``, as from ``np.abs(librosa.stft(...))``. A
     complex STFT is refused: pass its magnitude. ``floor_db`` must be a
     negative number of dB.
 
     Used in: 05_evaluating, 07_compression, 09_synthesis.
     """
-    import librosa
-
     if (
         isinstance(floor_db, bool) or not isinstance(floor_db, numbers.Real)
         or not math.isfinite(floor_db) or floor_db >= 0
@@ -145,9 +146,8 @@ def log_spectral_distance(
                 f"The signals have {len(reference)} samples, shorter than n_fft={n_fft}. "
                 "Pass a smaller n_fft or a longer clip."
             )
-        hop = hop_length or n_fft // 4
-        reference = np.abs(librosa.stft(y=reference, n_fft=n_fft, hop_length=hop, center=False))
-        estimate = np.abs(librosa.stft(y=estimate, n_fft=n_fft, hop_length=hop, center=False))
+        reference = np.abs(stft(reference, n_fft=n_fft, hop_length=hop_length, center=False))
+        estimate = np.abs(stft(estimate, n_fft=n_fft, hop_length=hop_length, center=False))
     if np.any(reference < 0) or np.any(estimate < 0):
         raise SignalError(
             "2-D inputs are read as magnitude spectrograms and must be >= 0; "
@@ -157,8 +157,8 @@ def log_spectral_distance(
     if peak_power == 0.0:
         raise SilentSignalError("The reference is silent; the log-spectral distance is undefined.")
     floor = peak_power * 10.0 ** (floor_db / 10.0)
-    log_ref = 10.0 * np.log10(np.maximum(reference**2, floor))
-    log_est = 10.0 * np.log10(np.maximum(estimate**2, floor))
+    log_ref = power_to_db(reference**2, amin=floor, top_db=None)
+    log_est = power_to_db(estimate**2, amin=floor, top_db=None)
     per_frame = np.sqrt(np.mean((log_ref - log_est) ** 2, axis=0))
     return float(np.mean(per_frame))
 
@@ -176,7 +176,7 @@ def compression_ratio(
     the defaults, a 256-sample frame coded by 32 numbers gives 8.0. Count every
     bit the decoder needs, including side information (ranges, scales).
 
-    Used in: 03_building_the_autoencoder, 05_evaluating, 07_compression.
+    Used in: 03_building_the_autoencoder, 05_evaluating.
     """
     values = {}
     for label, value in (

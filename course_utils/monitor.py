@@ -22,9 +22,7 @@ Used in: 04_training
 
 from __future__ import annotations
 
-import base64
 import html
-import io
 import math
 import time
 
@@ -32,19 +30,9 @@ import keras
 import numpy as np
 
 from .errors import SettingError
+from .plotting import _png_output
 
 __all__ = ["LiveTrainingMonitor"]
-
-
-def _png_output(figure) -> dict:
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    return {
-        "output_type": "display_data",
-        "data": {"image/png": base64.b64encode(buffer.getvalue()).decode("ascii"),
-                 "text/plain": "<loss curves>"},
-        "metadata": {},
-    }
 
 
 class LiveTrainingMonitor(keras.callbacks.Callback):
@@ -224,7 +212,7 @@ class LiveTrainingMonitor(keras.callbacks.Callback):
         if ax.get_legend_handles_labels()[0]:
             ax.legend(fontsize=8, loc="upper right")
         self.figure.tight_layout()
-        self.widget.output.outputs = (_png_output(self.figure),)
+        self.widget.output.outputs = (_png_output(self.figure, "<loss curves>"),)
         self.widget.status.value = self._status_text()
         self.drawn = drawn
         self.redraws += 1

@@ -9,7 +9,9 @@ Used in: 01_loading_audio, 02_standardizing, 04_training, 05_evaluating,
 
 from __future__ import annotations
 
+import base64
 import html
+import io
 
 import numpy as np
 
@@ -19,6 +21,7 @@ __all__ = [
     "use_course_style",
     "plot_waveform",
     "plot_spectrogram",
+    "plot_log_magnitude",
     "plot_learning_curves",
     "audio_player",
     "listening_table",
@@ -29,7 +32,7 @@ __all__ = [
 def use_course_style() -> None:
     """A readable, consistent matplotlib style for the course's figures.
 
-    Used in: every notebook (through setup_notebook).
+    Used in: course_utils.session.setup_notebook (no notebook calls it directly).
     """
     import matplotlib as mpl
 
@@ -55,10 +58,25 @@ def _axes(ax):
     return ax
 
 
+def _png_output(figure, description: str = "<figure>") -> dict:
+    """A figure as a Jupyter ``display_data`` output (PNG), for an ``Output`` widget's ``outputs``.
+
+    Writing outputs directly (not through ``with output:``) lets widgets and
+    the live monitor work, and be tested, outside a running notebook.
+    """
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return {
+        "output_type": "display_data",
+        "data": {"image/png": base64.b64encode(buffer.getvalue()).decode("ascii"), "text/plain": description},
+        "metadata": {},
+    }
+
+
 def plot_waveform(x, sr: int, ax=None, title: str | None = None, **kwargs):
     """Draw a waveform against time in seconds (``librosa.display.waveshow``).
 
-    Used in: 01_loading_audio, 02_standardizing, 05_evaluating.
+    Used in: 01_loading_audio, 05_evaluating.
     """
     import librosa.display
 
@@ -73,23 +91,52 @@ def plot_spectrogram(
     x, sr: int, ax=None, title: str | None = None, n_fft: int = 512, hop_length: int = 128,
     y_axis: str = "log", colorbar: bool = True,
 ):
-    """Draw a spectrogram in dB (``librosa.stft`` and ``librosa.display.specshow``).
+    """Draw a spectrogram in dB below its peak, 80 dB deep (:mod:`course_utils.spectral`, ``librosa.display.specshow``).
 
-    Used in: 01_loading_audio, 05_evaluating, 07_compression, 09_synthesis.
+    Used in: 01_loading_audio, 05_evaluating, 09_synthesis.
     """
-    import librosa
     import librosa.display
+
+    from .spectral import power_spectrogram, power_to_db
 
     x = check_signal(x)
     ax = _axes(ax)
-    magnitude = np.abs(librosa.stft(y=np.asarray(x, dtype=np.float32), n_fft=n_fft, hop_length=hop_length))
-    decibels = librosa.amplitude_to_db(S=magnitude, ref=np.max, top_db=80.0)
+    power = power_spectrogram(np.asarray(x, dtype=np.float32), n_fft=n_fft, hop_length=hop_length)
+    decibels = power_to_db(power, ref=float(np.max(power)), amin=1e-10, top_db=80.0)
     image = librosa.display.specshow(
         data=decibels, sr=sr, hop_length=hop_length, x_axis="time", y_axis=y_axis, ax=ax
     )
     ax.set(title=title)
     if colorbar:
         ax.figure.colorbar(image, ax=ax, format="%+2.0f dB")
+    return ax
+
+
+def plot_log_magnitude(log_mag, sr: int, hop_length: int = 256, ax=None, title: str | None = None,
+                       y_axis: str = "log", vmin: float | None = None, vmax: float | None = None):
+    """Draw a natural-log magnitude spectrogram ``(frequencies, frames)`` in dB.
+
+    Used in: 09_synthesis
+    """
+    import librosa.display
+
+    from .errors import SignalError
+    from .spectral import NEPER_TO_DB
+
+    log_mag = np.asarray(log_mag)
+    if log_mag.ndim != 2:
+        raise SignalError(f"log_mag must be 2-D (frequencies, frames); got shape {log_mag.shape}.")
+    ax = _axes(ax)
+    decibels = NEPER_TO_DB * log_mag
+    if vmax is None:
+        vmax = float(decibels.max())
+    if vmin is None:
+        vmin = vmax - 80.0
+    librosa.display.specshow(
+        data=decibels, sr=sr, hop_length=hop_length, x_axis="time", y_axis=y_axis, ax=ax,
+        vmin=vmin, vmax=vmax, cmap="magma",
+    )
+    ax.set(title=title)
     return ax
 
 
@@ -117,7 +164,7 @@ def audio_player(x, sr: int, normalize: bool = False):
     Unlike IPython's default, loudness is *not* normalized, so two players
     can be compared by ear; samples beyond [-1, 1] are clipped.
 
-    Used in: 01_loading_audio and every notebook that plays sound.
+    Used in: 00_welcome, 01_loading_audio, 03_building_the_autoencoder.
     """
     from IPython.display import Audio
 
@@ -131,7 +178,8 @@ def listening_table(clips: dict, sr: int, notes: dict | None = None):
     ``clips`` maps a name to a 1-D signal; ``notes`` optionally maps the same
     names to a text such as ``"SNR 18.2 dB"``.
 
-    Used in: 05_evaluating, 07_compression, 09_synthesis.
+    Used in: 01_loading_audio, 02_standardizing, 04_training, 05_evaluating, 07_compression,
+    08_recognition, 09_synthesis.
     """
     from IPython.display import HTML
 
@@ -150,9 +198,11 @@ def listening_table(clips: dict, sr: int, notes: dict | None = None):
 def compare_audio(original, reconstruction, sr: int, title: str = "", labels=("original", "reconstruction")):
     """Show an original and its reconstruction: waveforms, spectrograms, error, and players.
 
-    Returns the matplotlib figure; the players are displayed below it.
+    Returns the matplotlib figure; the players are displayed below it, each
+    with its measure: the original's RMS level, the reconstruction's SNR and
+    the error's energy relative to the original (``-SNR``).
 
-    Used in: 03_building_the_autoencoder, 05_evaluating, 07_compression.
+    Used in: 03_building_the_autoencoder, 05_evaluating.
     """
     import matplotlib.pyplot as plt
     from IPython.display import display
@@ -166,6 +216,16 @@ def compare_audio(original, reconstruction, sr: int, title: str = "", labels=("o
     for column, (name, signal) in enumerate(zip((*labels, "error"), (original, reconstruction, error))):
         plot_waveform(signal, sr, ax=axes[0, column], title=name)
         plot_spectrogram(signal, sr, ax=axes[1, column], colorbar=False)
-    figure.suptitle(f"{title}  (SNR {snr_db(original, reconstruction):.1f} dB)".strip())
-    display(listening_table(dict(zip((*labels, "error"), (original, reconstruction, error))), sr))
+    snr = snr_db(original, reconstruction)
+    figure.suptitle(f"{title}  (SNR {snr:.1f} dB)".strip())
+    clips = dict(zip((*labels, "error"), (original, reconstruction, error)))
+    display(listening_table(clips, sr, notes=_comparison_notes(original, snr, labels)))
     return figure
+
+
+def _comparison_notes(original, snr: float, labels) -> dict:
+    """The measure column of :func:`compare_audio`'s players, one text per row."""
+    rms = float(np.sqrt(np.mean(np.square(original, dtype=np.float64))))
+    error = ("none: the reconstruction is exact" if snr == float("inf")
+             else f"{-snr:.1f} dB relative to the {labels[0]}")
+    return {labels[0]: f"RMS level {rms:.3g}", labels[1]: f"SNR {snr:.1f} dB", "error": error}

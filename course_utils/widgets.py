@@ -7,36 +7,29 @@ training, no waiting. The slider reports its value only on release
 (``continuous_update=False``) and each drawing is cached, so dragging it
 does not start a storm of redraws.
 
+:func:`latent_explorer` puts sliders on a few latent dimensions of a
+decoder, to see and hear what they do (same caching, rendered with
+:func:`course_utils.synthesis.render_latent`).
+
 The figure and the player are written into an ``Output`` widget's
 ``outputs`` directly (not through ``with output:``), so the explorer also
 works, and can be tested, outside a running notebook.
 
-Used in: 05_evaluating.
+Used in: 05_evaluating, 09_synthesis.
 """
 
 from __future__ import annotations
 
-import base64
 import html
-import io
 
 import numpy as np
 
 from .audio import check_signal
+from .checks import positive_int
 from .errors import SignalError
+from .plotting import _png_output
 
-__all__ = ["code_size_explorer"]
-
-
-def _png_output(figure) -> dict:
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    return {
-        "output_type": "display_data",
-        "data": {"image/png": data, "text/plain": "<reconstruction figure>"},
-        "metadata": {},
-    }
+__all__ = ["code_size_explorer", "latent_explorer"]
 
 
 def _html_output(text: str) -> dict:
@@ -139,7 +132,7 @@ def code_size_explorer(originals: dict, reconstructions: dict, sr: int, seconds:
         players = listening_table({"original": original, **labelled}, sr, notes=notes).data
         line = ", ".join(f"{html.escape(str(label))}: {score:.1f} dB SNR" for label, score in scores.items())
         text = f"<b>{html.escape(str(clip))}</b>, code size <b>{size}</b>: {line}"
-        return text, (_png_output(figure), _html_output(players))
+        return text, (_png_output(figure, "<reconstruction figure>"), _html_output(players))
 
     def redraw(_change=None):
         key = (clip_menu.value, slider.value)
@@ -152,4 +145,112 @@ def code_size_explorer(originals: dict, reconstructions: dict, sr: int, seconds:
     redraw()
     box = widgets.VBox([widgets.HBox([clip_menu, slider]), summary, output])
     box.clip, box.code_size, box.summary, box.output = clip_menu, slider, summary, output
+    return box
+
+
+def latent_explorer(decoder, latent_dim: int, *, sr: int, dims=None, n_sliders: int = 4,
+                    value_range: float = 3.0, step: float = 0.5, base_code=None, peak: float = 0.5,
+                    **render_options):
+    """Sliders on a few latent dimensions; see the decoded spectrogram and hear it.
+
+    ``dims`` lists the dimensions that get a slider (by default the first
+    ``n_sliders``); every other dimension stays at ``base_code`` (zeros by default: the
+    centre of a VAE's prior). Each slider reports its value only on release
+    (``continuous_update=False``) and every rendering is cached, so dragging
+    does not start a storm of Griffin-Lim runs. The sound is scaled to a peak
+    of ``peak`` for the player (the level is shown, not hidden: see the title).
+
+    Parameters
+    ----------
+    decoder : keras.Model or callable
+        Batch of codes -> batch of frames.
+    latent_dim : int
+        Width of the code.
+    dims : sequence of int, optional
+        The latent dimensions to put on sliders, e.g. the ones a VAE uses most.
+    sr : int
+        Sample rate for the player and the time axis.
+    render_options
+        Passed to :func:`course_utils.synthesis.render_latent` (``n_frames``, ``hop_length``,
+        ``postprocess``, ``n_iter``, ``seed``).
+
+    Returns
+    -------
+    ipywidgets.VBox
+        With attributes ``sliders`` (the FloatSliders, in the order of ``dims``), ``output``,
+        ``code()`` (the current code), ``render(values)`` (the audio for a
+        list of slider values, without a browser) and ``audio`` (the sound
+        now shown).
+
+    Used in: 09_synthesis
+    """
+    import ipywidgets as widgets
+    from matplotlib.figure import Figure
+
+    from .plotting import audio_player, plot_spectrogram
+    from .spectral import NEPER_TO_DB
+    from .synthesis import render_latent
+
+    latent_dim = positive_int(latent_dim, "latent_dim", "latent_dim=8")
+    if dims is None:
+        dims = list(range(min(positive_int(n_sliders, "n_sliders", "n_sliders=4"), latent_dim)))
+    dims = [int(d) for d in dims]
+    if not dims or len(set(dims)) != len(dims) or not all(0 <= d < latent_dim for d in dims):
+        raise SignalError(f"dims must list distinct latent dimensions in 0..{latent_dim - 1}; got {dims}.")
+    n_sliders = len(dims)
+    base = np.zeros(latent_dim, np.float32) if base_code is None else np.asarray(base_code, np.float32)
+    if base.shape != (latent_dim,):
+        raise SignalError(f"base_code must have shape ({latent_dim},); got {base.shape}.")
+    hop_length = render_options.get("hop_length", 256)
+    sliders = [
+        widgets.FloatSlider(
+            value=float(np.clip(base[d], -value_range, value_range)), min=-value_range, max=value_range,
+            step=step, description=f"z[{d}]", continuous_update=False,
+        )
+        for d in dims
+    ]
+    output = widgets.Output()
+    cache = {}
+
+    def code_for(values):
+        values = [float(v) for v in values]
+        if len(values) != n_sliders:
+            raise SignalError(f"Give {n_sliders} slider values; got {len(values)}.")
+        code = base.copy()
+        code[dims] = values
+        return code
+
+    def render(values):
+        key = tuple(round(float(v), 6) for v in values)
+        if key not in cache:
+            audio, log_mag = render_latent(decoder, code_for(values), sr=sr, **render_options)
+            level = float(np.max(np.abs(audio)))
+            shown = audio * (peak / level) if level > 0 else audio
+            cache[key] = (shown.astype(np.float32), log_mag, level)
+        return cache[key]
+
+    def redraw(_change=None):
+        values = [s.value for s in sliders]
+        audio, log_mag, level = render(values)
+        figure = Figure(figsize=(10, 3), dpi=80)
+        ax_spectrum, ax_sound = figure.subplots(1, 2)
+        frequencies = np.linspace(0.0, sr / 2, log_mag.shape[0])
+        ax_spectrum.plot(frequencies[1:], NEPER_TO_DB * log_mag[1:, log_mag.shape[1] // 2])
+        ax_spectrum.set(xscale="log", xlabel="frequency (Hz)", ylabel="dB", title="decoded spectrum")
+        n_fft = 2 * (log_mag.shape[0] - 1)
+        plot_spectrogram(audio, sr, ax=ax_sound, colorbar=False, n_fft=n_fft, hop_length=hop_length,
+                         title=f"the sound (Griffin-Lim; peak {level:.2f} before scaling)")
+        figure.suptitle(", ".join(f"z[{d}] = {v:+.1f}" for d, v in zip(dims, values)))
+        figure.tight_layout()
+        player = audio_player(audio, sr)._repr_html_()
+        output.outputs = (_png_output(figure, "<latent explorer figure>"), _html_output(f"<div>decoded sound {player}</div>"))
+        box.audio = audio
+
+    box = widgets.VBox([widgets.HBox(sliders[:2]), widgets.HBox(sliders[2:]), output])
+    box.sliders, box.output = sliders, output
+    box.code = lambda: code_for([s.value for s in sliders])
+    box.render = lambda values: render(values)[0]
+    for slider in sliders:
+        slider.observe(redraw, names="value")
+    redraw()
     return box

@@ -23,7 +23,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", nargs="?", help="folder of {digit}_{speaker}_{take}.wav files")
     parser.add_argument("--fetch", action="store_true", help="download the real FSDD and use it")
-    # The defaults are lesson 08's pipeline (features.compare_features).
+    # The defaults are lesson 08's pipeline (recognition.compare_features).
     parser.add_argument("--code-size", type=int, default=128)
     parser.add_argument("--steps", type=int, default=400, help="optimizer steps per autoencoder")
     parser.add_argument("--speaker-groups", type=int, default=0,
@@ -37,19 +37,19 @@ def main(argv=None) -> int:
     import course_utils
 
     course_utils.setup_notebook(seed=0, style=False)
-    from course_utils import data, features
+    from course_utils import data, recognition
 
     folder = data.fetch_fsdd() if arguments.fetch else arguments.folder
     started = time.perf_counter()
     digits = data.load_spoken_digits(root=folder)
     print(digits, flush=True)
-    results = features.compare_features(
+    results = recognition.compare_features(
         digits, code_size=arguments.code_size, steps=arguments.steps,
         speaker_groups=arguments.speaker_groups or None, verbose=True,
         extra=None if arguments.without_synthetic else data.load_synthetic_digits(),
     )
     print()
-    print(features.format_results(results))
+    print(recognition.format_results(results))
     print()
     for name, (_, loso) in results.items():
         print(f"{name}: " + ", ".join(f"{s} {a:.0%}" for s, a in loso.per_speaker.items()))

@@ -16,6 +16,7 @@ course_utils.setup_notebook(seed=0, style=False)
 import keras  # noqa: E402
 
 from course_utils import efficiency as eff  # noqa: E402
+from course_utils.efficiency.cost import _dense_layers  # noqa: E402
 from course_utils.errors import (  # noqa: E402
     AudioFileError,
     AudioFileNotFoundError,
@@ -232,7 +233,7 @@ def test_keras_int8_copy_quantizes_a_copy():
 @pytest.mark.parametrize("sparsity", [0.0, 0.5, 0.9])
 def test_masks_give_the_requested_sparsity_and_remove_the_smallest_weights(sparsity):
     model = small_model()
-    kernels = {layer.kernel.path: layer.kernel.numpy() for layer in eff._dense_layers(model)}
+    kernels = {layer.kernel.path: layer.kernel.numpy() for layer in _dense_layers(model)}
     masks = eff.magnitude_masks(model, sparsity)
     assert set(masks) == set(kernels)
     for path, mask in masks.items():
@@ -251,14 +252,14 @@ def test_pruned_weights_stay_zero_while_training():
     assert abs(eff.kernel_sparsity(model) - 0.8) < 1e-3
     kept_before = {p: v.numpy()[masks[p] == 1].copy() for p, v in ((v.path, v) for v in model.weights) if p in masks}
     fit_autoencoder(model, data, steps=12, batch_size=32)
-    for layer in eff._dense_layers(model):
+    for layer in _dense_layers(model):
         kernel = layer.kernel.numpy()
         mask = masks[layer.kernel.path]
         assert np.all(kernel[mask == 0] == 0)
         assert not np.allclose(kernel[mask == 1], kept_before[layer.kernel.path])  # the rest trains
     assert abs(eff.kernel_sparsity(model) - 0.8) < 1e-3
     eff.strip_pruning(model)
-    assert all(layer.kernel.constraint is None for layer in eff._dense_layers(model))
+    assert all(layer.kernel.constraint is None for layer in _dense_layers(model))
     fit_autoencoder(model, data, steps=4, batch_size=32)
     assert eff.kernel_sparsity(model) < 0.5  # without the masks, zeros come back to life
 
@@ -376,7 +377,7 @@ def test_pruning_in_stages_updates_the_masks_of_a_compiled_model():
     for sparsity in (0.5, 0.8):
         masks = eff.prune(model, sparsity)
         model.fit(dataset, steps_per_epoch=5, epochs=1, verbose=0, shuffle=False)  # traced once
-        for layer in eff._dense_layers(model):
+        for layer in _dense_layers(model):
             assert np.all(layer.kernel.numpy()[masks[layer.kernel.path] == 0] == 0)
         assert abs(eff.kernel_sparsity(model) - sparsity) < 1e-3
 

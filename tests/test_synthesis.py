@@ -1,4 +1,4 @@
-"""Synthesis helpers: spectrogram round trips, Griffin-Lim, interpolation, the VAE, the explorer."""
+"""Synthesis helpers: interpolation, nearest-frame distances, the VAE, rendering a code as sound."""
 
 from __future__ import annotations
 
@@ -10,63 +10,15 @@ import course_utils
 course_utils.setup_notebook(seed=0, style=False)
 
 from course_utils.errors import SignalError  # noqa: E402
-from course_utils.metrics import log_spectral_distance, snr_db  # noqa: E402
 from course_utils.synthesis import (  # noqa: E402
     VAE,
     build_vae,
     interpolate_codes,
-    latent_explorer,
-    log_magnitude,
     nearest_frame_distance,
     render_latent,
-    to_audio,
 )
 
 SR = 8000
-
-
-@pytest.fixture
-def chord():
-    """Half a second of two partials with an onset, at 8 kHz."""
-    t = np.arange(SR // 2) / SR
-    x = 0.3 * np.sin(2 * np.pi * 220 * t) + 0.2 * np.sin(2 * np.pi * 550 * t + 1.0)
-    return (x * np.minimum(1.0, 20 * t)).astype(np.float32)
-
-
-def test_stored_phase_gives_the_clip_back(chord):
-    log_mag, phase = log_magnitude(chord, n_fft=256, hop_length=64)
-    assert log_mag.shape == phase.shape == (129, 1 + len(chord) // 64)
-    assert np.all(np.abs(phase) <= np.pi + 1e-6)
-    back = to_audio(log_mag, phase, hop_length=64, length=len(chord))
-    assert back.shape == chord.shape
-    assert snr_db(chord, back) > 40
-    # Unit complex numbers work as well as angles.
-    again = to_audio(log_mag, np.exp(1j * phase), hop_length=64, length=len(chord))
-    assert snr_db(chord, again) > 40
-
-
-def test_griffin_lim_keeps_the_magnitude_not_the_waveform(chord):
-    log_mag, _ = log_magnitude(chord, n_fft=256, hop_length=64)
-    estimate = to_audio(log_mag, hop_length=64, length=len(chord), n_iter=32, seed=0)
-    assert estimate.shape == chord.shape and estimate.dtype == np.float32
-    assert np.all(np.isfinite(estimate))
-    assert log_spectral_distance(chord, estimate, n_fft=256) < 3.0
-    assert snr_db(chord, estimate) < 10  # a different waveform
-    # Seeded: the same seed gives the same sound, another seed another one.
-    np.testing.assert_array_equal(estimate, to_audio(log_mag, hop_length=64, length=len(chord), seed=0))
-    assert not np.allclose(estimate, to_audio(log_mag, hop_length=64, length=len(chord), seed=1))
-
-
-def test_to_audio_rejects_mismatches(chord):
-    log_mag, phase = log_magnitude(chord, n_fft=256, hop_length=64)
-    with pytest.raises(SignalError, match="log_mag.T"):
-        to_audio(log_mag[:, 0])
-    with pytest.raises(SignalError, match="n_fft"):
-        to_audio(log_mag, n_fft=512)
-    with pytest.raises(SignalError, match="phase"):
-        to_audio(log_mag, phase[:, :-1])
-    with pytest.raises(SignalError, match="too short"):
-        log_magnitude(chord[:50], n_fft=256)
 
 
 @pytest.mark.parametrize("method", ["linear", "spherical"])
@@ -149,53 +101,3 @@ def test_render_latent_holds_one_code_or_follows_a_trajectory():
     # A code that decodes to absurd levels is turned down, not turned into Inf.
     loud, _ = render_latent(lambda c: np.full((len(c), 129), 60.0), np.zeros(3), sr=SR, hop_length=64)
     assert np.all(np.isfinite(loud))
-
-
-def test_explorer_builds_and_a_slider_changes_the_sound():
-    pytest.importorskip("ipywidgets")
-    explorer = latent_explorer(_toy_decoder, 3, sr=SR, n_sliders=2, n_frames=16, hop_length=64)
-    assert len(explorer.sliders) == 2
-    assert all(s.continuous_update is False for s in explorer.sliders)
-    first = explorer.audio.copy()
-    assert any("image/png" in o["data"] for o in explorer.output.outputs)
-    explorer.sliders[0].value = 2.0
-    assert explorer.code()[0] == pytest.approx(2.0)
-    assert explorer.audio.shape == first.shape and not np.allclose(explorer.audio, first)
-    # Rendering without a browser, and from the cache.
-    np.testing.assert_array_equal(explorer.render([0.0, 0.0]), first)
-    moved = explorer.render([-2.0, 0.0])
-    assert log_spectral_distance(first, moved, n_fft=256) > 1.0
-
-
-def test_explorer_dims_and_bad_input():
-    pytest.importorskip("ipywidgets")
-    explorer = latent_explorer(_toy_decoder, 3, sr=SR, dims=[2, 0], n_frames=8, hop_length=64)
-    assert [s.description for s in explorer.sliders] == ["z[2]", "z[0]"]
-    explorer.sliders[1].value = 1.5
-    np.testing.assert_allclose(explorer.code(), [1.5, 0.0, 0.0])
-    with pytest.raises(SignalError, match="dims"):
-        latent_explorer(_toy_decoder, 3, sr=SR, dims=[0, 3])
-    with pytest.raises(SignalError, match="base_code"):
-        latent_explorer(_toy_decoder, 3, sr=SR, base_code=np.zeros(4))
-    with pytest.raises(SignalError, match="slider values"):
-        explorer.render([1.0])
-
-
-def test_griffinlim_compat_is_seeded_and_warns_nothing_on_this_librosa():
-    import warnings
-
-    import librosa
-
-    from course_utils import compat
-
-    rng = np.random.default_rng(0)
-    magnitude = np.abs(librosa.stft(y=rng.normal(size=4000).astype(np.float32), n_fft=256, hop_length=64))
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # a renamed-argument FutureWarning would fail here
-        first = compat.griffinlim(magnitude, seed=3, n_iter=4, hop_length=64, n_fft=256)
-        second = compat.griffinlim(magnitude, seed=3, n_iter=4, hop_length=64, n_fft=256)
-    other = compat.griffinlim(magnitude, seed=4, n_iter=4, hop_length=64, n_fft=256)
-    np.testing.assert_array_equal(first, second)
-    assert not np.allclose(first, other)
-    expected = "rng" if compat.librosa_major_version() >= 1 else "random_state"
-    assert compat._griffinlim_seed_name() == expected

@@ -1,4 +1,4 @@
-"""The code-size explorer: built and driven from code, without a browser."""
+"""The code-size and latent explorers: built and driven from code, without a browser."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ import pytest
 
 pytest.importorskip("ipywidgets")
 
+from course_utils import metrics  # noqa: E402
 from course_utils.errors import SignalError  # noqa: E402
-from course_utils.widgets import code_size_explorer  # noqa: E402
+from course_utils.widgets import code_size_explorer, latent_explorer  # noqa: E402
 
 SR = 8000
 
@@ -66,3 +67,49 @@ def test_missing_or_mismatched_reconstructions_are_reported():
     reconstructions[("tone", 8)] = {"PCA": np.ones(10)}
     with pytest.raises(SignalError, match="samples"):
         code_size_explorer(originals, reconstructions, sr=SR)
+
+def _toy_decoder(codes):
+    """A decoder by hand: code[0] moves a bump of energy up the spectrum."""
+    codes = np.asarray(codes)
+    bins = np.arange(129)
+    centre = 40 + 10 * codes[:, :1]
+    return -6.0 + 5.0 * np.exp(-((bins[None, :] - centre) ** 2) / 20.0)
+
+
+@pytest.fixture
+def tensorflow_ready():
+    """latent_explorer renders through course_utils.synthesis, which imports TensorFlow."""
+    import sys
+
+    import course_utils
+
+    if "tensorflow" not in sys.modules:  # set up once, before TensorFlow loads
+        course_utils.setup_notebook(seed=0, style=False)
+
+
+def test_latent_explorer_builds_and_a_slider_changes_the_sound(tensorflow_ready):
+    explorer = latent_explorer(_toy_decoder, 3, sr=SR, n_sliders=2, n_frames=16, hop_length=64)
+    assert len(explorer.sliders) == 2
+    assert all(s.continuous_update is False for s in explorer.sliders)
+    first = explorer.audio.copy()
+    assert any("image/png" in o["data"] for o in explorer.output.outputs)
+    explorer.sliders[0].value = 2.0
+    assert explorer.code()[0] == pytest.approx(2.0)
+    assert explorer.audio.shape == first.shape and not np.allclose(explorer.audio, first)
+    # Rendering without a browser, and from the cache.
+    np.testing.assert_array_equal(explorer.render([0.0, 0.0]), first)
+    moved = explorer.render([-2.0, 0.0])
+    assert metrics.log_spectral_distance(first, moved, n_fft=256) > 1.0
+
+
+def test_latent_explorer_dims_and_bad_input(tensorflow_ready):
+    explorer = latent_explorer(_toy_decoder, 3, sr=SR, dims=[2, 0], n_frames=8, hop_length=64)
+    assert [s.description for s in explorer.sliders] == ["z[2]", "z[0]"]
+    explorer.sliders[1].value = 1.5
+    np.testing.assert_allclose(explorer.code(), [1.5, 0.0, 0.0])
+    with pytest.raises(SignalError, match="dims"):
+        latent_explorer(_toy_decoder, 3, sr=SR, dims=[0, 3])
+    with pytest.raises(SignalError, match="base_code"):
+        latent_explorer(_toy_decoder, 3, sr=SR, base_code=np.zeros(4))
+    with pytest.raises(SignalError, match="slider values"):
+        explorer.render([1.0])

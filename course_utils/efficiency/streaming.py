@@ -1,0 +1,131 @@
+"""Audio on disk read lazily by ``tf.data``, so memory does not grow with the data.
+
+:func:`write_wav_chunks` cuts a signal into short WAV files;
+:func:`wav_frame_dataset` reads them with ``tf.audio.decode_wav``, frames,
+shuffles in a bounded buffer and batches.
+
+Importing this module imports TensorFlow: call ``setup_notebook()`` first.
+
+Used in: 10_efficiency_and_scale.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import tensorflow as tf
+
+from ..errors import AudioFileError, AudioFileNotFoundError, DatasetLayoutError, SignalError
+
+__all__ = ["write_wav_chunks", "wav_frame_dataset"]
+
+
+def write_wav_chunks(signal, sr: int, folder, seconds: float = 2.0, prefix: str = "chunk") -> list[Path]:
+    """Cut a signal into ``seconds``-long 16-bit WAV files in ``folder``; return their paths.
+
+    The last, shorter piece is kept. Samples are clipped to [-1, 1] first.
+
+    Used in: 10_efficiency_and_scale.
+    """
+    import soundfile
+
+    from ..audio import check_signal
+
+    x = check_signal(signal)
+    if seconds <= 0:
+        raise SignalError(f"seconds must be positive; got {seconds}.")
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    step = max(1, int(round(seconds * sr)))
+    paths = []
+    for index, start in enumerate(range(0, len(x), step)):
+        path = folder / f"{prefix}_{index:04d}.wav"
+        soundfile.write(path, np.clip(x[start : start + step], -1.0, 1.0), sr, subtype="PCM_16")
+        paths.append(path)
+    return paths
+
+
+def _wav_files(source) -> list[str]:
+    if isinstance(source, (str, os.PathLike)) and Path(source).is_file():
+        source = [source]
+    if isinstance(source, (str, os.PathLike)):
+        folder = Path(source)
+        if not folder.is_dir():
+            raise AudioFileNotFoundError(
+                f"No folder or file at '{folder}'. Pass a folder of .wav files, one .wav file "
+                "or a list of paths."
+            )
+        files = sorted(p for p in folder.iterdir() if not p.name.startswith("."))
+        if not files:
+            raise DatasetLayoutError(
+                f"The folder '{folder}' is empty: there is no audio to stream. "
+                "Write WAV files into it first (e.g. with write_wav_chunks)."
+            )
+    else:
+        files = [Path(p) for p in source]
+        if not files:
+            raise DatasetLayoutError("The list of files is empty: there is no audio to stream.")
+    for path in files:
+        if not path.is_file():
+            raise AudioFileNotFoundError(f"No file at '{path}'. Check the path or remove it from the list.")
+        with open(path, "rb") as handle:  # 12 bytes of header; the samples are read later, lazily
+            header = handle.read(12)
+        if path.suffix.lower() != ".wav" or header[:4] != b"RIFF" or header[8:12] != b"WAVE":
+            raise AudioFileError(
+                f"'{path}' is not a WAV file (tf.audio.decode_wav reads only RIFF/WAVE). "
+                "Convert it, e.g. `sox input.flac output.wav`, or move it out of the folder."
+            )
+    return [str(p) for p in files]
+
+
+def wav_frame_dataset(
+    source,
+    frame_length: int,
+    hop_length: int | None = None,
+    batch_size: int = 64,
+    shuffle_buffer: int = 2048,
+    seed: int = 0,
+    mean: float = 0.0,
+    scale: float = 1.0,
+    files_at_once: int = 2,
+):
+    """Stream ``(frames, frames)`` batches from WAV files on disk with ``tf.data``.
+
+    ``source`` is a folder, one file or a list of paths to 16-bit (or 32-bit
+    float) mono WAV files. The pipeline reads each file only when it needs it
+    (``tf.io.read_file`` + ``tf.audio.decode_wav``, which decodes the whole
+    file: keep files short, e.g. with :func:`write_wav_chunks`), ``files_at_once``
+    files at a time, cuts it into frames of ``frame_length`` samples every
+    ``hop_length`` (default: no overlap; a file shorter than one frame gives
+    none), standardizes with ``(x - mean) / scale``, shuffles in a buffer of
+    ``shuffle_buffer`` frames and batches. Memory holds a few files and the
+    buffer, whatever the total length of the audio.
+
+    Every file is checked up front (it exists, and its first 12 bytes say
+    RIFF/WAVE); the samples are not read until the dataset is iterated.
+
+    Used in: 10_efficiency_and_scale.
+    """
+    from ..audio import _check_frame_settings
+
+    hop_length = frame_length if hop_length is None else hop_length
+    frame_length, hop_length = _check_frame_settings(frame_length, hop_length)
+    if scale <= 0:
+        raise SignalError(f"scale must be positive (a standard deviation); got {scale}.")
+    files = _wav_files(source)
+
+    def frames_of(path):
+        audio, _ = tf.audio.decode_wav(tf.io.read_file(path), desired_channels=1)
+        samples = (audio[:, 0] - mean) / scale
+        return tf.data.Dataset.from_tensor_slices(
+            tf.signal.frame(samples, frame_length, hop_length, pad_end=False)
+        )
+
+    dataset = tf.data.Dataset.from_tensor_slices(files)
+    dataset = dataset.shuffle(len(files), seed=seed, reshuffle_each_iteration=True)
+    dataset = dataset.interleave(frames_of, cycle_length=max(1, files_at_once), block_length=16)
+    if shuffle_buffer > 1:
+        dataset = dataset.shuffle(shuffle_buffer, seed=seed, reshuffle_each_iteration=True)
+    return dataset.batch(batch_size).map(lambda x: (x, x)).prefetch(1)

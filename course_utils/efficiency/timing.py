@@ -1,0 +1,130 @@
+"""Timings that survive a busy machine: medians after a warm-up, two candidates in alternation.
+
+- :func:`median_seconds` and :func:`time_ratio`: any piece of work;
+- :class:`StepTimer`: every training step of ``model.fit``;
+- :func:`train_step_function` and :func:`time_train_step`: one compiled
+  Adam + MSE training step.
+
+Importing this module imports TensorFlow: call ``setup_notebook()`` first.
+
+Used in: 10_efficiency_and_scale.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from ..errors import SignalError
+from ..training import make_train_step
+
+__all__ = ["median_seconds", "time_ratio", "StepTimer", "train_step_function", "time_train_step"]
+
+
+def median_seconds(function, repeats: int = 5, warmup: int = 1) -> float:
+    """Median wall time of ``function()`` over ``repeats`` runs, after ``warmup`` runs.
+
+    The median ignores the odd slow run caused by another program on a
+    shared machine; the warm-up pays one-off costs (tracing, allocation).
+
+    Used in: 10_efficiency_and_scale.
+    """
+    if repeats < 1:
+        raise SignalError(f"repeats must be at least 1; got {repeats}.")
+    for _ in range(warmup):
+        function()
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def time_ratio(reference, candidate, repeats: int = 7, warmup: int = 1) -> float:
+    """How many times longer ``candidate()`` takes than ``reference()`` (median over rounds).
+
+    Each round times one call of each, back to back, so a burst of load from
+    another program slows both alike; the median of the per-round ratios is
+    returned. Below 1 means the candidate is faster.
+
+    Used in: 10_efficiency_and_scale.
+    """
+    if repeats < 1:
+        raise SignalError(f"repeats must be at least 1; got {repeats}.")
+    for _ in range(warmup):
+        reference()
+        candidate()
+    ratios = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        reference()
+        middle = time.perf_counter()
+        candidate()
+        ratios.append((time.perf_counter() - middle) / max(middle - started, 1e-9))
+    return statistics.median(ratios)
+
+
+class StepTimer(keras.callbacks.Callback):
+    """A Keras callback that times every training step of ``model.fit``.
+
+    ``timer.seconds`` lists the wall time of each step; ``timer.median``
+    is their median, skipping the first ``skip`` steps (tracing, warm-up).
+
+    Used in: 10_efficiency_and_scale.
+    """
+
+    def __init__(self, skip: int = 5):
+        super().__init__()
+        self.skip = skip
+        self.seconds = []
+        self._started = None
+
+    def on_train_batch_begin(self, batch, logs=None):
+        self._started = time.perf_counter()
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.seconds.append(time.perf_counter() - self._started)
+
+    @property
+    def median(self) -> float:
+        timed = self.seconds[self.skip :] or self.seconds
+        if not timed:
+            raise SignalError("No training step was timed: pass the StepTimer to model.fit(callbacks=[...]).")
+        return statistics.median(timed)
+
+
+def train_step_function(model, frames, batch_size: int = 64, learning_rate: float = 1e-3):
+    """A zero-argument callable that runs one compiled Adam + MSE step on a fixed batch.
+
+    For timing: pass it to :func:`median_seconds` or :func:`time_ratio`. Each
+    call trains ``model`` a little and waits for the step to finish.
+
+    Used in: :func:`time_train_step`; no notebook calls it directly.
+    """
+    frames = np.asarray(frames, dtype=np.float32)
+    if frames.ndim != 2 or len(frames) < batch_size:
+        raise SignalError(
+            f"frames must be 2-D with at least batch_size={batch_size} rows; got shape {frames.shape}."
+        )
+    batch = tf.constant(frames[:batch_size])
+    optimizer = keras.optimizers.Adam(learning_rate=learning_rate)
+    loss_function = keras.losses.MeanSquaredError()
+
+    step = make_train_step(model, optimizer, loss_function)
+    return lambda: step(batch, batch).numpy()
+
+
+def time_train_step(model, frames, steps: int = 20, batch_size: int = 64, learning_rate: float = 1e-3) -> float:
+    """Median seconds of one compiled Adam + MSE training step on a batch of ``frames``.
+
+    Trains ``model`` a little (``steps`` + 2 warm-up steps on the same batch).
+
+    Used in: 10_efficiency_and_scale.
+    """
+    step = train_step_function(model, frames, batch_size=batch_size, learning_rate=learning_rate)
+    return median_seconds(step, repeats=steps, warmup=2)

@@ -1,0 +1,72 @@
+"""Autoencoder codes as features: trained inside each split, never on the held-out voice."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from spoken_words import toy_digits
+
+from course_utils import code_features, recognition
+from course_utils.errors import SignalError
+
+
+@pytest.mark.slow
+def test_autoencoder_features_never_train_on_the_held_out_speaker():
+    digits = toy_digits(speakers=("ann", "bob", "cho", "dev"), takes=range(6))
+    rng = np.random.default_rng(0)
+    patches = (np.eye(10)[digits.labels][:, :, None] * np.ones((1, 1, 4)) * 3
+               + 0.1 * rng.standard_normal((len(digits), 10, 4))).astype(np.float32)
+    trained_on = []
+
+    class Recording(code_features.AutoencoderFeatures):
+        def _training_rows(self, clip_indices):
+            trained_on.append(set(self.digits.speakers[clip_indices].tolist()))
+            return super()._training_rows(clip_indices)
+
+    autoencoder = Recording(digits, patches, speaker_groups=2, code_size=4, hidden_sizes=(8,), steps=5)
+    loso = recognition.evaluate_leave_one_speaker_out(autoencoder, digits)
+    assert len(autoencoder.encoders) == 2  # one per group, not one per speaker
+    for group in autoencoder.groups:
+        assert f"without {', '.join(group)}" in autoencoder.encoders
+    assert 0.0 <= loso.accuracy <= 1.0
+    standard = recognition.evaluate_standard_split(autoencoder, digits)
+    assert len(autoencoder.encoders) == 3 and 0.0 <= standard.accuracy <= 1.0
+    codes = code_features.encode_patches(next(iter(autoencoder.encoders.values())), patches)
+    assert codes.shape == (len(digits), 4) and np.isfinite(codes).all()
+
+
+@pytest.mark.slow
+def test_extra_patches_train_the_autoencoder_and_extra_labels_the_classifier():
+    digits = toy_digits(speakers=("ann", "bob", "cho"), takes=range(6))
+    rng = np.random.default_rng(0)
+    patches = rng.standard_normal((len(digits), 6, 4)).astype(np.float32)
+    extra = rng.standard_normal((7, 6, 4)).astype(np.float32)
+    extra_labels = np.arange(7) % 10
+    sizes = []
+
+    def recording_trainer(x, **kwargs):
+        sizes.append(len(x))
+        return real_trainer(x, **kwargs)
+
+    real_trainer = code_features.train_patch_autoencoder
+    code_features.train_patch_autoencoder = recording_trainer
+    try:
+        labelled = code_features.AutoencoderFeatures(digits, patches, speaker_groups=None, extra_patches=extra,
+                                                extra_labels=extra_labels, code_size=3, hidden_sizes=(8,), steps=3)
+        train, test = np.flatnonzero(digits.speakers != "ann"), np.flatnonzero(digits.speakers == "ann")
+        x_train, y_train, x_test = labelled(train, test)
+        assert sizes == [len(train) + len(extra)]  # the autoencoder learnt from the extra patches too
+        assert len(x_train) == len(train) + len(extra) and np.array_equal(y_train[len(train):], extra_labels)
+        assert len(x_test) == len(test)
+        plain = labelled.without_extra_labels()
+        x_plain, y_plain, _ = plain(train, test)
+        assert sizes == [len(train) + len(extra)]  # shares the trained autoencoder: no new training
+        assert len(x_plain) == len(train) and np.array_equal(y_plain, digits.labels[train])
+        assert np.allclose(x_plain, x_train[: len(train)])
+        assert labelled.extra_labels is not None and "labelled" in repr(labelled)
+    finally:
+        code_features.train_patch_autoencoder = real_trainer
+    with pytest.raises(SignalError, match="extra_labels"):
+        code_features.AutoencoderFeatures(digits, patches, extra_labels=extra_labels)
+    with pytest.raises(SignalError, match="extra_patches have shape"):
+        code_features.AutoencoderFeatures(digits, patches, extra_patches=np.zeros((2, 5, 4)))
