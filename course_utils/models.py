@@ -4,9 +4,13 @@
   subclassed ``keras.Model`` with ``Dense(100, relu)`` and a sigmoid output.
   Applied to ``data.reshape(-1, 1)``, its input is *one sample*, so the
   "code" is 100 times wider than the input and nothing is compressed.
-- :class:`FrameAutoencoder` (subclassed) and :func:`build_dense_autoencoder`
-  (functional API) map a frame of many samples through a narrow code and
-  back, with a linear output that can produce negative values.
+- :func:`build_dense_autoencoder` (functional API) maps a frame of many
+  samples through a narrow code and back, with a linear output that can
+  produce negative values: the course's canonical model.
+
+``ArticleAutoencoder`` and ``build_dense_autoencoder`` are harvested from
+lesson 03, where the learner writes them in cells marked ``#@save``;
+``tests/test_harvest.py`` checks that the two stay the same model.
 
 Importing this module imports TensorFlow: call ``setup_notebook()`` first.
 
@@ -23,7 +27,6 @@ from .errors import SignalError
 
 __all__ = [
     "ArticleAutoencoder",
-    "FrameAutoencoder",
     "build_dense_autoencoder",
     "build_pca_residual_autoencoder",
     "sigmoid_loss_floor",
@@ -36,13 +39,14 @@ class ArticleAutoencoder(keras.Model):
 
     ``Dense(hidden_dim, relu)`` then ``Dense(output_dim, sigmoid)``. The
     article also passes ``input_shape`` to the first layer, which Keras 3
-    ignores with a warning, so it is left out here.
+    ignores with a warning, so it is left out here. Lesson 03 writes this
+    class in a ``#@save`` cell; ``tests/test_harvest.py`` checks both agree.
 
     ``output_activation`` (not in the article) swaps the sigmoid for another
     activation; ``None`` gives a linear output, which shows that the same
     model then learns to copy its input.
 
-    Used in: 03_building_the_autoencoder, 04_training.
+    Used in: 03_building_the_autoencoder, 04_training, 10_efficiency_and_scale.
     """
 
     def __init__(
@@ -62,50 +66,10 @@ class ArticleAutoencoder(keras.Model):
         return decoded
 
 
-class FrameAutoencoder(keras.Model):
-    """A dense autoencoder over frames, written as a subclassed model.
-
-    ``frame_length -> hidden... -> code_size -> ...hidden -> frame_length``
-    with ReLU hidden layers, a linear code and a linear output. ``encode``
-    and ``decode`` give the two halves.
-
-    Used in: 03_building_the_autoencoder.
-    """
-
-    def __init__(self, frame_length: int, code_size: int, hidden_sizes=(512,), **kwargs):
-        super().__init__(**kwargs)
-        if code_size >= frame_length:
-            raise SignalError(
-                f"code_size={code_size} is not smaller than frame_length={frame_length}: "
-                "such a model can learn to copy its input and compresses nothing."
-            )
-        self.frame_length = frame_length
-        self.code_size = code_size
-        self.encoder = keras.Sequential(
-            [keras.layers.Dense(width, activation="relu") for width in hidden_sizes]
-            + [keras.layers.Dense(code_size, name="code")],
-            name="encoder",
-        )
-        self.decoder = keras.Sequential(
-            [keras.layers.Dense(width, activation="relu") for width in reversed(hidden_sizes)]
-            + [keras.layers.Dense(frame_length, name="reconstruction")],
-            name="decoder",
-        )
-
-    def encode(self, frames):
-        return self.encoder(frames)
-
-    def decode(self, codes):
-        return self.decoder(codes)
-
-    def call(self, inputs):
-        return self.decoder(self.encoder(inputs))
-
-
 def build_dense_autoencoder(
     input_size: int,
     code_size: int,
-    hidden_sizes=(512,),
+    hidden_sizes=(256,),
     activation: str = "relu",
     output_activation: str | None = None,
     code_activation: str | None = None,
@@ -115,10 +79,15 @@ def build_dense_autoencoder(
     kernel_initializer: str = "he_uniform",
     name: str = "autoencoder",
 ):
-    """Build a dense autoencoder with the functional API.
+    """Build a dense autoencoder with the functional API: the course's canonical model.
 
-    Works for waveform frames (``input_size`` samples) and for spectrogram
-    frames (``input_size`` frequency bins) alike.
+    ``input_size -> hidden_sizes -> code_size -> reversed(hidden_sizes) -> input_size``,
+    ``activation`` (ReLU) in the hidden layers, a linear code and a linear
+    output. With the defaults it is exactly the builder the learner writes in
+    lesson 03 (``tests/test_harvest.py``); the options (dropout, L2 weight
+    penalty, batch normalization, other activations) serve lesson 06 and the
+    applications. Works for waveform frames (``input_size`` samples) and for
+    spectrogram frames (``input_size`` frequency bins) alike.
 
     Returns ``(autoencoder, encoder, decoder)``: three ``keras.Model``
     objects sharing the same layers, so after training the autoencoder,
@@ -136,13 +105,18 @@ def build_dense_autoencoder(
     regularizer = keras.regularizers.L2(l2) if l2 > 0 else None
 
     def dense_block(x, width, block_name):
-        x = keras.layers.Dense(
-            width, kernel_initializer=kernel_initializer, kernel_regularizer=regularizer,
-            use_bias=not batch_norm, name=block_name,
-        )(x)
-        if batch_norm:
+        if not batch_norm:  # the plain case: one Dense layer with its activation, as in lesson 03
+            x = keras.layers.Dense(
+                width, activation=activation, kernel_initializer=kernel_initializer,
+                kernel_regularizer=regularizer, name=block_name,
+            )(x)
+        else:  # Dense (no bias: batch normalization has its own shift), normalize, then activate
+            x = keras.layers.Dense(
+                width, kernel_initializer=kernel_initializer, kernel_regularizer=regularizer,
+                use_bias=False, name=block_name,
+            )(x)
             x = keras.layers.BatchNormalization(name=f"{block_name}_bn")(x)
-        x = keras.layers.Activation(activation, name=f"{block_name}_{activation}")(x)
+            x = keras.layers.Activation(activation, name=f"{block_name}_{activation}")(x)
         if dropout > 0:
             x = keras.layers.Dropout(dropout, name=f"{block_name}_dropout")(x)
         return x
@@ -185,9 +159,8 @@ def _expected_input(model) -> tuple[int, int | None] | None:
     """``(ndim, width)`` a model takes, or None when it cannot be known before a call.
 
     Functional and Sequential models declare ``input_shape``; the course's
-    subclassed models know their width (``ArticleAutoencoder.input_dim``,
-    ``FrameAutoencoder.frame_length``); another built subclassed model is
-    read from its first weight matrix.
+    subclassed models know their width (``ArticleAutoencoder.input_dim``);
+    another built subclassed model is read from its first weight matrix.
     """
     try:
         shape = model.input_shape
@@ -195,7 +168,7 @@ def _expected_input(model) -> tuple[int, int | None] | None:
         shape = None
     if isinstance(shape, tuple) and shape and not isinstance(shape[0], (tuple, list)):
         return len(shape), shape[-1]
-    for attribute in ("input_dim", "frame_length"):
+    for attribute in ("input_dim",):
         width = getattr(model, attribute, None)
         if isinstance(width, (int, np.integer)) and not isinstance(width, bool):
             return 2, int(width)
@@ -213,10 +186,11 @@ def check_model_input(model, x, name: str = "input") -> np.ndarray:
     Keras reports a wrong shape from deep inside TensorFlow (or, for a
     subclassed model called for the first time, quietly builds it for the
     wrong width); this says which dimension is wrong and how to fix it.
-    Works for functional models and for the course's subclassed models
-    (:class:`ArticleAutoencoder`, :class:`FrameAutoencoder`). Returns ``x`` as float32.
+    Works for functional models, for :class:`ArticleAutoencoder` and for any
+    built subclassed model. Every trainer in :mod:`course_utils.training`
+    calls it before training. Returns ``x`` as float32.
 
-    Used in: 03_building_the_autoencoder, 04_training.
+    Used in: 03_building_the_autoencoder (and every trainer in course_utils.training).
     """
     from .audio import check_signal
 

@@ -24,6 +24,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from .checks import positive_int
 from .errors import SignalError
 
 __all__ = [
@@ -59,12 +60,6 @@ def _as_training_array(x, name: str = "training data") -> np.ndarray:
             "order 1: standardize first (fit_standardizer), or divide by the peak."
         )
     return x.astype(np.float32)
-
-
-def _check_count(value, name: str, example: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
-        raise SignalError(f"{name} must be a positive whole number; got {value!r}. For example {example}.")
-    return int(value)
 
 
 def _check_learning_rate(learning_rate):
@@ -111,14 +106,16 @@ def article_training_loop(model, data, epochs: int = 1000, learning_rate: float 
     """Train exactly as the article does: full batch, eager GradientTape, fixed epochs.
 
     Returns the loss after each epoch. Kept for comparison; prefer
-    :func:`train_minibatch` or :func:`fit_autoencoder`. Checked first (unlike
-    the article): ``epochs`` and ``learning_rate``, the data, and that the
-    model's input and output have the data's width. A loss that becomes NaN
-    or Inf stops training with an error that says what to change.
+    :func:`train_minibatch` or :func:`fit_autoencoder`. Lesson 03 writes the
+    same loop in a ``#@save`` cell (``tests/test_harvest.py`` checks they give
+    the same losses); this one also checks, unlike the article: ``epochs`` and
+    ``learning_rate``, the data, and that the model's input and output have the
+    data's width. A loss that becomes NaN or Inf stops training with an error
+    that says what to change.
 
-    Used in: 03_building_the_autoencoder, 04_training.
+    Used in: 03_building_the_autoencoder, 04_training, 10_efficiency_and_scale.
     """
-    epochs = _check_count(epochs, "epochs", "epochs=100")
+    epochs = positive_int(epochs, "epochs", "epochs=100")
     learning_rate = _check_learning_rate(learning_rate)
     array = _as_training_array(data)
     _check_fits(model, array, array, name="data")
@@ -157,7 +154,7 @@ def make_frame_dataset(frames, batch_size: int = 64, shuffle: bool = True, seed:
 
     Used in: 04_training, 10_efficiency_and_scale.
     """
-    batch_size = _check_count(batch_size, "batch_size", "batch_size=64")
+    batch_size = positive_int(batch_size, "batch_size", "batch_size=64")
     frames = _as_training_array(frames, "frames")
     targets = frames if targets is None else _as_training_array(targets, "targets")
     if len(targets) != len(frames):
@@ -217,9 +214,9 @@ def train_minibatch(
 
     Used in: 04_training, 06_troubleshooting, benchmarks.
     """
-    steps = _check_count(steps, "steps", "steps=2000")
-    eval_every = _check_count(eval_every, "eval_every", "eval_every=100")
-    batch_size = _check_count(batch_size, "batch_size", "batch_size=64")
+    steps = positive_int(steps, "steps", "steps=2000")
+    eval_every = positive_int(eval_every, "eval_every", "eval_every=100")
+    batch_size = positive_int(batch_size, "batch_size", "batch_size=64")
     if optimizer is None or isinstance(optimizer, str):
         learning_rate = _check_learning_rate(learning_rate)
     array = _as_training_array(frames, "frames")
@@ -291,8 +288,8 @@ def fit_autoencoder(
     Used in: 04_training, 05_evaluating, 06_troubleshooting, 07_compression,
     08_recognition.
     """
-    steps = _check_count(steps, "steps", "steps=2000")
-    batch_size = _check_count(batch_size, "batch_size", "batch_size=64")
+    steps = positive_int(steps, "steps", "steps=2000")
+    batch_size = positive_int(batch_size, "batch_size", "batch_size=64")
     learning_rate = _check_learning_rate(learning_rate)
     train_frames = _as_training_array(train_frames, "train_frames")
     validation = None

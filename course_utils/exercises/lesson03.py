@@ -1,4 +1,7 @@
-"""Exercises for 03_building_the_autoencoder: the sigmoid floor, parameter counts, compression.
+"""Exercises for 03_building_the_autoencoder: the sigmoid floor, parameters, compression, a builder.
+
+q3 is open: the learner writes a model builder; the checker builds it at small
+sizes, inspects the layers, trains it briefly on small data and measures it.
 
 Used in: 03_building_the_autoencoder.
 """
@@ -7,17 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..checks import is_close, is_number, is_whole_number
 from ._core import Exercise, Incorrect
 
-__all__ = ["q1", "q2", "q3"]
-
-
-def _is_number(answer) -> bool:
-    return isinstance(answer, (int, float, np.integer, np.floating)) and not isinstance(answer, bool)
-
-
-def _close(a, b, rel: float = 1e-6) -> bool:
-    return abs(float(a) - float(b)) <= rel * max(1.0, abs(float(b)))
+__all__ = ["q1", "q2", "q3", "q4"]
 
 
 # --- q1: the sigmoid floor by hand --------------------------------------------------------------
@@ -36,45 +32,56 @@ def _q1_solution(targets):
 
 
 def _q1_check(answer, targets):
-    if not _is_number(answer):
-        raise Incorrect("Return one number: the lowest mean squared error a sigmoid output can reach.")
+    if not is_number(answer):
+        raise Incorrect("Give one number: the lowest mean squared error a sigmoid output can reach.")
     t = np.asarray(targets, dtype=np.float64)
     expected = _q1_solution(t)
-    if _close(answer, expected):
+    if is_close(answer, expected):
         return
-    negatives_only = float(np.mean(np.minimum(t, 0.0) ** 2))
-    if _close(answer, negatives_only):
+    if is_close(answer, float(np.mean(np.minimum(t, 0.0) ** 2))):
         raise Incorrect(
-            "You counted the negative samples but forgot those above 1: a sigmoid cannot "
-            "reach them either, the best it can do there is 1."
+            "You counted the negative samples but not those above 1: a sigmoid cannot reach "
+            "them either."
         )
-    if _close(answer, float(np.mean(t[t < 0] ** 2))):
+    if is_close(answer, float(np.mean(t[t < 0] ** 2))):
         raise Incorrect(
             "That averages over the negative samples only. The loss is a mean over *all* "
-            "samples; the ones the sigmoid can reach contribute 0."
+            "samples, including the ones a sigmoid can reach exactly."
         )
-    if _close(answer, float(np.mean((t - 1.0 / (1.0 + np.exp(-t))) ** 2))):
+    if is_close(answer, float(np.mean((t - 1.0 / (1.0 + np.exp(-t))) ** 2))):
         raise Incorrect(
-            "That is the error of sigmoid(target), one particular model. The floor is the "
-            "best *any* sigmoid output can do: the closest value in [0, 1] to each target."
+            "That is the error of one particular model, sigmoid(target). The floor is the best "
+            "that *any* sigmoid output could do, target by target."
         )
-    raise Incorrect(f"Expected about {expected:.4f}. Clip each target to [0, 1] and average the squared difference.")
+    if float(answer) < 0:
+        raise Incorrect("A mean of squares cannot be negative.")
+    if float(answer) < expected:
+        raise Incorrect("Too low: no sigmoid output can get that close to these targets.")
+    raise Incorrect("Too high: a sigmoid output can do better than that on these targets.")
 
 
 q1 = Exercise(
     "Exercise 1: the sigmoid floor by hand",
     _q1_check,
-    "For each target, what is the closest value a sigmoid can output? `np.clip(targets, 0, 1)`. "
-    "The floor is the mean squared distance to it, over all samples.",
+    [
+        "Take one target at a time. For t = -0.7, t = 0.4 and t = 2.3, which output between 0 "
+        "and 1 is closest to t?",
+        "NumPy has one function that moves every value of an array to the nearest point of an "
+        "interval. Apply it to `targets`.",
+        "The floor is a mean squared error: between `targets` and that nearest reachable value, "
+        "averaged over all samples.",
+    ],
     _q1_solution,
     context=_q1_context,
     wrong_answers=[
         (lambda ctx: float(np.mean(np.minimum(ctx["targets"], 0.0) ** 2)), "above 1"),
-        (lambda ctx: float(np.mean(ctx["targets"][ctx["targets"] < 0] ** 2)), "all"),
+        (lambda ctx: float(np.mean(ctx["targets"][ctx["targets"] < 0] ** 2)), "*all*"),
         (
             lambda ctx: float(np.mean((ctx["targets"] - 1 / (1 + np.exp(-ctx["targets"]))) ** 2)),
-            "any* sigmoid",
+            "*any*",
         ),
+        (lambda ctx: 2 * _q1_solution(**ctx), "Too high"),
+        (1e-4, "Too low"),
         ("0.5", "one number"),
     ],
 )
@@ -97,35 +104,34 @@ def _q2_solution(frame_length, hidden_size, code_size):
 
 
 def _q2_check(answer, frame_length, hidden_size, code_size):
-    if not _is_number(answer) or int(answer) != answer:
-        raise Incorrect("Return one whole number: the count of weights and biases.")
+    if not is_whole_number(answer):
+        raise Incorrect("Give one whole number: the count of weights and biases.")
     answer = int(answer)
     expected = _q2_solution(frame_length, hidden_size, code_size)
     if answer == expected:
         return
     f, h, c = frame_length, hidden_size, code_size
-    weights_only = f * h + h * c + c * h + h * f
-    if answer == weights_only:
-        raise Incorrect(f"You counted the weights but not the biases: every Dense layer adds one bias per output ({expected - weights_only} in all).")
+    if answer == f * h + h * c + c * h + h * f:
+        raise Incorrect("You counted the weights but not the biases.")
     encoder = f * h + h + h * c + c
     if answer == encoder:
-        raise Incorrect("That is the encoder alone. The decoder (code -> hidden -> frame) has its own weights.")
+        raise Incorrect("That is the encoder alone; the decoder has parameters of its own.")
     if answer == 2 * encoder:
         raise Incorrect(
-            "The two halves are mirror images but not the same size: the encoder's biases are "
-            "hidden + code, the decoder's hidden + frame."
+            "The two halves mirror each other but are not the same size: look at the biases of "
+            "each half's layers."
         )
-    raise Incorrect(
-        f"Expected {expected}. A Dense layer from n inputs to m outputs has n*m weights and m biases; "
-        "add up the four layers."
-    )
+    raise Incorrect("Not that count: check which layers you included and what each one holds.")
 
 
 q2 = Exercise(
     "Exercise 2: count the parameters",
     _q2_check,
-    "Four Dense layers: frame -> hidden -> code -> hidden -> frame. Each has `inputs * outputs` "
-    "weights and `outputs` biases. Check with `build_dense_autoencoder(...)[0].count_params()`.",
+    [
+        "List the layers with their sizes first: frame -> hidden -> code, then code -> hidden -> frame.",
+        "The Dense picture in section 2 counts one layer: one weight per line, one bias per output.",
+        "Check your count against a model: `build_dense_autoencoder(...)` then `.count_params()`.",
+    ],
     _q2_solution,
     context=_q2_context,
     wrong_answers=[
@@ -138,55 +144,189 @@ q2 = Exercise(
         (
             lambda ctx: 2 * (ctx["frame_length"] * ctx["hidden_size"] + ctx["hidden_size"]
                              + ctx["hidden_size"] * ctx["code_size"] + ctx["code_size"]),
-            "mirror images",
+            "mirror",
         ),
+        (12345, "which layers"),
         (1.5, "whole number"),
     ],
 )
 
 
-# --- q3: compression ratio with a float32 code --------------------------------------------------
+# --- q4: compression ratio with a float32 code --------------------------------------------------
 
 
-def _q3_context():
+def _q4_context():
     return {"frame_length": 256, "code_size": 32, "input_bits": 16, "code_bits": 32}
 
 
-def _q3_solution(frame_length, code_size, input_bits, code_bits):
+def _q4_solution(frame_length, code_size, input_bits, code_bits):
     from course_utils.metrics import compression_ratio
 
     return compression_ratio(frame_length, code_size, input_bits=input_bits, code_bits=code_bits)
 
 
-def _q3_check(answer, frame_length, code_size, input_bits, code_bits):
-    if not _is_number(answer):
-        raise Incorrect("Return one number: bits in divided by bits out.")
-    expected = _q3_solution(frame_length, code_size, input_bits, code_bits)
-    if _close(answer, expected):
+def _q4_check(answer, frame_length, code_size, input_bits, code_bits):
+    if not is_number(answer):
+        raise Incorrect("Give one number: how many times smaller the code is than the frame, in bits.")
+    expected = _q4_solution(frame_length, code_size, input_bits, code_bits)
+    if is_close(answer, expected):
         return
-    if _close(answer, frame_length / code_size):
+    if is_close(answer, frame_length / code_size):
+        raise Incorrect("That counts numbers, not bits: a code value and an input sample differ in size.")
+    if is_close(answer, 1.0 / expected):
+        raise Incorrect("The ratio is upside down: the larger side goes on top.")
+    raise Incorrect("Not that ratio: check the sizes you used for the frame and for the code.")
+
+
+q4 = Exercise(
+    "Exercise 4: compression ratio with a float32 code",
+    _q4_check,
+    [
+        "How many bits does one frame of 16-bit audio take? And its code, 32 numbers of 32 bits?",
+        "The ratio compares those two bit counts; it is above 1 when the code is smaller.",
+        "`course_utils.metrics.compression_ratio` takes both bit depths, if you want to check.",
+    ],
+    _q4_solution,
+    context=_q4_context,
+    wrong_answers=[
+        (lambda ctx: ctx["frame_length"] / ctx["code_size"], "not bits"),
+        (lambda ctx: 1.0 / _q4_solution(**ctx), "upside down"),
+        (16, "check the sizes"),
+        ("4", "one number"),
+    ],
+)
+
+
+# --- q3 (open): write a funnel-shaped builder ----------------------------------------------------
+
+#: The small sizes q3's checker builds the learner's model at: (frame_length, code_size) -> hidden widths.
+Q3_CASES = {(64, 8): (32, 16), (48, 4): (24, 12, 6)}
+
+
+def _q3_solution():
+    from course_utils.models import build_dense_autoencoder
+
+    def build_funnel_autoencoder(frame_length, code_size):
+        widths = []
+        width = frame_length // 2
+        while width > code_size:  # halve until the next width would reach the code
+            widths.append(width)
+            width //= 2
+        return build_dense_autoencoder(frame_length, code_size, hidden_sizes=tuple(widths))
+
+    return build_funnel_autoencoder
+
+
+def _q3_frames(frame_length, n=256, rank=3, seed=0):
+    """Small frames that a code of a few numbers can hold: sums of ``rank`` fixed waves."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(frame_length)
+    waves = np.stack([np.sin(2 * np.pi * (k + 1) * t / frame_length + k) for k in range(rank)])
+    return (rng.normal(size=(n, rank)) @ waves).astype(np.float32)
+
+
+def _dense_widths(model):
+    from course_utils.diagrams import layer_sizes
+
+    return [width for _, width, _ in layer_sizes(model)]
+
+
+def _q3_check(answer):
+    import keras
+
+    from course_utils.training import train_minibatch
+
+    if not callable(answer):
+        raise Incorrect("Pass your function itself, `build_funnel_autoencoder`, without calling it.")
+    for (frame_length, code_size), hidden in Q3_CASES.items():
+        keras.utils.set_random_seed(0)
+        try:
+            built = answer(frame_length, code_size)
+        except Exception as problem:  # the learner's code may fail in any way; say where
+            raise Incorrect(
+                f"Calling it with frame_length={frame_length}, code_size={code_size} raised "
+                f"{type(problem).__name__}: {problem}"
+            ) from None
+        if not (isinstance(built, tuple) and len(built) == 3
+                and all(isinstance(part, keras.Model) for part in built)):
+            raise Incorrect("Return three Keras models, (autoencoder, encoder, decoder), as build_dense_autoencoder does.")
+        autoencoder, encoder, decoder = built
+        if tuple(encoder.output_shape) != (None, code_size):
+            raise Incorrect(
+                f"For frame_length={frame_length}, code_size={code_size} the encoder outputs shape "
+                f"{encoder.output_shape}; the code should be code_size numbers per frame."
+            )
+        if tuple(autoencoder.output_shape) != (None, frame_length):
+            raise Incorrect(f"The autoencoder's output has shape {autoencoder.output_shape}; it should rebuild whole frames.")
+        widths = _dense_widths(autoencoder)
+        encoder_widths = tuple(widths[1:len(widths) // 2])
+        if encoder_widths != hidden:
+            raise Incorrect(
+                f"For frame_length={frame_length}, code_size={code_size} your encoder's hidden "
+                f"layers are {encoder_widths}. Each should be half as wide as the layer before it, "
+                "and none as narrow as the code."
+            )
+        if tuple(widths[len(widths) // 2 + 1:-1]) != hidden[::-1]:
+            raise Incorrect(f"The decoder's hidden layers are {tuple(widths[len(widths) // 2 + 1:-1])}; they should mirror the encoder's.")
+
+    frame_length, code_size = next(iter(Q3_CASES))  # train the first case's model briefly
+    keras.utils.set_random_seed(0)
+    autoencoder, encoder, decoder = answer(frame_length, code_size)
+    frames = _q3_frames(frame_length)
+    through = np.asarray(autoencoder(frames[:8]))
+    chained = np.asarray(decoder(encoder(frames[:8])))
+    if not np.allclose(through, chained, atol=1e-5):
+        raise Incorrect("autoencoder(x) differs from decoder(encoder(x)): the three models must share the same layers.")
+    train_minibatch(autoencoder, frames, steps=200, batch_size=64, learning_rate=3e-3, eval_every=200, seed=0)
+    rebuilt = np.asarray(decoder(encoder(frames)))
+    if rebuilt.min() >= 0 and frames.min() < 0:
+        raise Incorrect("After training, the reconstructions are never negative, but half of the samples are.")
+    error = float(np.mean((rebuilt - frames) ** 2) / np.mean(frames**2))
+    if error > 0.2:
         raise Incorrect(
-            f"That counts numbers, not bits. Each input sample takes {input_bits} bits but each "
-            f"code value, a float32, takes {code_bits}."
+            f"Trained for 200 steps on small frames that a code of {code_size} can hold, the model "
+            f"still loses {error:.0%} of their power. Look at each layer's activation."
         )
-    if _close(answer, 1.0 / expected):
-        raise Incorrect("The ratio is upside down: bits of the input on top, bits of the code below.")
-    raise Incorrect(
-        f"Expected {expected:g}: (frame_length * input_bits) / (code_size * code_bits)."
-    )
+
+
+def _wrong_builder(hidden_of, output_activation=None, shared=True, code_activation=None):
+    """A builder with a typical mistake, for the tests."""
+
+    def build(frame_length, code_size):
+        from course_utils.models import build_dense_autoencoder
+
+        hidden = hidden_of(frame_length, code_size)
+        made = build_dense_autoencoder(frame_length, code_size, hidden_sizes=hidden,
+                                       output_activation=output_activation, code_activation=code_activation)
+        if shared:
+            return made
+        fresh = build_dense_autoencoder(frame_length, code_size, hidden_sizes=hidden)
+        return made[0], fresh[1], fresh[2]
+
+    return build
+
+
+def _funnel(frame_length, code_size):
+    return Q3_CASES[(frame_length, code_size)]
 
 
 q3 = Exercise(
-    "Exercise 3: compression ratio with a float32 code",
+    "Exercise 3: a funnel-shaped autoencoder",
     _q3_check,
-    "Count bits: the frame is `frame_length` samples of `input_bits`, the code `code_size` numbers "
-    "of `code_bits`. `course_utils.metrics.compression_ratio` takes both bit depths.",
+    [
+        "Your `build_dense_autoencoder` already takes any list of hidden widths. What changes "
+        "here is only that list.",
+        "Compute the widths first, in a loop, and print them for frame_length=256, code_size=32 "
+        "before you build anything.",
+        "Check where your loop stops: the last hidden layer must still be wider than the code.",
+    ],
     _q3_solution,
-    context=_q3_context,
     wrong_answers=[
-        (lambda ctx: ctx["frame_length"] / ctx["code_size"], "not bits"),
-        (lambda ctx: 1.0 / _q3_solution(**ctx), "upside down"),
-        (16, "Expected"),
-        ("4", "one number"),
+        (lambda ctx: _wrong_builder(lambda f, c: (f // 2,)), "half as wide"),
+        (lambda ctx: _wrong_builder(lambda f, c: _funnel(f, c) + (c,)), "none as narrow"),
+        (lambda ctx: _wrong_builder(_funnel, output_activation="sigmoid"), "never negative"),
+        (lambda ctx: _wrong_builder(_funnel, shared=False), "share"),
+        (lambda ctx: (lambda f, c: _wrong_builder(_funnel)(f, c)[0]), "three Keras models"),
+        (lambda ctx: _q3_solution()(64, 8), "without calling it"),
     ],
 )

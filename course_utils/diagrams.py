@@ -1,0 +1,162 @@
+"""Pictures of networks drawn from the model itself: a Dense layer, an autoencoder's shape.
+
+- :func:`layer_sizes` reads a Keras model's Dense layers, in order, as
+  ``(name, width, activation)`` rows, the input first. It works for
+  functional models and for built subclassed models (the article's).
+- :func:`draw_autoencoder` draws those rows as bars whose heights follow the
+  widths, input -> encoder -> code -> decoder -> output, each labelled with
+  its size, so a picture of the model cannot disagree with the model.
+- :func:`draw_dense_layer` draws one small Dense layer, every input joined to
+  every output, for the equation ``y = f(Wx + b)``.
+
+Only matplotlib is imported here; the models are passed in.
+
+Used in: 03_building_the_autoencoder.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .errors import SignalError
+
+__all__ = ["layer_sizes", "draw_autoencoder", "draw_dense_layer"]
+
+#: Colours of the parts of an autoencoder (matplotlib's default cycle).
+ROLE_COLOURS = {"input": "0.55", "encoder": "C0", "code": "C3", "decoder": "C2", "output": "0.55"}
+
+
+def _dense_layers(model):
+    """The layers with a 2-D kernel, in the order data meets them (nested models opened)."""
+    found = []
+
+    def walk(layer):
+        children = getattr(layer, "layers", None)
+        if children:
+            for child in children:
+                walk(child)
+        elif getattr(layer, "kernel", None) is not None and len(layer.kernel.shape) == 2:
+            found.append(layer)
+
+    walk(model)
+    return found
+
+
+def _activation_name(layer) -> str:
+    activation = getattr(layer, "activation", None)
+    return getattr(activation, "__name__", str(activation)) if activation is not None else "linear"
+
+
+def layer_sizes(model) -> list[tuple[str, int, str]]:
+    """``[(name, width, activation), ...]``: the model's input, then every Dense layer's output.
+
+    The input row is ``("input", width, "")``, its width read from the first
+    weight matrix. A subclassed model must have been called once (built).
+
+    >>> # layer_sizes(build_dense_autoencoder(256, 32)[0])
+    >>> # [('input', 256, ''), ('encoder_0', 256, 'relu'), ('code', 32, 'linear'), ...]
+
+    Used in: 03_building_the_autoencoder.
+    """
+    layers = _dense_layers(model)
+    if not layers:
+        built = getattr(model, "built", True)
+        fix = " Call it once on a batch (model(x[:1])) to create its weights." if not built else ""
+        raise SignalError(f"Model '{getattr(model, 'name', model)}' has no Dense layers to draw.{fix}")
+    rows = [("input", int(layers[0].kernel.shape[0]), "")]
+    rows += [(layer.name, int(layer.kernel.shape[1]), _activation_name(layer)) for layer in layers]
+    return rows
+
+
+def _code_index(rows, code_layer) -> int:
+    names = [name for name, _, _ in rows]
+    if code_layer is not None:
+        if code_layer not in names:
+            raise SignalError(f"No layer named {code_layer!r}; the model's Dense layers are {names[1:]}.")
+        return names.index(code_layer)
+    if "code" in names:
+        return names.index("code")
+    return (len(rows) - 1) // 2  # a mirrored model: the code is the middle layer's output
+
+
+def draw_autoencoder(model, ax=None, code_layer: str | None = None, title: str | None = None):
+    """Draw an autoencoder's shape from its layers: one bar per layer, height from its width.
+
+    Bars are coloured by role (input, encoder, code, decoder, output) and
+    labelled with their width and activation; the title gives the parameter
+    count and the compression ratio, input width over code width. The code is
+    the layer named ``"code"``, else ``code_layer``, else the middle layer.
+    Heights grow with the square root of the width, so a code of 32 is still
+    visible next to a frame of 256. Returns the matplotlib ``Axes``.
+
+    Used in: 03_building_the_autoencoder.
+    """
+    import matplotlib.pyplot as plt
+
+    rows = layer_sizes(model)
+    code = _code_index(rows, code_layer)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(1.3 * len(rows) + 1.5, 3.2))
+    tallest = np.sqrt(max(width for _, width, _ in rows))
+    for index, (_, width, activation) in enumerate(rows):
+        if index == 0:
+            role = "input"
+        elif index == len(rows) - 1:
+            role = "output"
+        else:
+            role = "encoder" if index < code else "code" if index == code else "decoder"
+        height = np.sqrt(width) / tallest
+        ax.add_patch(plt.Rectangle((index - 0.18, -height / 2), 0.36, height, color=ROLE_COLOURS[role]))
+        if index:  # a band from the previous bar: every unit there feeds every unit here
+            previous = np.sqrt(rows[index - 1][1]) / tallest
+            ax.fill([index - 0.82, index - 0.18, index - 0.18, index - 0.82],
+                    [-previous / 2, -height / 2, height / 2, previous / 2], color="0.85", zorder=0)
+        ax.text(index, height / 2 + 0.05, f"{width}", ha="center", va="bottom", fontsize=10)
+        label = activation if role in ("encoder", "decoder") else role
+        if role in ("code", "output") and activation != "linear":
+            label = f"{role}, {activation}"
+        ax.text(index, -height / 2 - 0.07, label, ha="center", va="top", fontsize=8, color="0.3")
+    ax.annotate("", xy=(code, -0.72), xytext=(0, -0.72), arrowprops={"arrowstyle": "->", "color": "C0"})
+    ax.annotate("", xy=(len(rows) - 1, -0.72), xytext=(code, -0.72),
+                arrowprops={"arrowstyle": "->", "color": "C2"})
+    ax.text(code / 2, -0.8, "encoder", ha="center", va="top", color="C0")
+    ax.text((code + len(rows) - 1) / 2, -0.8, "decoder", ha="center", va="top", color="C2")
+    ratio = rows[0][1] / rows[code][1]
+    ax.set_title(title or f"{getattr(model, 'name', 'model')}: {model.count_params():,} parameters, "
+                 f"input {rows[0][1]} / code {rows[code][1]} = ratio {ratio:g}")
+    ax.set(xlim=(-0.6, len(rows) - 0.4), ylim=(-0.95, 0.7))
+    ax.axis("off")
+    return ax
+
+
+def draw_dense_layer(n_inputs: int = 4, n_outputs: int = 3, ax=None, activation: str = "f"):
+    """Draw a small Dense layer: ``n_inputs`` circles, each joined to all ``n_outputs``.
+
+    Every line is one weight of ``W`` (``n_inputs * n_outputs`` in all); every
+    output adds one bias and applies the activation. Returns the ``Axes``.
+
+    Used in: 03_building_the_autoencoder.
+    """
+    import matplotlib.pyplot as plt
+
+    for value, name in ((n_inputs, "n_inputs"), (n_outputs, "n_outputs")):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 1 <= value <= 12:
+            raise SignalError(f"{name} must be a whole number from 1 to 12 to draw; got {value!r}.")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(4.2, 3))
+    x_in = np.linspace(-(n_inputs - 1) / 2, (n_inputs - 1) / 2, n_inputs)
+    y_out = np.linspace(-(n_outputs - 1) / 2, (n_outputs - 1) / 2, n_outputs)
+    for a in x_in:
+        for b in y_out:
+            ax.plot([0, 1], [a, b], color="0.7", linewidth=0.8, zorder=1)
+    ax.scatter(np.zeros(n_inputs), x_in, s=300, color="0.55", zorder=2)
+    ax.scatter(np.ones(n_outputs), y_out, s=500, color="C0", zorder=2)
+    for i, a in enumerate(x_in[::-1]):
+        ax.text(-0.12, a, f"$x_{i + 1}$", ha="right", va="center")
+    for j, b in enumerate(y_out[::-1]):
+        ax.text(1.12, b, f"$y_{j + 1} = {activation}(\\ldots + b_{j + 1})$", ha="left", va="center", fontsize=9)
+    ax.set_title(f"Dense({n_outputs}): {n_inputs} × {n_outputs} weights + {n_outputs} biases "
+                 f"= {n_inputs * n_outputs + n_outputs} parameters", fontsize=10)
+    ax.set(xlim=(-0.5, 2.2))
+    ax.axis("off")
+    return ax
