@@ -1,4 +1,4 @@
-"""Exercises for 04_training: full-batch memory, early stopping, steps and epochs.
+"""Exercises for 04_training: full-batch memory, steps and epochs, early stopping (read and written).
 
 Used in: 04_training.
 """
@@ -9,13 +9,10 @@ import math
 
 import numpy as np
 
+from ..checks import is_close, is_number, is_whole_number
 from ._core import Exercise, Incorrect
 
-__all__ = ["q1", "q2", "q3"]
-
-
-def _is_number(answer) -> bool:
-    return isinstance(answer, (int, float, np.integer, np.floating)) and not isinstance(answer, bool)
+__all__ = ["q1", "q2", "q3", "q4"]
 
 
 # --- q1: what the article's full batch holds in memory -----------------------------------------
@@ -26,58 +23,112 @@ def _q1_context():
 
 
 def _q1_solution(seconds, sample_rate, hidden_size):
-    samples = seconds * sample_rate
+    samples = seconds * sample_rate  # the article's batch: every sample of the clip
     bytes_per_float = 4  # float32
     return samples * hidden_size * bytes_per_float / 1e6  # megabytes
 
 
 def _q1_check(answer, seconds, sample_rate, hidden_size):
-    if not _is_number(answer):
-        raise Incorrect("Return one number: megabytes (1 MB = 1e6 bytes).")
-    expected = _q1_solution(seconds, sample_rate, hidden_size)
-    if math.isclose(answer, expected, rel_tol=1e-3):
+    if not is_number(answer):
+        raise Incorrect("Give one number, in megabytes.")
+    if is_close(answer, _q1_solution(seconds, sample_rate, hidden_size), rel=1e-3):
         return
     samples = seconds * sample_rate
-    if math.isclose(answer, samples * hidden_size / 1e6, rel_tol=1e-3):
-        raise Incorrect("That counts floats, not bytes: a float32 takes 4 bytes.")
-    if math.isclose(answer, samples * 4 / 1e6, rel_tol=1e-3):
-        raise Incorrect(
-            f"That is the clip itself. The hidden layer holds {hidden_size} floats for *every* sample."
-        )
-    if math.isclose(answer, samples * hidden_size * 32 / 1e6, rel_tol=1e-3):
-        raise Incorrect("That counts bits: a float32 is 32 bits but 4 bytes.")
-    if math.isclose(answer, samples * hidden_size * 4 / 2**20, rel_tol=1e-3):
-        raise Incorrect("That is MiB (2**20 bytes); the course uses MB = 1e6 bytes.")
-    raise Incorrect(f"Expected about {expected:.0f} MB: samples x hidden_size x 4 bytes / 1e6.")
+    if is_close(answer, samples * hidden_size / 1e6, rel=1e-3):
+        raise Incorrect("Your number counts values, but the question asks for bytes.")
+    if is_close(answer, samples * 4 / 1e6, rel=1e-3):
+        raise Incorrect("That is the size of the clip alone; the question is about the hidden layer's output.")
+    if is_close(answer, samples * hidden_size * 32 / 1e6, rel=1e-3):
+        raise Incorrect("That counts bits, not bytes.")
+    if is_close(answer, samples * hidden_size * 4 / 2**20, rel=1e-3):
+        raise Incorrect("That is in MiB (2**20 bytes); the course's MB is 10**6 bytes.")
+    raise Incorrect("That is not the size of the hidden layer's output in one full batch.")
 
 
 q1 = Exercise(
     "Exercise 1: the memory of one activation",
     _q1_check,
-    "The article's batch is every sample of the clip, and the hidden layer turns each sample "
-    "into `hidden_size` float32 numbers of 4 bytes each.",
+    [
+        "In one full batch, how many rows does the hidden layer's output have, and how many numbers "
+        "are in each row?",
+        "Each of those numbers is a float32. How many bytes does one take?",
+        "Multiply the three, then convert bytes to MB (1 MB = 10⁶ bytes).",
+    ],
     _q1_solution,
     context=_q1_context,
     wrong_answers=[
-        (lambda ctx: ctx["seconds"] * ctx["sample_rate"] * ctx["hidden_size"] / 1e6, "not bytes"),
-        (lambda ctx: ctx["seconds"] * ctx["sample_rate"] * 4 / 1e6, "the clip itself"),
+        (lambda ctx: ctx["seconds"] * ctx["sample_rate"] * ctx["hidden_size"] / 1e6, "asks for bytes"),
+        (lambda ctx: ctx["seconds"] * ctx["sample_rate"] * 4 / 1e6, "clip alone"),
         (lambda ctx: ctx["seconds"] * ctx["sample_rate"] * ctx["hidden_size"] * 32 / 1e6, "counts bits"),
         (lambda ctx: ctx["seconds"] * ctx["sample_rate"] * ctx["hidden_size"] * 4 / 2**20, "MiB"),
+        (12.5, "in one full batch"),
+        ("88", "one number"),
     ],
 )
 
 
-# --- q2: when does early stopping stop? ---------------------------------------------------------
+# --- q2: steps, not epochs ----------------------------------------------------------------------
 
 
 def _q2_context():
+    return {"steps": 3000, "n_examples": 1000, "batch_size": 64}
+
+
+def _q2_solution(steps, n_examples, batch_size):
+    steps_per_epoch = math.ceil(n_examples / batch_size)  # the last, smaller batch is a step too
+    return math.ceil(steps / steps_per_epoch)  # round up: never fewer steps than asked
+
+
+def _q2_check(answer, steps, n_examples, batch_size):
+    if not is_whole_number(answer):
+        raise Incorrect("Give a whole number of epochs (Keras' `epochs=` takes an int).")
+    answer = int(answer)
+    if answer == _q2_solution(steps, n_examples, batch_size):
+        return
+    if answer == steps:
+        raise Incorrect("That treats one epoch as one optimizer step; here an epoch holds several steps.")
+    full_batches = n_examples // batch_size
+    if answer in (math.ceil(steps / full_batches), steps // full_batches):
+        raise Incorrect("Your count of steps per epoch misses the last, smaller batch of each epoch.")
+    if answer * math.ceil(n_examples / batch_size) < steps:
+        raise Incorrect(f"With {answer} epochs, training falls short of the {steps} steps asked for.")
+    raise Incorrect("That is not the number of epochs that gives at least those steps.")
+
+
+q2 = Exercise(
+    "Exercise 2: how many epochs make 3000 steps?",
+    _q2_check,
+    [
+        "First: how many optimizer steps does one pass over the 1000 frames take, in batches of 64? "
+        "Look closely at the last batch.",
+        "Then: how many such passes reach *at least* 3000 steps? Round in the direction that never "
+        "falls short.",
+        "`math.ceil` does both roundings; `course_utils.training.epochs_for_steps` answers the same "
+        "question, so you can compare.",
+    ],
+    _q2_solution,
+    context=_q2_context,
+    wrong_answers=[
+        (lambda ctx: ctx["steps"], "one optimizer step"),
+        (lambda ctx: math.ceil(ctx["steps"] / (ctx["n_examples"] // ctx["batch_size"])), "smaller batch"),
+        (lambda ctx: ctx["steps"] // math.ceil(ctx["n_examples"] / ctx["batch_size"]), "falls short"),
+        (2.5, "whole number"),
+        (1000, "at least those steps"),
+    ],
+)
+
+
+# --- q3: when does early stopping stop? ---------------------------------------------------------
+
+
+def _q3_context():
     return {
         "val_losses": [0.90, 0.61, 0.48, 0.44, 0.45, 0.43, 0.46, 0.47, 0.45, 0.49, 0.52, 0.41],
         "patience": 3,
     }
 
 
-def _q2_solution(val_losses, patience):
+def _q3_solution(val_losses, patience):
     best_epoch, best = 1, val_losses[0]
     for epoch, loss in enumerate(val_losses, start=1):
         if loss < best:
@@ -87,90 +138,244 @@ def _q2_solution(val_losses, patience):
     return len(val_losses), best_epoch
 
 
-def _q2_check(answer, val_losses, patience):
-    if not isinstance(answer, tuple) or len(answer) != 2 or not all(_is_number(a) for a in answer):
-        raise Incorrect("Return a pair of epoch numbers, counting from 1: `(last_epoch_run, restored_epoch)`.")
-    expected = _q2_solution(val_losses, patience)
-    if tuple(int(a) for a in answer) == expected:
-        return
+def _q3_check(answer, val_losses, patience):
+    if not isinstance(answer, tuple) or len(answer) != 2 or not all(is_whole_number(a) for a in answer):
+        raise Incorrect("Give a pair of epoch numbers, counting from 1: `(last_epoch_run, restored_epoch)`.")
+    expected = _q3_solution(val_losses, patience)
     stop, best = (int(a) for a in answer)
+    if (stop, best) == expected:
+        return
     if (stop, best) == tuple(e - 1 for e in expected):
         raise Incorrect("Count epochs from 1, as Keras' progress bar does (`Epoch 1/...`).")
     if stop == expected[0] and best == stop:
-        raise Incorrect("With restore_best_weights=True the model keeps the weights of the *best* epoch, not the last one run.")
-    if best == int(np.argmin(val_losses)) + 1 and best != expected[1]:
-        raise Incorrect(
-            "Training never reaches that epoch: early stopping ends it first. Find the first "
-            f"run of {patience} epochs without a new best."
-        )
-    if stop == expected[0] + 1 or stop == expected[0] - 1:
-        raise Incorrect(
-            f"Off by one: training stops at the end of the {patience}th epoch in a row without a "
-            "new best (strictly lower) validation loss."
-        )
-    raise Incorrect(f"Walk through the list: keep the best so far, and stop after {patience} epochs without beating it.")
-
-
-q2 = Exercise(
-    "Exercise 2: when does early stopping stop?",
-    _q2_check,
-    "Go through the validation losses in order, remembering the best so far and its epoch. "
-    "`patience` epochs in a row without a lower loss end training.",
-    _q2_solution,
-    context=_q2_context,
-    wrong_answers=[
-        (lambda ctx: tuple(e - 1 for e in _q2_solution(**ctx)), "from 1"),
-        (lambda ctx: (_q2_solution(**ctx)[0], _q2_solution(**ctx)[0]), "best"),
-        (lambda ctx: (len(ctx["val_losses"]), int(np.argmin(ctx["val_losses"])) + 1), "never reaches"),
-        (lambda ctx: (_q2_solution(**ctx)[0] + 1, _q2_solution(**ctx)[1]), "Off by one"),
-        (7, "pair"),
-    ],
-)
-# --- q3: steps, not epochs ----------------------------------------------------------------------
-
-
-def _q3_context():
-    return {"steps": 3000, "n_examples": 1000, "batch_size": 64}
-
-
-def _q3_solution(steps, n_examples, batch_size):
-    steps_per_epoch = math.ceil(n_examples / batch_size)  # the last, smaller batch is a step too
-    return math.ceil(steps / steps_per_epoch)
-
-
-def _q3_check(answer, steps, n_examples, batch_size):
-    if not _is_number(answer) or int(answer) != answer:
-        raise Incorrect("Return a whole number of epochs (Keras' `epochs=` takes an int).")
-    answer = int(answer)
-    expected = _q3_solution(steps, n_examples, batch_size)
-    if answer == expected:
-        return
-    if answer == steps:
-        raise Incorrect(
-            f"That treats one epoch as one step. One epoch is a pass over all {n_examples} examples, "
-            f"in batches of {batch_size}: several steps."
-        )
-    if answer == math.ceil(steps / (n_examples // batch_size)) or answer == steps // (n_examples // batch_size):
-        raise Incorrect(
-            "The last, smaller batch of an epoch is an optimizer step too: steps per epoch is "
-            "ceil(n_examples / batch_size), not n_examples // batch_size."
-        )
-    if answer == steps // math.ceil(n_examples / batch_size):
-        raise Incorrect("Round up, not down: the answer must give *at least* the requested steps.")
-    raise Incorrect(f"Expected {expected}: steps per epoch = ceil(n_examples / batch_size); epochs = ceil(steps / that).")
+        raise Incorrect("With `restore_best_weights=True` the model does not keep the weights of the last epoch it ran.")
+    if best > expected[0]:
+        raise Incorrect("Training never reaches the epoch you restored: early stopping ends it first.")
+    if abs(stop - expected[0]) == 1:
+        raise Incorrect("Your stopping epoch is one off.")
+    raise Incorrect("Those are not the epochs early stopping gives for these losses.")
 
 
 q3 = Exercise(
-    "Exercise 3: how many epochs make 3000 steps?",
+    "Exercise 3: when does early stopping stop?",
     _q3_check,
-    "First the steps per epoch: `math.ceil(n_examples / batch_size)`. Then enough epochs to reach "
-    "`steps`, rounding up. Compare with `course_utils.training.epochs_for_steps`.",
+    [
+        "Walk through the list in order, keeping the best (lowest) loss so far and its epoch.",
+        "Count the epochs since the last *strictly* lower loss; training stops at the end of the "
+        "epoch where that count reaches `patience`.",
+        "The restored weights are those of the best epoch seen before the stop, not of the best "
+        "value in the whole list.",
+    ],
     _q3_solution,
     context=_q3_context,
     wrong_answers=[
-        (lambda ctx: ctx["steps"], "one epoch as one step"),
-        (lambda ctx: math.ceil(ctx["steps"] / (ctx["n_examples"] // ctx["batch_size"])), "smaller batch"),
-        (lambda ctx: ctx["steps"] // math.ceil(ctx["n_examples"] / ctx["batch_size"]), "Round up"),
-        (2.5, "whole number"),
+        (lambda ctx: tuple(e - 1 for e in _q3_solution(**ctx)), "from 1"),
+        (lambda ctx: (_q3_solution(**ctx)[0], _q3_solution(**ctx)[0]), "last epoch"),
+        (lambda ctx: (len(ctx["val_losses"]), int(np.argmin(ctx["val_losses"])) + 1), "never reaches"),
+        (lambda ctx: (_q3_solution(**ctx)[0] + 1, _q3_solution(**ctx)[1]), "one off"),
+        (7, "pair"),
+    ],
+)
+
+
+# --- q4: add early stopping to a training loop (open: the learner writes the function) ----------
+
+#: The checker's small problem: 8 training frames and 64 validation frames of 32 samples, a
+#: 32 -> 32 -> 8 -> 32 -> 32 model, 5 Adam steps (learning rate 3e-3) per epoch. Measured: the
+#: validation loss falls for 4 epochs, then rises as the model memorises its 8 frames.
+_Q4_SIZES = {"frame": 32, "hidden": 32, "code": 8, "n_train": 8, "n_val": 64, "steps_per_epoch": 5}
+
+
+def _q4_problem(seed: int = 0):
+    """A tiny autoencoder, a ``train_epoch(model)`` that records what it did, and validation frames."""
+    import keras
+    import tensorflow as tf
+
+    from ..models import build_dense_autoencoder
+
+    sizes = _Q4_SIZES
+    rng = np.random.default_rng(seed)
+    basis = rng.standard_normal((3, sizes["frame"]))
+
+    def frames(n):  # a little structure (3 directions) under as much noise
+        return (rng.standard_normal((n, 3)) @ basis / 2 + rng.standard_normal((n, sizes["frame"]))).astype(np.float32)
+
+    train, val = tf.constant(frames(sizes["n_train"])), frames(sizes["n_val"])
+    keras.utils.set_random_seed(seed)
+    model, _, _ = build_dense_autoencoder(sizes["frame"], sizes["code"], hidden_sizes=(sizes["hidden"],))
+    optimizer = keras.optimizers.Adam(learning_rate=3e-3)
+
+    @tf.function
+    def step():
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean(tf.square(train - model(train, training=True)))
+        grads = tape.gradient(loss, model.trainable_variables)
+        optimizer.apply_gradients(zip(grads, model.trainable_variables))
+
+    record = {"weights": [], "val_losses": []}
+
+    def train_epoch(trained_model):
+        if trained_model is not model:
+            raise Incorrect("Pass `train_epoch` the model your function was given.")
+        for _ in range(sizes["steps_per_epoch"]):
+            step()
+        record["weights"].append([w.copy() for w in model.get_weights()])
+        record["val_losses"].append(_mse(model, val))
+
+    return model, train_epoch, val, record
+
+
+def _mse(model, frames) -> float:
+    output = np.asarray(model(frames, training=False), dtype=np.float64)
+    return float(np.mean((frames.astype(np.float64) - output) ** 2))
+
+
+def _same_weights(a, b) -> bool:
+    return len(a) == len(b) and all(np.array_equal(x, y) for x, y in zip(a, b))
+
+
+def _q4_context():
+    return {"patience": 3, "max_epochs": 30}
+
+
+def _q4_solution(**_context):
+    def fit_with_early_stopping(model, train_epoch, val_frames, patience, max_epochs):
+        val_losses, best_weights, waited = [], None, 0
+        for _ in range(max_epochs):
+            train_epoch(model)  # one pass over the training frames
+            output = model(val_frames, training=False).numpy()
+            val_losses.append(float(np.mean((val_frames - output) ** 2)))
+            if val_losses[-1] < min(val_losses[:-1], default=np.inf):  # a new best
+                best_weights, waited = model.get_weights(), 0  # get_weights() copies
+            else:
+                waited += 1
+                if waited >= patience:
+                    break
+        model.set_weights(best_weights)
+        return val_losses
+
+    return fit_with_early_stopping
+
+
+def _q4_check(answer, patience=3, max_epochs=30):
+    if not callable(answer):
+        raise Incorrect("Give the function itself, `fit_with_early_stopping`, without calling it.")
+    model, train_epoch, val_frames, record = _q4_problem()
+    try:
+        returned = answer(model, train_epoch, val_frames, patience=patience, max_epochs=max_epochs)
+    except Incorrect:
+        raise
+    except Exception as problem:  # the learner's code failed: say where, in one line
+        raise Incorrect(f"Your function raised {type(problem).__name__}: {problem}") from None
+    ran = len(record["val_losses"])
+    if ran == 0:
+        raise Incorrect("Your function trained no epoch: write its body (call `train_epoch(model)` "
+                        "once per epoch), then run the cell again.")
+    try:
+        losses = [float(v) for v in returned]
+    except (TypeError, ValueError):
+        raise Incorrect("Return the list of validation losses, one number per epoch.") from None
+    if len(losses) != ran:
+        raise Incorrect(f"Your function trained {ran} epochs but returned {len(losses)} validation losses; "
+                        "return one per epoch.")
+    measured = record["val_losses"]
+    if not all(is_close(mine, theirs, rel=1e-3) for mine, theirs in zip(losses, measured)):
+        raise Incorrect("Your validation losses differ from the model's mean squared error on "
+                        "`val_frames` after each epoch.")
+    best = int(np.argmin(measured)) + 1
+    expected_stop = min(best + patience, max_epochs)
+    if ran == max_epochs and expected_stop < max_epochs:
+        raise Incorrect(f"Training ran all {max_epochs} epochs: it did not stop, although the validation "
+                        f"loss stopped improving at epoch {best}.")
+    if ran != expected_stop:
+        raise Incorrect(f"Your loop stopped {ran - best} epochs after its best epoch, but `patience` is {patience}.")
+    final = model.get_weights()
+    if _same_weights(final, record["weights"][best - 1]):
+        return
+    if _same_weights(final, record["weights"][-1]):
+        raise Incorrect("The model ends with the weights of the last epoch it ran, not those of its best epoch.")
+    raise Incorrect("The model ends with weights that match none of its epochs.")
+
+
+def _q4_no_stopping(ctx):
+    def fit_with_early_stopping(model, train_epoch, val_frames, patience, max_epochs):
+        losses = []
+        for _ in range(max_epochs):
+            train_epoch(model)
+            losses.append(_mse(model, val_frames))
+        return losses
+
+    return fit_with_early_stopping
+
+
+def _q4_no_restore(keep_references: bool):
+    def wrong(ctx):
+        def fit_with_early_stopping(model, train_epoch, val_frames, patience, max_epochs):
+            losses, best, waited = [], None, 0
+            for _ in range(max_epochs):
+                train_epoch(model)
+                losses.append(_mse(model, val_frames))
+                if losses[-1] <= min(losses):
+                    best = model.weights if keep_references else None  # references, not copies
+                    waited = 0
+                else:
+                    waited += 1
+                    if waited >= patience:
+                        break
+            if best is not None:
+                model.set_weights([w.numpy() for w in best])
+            return losses
+
+        return fit_with_early_stopping
+
+    return wrong
+
+
+def _q4_one_late(ctx):
+    def fit_with_early_stopping(model, train_epoch, val_frames, patience, max_epochs):
+        losses, best, waited = [], None, 0
+        for _ in range(max_epochs):
+            train_epoch(model)
+            losses.append(_mse(model, val_frames))
+            if losses[-1] <= min(losses):
+                best, waited = model.get_weights(), 0
+            else:
+                waited += 1
+                if waited > patience:  # one epoch too many
+                    break
+        model.set_weights(best)
+        return losses
+
+    return fit_with_early_stopping
+
+
+def _q4_stub(ctx):
+    def fit_with_early_stopping(model, train_epoch, val_frames, patience, max_epochs):
+        val_losses = []
+        return val_losses
+
+    return fit_with_early_stopping
+
+
+q4 = Exercise(
+    "Exercise 4: add early stopping",
+    _q4_check,
+    [
+        "After each call to `train_epoch(model)`, measure the model's mean squared error on "
+        "`val_frames` (with `training=False`) and append it to the list you return.",
+        "Remember the best loss so far, the weights that gave it, and how many epochs have passed "
+        "without a strictly lower loss. What should happen when that count reaches `patience`?",
+        "`model.get_weights()` returns copies of the weights, `model.set_weights(...)` puts them "
+        "back; `model.weights` would only be references to weights that keep changing.",
+    ],
+    _q4_solution,
+    context=_q4_context,
+    wrong_answers=[
+        (_q4_no_stopping, "did not stop"),
+        (_q4_no_restore(keep_references=False), "last epoch"),
+        (_q4_no_restore(keep_references=True), "last epoch"),
+        (_q4_one_late, "after its best epoch"),
+        (_q4_stub, "trained no epoch"),
+        ("fit_with_early_stopping", "function itself"),
     ],
 )

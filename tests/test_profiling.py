@@ -1,4 +1,4 @@
-"""release_memory (added for 04_training) hands freed memory back before a measurement."""
+"""course_utils.profiling: release_memory hands freed memory back, measure sees the work again."""
 
 from __future__ import annotations
 
@@ -27,3 +27,21 @@ def test_measure_after_release_sees_the_work_again():
     second = measure(allocate)
     assert first.result == second.result == 10_000
     assert first.extra_mb > 50 and second.extra_mb > 50, (first.extra_mb, second.extra_mb)
+
+
+def test_measure_exact_counts_a_peak_freed_before_any_sample():
+    from course_utils.profiling import measure_exact
+
+    def spike():
+        block = np.ones(8_000_000)  # 64 MB, allocated and freed within microseconds of work
+        return float(block[-1])
+
+    release_memory()
+    run = measure_exact(spike)
+    assert run.result == 1.0
+    assert run.extra_mb > 50, run.extra_mb
+
+
+def test_measure_returns_the_result_even_for_quick_work():
+    run = measure(sum, [1, 2, 3])
+    assert run.result == 6 and run.seconds >= 0 and run.peak_mb >= run.start_mb
