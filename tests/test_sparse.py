@@ -105,3 +105,15 @@ def test_committed_weights_load_and_beat_pca_on_the_held_out_orchestra():
     sparse_snr = snr_db(held_out, reconstruct_signal(lambda f: model(f).numpy(), held_out, 256))
     assert frame_signal(held_out, 256, 256).shape[1] == model.frame_length
     assert sparse_snr > snr_db(held_out, pca.reconstruct(held_out)) + 1.0
+
+
+def test_lesson05_exercise_codec_is_the_dct_start_of_the_library_model(frames):
+    """05's open exercise writes the k-sparse code by hand; it must agree with course_utils.sparse."""
+    from course_utils.exercises.lesson05 import build_codec
+
+    encode, decode = build_codec(frames[:200], code_size=16)
+    codes = encode(frames[200:])
+    assert codes.shape == (100, 16)
+    by_hand = decode(codes.astype(np.float16).astype(np.float32))
+    library = np.asarray(build_ksparse_autoencoder(frames[:200], m=8)(frames[200:]))
+    assert np.max(np.abs(by_hand - library)) < 0.02 * np.max(np.abs(library))

@@ -1,19 +1,21 @@
-"""Exercises for 05_evaluating: held-out splits, SNR, and the PCA baseline.
+"""Exercises for 05_evaluating: held-out splits, SNR, the PCA baseline, and a codec that beats it.
+
+A first wrong answer is told what is wrong, never the expected value or the
+method; ``hint()`` gives the method one step at a time.
 
 Used in: 05_evaluating.
 """
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 
+from ..checks import is_close, is_number
 from ._core import Exercise, Incorrect
 
-__all__ = ["q1", "q2", "q3"]
-
-
-def _is_number(answer) -> bool:
-    return isinstance(answer, (int, float, np.integer, np.floating)) and not isinstance(answer, bool)
+__all__ = ["q1", "q2", "q3", "q4"]
 
 
 # --- q1: split in time ------------------------------------------------------------------------
@@ -38,18 +40,16 @@ def _q1_check(answer, signal):
     if train.ndim != 1 or held_out.ndim != 1:
         raise Incorrect("Both parts must be 1-D arrays of samples, not frames.")
     if len(train) + len(held_out) != len(signal):
-        raise Incorrect(
-            f"The two parts hold {len(train) + len(held_out)} samples but the signal has {len(signal)}: "
-            "every sample belongs to exactly one part, none to both."
-        )
+        raise Incorrect("The two parts together do not hold the signal's samples: every sample belongs to "
+                        "exactly one part, none to both and none to neither.")
     if len(train) == len(signal) - cut and np.array_equal(train, signal[cut:]):
-        raise Incorrect("The parts are swapped: training gets the *first* 75 %, held-out the last 25 %.")
+        raise Incorrect("The parts are swapped: the model trains on the beginning and is tested on the end.")
     if len(train) != cut:
-        raise Incorrect(f"The training part should have int(0.75 * len(signal)) = {cut} samples; it has {len(train)}.")
+        raise Incorrect("The training part has the wrong length: it should be three quarters of the signal.")
     if not np.array_equal(train, signal[:cut]) or not np.array_equal(held_out, signal[cut:]):
         raise Incorrect(
-            "The parts must be contiguous stretches in time: signal[:cut] and signal[cut:]. "
-            "Shuffling samples (or frames) before splitting puts neighbours of every held-out "
+            "The parts have the right lengths but not the right samples: each must be one stretch of "
+            "the signal, in its original order. Mixed-up samples put neighbours of every held-out "
             "sample into training, and the held-out score stops measuring anything new."
         )
 
@@ -57,17 +57,24 @@ def _q1_check(answer, signal):
 q1 = Exercise(
     "Exercise 1: a held-out split in time",
     _q1_check,
-    "Compute `cut = int(0.75 * len(signal))` and slice. Audio is a sequence: do not shuffle it.",
+    [
+        "Audio is a sequence: the held-out part must be *later* in time than everything the model trains on. "
+        "Do not shuffle.",
+        "Find the index where the training part ends, from `len(signal)`; it must be a whole number.",
+        "Two slices of `signal` at that index give the two parts; return them as a tuple.",
+    ],
     _q1_solution,
     context=_q1_context,
+    solution_name="split_for_evaluation",
     wrong_answers=[
         (lambda ctx: _q1_solution(ctx["signal"])[::-1], "swapped"),
         (lambda ctx: (ctx["signal"], ctx["signal"][750:]), "exactly one part"),
         (
             lambda ctx: tuple(np.split(np.random.default_rng(0).permutation(ctx["signal"]), [750])),
-            "contiguous",
+            "one stretch",
         ),
-        (lambda ctx: (ctx["signal"][:500], ctx["signal"][500:]), "750"),
+        (lambda ctx: (ctx["signal"][:500], ctx["signal"][500:]), "three quarters"),
+        (lambda ctx: ctx["signal"][:750], "a pair"),
     ],
 )
 
@@ -87,33 +94,43 @@ def _q2_solution(reference, estimate):
 
 
 def _q2_check(answer, reference, estimate):
-    if not _is_number(answer):
+    if not is_number(answer):
         raise Incorrect("Return one number: the SNR in dB.")
     expected = _q2_solution(reference, estimate)
-    if abs(answer - expected) < 1e-6 * max(1.0, abs(expected)):
+    if is_close(answer, expected):
         return
-    if abs(answer + expected) < 1e-6 * max(1.0, abs(expected)):
-        raise Incorrect("The sign is flipped: signal energy goes on top, error energy below.")
-    if abs(answer - 2 * expected) < 1e-6 * max(1.0, abs(expected)):
-        raise Incorrect("That is 20 log10 of an energy ratio. Energies (sums of squares) take 10 log10.")
+    if is_close(answer, -expected):
+        raise Incorrect("The sign is flipped: an estimate this close to the reference has a positive SNR.")
+    if is_close(answer, 2 * expected):
+        raise Incorrect("The number is twice too large: check the factor in front of the logarithm for a "
+                        "ratio of *energies*.")
     ratio = np.sum(reference**2) / np.sum((reference - estimate) ** 2)
-    if abs(answer - ratio) < 1e-6 * ratio:
-        raise Incorrect("That is the plain energy ratio; convert it to decibels with 10 * log10(ratio).")
-    raise Incorrect(f"Expected {expected:.2f} dB. Use sums of squares of the reference and of the error.")
+    if is_close(answer, ratio):
+        raise Incorrect("That number is not in decibels yet.")
+    if is_close(answer, 10 * np.log10(np.sum(reference**2) / np.sum(estimate**2))):
+        raise Incorrect("The bottom of the ratio must measure the *error*, what the estimate got wrong.")
+    raise Incorrect("That is not the SNR of `estimate` against `reference`.")
 
 
 q2 = Exercise(
     "Exercise 2: the SNR in decibels",
     _q2_check,
-    "`10 * np.log10(np.sum(reference**2) / np.sum((reference - estimate)**2))`. "
-    "Compare with `course_utils.metrics.snr_db`.",
+    [
+        "The SNR compares two energies: the reference's, and the error's. What is the error, as an array?",
+        "The energy of an array is the sum of its squared samples (`np.sum(x**2)`).",
+        "Divide the two energies, reference on top, and turn the ratio into decibels with the formula "
+        "in section 3 (energies take 10, not 20).",
+    ],
     _q2_solution,
     context=_q2_context,
+    solution_name="snr_by_hand",
     wrong_answers=[
         (lambda ctx: -_q2_solution(**ctx), "sign"),
-        (lambda ctx: 2 * _q2_solution(**ctx), "20 log10"),
-        (lambda ctx: 10 ** (_q2_solution(**ctx) / 10), "plain energy ratio"),
+        (lambda ctx: 2 * _q2_solution(**ctx), "twice"),
+        (lambda ctx: 10 ** (_q2_solution(**ctx) / 10), "not in decibels"),
+        (lambda ctx: 10 * np.log10(np.sum(ctx["reference"] ** 2) / np.sum(ctx["estimate"] ** 2)), "error"),
         ("20 dB", "one number"),
+        (3.0, "not the SNR"),
     ],
 )
 
@@ -144,36 +161,203 @@ def _q3_check(answer, train, held_out, code_size, frame_length):
     from course_utils.baselines import PCACodec
     from course_utils.metrics import snr_db
 
-    if not _is_number(answer):
+    if not is_number(answer):
         raise Incorrect("Return one number: the held-out SNR in dB.")
     expected = _q3_solution(train, held_out, code_size, frame_length)
-    if abs(answer - expected) < 0.01:
+    if is_close(answer, expected, abs_tol=0.01):
         return
     on_train = snr_db(train, PCACodec(code_size, frame_length).fit(train).reconstruct(train))
-    if abs(answer - on_train) < 0.01:
-        raise Incorrect("That is the SNR on the training audio. Reconstruct and score `held_out`.")
+    if is_close(answer, on_train, abs_tol=0.01):
+        raise Incorrect("That is a score on the audio the codec was fitted to; the exercise asks how it does "
+                        "on audio it has not seen.")
     cheat = snr_db(held_out, PCACodec(code_size, frame_length).fit(held_out).reconstruct(held_out))
-    if abs(answer - cheat) < 0.01:
-        raise Incorrect("The codec was fitted on the held-out audio itself. Fit on `train` only.")
-    raise Incorrect(f"Expected about {expected:.2f} dB: fit PCACodec on train, reconstruct held_out, snr_db.")
+    if is_close(answer, cheat, abs_tol=0.01):
+        raise Incorrect("The codec has seen the held-out audio: the score is flattered. The held-out part "
+                        "may only be reconstructed and scored.")
+    raise Incorrect("That is not the held-out SNR of a PCA codec with these settings.")
 
 
 q3 = Exercise(
     "Exercise 3: the PCA baseline, scored honestly",
     _q3_check,
-    "`PCACodec(code_size=..., frame_length=...).fit(train)`, then `codec.reconstruct(held_out)` "
-    "and `snr_db(held_out, that)`.",
+    [
+        "Three steps: fit a codec, code some audio, score it. Which audio may each step see?",
+        "`baselines.PCACodec(code_size=..., frame_length=...)` has `.fit(signal)` and `.reconstruct(signal)`; "
+        "both take 1-D audio.",
+        "Score with `metrics.snr_db(reference, estimate)`; the reference is the audio you reconstructed.",
+    ],
     _q3_solution,
     context=_q3_context,
+    solution_name="pca_test_snr",
     wrong_answers=[
         (
             lambda ctx: _q3_solution(ctx["train"], ctx["train"], ctx["code_size"], ctx["frame_length"]),
-            "training audio",
+            "fitted to",
         ),
         (
             lambda ctx: _q3_solution(ctx["held_out"], ctx["held_out"], ctx["code_size"], ctx["frame_length"]),
-            "fitted on the held-out",
+            "has seen the held-out",
         ),
-        (0.0, "Expected about"),
+        (0.0, "not the held-out SNR"),
+    ],
+)
+
+
+# --- q4: beat PCA at code 32 on the test audio --------------------------------------------------
+
+FRAME, HOP = 256, 64
+MARGIN_DB = 0.2  # "beats" means by at least this much, not by rounding noise
+
+
+def _q4_context():
+    from course_utils import audio, data
+
+    music, _ = data.load_real_clip("orchestra")
+    train_raw, test_raw = data.split_in_time(music)
+    scaler = audio.fit_standardizer(train_raw)
+
+    def standardize(x):
+        return scaler.transform(np.asarray(x).reshape(-1, 1)).ravel().astype(np.float32)
+
+    return {"train_audio": standardize(train_raw), "test_audio": standardize(test_raw)}
+
+
+class _WriteAFunction(Exercise):
+    """An exercise whose answer is a function the learner writes; the reference solution is one."""
+
+    def solve(self, *args, **kwargs):
+        return self._solution
+
+
+def build_codec(train_frames, code_size):
+    from scipy.fft import dct, idct
+
+    m = code_size // 2  # m values and their m positions: code_size numbers per frame
+    mean = train_frames.mean(axis=0)
+
+    def encode(frames):
+        coefficients = dct(frames - mean, norm="ortho", axis=1)
+        positions = np.argsort(-np.abs(coefficients), axis=1)[:, :m]
+        values = np.take_along_axis(coefficients, positions, axis=1)
+        return np.concatenate([values, positions], axis=1)
+
+    def decode(codes):
+        values, positions = codes[:, :m], np.rint(codes[:, m:]).astype(int)
+        coefficients = np.zeros((len(codes), len(mean)))
+        np.put_along_axis(coefficients, positions, values, axis=1)
+        return idct(coefficients, norm="ortho", axis=1) + mean
+
+    return encode, decode
+
+
+def _q4_pca_codec(train_frames, code_size):
+    from course_utils.baselines import PCACodec
+
+    codec = PCACodec(code_size, train_frames.shape[1]).fit(train_frames)
+    return codec.encode, codec.decode
+
+
+def _q4_lowpass_codec(train_frames, code_size):
+    from scipy.fft import dct, idct
+
+    def encode(frames):
+        return dct(frames, norm="ortho", axis=1)[:, :code_size]
+
+    def decode(codes):
+        return idct(np.pad(codes, ((0, 0), (0, train_frames.shape[1] - code_size))), norm="ortho", axis=1)
+
+    return encode, decode
+
+
+def _as_frames(value, what: str, shape: tuple[int, int]) -> np.ndarray:
+    try:
+        array = np.asarray(value, dtype=np.float32)
+    except (TypeError, ValueError):
+        raise Incorrect(f"{what} must return an array of numbers; it returned {type(value).__name__}.") from None
+    if array.ndim == 3 and array.shape[-1] == 1:
+        array = array[..., 0]
+    if array.ndim != 2 or array.shape[0] != shape[0]:
+        raise Incorrect(f"{what} must return one row per frame, shape {shape}; it returned shape {array.shape}.")
+    if not np.all(np.isfinite(array)):
+        raise Incorrect(f"{what} returned NaN or infinite values.")
+    return array
+
+
+def _q4_check(answer, train_audio, test_audio, code_size=32, frame_length=FRAME, hop_length=HOP):
+    from course_utils.audio import frame_signal, overlap_add
+    from course_utils.baselines import PCACodec
+    from course_utils.metrics import snr_db
+
+    if not callable(answer):
+        raise Incorrect("Pass your function itself, `build_codec` without parentheses: the check calls it "
+                        "with the training frames.")
+    train_frames = frame_signal(train_audio, frame_length, hop_length)
+    test_frames = frame_signal(test_audio, frame_length, frame_length, pad=True)
+    started = time.perf_counter()
+    try:
+        codec = answer(train_frames.copy(), code_size)
+    except Exception as problem:  # the learner's code: report its error as feedback
+        raise Incorrect(f"`build_codec(train_frames, code_size)` raised {type(problem).__name__}: {problem}") from None
+    seconds = time.perf_counter() - started
+    if not (isinstance(codec, tuple) and len(codec) == 2 and all(callable(part) for part in codec)):
+        raise Incorrect("`build_codec` must return two functions (or models): `encode, decode`.")
+    encode, decode = codec
+    try:
+        codes = encode(test_frames.copy())
+    except Exception as problem:
+        raise Incorrect(f"`encode(frames)` raised {type(problem).__name__}: {problem}") from None
+    codes = _as_frames(codes, "`encode(frames)`", (len(test_frames), code_size))
+    if codes.shape[1] != code_size:
+        raise Incorrect(f"The code has {codes.shape[1]} numbers per frame; the exercise allows {code_size} "
+                        f"(compression ratio {frame_length // code_size}). Everything the decoder needs "
+                        "must fit in them.")
+    sent = codes.astype(np.float16).astype(np.float32)  # each number sent as a 16-bit float: no packing tricks
+    try:
+        decoded = decode(sent)
+    except Exception as problem:
+        raise Incorrect(f"`decode(codes)` raised {type(problem).__name__}: {problem}") from None
+    decoded = _as_frames(decoded, "`decode(codes)`", test_frames.shape)
+    if decoded.shape != test_frames.shape:
+        raise Incorrect(f"`decode(codes)` must return frames of shape {test_frames.shape}; "
+                        f"it returned shape {decoded.shape}.")
+    yours = snr_db(test_audio, overlap_add(decoded, frame_length, length=len(test_audio)))
+    pca = PCACodec(code_size, frame_length).fit(train_frames)
+    baseline = snr_db(test_audio, pca.reconstruct(test_audio))
+    if yours >= baseline + MARGIN_DB:
+        print(f"On the test audio: your codec {yours:.2f} dB, PCA {baseline:.2f} dB, both with {code_size} "
+              f"numbers per frame (built in {seconds:.1f} s).")
+        return
+    if abs(yours - baseline) < 0.05:
+        raise Incorrect("Your codec scores the same as PCA on the test audio, within 0.05 dB. No linear code of "
+                        f"{code_size} numbers does better than PCA, and a model that starts as PCA may not move "
+                        "far from it: the code must do something PCA cannot.")
+    raise Incorrect(f"On the test audio (the orchestra's last quarter) your codec scores {yours:.2f} dB and PCA "
+                    f"{baseline:.2f} dB with the same {code_size} numbers per frame: not better yet (it must win "
+                    f"by at least {MARGIN_DB} dB).")
+
+
+q4 = _WriteAFunction(
+    "Exercise 4: beat PCA at code 32",
+    _q4_check,
+    [
+        "PCA is the best *linear* code, so a winner must do something PCA cannot. PCA sends the same "
+        "32 directions for every frame; could each frame choose the directions that matter for it?",
+        "If each frame chooses, the decoder must learn *which* were chosen: a code of 32 numbers can hold "
+        "16 values and 16 positions (an index 0-255 is a number too). Which transform of a frame puts "
+        "most of its energy into few coefficients? Section 8 names one.",
+        "`scipy.fft.dct(x, norm='ortho', axis=1)` and `idct` are an exact pair. For choosing per row, look "
+        "at `np.argsort` on `np.abs(...)`, `np.take_along_axis` and `np.put_along_axis`.",
+        "Subtract the training frames' mean before the transform and add it back after decoding; round "
+        "the positions back to integers in `decode`.",
+    ],
+    build_codec,
+    context=_q4_context,
+    wrong_answers=[
+        (lambda ctx: _q4_pca_codec, "same as PCA"),
+        (lambda ctx: _q4_lowpass_codec, "not better yet"),
+        (lambda ctx: (lambda frames, code_size: build_codec(frames, 2 * code_size)), "numbers per frame"),
+        (lambda ctx: build_codec(np.zeros((4, FRAME), np.float32), 32), "without parentheses"),
+        (lambda ctx: (lambda frames, code_size: (lambda f: f[:, :code_size], lambda c: c)), "shape"),
+        (lambda ctx: (lambda frames, code_size: lambda f: f), "two functions"),
     ],
 )
