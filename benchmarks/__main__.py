@@ -135,8 +135,9 @@ def main(argv=None) -> int:
     parser.add_argument("--json", type=Path, help="write the raw results here")
     parser.add_argument("--readme", type=Path, help="replace the table between the benchmark markers in this file")
     args = parser.parse_args(argv)
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+    from course_utils.session import apply_tf_environment
+
+    apply_tf_environment()  # TensorFlow's settings, defined once in course_utils.session
     results = {"machine": _machine(), "quick": args.quick, "parts": {}}
     for part in args.only or PARTS:
         print(f"{part} ...", flush=True)

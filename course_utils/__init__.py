@@ -12,11 +12,16 @@ One module per concern, in the order the course meets them:
 ``models``         the article's model and bottleneck autoencoders
 ``training``       the article's loop, a tf.data mini-batch loop, model.fit
 ``monitor``        a live training monitor: loss curves redrawn during model.fit
-``synthesis``      spectrograms and phase, interpolation, a VAE, a latent explorer
-``features``       log-mel patches, MFCC statistics, augmentation, recognition scores
+``synthesis``      interpolating codes, a VAE, rendering a code as sound
+``spectral``       the one STFT, decibels, log-magnitude, mel filters, Griffin-Lim
+``features``       log-mel patches and MFCC statistics of spoken digits
+``augmentation``   seeded changes of voice, microphone, room and noise
+``code_features``  autoencoder codes of log-mel patches as features
+``recognition``    classifiers, honest splits and the whole feature comparison
 ``exercises``      ``check()``, ``hint()`` and ``solution()`` for each lesson
+``checks``         argument and answer checks, written once (numbers, whole numbers, arrays)
 ``profiling``      time and peak memory of a piece of work
-``efficiency``     FLOPs, streaming from disk, int8 quantization, pruning, model sizes
+``efficiency``     FLOPs, timing, streaming, int8, tf.distribute, pruning (a package)
 ``doctor``         ``python -m course_utils doctor``
 =================  ==========================================================
 
@@ -37,10 +42,14 @@ __all__ = ["setup_notebook", "__version__"]
 
 _SUBMODULES = {
     "audio",
+    "augmentation",
     "baselines",
+    "capstone",
+    "checks",
     "codec",
     "compat",
     "data",
+    "diagrams",
     "doctor",
     "efficiency",
     "errors",
@@ -50,10 +59,14 @@ _SUBMODULES = {
     "metrics",
     "models",
     "monitor",
+    "code_features",
     "plotting",
     "profiling",
+    "recognition",
+    "seeds",
     "session",
     "sparse",
+    "spectral",
     "synthesis",
     "training",
     "widgets",

@@ -1,10 +1,21 @@
-"""Command line: ``python -m course_utils doctor``."""
+"""Command line: ``python -m course_utils doctor`` and ``python -m course_utils env``.
+
+``env`` prints TensorFlow's environment (:data:`course_utils.session.TF_ENVIRONMENT`) as
+``export`` lines for a shell (``eval "$(python -m course_utils env)"``), or with ``--make`` as
+``KEY=value`` words for the Makefile. It needs only the standard library.
+"""
 
 import sys
 
 from .doctor import main as doctor_main
+from .session import main as session_main
 
-COMMANDS = {"doctor": doctor_main}
+
+def env_main(argv) -> int:
+    return session_main(["--env", "make" if "--make" in argv else "sh"])
+
+
+COMMANDS = {"doctor": doctor_main, "env": env_main}
 
 
 def main(argv=None) -> int:

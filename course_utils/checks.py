@@ -25,6 +25,8 @@ def is_number(value) -> bool:
 
     >>> is_number(0.5), is_number(np.float32(2)), is_number(True), is_number("0.5")
     (True, True, False, False)
+
+    Used in: course_utils internals (the exercises' checkers and argument checks).
     """
     return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
 
@@ -34,6 +36,8 @@ def is_whole_number(value) -> bool:
 
     >>> is_whole_number(8), is_whole_number(8.0), is_whole_number(8.5), is_whole_number(True)
     (True, True, False, False)
+
+    Used in: course_utils internals (the exercises' checkers and argument checks).
     """
     return is_number(value) and math.isfinite(float(value)) and float(value) == int(value)
 
@@ -43,6 +47,8 @@ def is_close(answer, expected, rel: float = 1e-6, abs_tol: float = 0.0) -> bool:
 
     >>> is_close(0.1 + 0.2, 0.3), is_close(0.31, 0.3), is_close("0.3", 0.3)
     (True, False, False)
+
+    Used in: course_utils internals (the exercises' checkers and argument checks).
     """
     if not is_number(answer) or not math.isfinite(float(answer)):
         return False
@@ -57,6 +63,8 @@ def positive_int(value, name: str, example: str) -> int:
 
     >>> positive_int(np.int64(3), "steps", "steps=2000")
     3
+
+    Used in: course_utils internals (the exercises' checkers and argument checks).
     """
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value <= 0:
         raise SignalError(f"{name} must be a positive whole number; got {value!r}. For example {example}.")
@@ -68,6 +76,8 @@ def as_float_array(value, name: str, ndim: int | None = None) -> np.ndarray:
 
     >>> as_float_array([[1, 2]], "frames", ndim=2).dtype
     dtype('float32')
+
+    Used in: course_utils internals (the exercises' checkers and argument checks).
     """
     try:
         array = np.asarray(value, dtype=np.float32)

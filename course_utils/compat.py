@@ -7,7 +7,7 @@ course calls the function here instead of librosa directly, so no
 
 * ``griffinlim``: librosa 1.0 renamed ``random_state`` to ``rng``.
 
-Used in: 07_compression, 09_synthesis (through :func:`course_utils.synthesis.log_magnitude_to_audio`).
+Used in: no notebook.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ def griffinlim(S, *, seed: int = 0, **kwargs):
     Passes the seed as ``rng`` on librosa 1.0 and as ``random_state`` on
     0.10/0.11; both accept an integer seed, so each version is deterministic.
 
-    Used in: 07_compression, 09_synthesis (through :func:`course_utils.synthesis.log_magnitude_to_audio`).
+    Used in: no notebook.
     """
     import librosa
 

@@ -14,19 +14,10 @@ import platform
 import sys
 from dataclasses import dataclass
 
-__all__ = ["Check", "run_checks", "main", "REQUIREMENTS"]
+__all__ = ["Check", "run_checks", "main", "requirements"]
 
-#: Distribution name -> (lowest version, first version that is too new or None).
-REQUIREMENTS = {
-    "numpy": ("1.24", None),
-    "librosa": ("0.10", "2"),
-    "soundfile": ("0.13", None),
-    "scikit-learn": ("1.3", None),
-    "matplotlib": ("3.7", None),
-    "ipywidgets": ("8.0", None),
-    "pooch": ("1.7", None),
-    "keras": ("3.0", None),
-}
+#: The installed distribution whose metadata lists what the course needs (pyproject.toml's dependencies).
+DISTRIBUTION = "course-utils"
 MIN_PYTHON = (3, 10)
 MIN_MEMORY_GB = 2.0
 
@@ -35,7 +26,7 @@ MIN_MEMORY_GB = 2.0
 class Check:
     """One line of the doctor's report: what was checked, whether it is ok, and the fix.
 
-    Used in: 00_welcome.
+    Used in: no notebook.
     """
 
     name: str
@@ -65,16 +56,49 @@ def check_python() -> Check:
     return Check("python", ok, version, "install Python 3.11 (conda env create -f environment.yml)")
 
 
-def check_package(name: str, low: str, high: str | None) -> Check:
+def requirements() -> dict[str, str]:
+    """Distribution name -> version specifier (e.g. ``">=0.10,<2"``) of every runtime dependency.
+
+    Read from the installed package's metadata (pyproject.toml's ``dependencies``), for this
+    platform; TensorFlow is left to :func:`check_tensorflow`. Raises
+    ``importlib.metadata.PackageNotFoundError`` when the course package is not installed.
+
+    Used in: course_utils internals (the doctor's package checks).
+    """
+    from packaging.requirements import Requirement
+
+    wanted = {}
+    for text in importlib.metadata.requires(DISTRIBUTION) or []:
+        requirement = Requirement(text)
+        if requirement.marker and not requirement.marker.evaluate({"extra": ""}):
+            continue  # another platform's line, or an extra such as dev
+        if requirement.name.lower().startswith("tensorflow"):
+            continue
+        wanted[requirement.name] = str(requirement.specifier)
+    return wanted
+
+
+def check_package(name: str, specifier: str) -> Check:
+    """Is ``name`` installed in a version ``specifier`` (e.g. ``">=0.10,<2"``) allows?"""
+    from packaging.specifiers import SpecifierSet
+
     try:
         version = importlib.metadata.version(name)
     except importlib.metadata.PackageNotFoundError:
         return Check(name, False, "not installed", "run `make lab` or `pip install -r requirements.lock`")
-    ok = _version_tuple(version) >= _version_tuple(low)
-    if high is not None:
-        ok = ok and _version_tuple(version) < _version_tuple(high)
-    wanted = f">={low}" + (f",<{high}" if high else "")
-    return Check(name, ok, version, f"install {name}{wanted}: `pip install -r requirements.lock`")
+    ok = SpecifierSet(specifier).contains(version, prereleases=True)
+    return Check(name, ok, version, f"install {name}{specifier}: `pip install -r requirements.lock`")
+
+
+def check_packages() -> list[Check]:
+    try:
+        wanted = requirements()
+    except importlib.metadata.PackageNotFoundError:
+        return [Check(DISTRIBUTION, False, "not installed",
+                      "run `make lab`, or `pip install --no-deps -e .` in the course folder")]
+    except ImportError:
+        return [Check("packaging", False, "not installed", "run `make lab` or `pip install -r requirements.lock`")]
+    return [check_package(name, specifier) for name, specifier in sorted(wanted.items())]
 
 
 def check_tensorflow() -> Check:
@@ -154,7 +178,7 @@ def run_checks(tensorflow: bool = True) -> list[Check]:
     Used in: 00_welcome.
     """
     checks = [check_python()]
-    checks += [check_package(name, low, high) for name, (low, high) in REQUIREMENTS.items()]
+    checks += check_packages()
     checks += [check_audio_io(), check_data(), check_memory()]
     if tensorflow:
         checks.append(check_tensorflow())
@@ -164,7 +188,7 @@ def run_checks(tensorflow: bool = True) -> list[Check]:
 def main(argv=None) -> int:
     """Print the checks; return 0 when all pass, 1 otherwise.
 
-    Used in: 00_welcome, ``make doctor``.
+    Used in: ``make doctor`` and ``python -m course_utils doctor``.
     """
     import argparse
 

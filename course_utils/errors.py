@@ -5,7 +5,7 @@ so a learner never has to read a traceback from deep inside TensorFlow.
 The classes subclass the built-in exceptions a Python programmer would
 expect (``ValueError``, ``FileNotFoundError``), so ``except ValueError`` works.
 
-Used in: all notebooks (indirectly, through the loaders and metrics).
+Used in: 01_loading_audio, 02_standardizing, 03_building_the_autoencoder, 07_compression.
 """
 
 from __future__ import annotations
@@ -25,7 +25,10 @@ __all__ = [
 
 
 class CourseError(Exception):
-    """Base class of every error this package raises on purpose."""
+    """Base class of every error this package raises on purpose.
+
+    Used in: 01_loading_audio.
+    """
 
 
 class AudioFileNotFoundError(CourseError, FileNotFoundError):
@@ -37,11 +40,17 @@ class AudioFileError(CourseError, ValueError):
 
 
 class SignalError(CourseError, ValueError):
-    """A signal has the wrong shape or contains NaN or Inf, or a frame setting is invalid."""
+    """A signal has the wrong shape or contains NaN or Inf, or a frame setting is invalid.
+
+    Used in: 03_building_the_autoencoder.
+    """
 
 
 class SilentSignalError(SignalError):
-    """A signal is silent (zero variance), so it cannot be standardized or used as a reference."""
+    """A signal is silent (zero variance), so it cannot be standardized or used as a reference.
+
+    Used in: 02_standardizing.
+    """
 
 
 class DatasetLayoutError(CourseError, ValueError):
@@ -57,7 +66,10 @@ class CompressedFileNotFoundError(CourseError, FileNotFoundError):
 
 
 class CompressedFileError(CourseError, ValueError):
-    """A compressed-audio archive is corrupted, needs pickle, has another version or lacks metadata."""
+    """A compressed-audio archive is corrupted, needs pickle, has another version or lacks metadata.
+
+    Used in: 07_compression.
+    """
 
 
 class CourseWarning(UserWarning):

@@ -1,9 +1,9 @@
-"""Real recordings on request: the Free Spoken Digit Dataset and librosa's example clips.
+"""Real recordings on request: the Free Spoken Digit Dataset.
 
 Nothing in the course needs these downloads: every notebook runs on the small
 bundled data in ``data/``. When you want real recordings, :func:`fetch_fsdd`
 downloads the Free Spoken Digit Dataset (FSDD; 3,000 WAV files, 21 MB,
-CC BY-SA 4.0) and :func:`fetch_librosa_example` one of librosa's example clips.
+CC BY-SA 4.0).
 
 Downloads go through `pooch <https://www.fatiando.org/pooch/>`_: every file is
 checked against the SHA-256 hash in a registry shipped with this package
@@ -21,10 +21,8 @@ Environment variables:
     where downloads are kept (default: the user cache, ``sound-autoencoders``).
 ``COURSE_FSDD_URL``
     a mirror of the FSDD repository (the URL that ``recordings/...`` follows).
-``COURSE_LIBROSA_URL``
-    a mirror of librosa's example clips.
 
-Used in: 01_loading_audio, 08_recognition, 10_efficiency_and_scale.
+Used in: no notebook.
 """
 
 from __future__ import annotations
@@ -47,35 +45,14 @@ __all__ = [
     "DownloadError",
     "FSDD_COMMIT",
     "FSDD_URL",
-    "LIBROSA_URL",
-    "LIBROSA_EXAMPLES",
     "cache_dir",
     "fetch_fsdd",
-    "fetch_librosa_example",
 ]
 
 #: The FSDD commit the shipped registry was made from; files are fetched from it.
 FSDD_COMMIT = "26eb9aaf76e81b692f806f9140c2d2777410d7a1"
 #: Where FSDD files are downloaded from unless ``base_url`` or ``$COURSE_FSDD_URL`` says otherwise.
 FSDD_URL = f"https://raw.githubusercontent.com/Jakobovski/free-spoken-digit-dataset/{FSDD_COMMIT}/"
-#: The URL librosa itself downloads its example clips from.
-LIBROSA_URL = "https://librosa.org/data/audio/"
-
-#: Short names of librosa's example clips (the keys of ``librosa.ex``) and their files.
-LIBROSA_EXAMPLES = {
-    "trumpet": "sorohanro_-_solo-trumpet-06.ogg",
-    "nutcracker": "Kevin_MacLeod_-_P_I_Tchaikovsky_Dance_of_the_Sugar_Plum_Fairy.ogg",
-    "brahms": "Hungarian_Dance_number_5_-_Allegro_in_F_sharp_minor_(string_orchestra).ogg",
-    "vibeace": "Kevin_MacLeod_-_Vibe_Ace.ogg",
-    "libri1": "5703-47212-0000.ogg",
-    "libri2": "3436-172162-0000.ogg",
-    "choice": "admiralbob77_-_Choice_-_Drum-bass.ogg",
-    "fishin": "Karissa_Hobbs_-_Lets_Go_Fishin.ogg",
-    "pistachio": "442789__lena-orsa__happy-music-pistachio-ice-cream-ragtime.ogg",
-    "humpback": "glacier-bay-humpback.ogg",
-    "sweetwaltz": "147793__setuniman__sweet-waltz-0i-22mi.ogg",
-}
-
 _BUNDLED_HINT = (
     "The course runs on the bundled data in data/ without any download; "
     "see course_utils.data.load_spoken_digits()."
@@ -95,7 +72,7 @@ def cache_dir() -> Path:
     The user cache is ``pooch.os_cache("sound-autoencoders")``, for example
     ``~/.cache/sound-autoencoders`` on Linux. The folder is created on the first download.
 
-    Used in: 01_loading_audio, 08_recognition, benchmarks.
+    Used in: no notebook.
     """
     override = os.environ.get("COURSE_CACHE_DIR")
     if override:
@@ -130,11 +107,6 @@ def _make_pooch(base_url: str, dest, registry, filename: str) -> pooch.Pooch:
 def _fsdd_pooch(base_url: str, dest, registry=None) -> pooch.Pooch:
     """A Pooch for FSDD; ``registry`` ({path: hash}) replaces the shipped one (for tests)."""
     return _make_pooch(base_url, dest, registry, "fsdd.txt")
-
-
-def _librosa_pooch(base_url: str, dest, registry=None) -> pooch.Pooch:
-    """A Pooch for librosa's clips; ``registry`` replaces the shipped one (for tests)."""
-    return _make_pooch(base_url, dest, registry, "librosa_examples.txt")
 
 
 def _has_tqdm() -> bool:
@@ -294,7 +266,7 @@ def fetch_fsdd(dest=None, *, speakers=None, progress: bool = True, base_url=None
     Raises :class:`DownloadError` when offline or when a download fails its hash
     check; its message says what happened to any file found that failed its check.
 
-    Used in: 08_recognition, benchmarks.
+    Used in: no notebook.
     """
     base_url = base_url or os.environ.get("COURSE_FSDD_URL") or FSDD_URL
     dest = Path(dest).expanduser() if dest is not None else cache_dir() / "fsdd"
@@ -352,29 +324,3 @@ def fetch_fsdd(dest=None, *, speakers=None, progress: bool = True, base_url=None
     if progress and missing and not _has_tqdm():
         print("Done.")
     return folder
-
-
-def fetch_librosa_example(name: str, *, base_url=None) -> Path:
-    """Download one of librosa's example clips and return the path of its ``.ogg`` file.
-
-    ``name`` is librosa's short name: ``trumpet``, ``nutcracker``, ``brahms``,
-    ``vibeace``, ``libri1``, ``libri2``, ``choice``, ``fishin``, ``pistachio``,
-    ``humpback`` or ``sweetwaltz`` (see :data:`LIBROSA_EXAMPLES`). The clip is
-    checked against the SHA-256 hash librosa publishes and kept in
-    ``cache_dir() / "librosa"``. ``base_url`` defaults to ``$COURSE_LIBROSA_URL``
-    or librosa's own server. Raises :class:`DownloadError` when offline and
-    ``ValueError`` for an unknown name.
-
-    Used in: 01_loading_audio.
-    """
-    key = str(name).strip().lower()
-    if key not in LIBROSA_EXAMPLES:
-        raise ValueError(
-            f"Unknown librosa example {name!r}. The examples are: "
-            f"{', '.join(sorted(LIBROSA_EXAMPLES))}."
-        )
-    base_url = base_url or os.environ.get("COURSE_LIBROSA_URL") or LIBROSA_URL
-    pup = _librosa_pooch(base_url, cache_dir() / "librosa")
-    return _fetch_one(
-        pup, LIBROSA_EXAMPLES[key], _downloader(progressbar=True), "COURSE_LIBROSA_URL"
-    )

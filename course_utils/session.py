@@ -4,7 +4,17 @@ Call ``course_utils.setup_notebook()`` in the first code cell, before
 anything imports TensorFlow: TensorFlow reads its logging and oneDNN settings
 once, at import time.
 
-Used in: every notebook (first code cell).
+:data:`TF_ENVIRONMENT` is the one definition of those settings. The Makefile,
+``binder/start``, the tests and the benchmarks read it from here; in a shell::
+
+    eval "$(python -m course_utils env)"
+
+This module imports nothing outside the standard library at import time, so
+the command above works with any Python 3, before the course's packages are installed.
+
+Used in: every notebook, benchmarks/__main__.py, benchmarks/codec.py, benchmarks/codes.py,
+benchmarks/recognition.py, benchmarks/trainers.py, scripts/make_weights.py,
+scripts/recognition_on_folder.py, scripts/test_pythons.py.
 """
 
 from __future__ import annotations
@@ -14,12 +24,9 @@ import random
 import sys
 import warnings
 
-import numpy as np
+__all__ = ["setup_notebook", "TF_ENVIRONMENT", "apply_tf_environment", "SessionInfo"]
 
-__all__ = ["setup_notebook", "TF_ENVIRONMENT"]
-
-#: Environment variables set before TensorFlow is imported. The binder/start
-#: script and the Makefile set the same ones; a test keeps them in agreement.
+#: Environment variables set before TensorFlow is imported.
 TF_ENVIRONMENT = {
     # Hide TensorFlow's C++ INFO/WARNING lines (CPU feature notices, oneDNN).
     "TF_CPP_MIN_LOG_LEVEL": "3",
@@ -28,8 +35,63 @@ TF_ENVIRONMENT = {
     "KERAS_BACKEND": "tensorflow",
 }
 
+#: The line a NameError in a notebook gets under its traceback.
+NAME_ERROR_HINT = (
+    "Hint: a name from an earlier cell is not defined in this session (after a restart, or when "
+    "cells run out of order). Run the cells above this one first, or use Run > Run All Cells."
+)
 
-def setup_notebook(seed: int = 0, threads: int = 2, tensorflow: bool = True, style: bool = True):
+
+def apply_tf_environment(environ=None) -> dict:
+    """Put :data:`TF_ENVIRONMENT` into ``environ`` (default ``os.environ``) where a key is unset.
+
+    Used in: benchmarks/__main__.py, scripts/test_pythons.py.
+    """
+    environ = os.environ if environ is None else environ
+    for key, value in TF_ENVIRONMENT.items():
+        environ.setdefault(key, value)
+    return environ
+
+
+class SessionInfo(dict):
+    """The versions and settings in force: a dict that shows itself as one readable line.
+
+    Used in: course_utils internals (the value the session setup returns).
+    """
+
+    def __repr__(self) -> str:
+        parts = [f"seed {self['seed']}", f"NumPy {self['numpy']}"]
+        if "tensorflow" in self:
+            parts += [f"TensorFlow {self['tensorflow']}", f"Keras {self['keras']}"]
+        return "Notebook ready: " + ", ".join(parts) + "."
+
+    def _repr_pretty_(self, printer, cycle) -> None:
+        printer.text(repr(self))
+
+
+def _name_error_hint(shell, etype, value, tb, tb_offset=None):
+    """IPython custom exception handler: the usual traceback, then one line saying what to do."""
+    traceback = [*shell.InteractiveTB.structured_traceback(etype, value, tb, tb_offset=tb_offset), NAME_ERROR_HINT]
+    # IPython leaves showing the error to the handler; _showtraceback is what its own
+    # showtraceback() calls (ipykernel sends it to the notebook as the cell's error output).
+    shell._showtraceback(etype, value, traceback)
+    return traceback
+
+
+def _install_name_error_hint() -> bool:
+    """In IPython (a notebook), add :data:`NAME_ERROR_HINT` under every NameError's traceback."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    if shell is None:
+        return False
+    shell.set_custom_exc((NameError,), _name_error_hint)
+    return True
+
+
+def setup_notebook(seed: int = 0, threads: int = 2, tensorflow: bool = True, style: bool = True) -> SessionInfo:
     """Make a notebook quiet, deterministic and sized for a 2-core machine.
 
     Parameters
@@ -48,18 +110,28 @@ def setup_notebook(seed: int = 0, threads: int = 2, tensorflow: bool = True, sty
 
     Returns
     -------
-    dict
-        The versions and settings in force, for the record.
+    SessionInfo
+        The versions and settings in force (a dict), shown as one line, e.g.
+        ``Notebook ready: seed 0, NumPy 2.4.6, TensorFlow 2.21.0, Keras 3.15.1.``
 
-    Used in: every notebook.
+    In a notebook, a ``NameError`` (a cell run before the cells that define
+    its names) also gets a one-line hint: run the cells above, or Run > Run All Cells.
+
+    Used in: every notebook, benchmarks/codec.py, benchmarks/codes.py, benchmarks/recognition.py,
+    benchmarks/trainers.py, scripts/make_weights.py, scripts/recognition_on_folder.py.
     """
-    tensorflow_was_imported = "tensorflow" in sys.modules
-    for key, value in TF_ENVIRONMENT.items():
-        os.environ.setdefault(key, value)
+    import numpy as np
+
+    # TensorFlow imported earlier is harmless when its settings were already in the environment
+    # (the Makefile, binder/start and the tests' conftest put them there before it loaded).
+    settings_were_set = all(os.environ.get(key) == value for key, value in TF_ENVIRONMENT.items())
+    tensorflow_was_imported = "tensorflow" in sys.modules and not settings_were_set
+    apply_tf_environment()
     os.environ["PYTHONHASHSEED"] = str(seed)
     random.seed(seed)
     np.random.seed(seed)
-    info = {"seed": seed, "numpy": np.__version__}
+    info = SessionInfo(seed=seed, numpy=np.__version__)
+    _install_name_error_hint()
 
     if style:
         from .plotting import use_course_style
@@ -91,3 +163,19 @@ def setup_notebook(seed: int = 0, threads: int = 2, tensorflow: bool = True, sty
         keras.utils.set_random_seed(seed)
         info.update(tensorflow=tf.__version__, keras=keras.__version__)
     return info
+
+
+def main(argv=None) -> int:
+    """Print TF_ENVIRONMENT for a shell or make (``python -m course_utils env [--make]`` calls this)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m course_utils env", description=main.__doc__)
+    parser.add_argument("--env", nargs="?", const="sh", choices=("sh", "make"), required=True,
+                        help="print `export KEY=value` lines (sh, the default) or KEY=value words (make)")
+    args = parser.parse_args(argv)
+    if args.env == "make":
+        print(" ".join(f"{key}={value}" for key, value in TF_ENVIRONMENT.items()))
+    else:
+        for key, value in TF_ENVIRONMENT.items():
+            print(f"export {key}={value}")
+    return 0

@@ -163,8 +163,10 @@ def main(argv=None) -> int:
     parser.add_argument("--venv-root", type=Path, default=ROOT / ".venvs")
     parser.add_argument("--pytest-args", nargs=argparse.REMAINDER, default=[])
     args = parser.parse_args(argv)
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+    sys.path.insert(0, str(ROOT))  # course_utils.session needs only the standard library
+    from course_utils.session import apply_tf_environment
+
+    apply_tf_environment()  # TensorFlow's settings, defined once in course_utils.session
     os.environ.setdefault("PYTHONHASHSEED", "0")
     rows, missing = [], []
     for version in args.pythons:

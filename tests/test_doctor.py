@@ -34,15 +34,49 @@ def test_package_check_flags_old_and_missing_versions(monkeypatch):
     import importlib.metadata
 
     monkeypatch.setattr(importlib.metadata, "version", lambda name: "0.9.0")
-    check = doctor.check_package("librosa", "0.10", "2")
+    check = doctor.check_package("librosa", ">=0.10,<2")
     assert not check.ok and "pip install" in check.fix and "FAIL" in check.line()
+    monkeypatch.setattr(importlib.metadata, "version", lambda name: "2.0.1")
+    assert not doctor.check_package("librosa", ">=0.10,<2").ok
+    monkeypatch.setattr(importlib.metadata, "version", lambda name: "1.0.0")
+    assert doctor.check_package("librosa", ">=0.10,<2").ok
 
     def missing(name):
         raise importlib.metadata.PackageNotFoundError(name)
 
     monkeypatch.setattr(importlib.metadata, "version", missing)
-    check = doctor.check_package("pooch", "1.7", None)
+    check = doctor.check_package("pooch", ">=1.7")
     assert not check.ok and check.detail == "not installed"
+
+
+def test_requirements_come_from_the_installed_metadata_which_is_pyproject():
+    """No copy of pyproject's dependencies: the doctor reads the installed package's metadata."""
+    from pathlib import Path
+
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+
+    from packaging.requirements import Requirement
+
+    pyproject = tomllib.loads((Path(__file__).resolve().parent.parent / "pyproject.toml").read_text())
+    expected = {}
+    for text in pyproject["project"]["dependencies"]:
+        requirement = Requirement(text)
+        if not requirement.name.startswith("tensorflow"):
+            expected[requirement.name] = str(requirement.specifier)
+    assert doctor.requirements() == expected
+    assert "librosa" in expected and "pytest" not in doctor.requirements()
+    assert not hasattr(doctor, "REQUIREMENTS")
+
+
+def test_doctor_says_when_the_course_package_is_not_installed(monkeypatch):
+    import importlib.metadata
+
+    def missing(name):
+        raise importlib.metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(importlib.metadata, "requires", missing)
+    (check,) = doctor.check_packages()
+    assert not check.ok and "pip install --no-deps -e ." in check.fix
 
 
 def test_unknown_command_exits_2():

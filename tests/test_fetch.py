@@ -17,7 +17,7 @@ import pytest
 
 from course_utils import fetch
 from course_utils.errors import CourseWarning
-from course_utils.fetch import DownloadError, fetch_fsdd, fetch_librosa_example
+from course_utils.fetch import DownloadError, fetch_fsdd
 
 FAKE_SPEAKERS = ["george", "jackson"]
 FAKE_NAMES = [
@@ -26,7 +26,6 @@ FAKE_NAMES = [
     for digit in range(2)
     for take in range(2)
 ]
-TRUMPET = fetch.LIBROSA_EXAMPLES["trumpet"]
 
 
 def sha256(path: Path) -> str:
@@ -65,7 +64,6 @@ def isolated(tmp_path, monkeypatch):
     """Keep every download in tmp_path and every failure immediate (no retry wait)."""
     monkeypatch.setenv("COURSE_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("COURSE_FSDD_URL", raising=False)
-    monkeypatch.delenv("COURSE_LIBROSA_URL", raising=False)
     monkeypatch.setattr(fetch, "_RETRIES", 0)
 
 
@@ -142,7 +140,8 @@ def test_a_tampered_cached_file_is_downloaded_again(server, fake_fsdd, tmp_path)
     folder = fetch_fsdd(base_url=server.url, progress=False)
     (folder / "1_jackson_1.wav").write_bytes(b"not the original")
 
-    fetch_fsdd(base_url=server.url, progress=False)
+    with pytest.warns(CourseWarning, match="set_aside"):
+        fetch_fsdd(base_url=server.url, progress=False)
 
     served = (server.root / "recordings" / "1_jackson_1.wav").read_bytes()
     assert (folder / "1_jackson_1.wav").read_bytes() == served
@@ -175,7 +174,7 @@ def test_a_bad_cached_copy_is_deleted_when_the_server_copy_is_bad_too(server, fa
     (folder / "0_jackson_1.wav").write_bytes(b"stale")
     (server.root / "recordings" / "0_jackson_1.wav").write_bytes(b"changed upstream")
 
-    with pytest.raises(DownloadError, match="0_jackson_1.wav"):
+    with pytest.warns(CourseWarning, match="set_aside"), pytest.raises(DownloadError, match="0_jackson_1.wav"):
         fetch_fsdd(base_url=server.url, progress=False)
 
     assert not (folder / "0_jackson_1.wav").exists()
@@ -235,43 +234,6 @@ def test_progress_without_tqdm_prints_a_line(server, fake_fsdd, monkeypatch, cap
     assert capsys.readouterr().out == ""
 
 
-@pytest.fixture
-def fake_librosa(server, monkeypatch):
-    (server.root / "audio").mkdir()
-    clip = server.root / "audio" / TRUMPET
-    clip.write_bytes(b"OggS" + bytes(range(256)) * 4)
-    real = fetch._librosa_pooch
-    registry = {TRUMPET: sha256(clip)}  # no algorithm prefix: pooch assumes SHA-256
-    monkeypatch.setattr(fetch, "_librosa_pooch", functools.partial(real, registry=registry))
-    return clip
-
-
-@pytest.mark.network
-def test_fetch_librosa_example(server, fake_librosa, tmp_path, monkeypatch):
-    monkeypatch.setenv("COURSE_LIBROSA_URL", server.url + "audio/")
-
-    path = fetch_librosa_example("trumpet")
-
-    assert path == tmp_path / "cache" / "librosa" / TRUMPET
-    assert path.read_bytes() == fake_librosa.read_bytes()
-    server.stop()
-    assert fetch_librosa_example("Trumpet") == path  # from the cache
-
-
-@pytest.mark.network
-def test_fetch_librosa_example_offline(fake_librosa):
-    url = f"http://127.0.0.1:{unused_port()}/audio/"
-    with pytest.raises(DownloadError, match="offline|unreachable") as caught:
-        fetch_librosa_example("trumpet", base_url=url)
-    assert "bundled data" in str(caught.value)
-
-
-def test_an_unknown_librosa_example_lists_the_names():
-    with pytest.raises(ValueError, match="trumpet") as caught:
-        fetch_librosa_example("kazoo")
-    assert "kazoo" in str(caught.value) and "nutcracker" in str(caught.value)
-
-
 def test_cache_dir(tmp_path, monkeypatch):
     assert fetch.cache_dir() == tmp_path / "cache"
     monkeypatch.delenv("COURSE_CACHE_DIR")
@@ -297,21 +259,6 @@ def test_the_shipped_fsdd_registry(tmp_path):
     header = (importlib.resources.files("course_utils") / "registry" / "fsdd.txt").read_text()
     assert f"commit {fetch.FSDD_COMMIT}" in header.splitlines()[1]
     assert fetch.FSDD_COMMIT in pup.base_url
-
-
-def test_the_shipped_librosa_registry_matches_librosa(tmp_path):
-    pup = fetch._librosa_pooch(fetch.LIBROSA_URL, tmp_path)
-
-    assert set(pup.registry) == set(fetch.LIBROSA_EXAMPLES.values())
-    assert pup.base_url == fetch.LIBROSA_URL
-    librosa_registry = importlib.resources.files("librosa") / "util/example_data/registry.txt"
-    theirs = dict(line.split() for line in librosa_registry.read_text().splitlines() if line)
-    for name, known_hash in pup.registry.items():
-        assert re.fullmatch(r"sha256:[0-9a-f]{64}", known_hash), name
-        assert known_hash == f"sha256:{theirs[name]}", name
-
-
-# --- hardening (issue #12, items 1 and 3) ---------------------------------------------------
 
 
 def set_aside_files(dest: Path) -> list[Path]:
@@ -390,14 +337,3 @@ def test_every_requested_cached_file_is_checked_before_any_download(server, fake
     for path in folder.iterdir():
         assert sha256(path) == fake_fsdd[f"recordings/{path.name}"].removeprefix("sha256:")
     assert "was not saved" in str(caught.value)
-
-
-@pytest.mark.network
-def test_a_corrupt_cached_librosa_clip_is_moved_aside(server, fake_librosa, tmp_path, monkeypatch):
-    monkeypatch.setenv("COURSE_LIBROSA_URL", server.url + "audio/")
-    path = fetch_librosa_example("trumpet")
-    path.write_bytes(b"OggS truncated")
-
-    with pytest.warns(CourseWarning, match="set_aside"):
-        assert fetch_librosa_example("trumpet") == path
-    assert path.read_bytes() == fake_librosa.read_bytes()

@@ -5,15 +5,10 @@ Used in: 00_welcome.
 
 from __future__ import annotations
 
-import numpy as np
-
+from ..checks import is_close, is_number
 from ._core import Exercise, Incorrect
 
 __all__ = ["q1", "q2"]
-
-
-def _is_number(answer) -> bool:
-    return isinstance(answer, (int, float, np.integer, np.floating)) and not isinstance(answer, bool)
 
 
 def _trumpet_context():
@@ -41,35 +36,37 @@ def _q1_solution(path):
 
 def _q1_check(answer, path):
     sample_rate, n_samples = _file_facts(path)
-    if not _is_number(answer):
-        raise Incorrect("Answer with one number, in samples per second (Hz), e.g. `answer = 8000`.")
+    if not is_number(answer):
+        raise Incorrect("Give one number, in samples per second (Hz), e.g. `answer = 1000`.")
     if answer == sample_rate:
         return
     if answer == n_samples:
-        raise Incorrect(
-            "That is the number of samples, `len(samples)`. The sample rate is the second value "
-            "load_audio returns: `samples, sample_rate = load_audio(path)`."
-        )
+        raise Incorrect("That is how many samples the whole file holds, not how many it holds per second.")
     if answer == 44100:
-        raise Incorrect("44100 Hz is the CD rate, a common guess; this file uses another rate. Load it and look.")
-    if abs(answer - sample_rate / 1000) < 1e-9:
-        raise Incorrect(f"That is in kHz. Give it in Hz (samples per second): {answer} kHz = ? Hz.")
-    raise Incorrect("Not the rate stored in the file. `samples, sample_rate = load_audio(path)` gives it.")
+        raise Incorrect("44100 Hz is the CD rate, a common guess, but not the rate of this file.")
+    if is_close(answer * 1000, sample_rate):
+        raise Incorrect("That looks like the rate in kHz; the question asks for Hz (samples per second).")
+    raise Incorrect("That is not the rate stored in this file.")
 
 
 q1 = Exercise(
     "Warm-up 1: the sample rate",
     _q1_check,
-    "`samples, sample_rate = course_utils.audio.load_audio(path)` returns the samples and the rate "
-    "stored in the file, in samples per second (Hz).",
+    [
+        "The file itself stores how many samples it holds per second: you need not guess it.",
+        "`course_utils.audio.load_audio(path)` returns two things, the samples and one more value. "
+        "Unpack both.",
+        "`samples, sample_rate = load_audio(path)`: the second value is the rate, in samples per second (Hz).",
+    ],
     _q1_solution,
     context=_trumpet_context,
     wrong_answers=[
-        (lambda ctx: _file_facts(ctx["path"])[1], "number of samples"),
+        (lambda ctx: _file_facts(ctx["path"])[1], "how many samples the whole file"),
         (44100, "CD rate"),
         (lambda ctx: _file_facts(ctx["path"])[0] / 1000, "kHz"),
         ("22050 Hz", "one number"),
     ],
+    solution_name="sample_rate_of",
 )
 
 
@@ -86,26 +83,30 @@ def _q2_solution(path):
 def _q2_check(answer, path):
     sample_rate, n_samples = _file_facts(path)
     seconds = n_samples / sample_rate
-    if not _is_number(answer):
-        raise Incorrect("Answer with one number of seconds, e.g. `answer = 12.5`.")
-    if abs(answer - seconds) < 0.01:
+    if not is_number(answer):
+        raise Incorrect("Give one number of seconds, e.g. `answer = 1.5`.")
+    if is_close(answer, seconds, abs_tol=0.01):
         return
     if answer == n_samples:
-        raise Incorrect("That is a number of samples. Divide it by the sample rate to get seconds.")
-    if abs(answer - seconds / 60) < 0.01:
+        raise Incorrect("That is a number of samples, not of seconds.")
+    if is_close(answer, seconds / 60, abs_tol=0.01):
         raise Incorrect("That is in minutes; the question asks for seconds.")
-    if abs(answer - n_samples / 1000) < 0.01:
+    if is_close(answer, n_samples / 1000, abs_tol=0.01):
         raise Incorrect(
-            "You divided by 1000, as if there were 1000 samples per second. Divide by the file's sample rate."
+            "You divided by 1000, as if the file held 1000 samples per second; this file has its own rate."
         )
-    raise Incorrect("Not the file's length. Seconds = number of samples / sample rate.")
+    raise Incorrect("That is not how long this file lasts.")
 
 
 q2 = Exercise(
     "Warm-up 2: how many seconds?",
     _q2_check,
-    "A clip of `len(samples)` samples taken `sample_rate` times per second lasts "
-    "`len(samples) / sample_rate` seconds.",
+    [
+        "A clip's length in seconds follows from two facts: how many samples it has, and how many "
+        "it plays per second.",
+        "`load_audio` gives both: `len(samples)` and `sample_rate`.",
+        "Seconds = number of samples / samples per second.",
+    ],
     _q2_solution,
     context=_trumpet_context,
     wrong_answers=[
@@ -114,4 +115,5 @@ q2 = Exercise(
         (lambda ctx: _file_facts(ctx["path"])[1] / 1000, "divided by 1000"),
         ("about 5 s", "one number"),
     ],
+    solution_name="duration_in_seconds",
 )

@@ -5,15 +5,10 @@ Used in: 01_loading_audio.
 
 from __future__ import annotations
 
-import numpy as np
-
+from ..checks import is_close, is_number, is_whole_number
 from ._core import Exercise, Incorrect
 
 __all__ = ["q1", "q2", "q3"]
-
-
-def _is_number(answer) -> bool:
-    return isinstance(answer, (int, float, np.integer, np.floating)) and not isinstance(answer, bool)
 
 
 # --- q1: load a part of a file ------------------------------------------------------------------
@@ -37,28 +32,33 @@ def _q1_check(answer, path):
 
     info = soundfile.info(str(path))
     sr = int(info.samplerate)
-    if not _is_number(answer):
-        raise Incorrect("Answer with one whole number: `len(part)` of the part you loaded.")
+    if not is_number(answer):
+        raise Incorrect("Give one whole number: the number of samples in the part you loaded.")
     if answer == 2 * sr:
         return
-    if abs(answer - 2.0) < 1e-9:
-        raise Incorrect("That is the duration in seconds. How many *samples* does that part hold?")
+    if is_close(answer, 2.0):
+        raise Incorrect("That is the part's duration in seconds; the question asks how many *samples* it holds.")
     if answer == info.frames:
-        raise Incorrect("That is the whole file. Pass offset=1.0 and duration=2.0 to load only the part.")
+        raise Incorrect("That is the whole file: the part starts at 1 s and lasts 2 s.")
     if answer == 3 * sr:
-        raise Incorrect(
-            "That is 3 s of samples: `duration` is the length of the part (2 s), not the time it ends."
-        )
-    if answer == 2 * 22050 or answer == 2 * 44100:
-        raise Incorrect(f"That assumes another sample rate; this file's own rate is {sr} Hz.")
-    raise Incorrect(f"Not the length of 2 s at {sr} Hz. Load with offset=1.0, duration=2.0 and take len().")
+        raise Incorrect("That is 3 s of samples: `duration` is how long the part lasts, not the time it ends.")
+    if answer in (2 * 8000, 2 * 16000, 2 * 22050, 2 * 44100, 2 * 48000):
+        raise Incorrect("That assumes a sample rate this file does not have.")
+    if not is_whole_number(answer):
+        raise Incorrect("A number of samples is a whole number.")
+    raise Incorrect("That is not the number of samples in a 2-second part of this file.")
 
 
 q1 = Exercise(
     "Exercise 1: two seconds, starting at one second",
     _q1_check,
-    "`part, sr = course_utils.audio.load_audio(path, offset=1.0, duration=2.0)`, then `len(part)`. "
-    "Check it against `2 * sr`.",
+    [
+        "`audio.load_audio` can read a part of a file: look at its `offset` and `duration` "
+        "parameters (`help(audio.load_audio)`).",
+        "Both are in seconds: where the part starts, and how long it lasts. Load the part, then "
+        "count its samples with `len()`.",
+        "A part of d seconds holds d x (the file's sample rate) samples: compare your `len(part)` with that.",
+    ],
     _q1_solution,
     context=_q1_context,
     wrong_answers=[
@@ -67,6 +67,7 @@ q1 = Exercise(
         (lambda ctx: 3 * __import__("soundfile").info(ctx["path"]).samplerate, "3 s"),
         ("44100 samples", "whole number"),
     ],
+    solution_name="samples_in_part",
 )
 
 
@@ -87,30 +88,34 @@ def _q2_solution(sample_rate):
 
 
 def _q2_check(answer, sample_rate):
-    if not _is_number(answer):
-        raise Incorrect("Answer with one number in Hz, e.g. `answer = 1234`.")
-    expected = sample_rate / 2
-    if abs(answer - expected) < 1e-9:
+    if not is_number(answer):
+        raise Incorrect("Give one number in Hz, e.g. `answer = 1234`.")
+    if is_close(answer, sample_rate / 2):
         return
-    if abs(answer - sample_rate) < 1e-9:
+    if is_close(answer, sample_rate):
         raise Incorrect(
-            "That is the sample rate itself. A sampled signal can only represent frequencies up to "
-            "*half* the number of samples per second."
+            "That is the sample rate itself; the highest frequency its samples can represent is lower."
         )
-    if abs(answer - 2 * sample_rate) < 1e-9:
+    if is_close(answer, 2 * sample_rate):
         raise Incorrect(
-            "You doubled the rate. The Nyquist theorem works the other way round: to capture a "
-            "frequency f you need more than 2 f samples per second, so the highest is rate / 2."
+            "You doubled the rate. The highest frequency a sampled signal can hold is below its "
+            "sample rate, not above it."
         )
-    if abs(answer - sample_rate / 2000) < 1e-9:
+    if is_close(answer * 1000, sample_rate / 2):
         raise Incorrect("That is in kHz; answer in Hz.")
-    raise Incorrect(f"Not the Nyquist frequency of {sample_rate} Hz. It is the sample rate divided by two.")
+    raise Incorrect(f"That is not the highest frequency {sample_rate} samples per second can represent.")
 
 
 q2 = Exercise(
     "Exercise 2: the Nyquist frequency",
     _q2_check,
-    "The highest frequency a sample rate can represent is half of it: `sample_rate / 2`.",
+    [
+        "To show one cycle of a tone, the samples need at least one point on its way up and one on "
+        "its way down.",
+        "So each cycle needs more than two samples. How many cycles per second fit into "
+        "`sample_rate` samples per second at two samples each?",
+        "The Nyquist frequency is the sample rate divided by two.",
+    ],
     _q2_solution,
     context=_q2_context,
     wrong_answers=[
@@ -119,6 +124,7 @@ q2 = Exercise(
         (lambda ctx: ctx["sample_rate"] / 2000, "kHz"),
         ("4 kHz", "one number"),
     ],
+    solution_name="nyquist_frequency",
 )
 
 
@@ -136,28 +142,33 @@ def _q3_solution(frequency, sample_rate):
 
 
 def _q3_check(answer, frequency, sample_rate):
-    if not _is_number(answer):
-        raise Incorrect("Answer with one frequency in Hz.")
+    if not is_number(answer):
+        raise Incorrect("Give one frequency in Hz.")
     expected = _q3_solution(frequency, sample_rate)
-    if abs(answer - expected) < 1e-6:
+    if is_close(answer, expected, abs_tol=1e-6):
         return
-    if abs(answer - frequency) < 1e-6:
+    if is_close(answer, frequency, abs_tol=1e-6):
         raise Incorrect(
-            f"{frequency:g} Hz is above the Nyquist frequency ({sample_rate / 2:g} Hz), so the samples "
-            "cannot hold it; it shows up at a lower frequency. Which one?"
+            f"{frequency:g} Hz is above the Nyquist frequency ({sample_rate / 2:g} Hz): the samples "
+            "cannot hold it, so it shows up at a lower frequency."
         )
-    if abs(answer + expected) < 1e-6 or abs(answer - (frequency - sample_rate)) < 1e-6:
-        raise Incorrect("A negative frequency sounds like its positive mirror image: take the absolute value.")
-    if abs(answer - sample_rate / 2) < 1e-6:
-        raise Incorrect("That is the Nyquist frequency. The tone folds back *below* it, by as much as it was above.")
-    raise Incorrect("Fold the frequency back: it lands as far below the Nyquist frequency as it was above it.")
+    if is_close(answer, -expected, abs_tol=1e-6) or is_close(answer, frequency - sample_rate, abs_tol=1e-6):
+        raise Incorrect("That is a negative frequency; it sounds like its positive mirror image, its absolute value.")
+    if is_close(answer, sample_rate / 2, abs_tol=1e-6):
+        raise Incorrect("That is the Nyquist frequency itself; the alias lands below it.")
+    raise Incorrect("That is not where this tone's alias lands.")
 
 
 q3 = Exercise(
     "Exercise 3: where does the alias land?",
     _q3_check,
-    "A tone `d` Hz above the Nyquist frequency `sample_rate / 2` is heard `d` Hz *below* it. "
-    "In general: `abs(frequency - sample_rate * round(frequency / sample_rate))`.",
+    [
+        "Sampling at `sample_rate` cannot tell a tone from one `sample_rate` Hz higher or lower, "
+        "nor from its mirror image (a negative frequency sounds like the positive one).",
+        "Shift the frequency by whole multiples of `sample_rate` until it lies between "
+        "`-sample_rate / 2` and `sample_rate / 2`, then drop the sign.",
+        "In one line: `abs(frequency - sample_rate * round(frequency / sample_rate))`.",
+    ],
     _q3_solution,
     context=_q3_context,
     wrong_answers=[
@@ -166,4 +177,5 @@ q3 = Exercise(
         (4000.0, "That is the Nyquist"),
         ("3 kHz", "one frequency"),
     ],
+    solution_name="alias_frequency",
 )

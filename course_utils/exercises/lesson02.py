@@ -7,13 +7,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..checks import is_whole_number
 from ._core import Exercise, Incorrect
 
 __all__ = ["q1", "q2", "q3"]
-
-
-def _is_number(answer) -> bool:
-    return isinstance(answer, (int, float, np.integer, np.floating)) and not isinstance(answer, bool)
 
 
 def _scaled(fit_on, apply_to):
@@ -50,11 +47,11 @@ def _q1_check(answer, train, held_out):
     try:
         answer = np.asarray(answer, dtype=float)
     except (TypeError, ValueError):
-        raise Incorrect("Return the transformed held-out samples as an array.") from None
+        raise Incorrect("Give the transformed held-out samples as an array.") from None
     if answer.shape not in {(len(held_out),), (len(held_out), 1)}:
         raise Incorrect(
-            f"Expected {len(held_out)} values (shape ({len(held_out)}, 1) as transform returns them); "
-            f"got shape {answer.shape}. Transform `held_out`, not `train`."
+            f"Your answer has shape {answer.shape}; it needs one value per held-out sample "
+            f"({len(held_out)} of them)."
         )
     answer = answer.ravel()
     expected = _scaled(train, held_out)
@@ -62,27 +59,33 @@ def _q1_check(answer, train, held_out):
         return
     if np.allclose(answer, _scaled(held_out, held_out), atol=1e-5):
         raise Incorrect(
-            "The scaler was fitted on the held-out part (its mean is exactly 0, its std exactly 1). "
-            "Fit on `train`, then only `transform` the held-out part."
+            "The scaler was fitted on the held-out part: its mean is exactly 0 and its std exactly 1, "
+            "which the training part's statistics would not give."
         )
     if np.allclose(answer, _scaled(np.concatenate([train, held_out]), held_out), atol=1e-5):
         raise Incorrect(
-            "The scaler was fitted on training *and* held-out samples: the held-out statistics leaked "
-            "into the preprocessing. Fit on `train` only."
+            "The scaler saw training *and* held-out samples: the held-out statistics leaked into the "
+            "preprocessing."
         )
     if np.allclose(answer, held_out, atol=1e-6):
-        raise Incorrect("These are the held-out samples unchanged. Apply the fitted scaler's `transform`.")
+        raise Incorrect("These are the held-out samples unchanged: nothing was scaled.")
     raise Incorrect(
-        f"Expected mean {expected.mean():.3f} and std {expected.std():.3f}; yours has "
-        f"mean {answer.mean():.3f} and std {answer.std():.3f}. Fit on `train`, transform `held_out`."
+        f"Your values have mean {answer.mean():.3f} and std {answer.std():.3f}, which is not what the "
+        "training part's statistics give the held-out part."
     )
 
 
 q1 = Exercise(
     "Exercise 1: standardize held-out audio with training statistics",
     _q1_check,
-    "`scaler = StandardScaler().fit(train.reshape(-1, 1))`, then "
-    "`scaler.transform(held_out.reshape(-1, 1))`. Do not call `fit` or `fit_transform` on `held_out`.",
+    [
+        "A scaler learns two numbers (a mean and a std) in `fit` and uses them in `transform`. "
+        "Which part of the audio may it learn them from?",
+        "Only from the training part: the held-out part stands for sound the model has never met. "
+        "`StandardScaler` wants one column, so reshape with `.reshape(-1, 1)`.",
+        "`fit` on the training samples, then `transform` the held-out samples; never `fit` or "
+        "`fit_transform` on `held_out`.",
+    ],
     _q1_solution,
     context=_q1_context,
     wrong_answers=[
@@ -92,8 +95,9 @@ q1 = Exercise(
             "leaked",
         ),
         (lambda ctx: ctx["held_out"], "unchanged"),
-        (lambda ctx: _scaled(ctx["train"], ctx["train"]), "not `train`"),
+        (lambda ctx: _scaled(ctx["train"], ctx["train"]), "one value per held-out sample"),
     ],
+    solution_name="standardize_held_out",
 )
 
 
@@ -117,9 +121,9 @@ def _q2_check(answer, train, x):
     try:
         answer = np.asarray(answer, dtype=float).ravel()
     except (TypeError, ValueError):
-        raise Incorrect("Return an array with one standardized value per value of x.") from None
+        raise Incorrect("Give an array with one standardized value per value of x.") from None
     if answer.shape != np.shape(x):
-        raise Incorrect(f"Return {len(x)} values, one per value of x; got {answer.size}.")
+        raise Incorrect(f"Give {len(x)} values, one per value of x; got {answer.size}.")
     train = np.asarray(train, dtype=np.float64)
     x = np.asarray(x, dtype=np.float64)
 
@@ -131,32 +135,39 @@ def _q2_check(answer, train, x):
         return
     if close(answer, (x - np.mean(train)) / np.std(train, ddof=1)):
         raise Incorrect(
-            "You used the sample std (ddof=1). StandardScaler divides by the population std, "
-            "np.std(train) with its default ddof=0. (With a million samples the two hardly differ.)"
+            "That divides by the sample std (ddof=1); StandardScaler uses another std. (With a "
+            "million samples the two hardly differ; with 200 they do.)"
         )
     if close(answer, x / np.std(train)):
-        raise Incorrect("Subtract the training mean first, then divide by the training std.")
+        raise Incorrect("The training mean was not subtracted.")
     if close(answer, x - np.mean(train) / np.std(train)):
-        raise Incorrect("Brackets: (x - mean) / std, not x - mean / std.")
+        raise Incorrect("Brackets: as written, only the mean is divided by the std.")
     if close(answer, (x - np.mean(x)) / np.std(x)):
-        raise Incorrect("Those are the statistics of x itself. Use the mean and std of `train`.")
-    raise Incorrect("Standardizing is (x - mean) / std, with the mean and std of the training samples.")
+        raise Incorrect("Those are the statistics of x itself; standardizing uses the training part's.")
+    raise Incorrect("Those are not the standardized values of x.")
 
 
 q2 = Exercise(
     "Exercise 2: StandardScaler by hand",
     _q2_check,
-    "`(x - np.mean(train)) / np.std(train)`. Compare with "
-    "`StandardScaler().fit(train.reshape(-1, 1)).transform(x.reshape(-1, 1))`.",
+    [
+        "Standardizing shifts the values so that the training part has mean 0, then scales them so "
+        "that it has std 1.",
+        "Both numbers come from `train` (`np.mean`, `np.std`) and are applied to `x`. Mind which "
+        "std StandardScaler uses: see `ddof` in `help(np.std)`.",
+        "`(x - mean) / std`, with the population std (`ddof=0`, NumPy's default). Compare with "
+        "`StandardScaler().fit(train.reshape(-1, 1)).transform(x.reshape(-1, 1))`.",
+    ],
     _q2_solution,
     context=_q2_context,
     wrong_answers=[
         (lambda ctx: (ctx["x"] - np.mean(ctx["train"])) / np.std(ctx["train"], ddof=1), "ddof=1"),
-        (lambda ctx: ctx["x"] / np.std(ctx["train"]), "Subtract the training mean"),
+        (lambda ctx: ctx["x"] / np.std(ctx["train"]), "mean was not subtracted"),
         (lambda ctx: ctx["x"] - np.mean(ctx["train"]) / np.std(ctx["train"]), "Brackets"),
         (lambda ctx: (ctx["x"] - np.mean(ctx["x"])) / np.std(ctx["x"]), "statistics of x itself"),
         (lambda ctx: ctx["x"][:2], "one per value"),
     ],
+    solution_name="standardize_by_hand",
 )
 
 
@@ -181,8 +192,8 @@ def _padded_count(n_samples, frame_length, hop_length):
 def _q3_check(answer, n_samples, frame_length, hop_length):
     from course_utils.audio import frame_signal
 
-    if not _is_number(answer) or float(answer) != int(answer):
-        raise Incorrect("Answer with one whole number of frames.")
+    if not is_whole_number(answer):
+        raise Incorrect("Give one whole number of frames.")
     expected = frame_signal(np.zeros(n_samples), frame_length, hop_length).shape[0]
     if answer == expected:
         return
@@ -190,32 +201,37 @@ def _q3_check(answer, n_samples, frame_length, hop_length):
     # hop and padding often agree): say everything the answer could come from.
     problems = []
     if answer == (n_samples - frame_length) // hop_length:
-        problems.append("Off by one: count the first frame, at sample 0, too: 1 + (...) // hop_length.")
+        problems.append("Off by one: the count misses the frame that starts at sample 0.")
     if answer == n_samples // hop_length:
         problems.append(
-            "That counts one frame per hop to the very end, but the last frames would run past the "
-            "end of the signal. A frame needs frame_length samples from where it starts."
+            "That counts one frame per hop to the very end, but the last of those frames would run "
+            "past the end of the signal."
         )
     if answer == n_samples // frame_length:
         problems.append(
-            "That counts frames that do not overlap. Frames start every hop_length samples, "
-            "and each is frame_length long."
+            "That counts frames that do not overlap; here a new frame starts every hop_length samples."
         )
     if answer == _padded_count(n_samples, frame_length, hop_length):
         problems.append(
-            "That is the count with zero padding (pad=True), which adds a last, partly empty frame. "
-            "Without padding, only whole frames count: round down."
+            "That is the count with zero padding (pad=True), which adds a partly empty last frame; "
+            "without padding only whole frames count."
         )
     if problems:
         raise Incorrect(" Or: ".join(problems))
-    raise Incorrect("Frames start at 0, hop, 2 hop, ... and the last one must end inside the signal.")
+    raise Incorrect("That is not the number of whole frames that fit in the signal.")
 
 
 q3 = Exercise(
     "Exercise 3: count the frames",
     _q3_check,
-    "The frame starting at `k * hop_length` ends at `k * hop_length + frame_length`, which must be "
-    "at most `n_samples`. Check with `frame_signal(np.zeros(n_samples), frame_length, hop_length).shape`.",
+    [
+        "Frames start at samples 0, hop, 2 hop, 3 hop, ...; each needs `frame_length` samples from "
+        "where it starts.",
+        "The frame that starts at `k * hop_length` ends at `k * hop_length + frame_length`, which "
+        "must be at most `n_samples`. What is the largest such k?",
+        "Count k = 0 too. Check your count with "
+        "`audio.frame_signal(np.zeros(n_samples), frame_length, hop_length).shape[0]`.",
+    ],
     _q3_solution,
     context=_q3_context,
     wrong_answers=[
@@ -225,4 +241,5 @@ q3 = Exercise(
         (lambda ctx: _padded_count(**ctx), "zero padding"),
         (7.5, "whole number"),
     ],
+    solution_name="count_frames",
 )

@@ -7,13 +7,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..checks import is_close, is_number
 from ._core import Exercise, Incorrect
 
 __all__ = ["q1", "q2", "q3"]
-
-
-def _is_number(answer) -> bool:
-    return isinstance(answer, (int, float, np.integer, np.floating)) and not isinstance(answer, bool)
 
 
 # --- q1: count the bits ---------------------------------------------------------------------------
@@ -30,35 +27,41 @@ def _q1_solution(n_frames, code_size, bits, duration_s):
 
 
 def _q1_check(answer, n_frames, code_size, bits, duration_s):
-    if not _is_number(answer):
-        raise Incorrect("Return one number: the bitrate in kilobits per second.")
+    if not is_number(answer):
+        raise Incorrect("Give one number: the bit rate in kilobits per second.")
     expected = _q1_solution(n_frames, code_size, bits, duration_s)
-    if np.isclose(answer, expected, rtol=1e-3):
+
+    def close(a, b):
+        return is_close(a, b, rel=1e-3)
+
+    if close(answer, expected):
         return
     code_only = n_frames * code_size * bits / duration_s / 1000
     half_side = (n_frames * code_size * bits + code_size * 32) / duration_s / 1000
-    if np.isclose(answer, code_only, rtol=1e-3):
+    if close(answer, code_only):
         raise Incorrect(
-            "That counts the code but not the side information: the decoder also needs the "
-            f"range (min and max, float32) of each of the {code_size} code dimensions."
+            "That counts the code but not the side information: the decoder also needs to know the "
+            "range of each code dimension."
         )
-    if np.isclose(answer, half_side, rtol=1e-3):
-        raise Incorrect("Each code dimension has two side numbers, a minimum and a maximum.")
-    if np.isclose(answer, expected / 8, rtol=1e-3):
-        raise Incorrect("That is kilobytes per second: kbps counts bits, 8 per byte.")
-    if np.isclose(answer, expected * 1000, rtol=1e-3):
-        raise Incorrect("That is bits per second; divide by 1000 for kilobits per second.")
-    raise Incorrect(
-        "Count the code bits (frames x code size x bits), add the side bits, divide by the "
-        "duration in seconds and by 1000."
-    )
+    if close(answer, half_side):
+        raise Incorrect("Each code dimension has two side numbers, a minimum and a maximum; that counts one.")
+    if close(answer, expected / 8):
+        raise Incorrect("That is kilobytes per second; kbps counts bits.")
+    if close(answer, expected * 1000):
+        raise Incorrect("That is bits per second, not kilobits per second.")
+    raise Incorrect("That is not the total bit rate of this code and its side information.")
 
 
 q1 = Exercise(
     "Exercise 1: count every bit",
     _q1_check,
-    "Code bits: `n_frames * code_size * bits`. Side bits: the quantizer's ranges, two float32 "
-    "numbers (32 bits each) per code dimension. kbps = total bits / seconds / 1000.",
+    [
+        "Count every bit the decoder receives: the code numbers of every frame, and the side "
+        "information that says how to read them.",
+        "Code bits: frames x numbers per frame x bits per number. Side bits: the quantizer's range "
+        "(a float32 minimum and maximum, 32 bits each) for each code dimension.",
+        "kbps = all bits / duration in seconds / 1000.",
+    ],
     _q1_solution,
     context=_q1_context,
     wrong_answers=[
@@ -68,6 +71,7 @@ q1 = Exercise(
         (lambda ctx: (ctx["n_frames"] * ctx["code_size"] * ctx["bits"] + ctx["code_size"] * 32) / ctx["duration_s"] / 1000, "two side numbers"),
         ("6.5 kbps", "one number"),
     ],
+    solution_name="bit_rate_kbps",
 )
 
 
@@ -93,40 +97,44 @@ def _q2_solution(codes, bits):
 
 def _q2_check(answer, codes, bits):
     if not callable(answer):
-        raise Incorrect("Return a function `quantize_and_restore(codes, bits)`, not its result.")
+        raise Incorrect("Give the function `quantize_and_restore` itself, not its result.")
     codes = np.asarray(codes, dtype=np.float64)
     try:
         restored = np.asarray(answer(codes.copy(), bits), dtype=np.float64)
     except Exception as error:  # show the learner's own error, briefly
         raise Incorrect(f"Your function raised {type(error).__name__}: {error}") from None
     if restored.shape != codes.shape:
-        raise Incorrect(f"Return restored codes of the same shape as the input, {codes.shape}; got {restored.shape}.")
+        raise Incorrect(f"The restored codes have shape {restored.shape}; they need the input's shape, {codes.shape}.")
     step = (codes.max(axis=0) - codes.min(axis=0)) / (2**bits - 1)
     for column in range(codes.shape[1]):
         distinct = len(np.unique(np.round(restored[:, column], 9)))
         if distinct > 2**bits:
             raise Incorrect(
-                f"Column {column} takes {distinct} different values, more than the 2**{bits} = "
-                f"{2**bits} levels that {bits} bits can name."
+                f"Column {column} takes {distinct} different values, more than the {2**bits} levels "
+                f"that {bits} bits can name."
             )
     error = np.abs(restored - codes) / step
     if error.max() > 0.5 + 1e-6:
         worst = int(np.argmax(error.max(axis=0)))
         if error[:, worst].max() < 1.0 + 1e-6 and np.all(restored <= codes + 1e-9):
-            raise Incorrect("Values are always rounded down (floor): round to the nearest level.")
+            raise Incorrect("Values are always rounded down (floor), so some end almost a whole step off.")
         raise Incorrect(
-            f"In column {worst} a value is off by {error[:, worst].max():.2f} steps; a uniform "
-            "quantizer is never off by more than half a step. Use each dimension's own "
-            "minimum and maximum: one range for all columns wastes levels on the narrow ones."
+            f"In column {worst} a value is off by {error[:, worst].max():.2f} steps, more than the half "
+            "step a uniform quantizer with each dimension's own range allows."
         )
 
 
 q2 = Exercise(
     "Exercise 2: a uniform quantizer",
     _q2_check,
-    "Per column (`axis=0`): `low, high = codes.min(axis=0), codes.max(axis=0)`, "
-    "`step = (high - low) / (2**bits - 1)`; the level is `np.round((codes - low) / step)` and the "
-    "restored value is `low + level * step`.",
+    [
+        "Quantizing maps each value to one of `2**bits` evenly spaced levels between a low and a high "
+        "value; restoring maps the level back to a value.",
+        "Give each code dimension (column, `axis=0`) its own low and high: one range for all columns "
+        "would waste levels on the narrow ones.",
+        "`step = (high - low) / (2**bits - 1)`; the level is the nearest whole number of steps above "
+        "`low` (`np.round`); the restored value is `low + level * step`.",
+    ],
     _q2_solution,
     context=_q2_context,
     wrong_answers=[
@@ -145,9 +153,10 @@ q2 = Exercise(
             "floor",
         ),
         (lambda ctx: (lambda c, b: np.round(c, 2)), "levels"),
-        (lambda ctx: (lambda c, b: c[:, :2]), "same shape"),
+        (lambda ctx: (lambda c, b: c[:, :2]), "the input's shape"),
         (lambda ctx: _q2_solution(**ctx)(ctx["codes"], ctx["bits"]), "not its result"),
     ],
+    solution_name="make_quantizer",
 )
 
 
@@ -218,7 +227,7 @@ def _q3_check(answer, train_frames, test_frames, budget):
     try:
         code_size, bits = (int(v) for v in answer)
     except (TypeError, ValueError):
-        raise Incorrect("Return a pair `(code_size, bits)`, e.g. `(12, 4)`.") from None
+        raise Incorrect("Give a pair of whole numbers, `(code_size, bits)`.") from None
     if code_size * bits != budget:
         raise Incorrect(f"{code_size} numbers x {bits} bits = {code_size * bits} bits, not the budget of {budget} per frame.")
     if (code_size, bits) not in _splits(budget, np.shape(train_frames)[1]):
@@ -233,17 +242,21 @@ def _q3_check(answer, train_frames, test_frames, budget):
         else "too few bits per number: the quantization noise of every extra number costs more than it brings"
     )
     raise Incorrect(
-        f"({code_size}, {bits}) gives {scores[(code_size, bits)]:.1f} dB on the test frames; another "
-        f"split gives {scores[best]:.1f} dB. This split has {reason}. Try every split and measure."
+        f"({code_size}, {bits}) gives {scores[(code_size, bits)]:.1f} dB on the test frames, and "
+        f"another split of the budget does better. This split has {reason}."
     )
 
 
 q3 = Exercise(
     "Exercise 3: spend a bit budget",
     _q3_check,
-    "For every `bits` that divides the budget, `code_size = budget // bits`: fit "
-    "`PCA(n_components=code_size)` on the training frames, quantize the test codes with "
-    "`codec.quantize`, restore, and measure the SNR. Keep the best pair.",
+    [
+        "The budget is fixed: more numbers per frame leaves fewer bits for each. Neither extreme wins.",
+        "List every split (`bits` from 1 to 16 that divides the budget, `code_size = budget // bits`) "
+        "and score each one on the test frames.",
+        "For each split: `PCA(n_components=code_size)` fitted on the training frames, "
+        "`codec.quantize` the test codes with `bits`, restore, measure the SNR; keep the best pair.",
+    ],
     _q3_solution,
     context=_q3_context,
     wrong_answers=[
@@ -254,4 +267,5 @@ q3 = Exercise(
         ((10, 5), "not the budget"),
         ("12x4", "pair"),
     ],
+    solution_name="best_split",
 )

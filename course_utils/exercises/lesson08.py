@@ -33,41 +33,47 @@ def _q1_check(answer, patch):
     answer = np.asarray(answer, dtype=np.float64) if not isinstance(answer, (str, bytes)) else None
     if answer is None or answer.shape != patch.shape:
         shape = None if answer is None else answer.shape
-        raise Incorrect(f"Return an array of the same shape as the patch, {patch.shape}; got {shape}.")
+        raise Incorrect(f"Give an array of the patch's shape, {patch.shape}; got {shape}.")
     expected = _q1_solution(patch.astype(np.float64))
     if np.allclose(answer, expected, atol=1e-4):
         return
     over_bands = patch - patch.mean(axis=0, keepdims=True)
     if np.allclose(answer, over_bands / over_bands.std(), atol=1e-4) or np.allclose(answer, over_bands, atol=1e-4):
         raise Incorrect(
-            "That subtracts each *frame's* mean over the bands (axis=0). The microphone adds a "
-            "constant to each *band*, over time: subtract `patch.mean(axis=1, keepdims=True)`."
+            "That removes each *frame's* mean over the bands; the microphone's colouring is a "
+            "constant per *band*, over time."
         )
     centred = patch - patch.mean(axis=1, keepdims=True)
     if np.allclose(answer, centred, atol=1e-4):
-        raise Incorrect("The means are removed; now divide by the standard deviation of the centred patch.")
+        raise Incorrect("The band means are removed, but the spread is not normalised yet.")
     plain = patch - patch.mean()
     if np.allclose(answer, plain / plain.std(), atol=1e-4):
         raise Incorrect(
-            "That removes one overall mean (the loudness), but not each band's own offset "
-            "(the microphone's colouring). Subtract a mean per band: axis=1, keepdims=True."
+            "That removes one overall mean (the loudness) but not each band's own offset (the "
+            "microphone's colouring)."
         )
-    raise Incorrect("Subtract each band's mean over time, then divide the whole patch by its standard deviation.")
+    raise Incorrect("That is not the patch with each band's offset removed and its spread normalised.")
 
 
 q1 = Exercise(
     "Exercise 1: per-clip mean and variance normalisation",
     _q1_check,
-    "A patch has shape `(bands, frames)`. `patch.mean(axis=1, keepdims=True)` is each band's mean "
-    "over time; subtract it, then divide by the standard deviation of what is left.",
+    [
+        "A patch has shape `(bands, frames)`. A microphone colours a recording by adding a constant "
+        "to each band (row) for the whole clip; loudness adds one constant to everything.",
+        "Remove each band's own mean over time: a mean along `axis=1`, with `keepdims=True` so the "
+        "shapes line up when you subtract.",
+        "Then divide the whole centred patch by its standard deviation.",
+    ],
     _q1_solution,
     context=_q1_context,
     wrong_answers=[
         (lambda ctx: ctx["patch"] - ctx["patch"].mean(axis=0, keepdims=True), "frame's"),
-        (lambda ctx: ctx["patch"] - ctx["patch"].mean(axis=1, keepdims=True), "divide by the standard"),
+        (lambda ctx: ctx["patch"] - ctx["patch"].mean(axis=1, keepdims=True), "spread"),
         (lambda ctx: (ctx["patch"] - ctx["patch"].mean()) / (ctx["patch"] - ctx["patch"].mean()).std(), "colouring"),
-        (lambda ctx: ctx["patch"][:, :5], "same shape"),
+        (lambda ctx: ctx["patch"][:, :5], "the patch's shape"),
     ],
+    solution_name="cmvn",
 )
 
 
@@ -87,10 +93,10 @@ def _q2_solution(speakers, held_out):
 
 def _q2_check(answer, speakers, held_out):
     if not isinstance(answer, tuple) or len(answer) != 2:
-        raise Incorrect("Return a pair `(train_indices, test_indices)` of integer index arrays.")
+        raise Incorrect("Give a pair `(train_indices, test_indices)` of integer index arrays.")
     train, test = (np.asarray(part) for part in answer)
     if train.dtype == bool or test.dtype == bool:
-        raise Incorrect("Return indices (np.flatnonzero(mask)), not boolean masks.")
+        raise Incorrect("Those are boolean masks; the answer takes arrays of indices.")
     if not (np.issubdtype(train.dtype, np.integer) and np.issubdtype(test.dtype, np.integer)):
         raise Incorrect("Both parts must be arrays of whole-number indices into `speakers`.")
     if len(np.intersect1d(train, test)):
@@ -112,7 +118,13 @@ def _q2_check(answer, speakers, held_out):
 q2 = Exercise(
     "Exercise 2: hold out one speaker",
     _q2_check,
-    "`np.flatnonzero(speakers == held_out)` gives the test indices; `!=` gives the training ones.",
+    [
+        "Split by speaker, not by clip: every clip of the held-out speaker goes to the test part, "
+        "every other clip to training.",
+        "`speakers == held_out` is a boolean mask over the clips; `np.flatnonzero` turns a mask "
+        "into indices.",
+        "Test indices from `==`, training indices from `!=`.",
+    ],
     _q2_solution,
     context=_q2_context,
     wrong_answers=[
@@ -121,6 +133,7 @@ q2 = Exercise(
         (lambda ctx: (ctx["speakers"] != "cho", ctx["speakers"] == "cho"), "boolean masks"),
         (lambda ctx: (np.flatnonzero(ctx["speakers"] == "ann"), np.flatnonzero(ctx["speakers"] == "cho")), "leave none out"),
     ],
+    solution_name="leave_one_speaker_out",
 )
 
 
@@ -150,9 +163,12 @@ def _q3_solution(y_true, y_pred):
 
 def _q3_check(answer, y_true, y_pred):
     if not isinstance(answer, tuple) or len(answer) != 2:
-        raise Incorrect("Return a pair of digits `(true_digit, predicted_digit)`.")
+        raise Incorrect("Give a pair of digits, `(true_digit, predicted_digit)`.")
     expected = _q3_solution(y_true, y_pred)
-    answer = tuple(int(a) for a in answer)
+    try:
+        answer = tuple(int(a) for a in answer)
+    except (TypeError, ValueError):
+        raise Incorrect("Give a pair of digits, `(true_digit, predicted_digit)`.") from None
     if answer == expected:
         return
     if answer == expected[::-1]:
@@ -160,20 +176,27 @@ def _q3_check(answer, y_true, y_pred):
             "The order is swapped. Rows of the confusion matrix are the true digits, columns the predictions."
         )
     if answer[0] == answer[1]:
-        raise Incorrect("That is a correct prediction (the diagonal). Set the diagonal to 0 before looking for the largest count.")
-    raise Incorrect("Build the confusion matrix, zero its diagonal, and find the row and column of the largest count.")
+        raise Incorrect("That is a correct prediction (the diagonal), not a confusion.")
+    raise Incorrect("That pair is not the most frequent confusion.")
 
 
 q3 = Exercise(
     "Exercise 3: the most frequent confusion",
     _q3_check,
-    "`sklearn.metrics.confusion_matrix(y_true, y_pred)`, then `np.fill_diagonal(m, 0)` and "
-    "`np.unravel_index(np.argmax(m), m.shape)`.",
+    [
+        "A confusion matrix counts, for each true digit (row), how often each digit was predicted "
+        "(column): `sklearn.metrics.confusion_matrix(y_true, y_pred)`.",
+        "Its diagonal holds the correct predictions; set it to 0 (`np.fill_diagonal`) so only "
+        "confusions remain.",
+        "The row and column of the largest remaining count are the pair: "
+        "`np.unravel_index(np.argmax(m), m.shape)`.",
+    ],
     _q3_solution,
     context=_q3_context,
     wrong_answers=[
         (lambda ctx: _q3_solution(**ctx)[::-1], "swapped"),
         ((0, 0), "diagonal"),
-        ((1, 9), "largest count"),
+        ((1, 9), "most frequent confusion"),
     ],
+    solution_name="most_confused_pair",
 )

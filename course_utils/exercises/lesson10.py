@@ -9,17 +9,10 @@ import math
 
 import numpy as np
 
+from ..checks import is_whole_number
 from ._core import Exercise, Incorrect
 
 __all__ = ["q1", "q2", "q3"]
-
-
-def _is_whole_number(answer) -> bool:
-    if isinstance(answer, bool):
-        return False
-    if isinstance(answer, (int, np.integer)):
-        return True
-    return isinstance(answer, (float, np.floating)) and float(answer).is_integer()
 
 
 # --- q1: FLOPs per frame by hand ------------------------------------------------------------------
@@ -36,8 +29,8 @@ def _q1_solution(input_size, code_size, hidden_sizes):
 
 
 def _q1_check(answer, input_size, code_size, hidden_sizes):
-    if not _is_whole_number(answer):
-        raise Incorrect("Return one whole number: the FLOPs to reconstruct one frame.")
+    if not is_whole_number(answer):
+        raise Incorrect("Give one whole number: the FLOPs to reconstruct one frame.")
     answer = int(answer)
     expected = _q1_solution(input_size, code_size, hidden_sizes)
     if answer == expected:
@@ -49,27 +42,26 @@ def _q1_check(answer, input_size, code_size, hidden_sizes):
     biases = sum(m for _, m in pairs)
     encoder = sum(2 * n * m + m for n, m in zip(sizes[:-1], sizes[1:]))
     if answer == weights + biases:
-        raise Incorrect(
-            "That is the number of parameters. Each weight costs two operations per frame "
-            "(a multiply and an add), each bias one add."
-        )
+        raise Incorrect("That is the number of parameters; a FLOP count charges a weight more than once.")
     if answer == weights:
-        raise Incorrect("That counts one multiply per weight. Count the add too (2 per weight), plus the biases.")
+        raise Incorrect("That counts one multiply per weight, but neither the adds nor the biases.")
     if answer == 2 * weights:
-        raise Incorrect("Almost: every output value also gets its bias added, one more FLOP per output.")
+        raise Incorrect("Almost: the biases are not counted.")
     if answer == encoder:
-        raise Incorrect("That is the encoder alone. Reconstructing a frame runs the decoder too.")
-    raise Incorrect(
-        f"Expected {expected:,}. List the layers ({' -> '.join(map(str, widths))}) and add "
-        "2*n*m + m for each Dense layer from n to m values."
-    )
+        raise Incorrect("That is the encoder alone; reconstructing a frame runs the decoder too.")
+    raise Incorrect("That is not the FLOP count of this autoencoder's layers.")
 
 
 q1 = Exercise(
     "Exercise 1: FLOPs per frame by hand",
     _q1_check,
-    "The layers are `input -> hidden... -> code -> ...hidden -> input`. A Dense layer from `n` to `m` "
-    "values costs `2*n*m + m` FLOPs per frame. Check with `efficiency.dense_autoencoder_cost`.",
+    [
+        "List the Dense layers of the whole autoencoder, encoder and decoder, with the number of "
+        "values going into and out of each: `input -> hidden... -> code -> ...hidden -> input`.",
+        "In a Dense layer from `n` to `m` values each of the `n * m` weights costs a multiply and an "
+        "add, and each of the `m` biases one add.",
+        "Sum `2*n*m + m` over the layers. Check with `efficiency.dense_autoencoder_cost`.",
+    ],
     _q1_solution,
     context=_q1_context,
     wrong_answers=[
@@ -78,8 +70,9 @@ q1 = Exercise(
         (lambda ctx: (128 * 64 + 64) + (64 * 16 + 16) + (16 * 64 + 64) + (64 * 128 + 128), "parameters"),
         (lambda ctx: (2 * 128 * 64 + 64) + (2 * 64 * 16 + 16), "decoder"),
         ("lots", "whole number"),
-        (12345, "Expected"),
+        (12345, "not the FLOP count"),
     ],
+    solution_name="flops_per_frame",
 )
 
 
@@ -110,22 +103,28 @@ def _q2_check(answer, weights, sparsity):
         return
     n_zero = int(round(sparsity * weights.size))
     if np.sum(answer == 0) != n_zero:
+        zeroed = int(np.sum(answer == 0))
         raise Incorrect(
-            f"The mask zeroes {int(np.sum(answer == 0))} weights; sparsity {sparsity} of {weights.size} "
-            f"weights is {n_zero}."
+            f"The mask zeroes {zeroed} of {weights.size} weights, a sparsity of "
+            f"{zeroed / weights.size:.2f}, not {sparsity}."
         )
     if np.all(np.abs(weights[answer == 0]) >= np.abs(weights[answer == 1]).max()):
-        raise Incorrect("That prunes the *largest* weights, the ones that matter most. Keep them; zero the smallest.")
+        raise Incorrect("That prunes the *largest* weights, the ones that matter most.")
     raise Incorrect(
-        "Rank the weights by magnitude, np.abs(weights), not by signed value: -0.45 is a big weight."
+        "Those are not the smallest weights by magnitude: a weight such as -0.45 is big, whatever its sign."
     )
 
 
 q2 = Exercise(
     "Exercise 2: a magnitude-pruning mask",
     _q2_check,
-    "Count `n = round(sparsity * weights.size)`, sort `np.abs(weights).ravel()` with `np.argsort`, "
-    "set the first `n` positions of a mask of ones to 0 and reshape it.",
+    [
+        "Magnitude pruning zeroes the weights closest to 0, whatever their sign. The mask has a 0 "
+        "where a weight is pruned and a 1 where it is kept.",
+        "How many to zero: `round(sparsity * weights.size)`. Rank the weights by `np.abs(weights)`.",
+        "`np.argsort(np.abs(weights), axis=None)` lists the positions smallest first; put 0 at the "
+        "first n of them in a flat mask of ones, then reshape it.",
+    ],
     _q2_solution,
     context=_q2_context,
     wrong_answers=[
@@ -135,6 +134,7 @@ q2 = Exercise(
         (lambda ctx: ctx["weights"] * _q2_solution(**ctx), "only 0"),
         (lambda ctx: np.ones(4), "shape"),
     ],
+    solution_name="pruning_mask",
 )
 
 
@@ -151,8 +151,8 @@ def _q3_solution(per_replica_batch, workers, devices_per_worker, n_frames):
 
 
 def _q3_check(answer, per_replica_batch, workers, devices_per_worker, n_frames):
-    if not isinstance(answer, tuple) or len(answer) != 2 or not all(_is_whole_number(a) for a in answer):
-        raise Incorrect("Return a pair of whole numbers: `(global_batch, steps_per_epoch)`.")
+    if not isinstance(answer, tuple) or len(answer) != 2 or not all(is_whole_number(a) for a in answer):
+        raise Incorrect("Give a pair of whole numbers: `(global_batch, steps_per_epoch)`.")
     global_batch, steps = (int(a) for a in answer)
     expected_batch, expected_steps = _q3_solution(per_replica_batch, workers, devices_per_worker, n_frames)
     if global_batch == per_replica_batch:
@@ -162,30 +162,37 @@ def _q3_check(answer, per_replica_batch, workers, devices_per_worker, n_frames):
     if global_batch == per_replica_batch * workers:
         raise Incorrect("Each worker has several devices, and each device is a replica: count them all.")
     if global_batch != expected_batch:
-        raise Incorrect(f"The global batch is per_replica_batch x replicas = {expected_batch}.")
+        raise Incorrect("That is not the global batch: count every replica of every worker.")
     if steps == math.ceil(n_frames / per_replica_batch):
         raise Incorrect(
             "One step consumes a whole *global* batch, so an epoch needs fewer steps than on one device."
         )
     if steps == n_frames // expected_batch and n_frames % expected_batch:
-        raise Incorrect("Round up: the last, partial batch is a step too (math.ceil).")
+        raise Incorrect("That drops the last, partial batch, which is a step too: round up.")
     if steps != expected_steps:
-        raise Incorrect(f"An epoch of {n_frames} frames takes ceil(n_frames / global_batch) = {expected_steps} steps.")
+        raise Incorrect("The global batch is right, but that is not the number of steps one epoch takes with it.")
 
 
 q3 = Exercise(
     "Exercise 3: the global batch on a cluster",
     _q3_check,
-    "Replicas = workers x devices per worker; global batch = per-replica batch x replicas; "
-    "steps per epoch = `math.ceil(n_frames / global_batch)`.",
+    [
+        "In synchronous data-parallel training every replica takes its own batch in each step; the "
+        "step's global batch is all of them together.",
+        "Replicas = workers x devices per worker.",
+        "Global batch = per-replica batch x replicas; steps per epoch = "
+        "`math.ceil(n_frames / global_batch)`.",
+    ],
     _q3_solution,
     context=_q3_context,
     wrong_answers=[
         ((64, 1563), "one replica's batch"),
         ((256, 391), "several devices"),
         ((512, 1563), "fewer steps"),
-        ((512, 195), "Round up"),
-        ((500, 200), "global batch is"),
+        ((512, 195), "round up"),
+        ((500, 200), "not the global batch"),
+        ((512, 100), "not the number of steps"),
         (512, "pair"),
     ],
+    solution_name="global_batch_and_steps",
 )

@@ -109,7 +109,3 @@ def browser(chromium, playwright_api, tmp_path):
 def screenshots() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
-
-
-def pytest_configure(config):
-    config.addinivalue_line("markers", "browser: drives a real browser (Debian's Chromium through Playwright)")

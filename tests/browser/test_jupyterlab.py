@@ -16,19 +16,14 @@ import json
 import os
 import re
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = Path(os.environ.get("LAB_TEST_NOTEBOOK", ROOT / "notebooks" / "05_evaluating.ipynb"))
-TOKEN = "browser-test-token"
 SCREENSHOTS = ROOT / "tests" / "screenshots"
 RUN_TIMEOUT = float(os.environ.get("LAB_TEST_RUN_TIMEOUT", 300))
 
@@ -48,15 +43,9 @@ SETTINGS = {
 }
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
-def lab(tmp_path):
-    """A JupyterLab server on a copy of the notebooks; yields its base URL."""
+def lab(tmp_path, jupyterlab):
+    """A JupyterLab server (tests/conftest.py's ``jupyterlab``) on a copy of the notebooks."""
     if not NOTEBOOK.exists():
         pytest.fail(f"{NOTEBOOK.relative_to(ROOT) if NOTEBOOK.is_relative_to(ROOT) else NOTEBOOK} "
                     "does not exist: the browser test opens lesson 05.", pytrace=False)
@@ -68,42 +57,16 @@ def lab(tmp_path):
         path = tmp_path / "settings" / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(values))
-    port = free_port()
     jupyter = Path(sys.executable).with_name("jupyter")
     command = [
-        str(jupyter), "lab", "--no-browser", "--ServerApp.ip=127.0.0.1", f"--port={port}",
-        f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={work}",
+        str(jupyter), "lab", "--no-browser", "--ServerApp.ip=127.0.0.1", "--port={port}",
+        "--IdentityProvider.token={token}", f"--ServerApp.root_dir={work}",
         f"--ServerApp.runtime_dir={tmp_path / 'runtime'}", f"--LabApp.user_settings_dir={tmp_path / 'settings'}",
         f"--LabApp.workspaces_dir={tmp_path / 'workspaces'}",
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")
-    environment = {
-        **os.environ, "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
-        "TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0", "PYTHONHASHSEED": "0",
-    }
-    log = open(tmp_path / "lab.log", "wb")  # noqa: SIM115 - closed below
-    server = subprocess.Popen(command, cwd=work, stdout=log, stderr=subprocess.STDOUT,
-                              start_new_session=True, env=environment)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/api/status?token={TOKEN}", timeout=5):
-                    break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"JupyterLab did not start: {(tmp_path / 'lab.log').read_text()[-2000:]}")
-                time.sleep(0.5)
-        yield base
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-        log.close()
+    return jupyterlab(command, cwd=work)
 
 
 PROMPTS_JS = """() => [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputArea-prompt')]
@@ -120,7 +83,7 @@ ERRORS_JS = """() => {
 }"""
 
 
-def started_running(page, base: str, timeout: float) -> bool:
+def started_running(page, lab, timeout: float) -> bool:
     """True once a cell is queued, running or done, or the kernel is busy."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -128,7 +91,7 @@ def started_running(page, base: str, timeout: float) -> bool:
         if dialog.count() and dialog.first.is_visible():
             dialog.first.locator(".jp-mod-accept").click()
         prompts = page.evaluate(PROMPTS_JS)
-        if any(p != "[ ]:" for p in prompts) or kernel_state(base) == "busy":
+        if any(p != "[ ]:" for p in prompts) or kernel_state(lab) == "busy":
             return True
         page.wait_for_timeout(250)
     return False
@@ -156,24 +119,23 @@ def wait_until_all_cells_ran(page, timeout: float) -> list[str]:
         page.wait_for_timeout(500)
 
 
-def kernel_state(base: str) -> str | None:
+def kernel_state(lab) -> str | None:
     """The execution state of the notebook's kernel, from the server's API (None: no kernel)."""
-    with urllib.request.urlopen(f"{base}/api/sessions?token={TOKEN}", timeout=5) as response:
-        sessions = json.load(response)
+    sessions = lab.get_json("/api/sessions")
     for session in sessions:
         if session.get("path", "").endswith(NOTEBOOK.name) and session.get("kernel"):
             return session["kernel"].get("execution_state")
     return None
 
 
-def accept_kernel_and_wait_until_idle(page, base: str, timeout: float = 120):
+def accept_kernel_and_wait_until_idle(page, lab, timeout: float = 120):
     """Accept JupyterLab's "Select Kernel" dialog if it asks, then wait for an idle kernel."""
     deadline = time.monotonic() + timeout
     while True:
         dialog = page.locator(".jp-Dialog")
         if dialog.count() and dialog.first.is_visible():
             dialog.first.locator(".jp-mod-accept").click()
-        elif kernel_state(base) == "idle":
+        elif kernel_state(lab) == "idle":
             page.wait_for_timeout(500)  # a dialog can still arrive just after the kernel starts
             if not page.locator(".jp-Dialog").count():
                 return
@@ -198,7 +160,7 @@ def explorer_state(explorer) -> dict:
 def test_lesson_05_runs_and_its_explorer_answers_the_slider(lab, browser, screenshots):
     started = time.monotonic()
     page = browser.new_page()
-    page.goto(f"{lab}/lab/tree/{NOTEBOOK.name}?token={TOKEN}", timeout=90_000)
+    page.goto(lab.url(f"/lab/tree/{NOTEBOOK.name}"), timeout=90_000)
     page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=90_000)
     accept_kernel_and_wait_until_idle(page, lab)
 
