@@ -9,15 +9,15 @@ PORT   ?= 8888
 # Jupyter refuses to run as root (containers, CI) unless told it may.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-# Keep TensorFlow's C++ start-up chatter out of terminals and notebook outputs.
-export TF_CPP_MIN_LOG_LEVEL := 3
-export TF_ENABLE_ONEDNN_OPTS := 0
+# Keep TensorFlow's C++ start-up chatter out of terminals and notebook outputs: the settings are
+# defined once, in course_utils/session.py (TF_ENVIRONMENT); any Python 3 prints them.
+$(foreach setting,$(shell $(PYTHON) -m course_utils env --make),$(eval export $(setting)))
 export PYTHONHASHSEED := 0
 
 .PHONY: weights test-pythons lab test lint pytest notebooks doctor data lock site browser screenshots benchmark benchmark-quick clean strip help
 
 help:
-	@echo "make lab        set up .venv if needed and open JupyterLab on notebooks/"
+	@echo "make lab        set up .venv if needed and open JupyterLab at notebooks/00_welcome.ipynb"
 	@echo "make test       set up .venv if needed, then lint, pytest, run every notebook, build and browse the site"
 	@echo "make site       build the course website (executed notebooks as HTML) into build/site"
 	@echo "make browser    test JupyterLab and the website in a real browser (Debian's Chromium)"
@@ -38,8 +38,11 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (Sound Autoencoders)" >/dev/null
 	touch $(STAMP)
 
+# The server's root is the repository, so lessons' links to ../README.md and ../docs/ work
+# (as on Binder); the browser opens on the first lesson.
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=notebooks --port=$(PORT) $(ROOT_FLAG) $(LAB_ARGS)
+	$(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks/00_welcome.ipynb \
+		--port=$(PORT) $(ROOT_FLAG) $(LAB_ARGS)
 
 test: $(STAMP) lint pytest notebooks site browser benchmark-quick
 
@@ -94,9 +97,11 @@ data: $(STAMP)
 weights: $(STAMP)
 	$(BIN)/python scripts/make_weights.py
 
+# One resolution: the dev lock, then the runtime subset constrained to it, so Binder and
+# environment.yml get exactly the versions CI tests, without the test tools.
 lock:
 	uv pip compile pyproject.toml --extra dev --python-version 3.10 --universal -o requirements.lock
-	cp requirements.lock binder/requirements.txt
+	uv pip compile pyproject.toml --python-version 3.10 --universal -c requirements.lock -o binder/requirements.txt
 
 # A small version of every benchmark part, run by make test so the harness cannot rot.
 benchmark-quick: $(STAMP)
