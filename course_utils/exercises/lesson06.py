@@ -1,4 +1,4 @@
-"""Exercises for 06_troubleshooting: learning curves, blocked cross-validation, clipping.
+"""Exercises for 06_troubleshooting: learning curves, blocked folds, curing an over-fit.
 
 Used in: 06_troubleshooting.
 """
@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..checks import as_float_array
+from ..errors import SignalError
 from ._core import Exercise, Incorrect
 
 __all__ = ["q1", "q2", "q3"]
@@ -41,13 +43,6 @@ def _q1_solution(curves):
     return diagnosis
 
 
-_Q1_REASONS = {
-    "A": "both losses stay high and nearly flat: the model cannot even fit the training data",
-    "B": "the training loss keeps falling while the validation loss turns back up",
-    "C": "both losses fall together to a low level, with a small gap",
-}
-
-
 def _q1_check(answer, curves):
     if not isinstance(answer, dict):
         raise Incorrect("Return a dict such as {'A': 'underfitting', 'B': ..., 'C': ...}.")
@@ -59,19 +54,27 @@ def _q1_check(answer, curves):
             raise Incorrect(f"'{value}' is not one of {DIAGNOSES}.")
     for name in sorted(expected):
         if answer[name] != expected[name]:
-            raise Incorrect(f"Curve {name} is not '{answer[name]}': {_Q1_REASONS[name]}.")
+            raise Incorrect(
+                f"Curve {name} is not '{answer[name]}'. Look again at where its training loss ends, "
+                "and at the gap between its two curves."
+            )
 
 
 q1 = Exercise(
     "Exercise 1: read the learning curves",
     _q1_check,
-    "Plot each curve with `course_utils.plotting.plot_learning_curves(curves['A'])`. Where is the "
-    "training loss at the end? Does the validation loss turn back up?",
+    [
+        "Look at the plots above: for each curve, where does the *training* loss end, high or low?",
+        "A training loss that stays high means the model has not learned even what it sees. For the "
+        "others, compare the two curves at the end: do they end together, or far apart?",
+        "A validation loss that turns back up while the training loss keeps falling is the classic "
+        "picture of memorizing.",
+    ],
     _q1_solution,
     context=_q1_context,
     wrong_answers=[
         ({"A": "overfitting", "B": "underfitting", "C": "good fit"}, "Curve A"),
-        ({"A": "underfitting", "B": "good fit", "C": "good fit"}, "turns back up"),
+        ({"A": "underfitting", "B": "good fit", "C": "good fit"}, "Curve B"),
         ({"A": "underfitting", "B": "overfitting"}, "each curve"),
         ({"A": "underfitting", "B": "overfit", "C": "good fit"}, "not one of"),
     ],
@@ -97,7 +100,7 @@ def _q2_check(answer, n_frames, n_folds):
     except (TypeError, ValueError):
         raise Incorrect("Return a list of (train_indices, test_indices) pairs, as KFold.split gives.") from None
     if len(folds) != n_folds:
-        raise Incorrect(f"Expected {n_folds} folds; got {len(folds)}.")
+        raise Incorrect(f"That is {len(folds)} folds; the exercise asks for n_folds of them.")
     all_test = np.concatenate([test for _, test in folds])
     if sorted(all_test.tolist()) != list(range(n_frames)):
         raise Incorrect("Every frame must be in exactly one test fold.")
@@ -108,17 +111,20 @@ def _q2_check(answer, n_frames, n_folds):
             raise Incorrect("In each fold, every frame not tested on should be trained on.")
         if np.any(np.diff(np.sort(test)) != 1):
             raise Incorrect(
-                "A test fold is not one contiguous block of frames. With overlapping frames, "
-                "shuffled folds put the neighbours (sharing most samples) of every test frame into "
-                "training: the score leaks. Use KFold(shuffle=False)."
+                "A test fold is not one contiguous block of frames: with overlapping frames, the "
+                "neighbours of its frames (sharing most of their samples) are in training, so the score leaks."
             )
 
 
 q2 = Exercise(
     "Exercise 2: folds without leakage",
     _q2_check,
-    "`sklearn.model_selection.KFold(n_splits=n_folds, shuffle=False).split(np.arange(n_frames))` "
-    "gives contiguous test blocks; wrap it in `list(...)`.",
+    [
+        "Each test fold should be one run of consecutive frame indices, e.g. frames 10-19, so that "
+        "no test frame has a neighbour in training (except at the block's two edges).",
+        "scikit-learn's `KFold` can split `np.arange(n_frames)`; read what its `shuffle` argument does.",
+        "`.split(...)` returns a generator of (train, test) pairs: turn it into a list.",
+    ],
     _q2_solution,
     context=_q2_context,
     wrong_answers=[
@@ -130,53 +136,126 @@ q2 = Exercise(
             ),
             "contiguous",
         ),
-        (lambda ctx: _q2_solution(ctx["n_frames"], 5), "Expected 4 folds"),
+        (lambda ctx: _q2_solution(ctx["n_frames"], 5), "n_folds"),
         (lambda ctx: [(np.arange(40), test) for _, test in _q2_solution(**ctx)], "both the training"),
         (42, "list of"),
     ],
 )
 
 
-# --- q3: clipping by norm -----------------------------------------------------------------------
+# --- q3 (open): cure an over-fit model --------------------------------------------------------
+
+FRAME, CODE, HIDDEN = 256, 32, 256  # the course's model (03)
+Q3_TARGET = 1.0  # relative validation error: better than outputting silence
 
 
 def _q3_context():
-    return {"gradient": np.array([30.0, -40.0, 0.5, 2.0]), "clipnorm": 1.0}
+    """64 training frames from the start of the orchestra and validation frames from the end of its
+    training part, standardized as in the lesson (small: the check trains on them)."""
+    from .. import audio, data
+
+    music, _ = data.load_real_clip("orchestra")
+    train_raw, _ = data.split_in_time(music)
+    scaler = audio.fit_standardizer(train_raw)
+    train_audio = scaler.transform(train_raw.reshape(-1, 1)).ravel().astype(np.float32)
+    fit_part, val_audio = data.split_in_time(train_audio, train_fraction=0.8)
+    frames = audio.frame_signal(fit_part[: 64 * FRAME], frame_length=FRAME, hop_length=FRAME)
+    val_frames = audio.frame_signal(val_audio, frame_length=FRAME, hop_length=FRAME, pad=True)
+    return {"frames": frames, "val_frames": val_frames}
 
 
-def _q3_solution(gradient, clipnorm):
-    norm = np.linalg.norm(gradient)
-    return gradient * min(1.0, clipnorm / norm)
+def _relative_error(model, frames) -> float:
+    output = np.asarray(model(frames, training=False))
+    return float(np.mean(np.square(frames - output)) / np.mean(np.square(frames)))
 
 
-def _q3_check(answer, gradient, clipnorm):
-    answer = np.asarray(answer, dtype=float)
-    if answer.shape != np.shape(gradient):
-        raise Incorrect(f"Return a gradient of the same shape, {np.shape(gradient)}.")
-    expected = _q3_solution(gradient, clipnorm)
-    if np.allclose(answer, expected):
-        return
-    if np.allclose(answer, np.clip(gradient, -clipnorm, clipnorm)):
-        raise Incorrect(
-            "That clips each value separately (Keras' clipvalue), which changes the gradient's "
-            "direction. clipnorm rescales the whole vector, keeping its direction."
+def _narrowest_layer(model) -> int:
+    """The fewest outputs of any weight matrix in the model: its bottleneck."""
+    return min(int(w.shape[-1]) for w in model.weights if len(w.shape) == 2)
+
+
+def _q3_solution(frames, val_frames):
+    import keras
+
+    from course_utils import models, training
+
+    def train_small(frames, seed=0):
+        keras.utils.set_random_seed(seed)
+        model, _, _ = models.build_dense_autoencoder(256, 32, hidden_sizes=(256,), l2=1e-2)
+        training.train_minibatch(model, frames, steps=200, batch_size=32)
+        return model
+
+    return train_small
+
+
+def _q3_check(answer, frames, val_frames):
+    import keras
+
+    if isinstance(answer, keras.Model) or not callable(answer):
+        raise Incorrect("Give your training function itself (`answer = train_small`), not its result.")
+    frames = as_float_array(frames, "frames", ndim=2)
+    val_frames = as_float_array(val_frames, "val_frames", ndim=2)
+    if len(frames) > 256 or len(val_frames) > 1024:
+        raise SignalError(
+            f"The check trains on small data: pass at most 256 frames and 1024 validation frames "
+            f"(got {len(frames)} and {len(val_frames)}); the lesson's tiny_frames and val_frames fit."
         )
-    if np.linalg.norm(answer) > clipnorm * (1 + 1e-6):
-        raise Incorrect(f"Its norm is {np.linalg.norm(answer):.3g}, longer than clipnorm={clipnorm}.")
-    raise Incorrect("Scale the gradient by min(1, clipnorm / norm); the direction must not change.")
+    model = answer(frames, seed=0)
+    if not isinstance(model, keras.Model):
+        raise Incorrect(f"Your function returned {type(model).__name__}; it must return the trained Keras model.")
+    if _narrowest_layer(model) > CODE:
+        raise Incorrect(
+            f"The model's narrowest layer has {_narrowest_layer(model)} units: it must still squeeze each "
+            f"frame through a code of at most {CODE} numbers."
+        )
+    train_error, val_error = _relative_error(model, frames), _relative_error(model, val_frames)
+    if not np.isfinite(val_error):
+        raise Incorrect("The model outputs NaN or infinite values: the training diverged.")
+    if val_error >= Q3_TARGET:
+        raise Incorrect(
+            f"On the training frames the relative error is {train_error:.3f}, on the validation frames "
+            f"{val_error:.2f}: still no better than silence on music the model has not heard."
+        )
+
+
+def _q3_untouched(frames, seed=0):
+    import keras
+
+    from course_utils import models, training
+
+    keras.utils.set_random_seed(seed)
+    model, _, _ = models.build_dense_autoencoder(FRAME, CODE, hidden_sizes=(HIDDEN,))
+    training.train_minibatch(model, frames, steps=200, batch_size=32)
+    return model
+
+
+def _q3_no_bottleneck(frames, seed=0):
+    import keras
+
+    from course_utils import models
+
+    keras.utils.set_random_seed(seed)
+    return models.build_dense_autoencoder(FRAME, 128, hidden_sizes=(HIDDEN,))[0]
 
 
 q3 = Exercise(
-    "Exercise 3: clip a gradient by its norm",
+    "Exercise 3: cure the over-fit",
     _q3_check,
-    "`norm = np.linalg.norm(gradient)`; if it is above `clipnorm`, multiply the gradient by "
-    "`clipnorm / norm`.",
+    [
+        "Read section 4 again: which changes lowered the validation error of the model trained on 64 "
+        "frames? Any of them, put into `train_small`, is a start.",
+        "`models.build_dense_autoencoder` takes options that change the model itself; look at its "
+        "signature (`help(models.build_dense_autoencoder)`). The number of training steps matters too.",
+        "A weight penalty strong enough to matter on 64 frames is larger than the usual 1e-4. Try a few "
+        "values and watch both numbers the check prints.",
+    ],
     _q3_solution,
     context=_q3_context,
     wrong_answers=[
-        (lambda ctx: np.clip(ctx["gradient"], -1, 1), "clipvalue"),
-        (lambda ctx: ctx["gradient"], "longer than clipnorm"),
-        (lambda ctx: ctx["gradient"][:2], "same shape"),
-        (lambda ctx: np.array([0.1, 0.1, 0.1, 0.1]), "direction"),
+        (lambda ctx: _q3_untouched, "no better than silence"),
+        (lambda ctx: _q3_no_bottleneck, "narrowest layer"),
+        (lambda ctx: _q3_untouched(ctx["frames"]), "function itself"),
+        (lambda ctx: (lambda frames, seed=0: None), "must return the trained Keras model"),
     ],
+    solution_name="train_small",
 )
