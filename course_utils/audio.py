@@ -5,8 +5,9 @@ blocks of ``frame_length`` samples taken every ``hop_length`` samples.
 :func:`frame_signal` cuts a signal into frames and :func:`overlap_add` puts
 frames back together; for frames cut from one signal the round trip is exact.
 
-Used in: 01_loading_audio, 02_standardizing, 03_building_the_autoencoder and
-every later notebook.
+Used in: 00_welcome, 01_loading_audio, 02_standardizing, 03_building_the_autoencoder, 04_training,
+05_evaluating, 06_troubleshooting, 07_compression, 10_efficiency_and_scale, benchmarks/codec.py,
+benchmarks/codes.py, benchmarks/trainers.py, scripts/make_weights.py.
 """
 
 from __future__ import annotations
@@ -179,7 +180,7 @@ def load_audio(
         A WAV file holds fewer samples than its header says (truncated), or a
         floating-point file has samples beyond [-1, 1] (loaded as they are).
 
-    Used in: 01_loading_audio, 02_standardizing and later notebooks.
+    Used in: 00_welcome, 01_loading_audio.
     """
     import librosa
     import soundfile
@@ -249,7 +250,7 @@ def check_signal(x, name: str = "signal", allow_channels: bool = False) -> np.nd
     A usable signal is 1-D (or 2-D ``(channels, samples)`` when
     ``allow_channels``), not empty, and holds only finite numbers.
 
-    Used in: 02_standardizing and, through the metrics and framing, all notebooks.
+    Used in: no notebook.
     """
     x = np.asarray(x)
     if not np.issubdtype(x.dtype, np.number) or np.issubdtype(x.dtype, np.complexfloating):
@@ -286,7 +287,8 @@ def fit_standardizer(train_signal, name: str = "training signal"):
     ``StandardScaler`` quietly sets the scale to 1 and "standardizes" nothing.)
     Fit it on training audio only and reuse it, unchanged, on held-out audio.
 
-    Used in: 02_standardizing, 03_building_the_autoencoder, 04_training.
+    Used in: 02_standardizing, 03_building_the_autoencoder, 04_training, 05_evaluating,
+    06_troubleshooting, 07_compression, 10_efficiency_and_scale, benchmarks/trainers.py.
     """
     from sklearn.preprocessing import StandardScaler
 
@@ -334,7 +336,9 @@ def frame_signal(x, frame_length: int, hop_length: int, pad: bool = False, max_b
     The size of the result is checked before any memory is spent: more than
     ``max_bytes`` (default :data:`MAX_FRAME_BYTES`, 1 GiB) is an error.
 
-    Used in: 02_standardizing, 03_building_the_autoencoder and later notebooks.
+    Used in: 02_standardizing, 03_building_the_autoencoder, 04_training, 05_evaluating,
+    06_troubleshooting, 07_compression, 10_efficiency_and_scale, benchmarks/codec.py,
+    benchmarks/codes.py, scripts/make_weights.py.
     """
     import librosa
 
@@ -383,7 +387,8 @@ def overlap_add(
     max_bytes : int
         Cap on the memory the result and its work arrays take (default 1 GiB).
 
-    Used in: 03_building_the_autoencoder, 05_evaluating, 07_compression.
+    Used in: 02_standardizing, 03_building_the_autoencoder, 04_training, 07_compression,
+    benchmarks/codec.py.
     """
     frames = np.asarray(frames)
     if frames.ndim != 2:

@@ -9,7 +9,7 @@ to *who* speaks and *how* it was recorded.
   clip as log-mel patches (:func:`course_utils.features.log_mel_patch`),
   with a vocal-tract-length-like frequency warp of each patch.
 
-Used in: 08_recognition, benchmarks.
+Used in: 08_recognition.
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ def augment_clip(
     The defaults are mild on purpose: on clean test voices, strong noise in
     training costs accuracy (08_recognition measures it).
 
-    Used in: 08_recognition, benchmarks.
+    Used in: 08_recognition.
     """
     import scipy.signal
 
@@ -118,7 +118,7 @@ def augmented_patches(clips, sr: int, copies: int = 2, seed: int = 0, warp=(0.9,
 
     Keyword arguments go to :func:`log_mel_patch`.
 
-    Used in: 08_recognition, benchmarks.
+    Used in: 08_recognition.
     """
     if isinstance(copies, bool) or not isinstance(copies, (int, np.integer)) or copies < 1:
         raise SignalError(f"copies must be a whole number of at least 1; got {copies!r}.")

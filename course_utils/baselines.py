@@ -18,7 +18,8 @@ on held-out audio.
 
 This module does not import TensorFlow.
 
-Used in: 05_evaluating, 06_troubleshooting, 07_compression.
+Used in: 05_evaluating, 06_troubleshooting, 07_compression, 11_capstone, benchmarks/codec.py,
+benchmarks/codes.py, scripts/make_weights.py.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ def reconstruct_signal(transform, signal, frame_length: int, hop_length: int | N
     With the default ``hop_length = frame_length`` the frames do not overlap
     and every sample is coded exactly once (the honest setting for a codec).
 
-    Used in: 05_evaluating, 06_troubleshooting, 07_compression.
+    Used in: 05_evaluating, 06_troubleshooting, benchmarks/codes.py, scripts/make_weights.py.
     """
     signal = check_signal(signal)
     hop_length = frame_length if hop_length is None else hop_length
@@ -77,7 +78,8 @@ class PCACodec:
     >>> codec = PCACodec(code_size=32, frame_length=256).fit(train_signal)  # doctest: +SKIP
     >>> estimate = codec.reconstruct(test_signal)                            # doctest: +SKIP
 
-    Used in: 05_evaluating, 06_troubleshooting, 07_compression.
+    Used in: 05_evaluating, 07_compression, 11_capstone, benchmarks/codec.py, benchmarks/codes.py,
+    scripts/make_weights.py.
     """
 
     def __init__(self, code_size: int, frame_length: int = 256, hop_length: int | None = None):

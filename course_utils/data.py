@@ -15,7 +15,8 @@ The whole FSDD comes on request through :mod:`course_utils.fetch`; any folder
 in its layout can replace the bundled digits, by ``root=`` or by the
 environment variable ``COURSE_DIGITS_DIR``.
 
-Used in: 01_loading_audio and every later notebook.
+Used in: every notebook, benchmarks/codes.py, benchmarks/recognition.py, benchmarks/trainers.py,
+scripts/make_weights.py, scripts/recognition_on_folder.py.
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ DIGITS_SAMPLE_RATE = 8000
 def data_dir() -> Path:
     """The folder of bundled data: ``$COURSE_DATA_DIR`` or ``data/`` beside the package.
 
-    Used in: 01_loading_audio and every later notebook.
+    Used in: 05_evaluating, 08_recognition.
     """
     configured = os.environ.get("COURSE_DATA_DIR")
     folder = Path(configured) if configured else Path(__file__).resolve().parent.parent / "data"
@@ -80,7 +81,7 @@ def data_dir() -> Path:
 def data_path(*parts: str) -> Path:
     """Path of a bundled file, e.g. ``data_path("music", "excerpt.wav")``.
 
-    Used in: 00_welcome, 01_loading_audio.
+    Used in: 00_welcome, 01_loading_audio, benchmarks/recognition.py.
     """
     path = data_dir().joinpath(*parts)
     if not path.exists():
@@ -105,7 +106,7 @@ def load_manifest() -> list[dict]:
     cannot be read (not UTF-8, not a CSV table, no ``path`` or ``sha256``
     column, a row without a path or with a malformed SHA-256).
 
-    Used in: 00_welcome, 01_loading_audio, doctor.
+    Used in: 00_welcome, 01_loading_audio.
     """
     manifest = data_dir() / "manifest.csv"
     try:
@@ -146,7 +147,7 @@ def verify_data() -> list[str]:
     well), each with its fix. Raises :class:`~course_utils.errors.DatasetLayoutError`
     when the manifest cannot be read or lists no files.
 
-    Used in: 00_welcome (through doctor).
+    Used in: no notebook.
     """
     folder = data_dir()
     rows = load_manifest()
@@ -183,7 +184,7 @@ class SpokenDigits:
     ``audio[i]`` is a float32 array at ``sample_rate``; ``labels[i]`` its digit,
     ``speakers[i]`` who said it and ``takes[i]`` which take. ``paths[i]`` is the file.
 
-    Used in: 08_recognition, 09_synthesis.
+    Used in: no notebook.
     """
 
     audio: list
@@ -251,7 +252,7 @@ def load_spoken_digits(root=None, sr: int = DIGITS_SAMPLE_RATE, speakers=None) -
     resampled to ``sr`` (FSDD's own rate is 8 kHz). Files that are not
     ``.wav`` are ignored; a ``.wav`` file with another name is an error.
 
-    Used in: 08_recognition, benchmarks.
+    Used in: 08_recognition, benchmarks/recognition.py, scripts/recognition_on_folder.py.
     """
     import unicodedata
 
@@ -320,7 +321,7 @@ def load_synthetic_digits(speakers=None, sr: int = DIGITS_SAMPLE_RATE) -> Spoken
     Useful where control matters, and as a second, labelled test set: a
     model that does well on them may still fail on human voices.
 
-    Used in: 08_recognition.
+    Used in: 08_recognition, benchmarks/recognition.py, scripts/recognition_on_folder.py.
     """
     return load_spoken_digits(root=data_dir().joinpath(*SYNTHETIC_DIGITS_FOLDER), sr=sr, speakers=speakers)
 
@@ -353,7 +354,7 @@ def load_real_clip(name: str, sr: int | None = None, duration: float | None = No
 
     Used in: 00_welcome, 01_loading_audio, 02_standardizing, 03_building_the_autoencoder,
     04_training, 05_evaluating, 06_troubleshooting, 07_compression, 09_synthesis,
-    10_efficiency_and_scale.
+    10_efficiency_and_scale, benchmarks/codes.py, scripts/make_weights.py.
     """
     rows = _real_clip_rows()
     if name not in rows:
@@ -371,8 +372,9 @@ def split_in_time(samples, train_fraction: float = 0.75) -> tuple[np.ndarray, np
     copies of each other, so frames drawn at random for the test set would
     have near-twins in the training set and flatter the model.
 
-    Used in: 00_welcome, 02_standardizing, 03_building_the_autoencoder, 04_training,
-    05_evaluating, 06_troubleshooting, 07_compression, 10_efficiency_and_scale, benchmarks.
+    Used in: 00_welcome, 02_standardizing, 03_building_the_autoencoder, 04_training, 05_evaluating,
+    06_troubleshooting, 07_compression, 10_efficiency_and_scale, 11_capstone, benchmarks/codes.py,
+    scripts/make_weights.py.
     """
     samples = np.asarray(samples)
     if not 0.0 < float(train_fraction) < 1.0:
@@ -391,7 +393,7 @@ def standard_split(digits: SpokenDigits, test_takes=range(5)) -> tuple[np.ndarra
     Returns ``(train_indices, test_indices)``. Every speaker is in both parts,
     so this measures how well a model knows *these* voices.
 
-    Used in: 08_recognition, benchmarks.
+    Used in: 08_recognition.
     """
     is_test = np.isin(digits.takes, list(test_takes))
     if is_test.all() or not is_test.any():
@@ -409,7 +411,7 @@ def leave_one_speaker_out(digits: SpokenDigits):
     ``LeaveOneGroupOut`` with the speakers as groups. This measures how well a
     model does on a voice it has never heard, which is what matters for real use.
 
-    Used in: 08_recognition, benchmarks.
+    Used in: no notebook.
     """
     from sklearn.model_selection import LeaveOneGroupOut
 
@@ -443,7 +445,7 @@ def load_music() -> tuple[np.ndarray, int]:
 
     For real music use :func:`load_real_clip` (``"jazz"``, ``"orchestra"``, ``"trumpet"``).
 
-    Used in: benchmarks (the synthetic extra rows).
+    Used in: benchmarks/codes.py, benchmarks/trainers.py.
     """
     return load_audio(data_path("music", "excerpt.wav"))
 
@@ -451,7 +453,7 @@ def load_music() -> tuple[np.ndarray, int]:
 def fetch_fsdd(*args, **kwargs) -> Path:
     """Download the real Free Spoken Digit Dataset; see :func:`course_utils.fetch.fetch_fsdd`.
 
-    Used in: 08_recognition.
+    Used in: scripts/recognition_on_folder.py.
     """
     from .fetch import fetch_fsdd as _fetch_fsdd
 

@@ -20,7 +20,7 @@ the digit from it.
 The spectra come from :mod:`course_utils.spectral` (NumPy, no numba), so a
 notebook that also holds TensorFlow stays under 1.2 GB.
 
-Used in: 08_recognition, benchmarks.
+Used in: 08_recognition.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ def patch_settings(sr: int) -> dict:
     Returns ``{"n_fft": ..., "hop_length": ...}`` (256 and 64 at 8 kHz),
     so features of clips at different rates describe the same durations.
 
-    Used in: course_utils.features and augmentation; no notebook calls it directly.
+    Used in: no notebook.
     """
     sr = positive_int(sr, "sr (samples per second)", "sr=8000")
     n_fft = int(2 ** np.ceil(np.log2(0.032 * sr)))
@@ -178,7 +178,7 @@ def log_mel_patch(
     a clip shorter than one window is zero-padded. The result is float32
     and always finite.
 
-    Used in: 08_recognition, benchmarks.
+    Used in: 08_recognition.
     """
     clip = _check_clip(clip, "the clip")
     if normalize not in ("cmvn", "global", "none"):
@@ -209,7 +209,7 @@ def log_mel_patches(clips, sr: int, **kwargs) -> np.ndarray:
 
     Keyword arguments go to :func:`log_mel_patch`. An error names the clip.
 
-    Used in: 08_recognition, benchmarks.
+    Used in: 08_recognition.
     """
     return _for_every_clip(log_mel_patch, clips, sr, **kwargs)
 
@@ -229,7 +229,7 @@ def cepstral_patches(patches, n_ceps: int = 13) -> np.ndarray:
       pitch. Pitch says *who* speaks, not *which* digit; the smooth
       envelope (the formants) that the low coefficients keep says which.
 
-    Used in: 08_recognition, benchmarks.
+    Used in: 08_recognition.
     """
     import scipy.fft
 
@@ -251,7 +251,7 @@ def mfcc_statistics(clip, sr: int, n_mfcc: int = 20, n_mels: int = 40) -> np.nda
     The order of sounds in the word is lost: only their average and spread
     remain. A silent clip raises :class:`~course_utils.errors.SilentSignalError`.
 
-    Used in: :func:`mfcc_table`; no notebook calls it directly.
+    Used in: no notebook.
     """
     import scipy.fft
 
@@ -266,6 +266,6 @@ def mfcc_statistics(clip, sr: int, n_mfcc: int = 20, n_mels: int = 40) -> np.nda
 def mfcc_table(clips, sr: int, **kwargs) -> np.ndarray:
     """:func:`mfcc_statistics` of every clip, one row per clip.
 
-    Used in: 08_recognition, benchmarks.
+    Used in: 08_recognition.
     """
     return _for_every_clip(mfcc_statistics, clips, sr, **kwargs)

@@ -14,8 +14,9 @@ lesson 03, where the learner writes them in cells marked ``#@save``;
 
 Importing this module imports TensorFlow: call ``setup_notebook()`` first.
 
-Used in: 03_building_the_autoencoder, 04_training, 05_evaluating,
-06_troubleshooting and the application notebooks.
+Used in: 03_building_the_autoencoder, 04_training, 05_evaluating, 06_troubleshooting,
+07_compression, 09_synthesis, 10_efficiency_and_scale, benchmarks/codec.py, benchmarks/codes.py,
+benchmarks/trainers.py.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ class ArticleAutoencoder(keras.Model):
     activation; ``None`` gives a linear output, which shows that the same
     model then learns to copy its input.
 
-    Used in: 03_building_the_autoencoder, 04_training, 10_efficiency_and_scale.
+    Used in: 04_training, 10_efficiency_and_scale, benchmarks/trainers.py.
     """
 
     def __init__(
@@ -94,8 +95,8 @@ def build_dense_autoencoder(
     ``encoder.predict`` gives codes and ``decoder.predict`` turns codes back
     into frames.
 
-    Used in: 03_building_the_autoencoder, 04_training, 05_evaluating,
-    06_troubleshooting, 07_compression, 08_recognition.
+    Used in: 04_training, 05_evaluating, 06_troubleshooting, 07_compression, 09_synthesis,
+    10_efficiency_and_scale, benchmarks/codes.py.
     """
     if code_size >= input_size:
         raise SignalError(
@@ -148,7 +149,7 @@ def sigmoid_loss_floor(targets) -> float:
     standardized audio, about half the samples are negative, so the floor is
     large.
 
-    Used in: 03_building_the_autoencoder.
+    Used in: 03_building_the_autoencoder, benchmarks/trainers.py.
     """
     targets = np.asarray(targets, dtype=np.float64)
     closest = np.clip(targets, 0.0, 1.0)
@@ -190,7 +191,7 @@ def check_model_input(model, x, name: str = "input") -> np.ndarray:
     built subclassed model. Every trainer in :mod:`course_utils.training`
     calls it before training. Returns ``x`` as float32.
 
-    Used in: 03_building_the_autoencoder (and every trainer in course_utils.training).
+    Used in: 03_building_the_autoencoder.
     """
     from .audio import check_signal
 
@@ -239,7 +240,7 @@ def build_pca_residual_autoencoder(pca_codec, hidden_size: int = 512, activation
 
     Returns ``(autoencoder, encoder, decoder)``, sharing layers, on raw frames.
 
-    Used in: 05_evaluating, 07_compression, benchmarks.
+    Used in: benchmarks/codec.py, benchmarks/codes.py.
     """
     pca = getattr(pca_codec, "pca", None)
     if pca is None:

@@ -16,8 +16,7 @@ outside a running notebook; the static website shows its final picture.
 Importing this module imports Keras (and so TensorFlow): call
 ``setup_notebook()`` first.
 
-Used in: 04_training
-(``callbacks=[LiveTrainingMonitor()]``).
+Used in: 04_training.
 """
 
 from __future__ import annotations

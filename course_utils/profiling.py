@@ -1,6 +1,6 @@
 """Measure time and peak memory of a piece of work, as the benchmark does.
 
-Used in: 00_welcome, 04_training, 09_synthesis, 10_efficiency_and_scale, benchmarks.
+Used in: 00_welcome, 04_training, 09_synthesis, 10_efficiency_and_scale, benchmarks/trainers.py.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ __all__ = ["Measurement", "measure", "measure_exact", "resident_mb", "release_me
 def resident_mb() -> float:
     """This process's resident memory in MB now.
 
-    Used in: 00_welcome, 09_synthesis, benchmarks.
+    Used in: 00_welcome, 09_synthesis.
     """
     import psutil
 
@@ -52,7 +52,7 @@ def release_memory() -> float:
 class Measurement:
     """What :func:`measure` returns: the result, wall time, and resident memory at start and peak.
 
-    Used in: benchmarks (through measure).
+    Used in: no notebook.
     """
 
     result: object
@@ -72,7 +72,7 @@ def measure(function, *args, interval: float = 0.002, **kwargs) -> Measurement:
     A background thread samples the resident set size every ``interval``
     seconds (a peak shorter than that can be missed).
 
-    Used in: 04_training, benchmarks.
+    Used in: 04_training, benchmarks/trainers.py.
     """
     start_mb = resident_mb()
     peak = [start_mb]

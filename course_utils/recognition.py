@@ -10,7 +10,7 @@
 - :func:`compare_features` and :func:`format_results`: the comparison of
   08_recognition in one call (``scripts/recognition_on_folder.py``, the benchmarks).
 
-Used in: 08_recognition, benchmarks.
+Used in: 08_recognition, benchmarks/recognition.py, scripts/recognition_on_folder.py.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ def make_classifier(C: float | None = None, pca: int | None = None, max_iter: in
     components; because PCA is a step of the pipeline it is fitted on the
     training clips of each split only.
 
-    Used in: 08_recognition, benchmarks.
+    Used in: 08_recognition.
     """
     from sklearn.decomposition import PCA
     from sklearn.linear_model import LogisticRegression
@@ -76,7 +76,7 @@ class RecognitionScore:
     ``y_true``, ``y_pred`` and ``speakers`` are the test clips' labels,
     predictions and speakers, e.g. for a confusion matrix.
 
-    Used in: returned by the evaluate_* functions (no notebook names the class); benchmarks.
+    Used in: no notebook.
     """
 
     accuracy: float
@@ -141,7 +141,7 @@ def evaluate_split(features, digits, train, test, classifier=None) -> Recognitio
     ``digits.labels[test]``. ``classifier`` defaults to :func:`make_classifier`;
     it is cloned, so the one passed in is left untouched.
 
-    Used in: the evaluate_* functions below; no notebook calls it directly.
+    Used in: no notebook.
     """
     from sklearn.base import clone
 
@@ -162,7 +162,7 @@ def evaluate_standard_split(features, digits, classifier=None, test_takes=range(
     test voice also has training clips: this measures how well the
     recogniser knows *these* voices.
 
-    Used in: 08_recognition, benchmarks.
+    Used in: 08_recognition.
     """
     from .data import standard_split
 
@@ -178,7 +178,7 @@ def evaluate_leave_one_speaker_out(features, digits, classifier=None) -> Recogni
     and ``accuracy`` their mean: how well the recogniser would do for a
     new person.
 
-    Used in: 08_recognition, benchmarks.
+    Used in: 08_recognition.
     """
     from .data import leave_one_speaker_out
 
@@ -218,7 +218,7 @@ def compare_features(digits, code_size: int = 128, steps: int = 400, speaker_gro
     Trains TensorFlow models: call ``course_utils.setup_notebook()`` first.
     ``scripts/recognition_on_folder.py`` runs it on any folder of digits.
 
-    Used in: benchmarks, scripts/recognition_on_folder.py (lesson 08 builds the same steps cell by cell).
+    Used in: benchmarks/recognition.py, scripts/recognition_on_folder.py.
     """
     import time
 
@@ -274,7 +274,7 @@ def compare_features(digits, code_size: int = 128, steps: int = 400, speaker_gro
 def format_results(results: dict) -> str:
     """A plain-text table of ``{name: (standard_score, loso_score)}``, one row per feature.
 
-    Used in: 08_recognition, benchmarks.
+    Used in: 08_recognition, scripts/recognition_on_folder.py.
     """
     width = max([len("features")] + [len(name) for name in results])
     lines = [f"{'features':{width}s} {'standard split':>15s} {'one speaker out':>16s} {'worst voice':>18s}"]

@@ -21,7 +21,7 @@ frame-dependent code itself, which the untrained DCT start already has.
 and writes ``data/weights/``; :func:`load_ksparse_autoencoder` checks the file
 against its SHA-256 before using it.
 
-Used in: 05_evaluating, benchmarks.
+Used in: 05_evaluating, benchmarks/codec.py, benchmarks/codes.py, scripts/make_weights.py.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ class KSparseAutoencoder(keras.Model):
     ``encode(frames)`` returns ``(values, positions)``, each ``(n, m)``;
     ``decode(values, positions)`` returns frames; calling the model does both.
 
-    Used in: 05_evaluating, benchmarks.
+    Used in: no notebook.
     """
 
     def __init__(self, frame_length: int = 256, m: int = 16, **kwargs):
@@ -90,7 +90,7 @@ def _check_frames(frames, frame_length: int) -> np.ndarray:
 def build_ksparse_autoencoder(train_frames, m: int = 16) -> KSparseAutoencoder:
     """A k-sparse autoencoder starting as the orthonormal DCT, centred on the training frames' mean.
 
-    Used in: 05_evaluating, benchmarks.
+    Used in: 05_evaluating, benchmarks/codec.py, benchmarks/codes.py, scripts/make_weights.py.
     """
     from scipy.fft import dct
 
@@ -108,7 +108,7 @@ def train_ksparse_autoencoder(model, train_frames, steps: int = 2000, batch_size
                               learning_rate: float = 1e-4, seed: int = 0) -> float:
     """Adam on the mean squared error (relative to the frames' variance), cosine-decayed; returns the last loss.
 
-    Used in: 05_evaluating, benchmarks.
+    Used in: 05_evaluating, benchmarks/codec.py, benchmarks/codes.py, scripts/make_weights.py.
     """
     from .training import make_train_step
 
@@ -140,7 +140,7 @@ def ksparse_quantized_roundtrip(model, frames, bits: int = 8):
     ``POSITION_BITS``. At ``bits=8`` a frame costs as much as a 32-number
     dense code at 8 bits.
 
-    Used in: benchmarks.
+    Used in: benchmarks/codec.py.
     """
     from .codec import bitstream_bits, dequantize, quantize
 
@@ -159,7 +159,7 @@ def save_ksparse_weights(model, path, overwrite: bool = False, **metadata) -> Pa
     ``metadata`` (how the model was trained) goes into the ``.json``. An
     existing file is replaced only with ``overwrite=True``.
 
-    Used in: benchmarks (scripts/make_weights.py).
+    Used in: scripts/make_weights.py.
     """
     path = Path(path)
     if path.exists() and not overwrite:
@@ -175,7 +175,7 @@ def save_ksparse_weights(model, path, overwrite: bool = False, **metadata) -> Pa
 def load_ksparse_autoencoder(path) -> KSparseAutoencoder:
     """The k-sparse autoencoder saved at ``path``, after checking its SHA-256 against the ``.json``.
 
-    Used in: 05_evaluating, benchmarks.
+    Used in: 05_evaluating.
     """
     from .errors import AudioFileNotFoundError
 

@@ -67,7 +67,7 @@ def stft(clip, n_fft: int = 512, hop_length: int | None = None, center: bool = T
     ``librosa.stft(y=clip, n_fft=n_fft, hop_length=hop_length, center=center)``.
     A float32 clip gives complex64 (computed in float32), anything else complex128.
 
-    Used in: course_utils.metrics and the functions below (no notebook calls it directly).
+    Used in: no notebook.
     """
     n_fft = positive_int(n_fft, "n_fft", "n_fft=512")
     n_fft, hop_length = _sizes(n_fft, n_fft // 4 if hop_length is None else hop_length)
@@ -91,7 +91,7 @@ def stft(clip, n_fft: int = 512, hop_length: int | None = None, center: bool = T
 def power_spectrogram(clip, n_fft: int = 512, hop_length: int | None = None, center: bool = True) -> np.ndarray:
     """``|STFT|**2`` of a clip (:func:`stft`), shape ``(1 + n_fft // 2, frames)``.
 
-    Used in: course_utils.features and plotting (no notebook calls it directly).
+    Used in: no notebook.
     """
     spectrum = stft(clip, n_fft=n_fft, hop_length=hop_length, center=center)
     return spectrum.real**2 + spectrum.imag**2
@@ -105,7 +105,7 @@ def power_to_db(power, *, ref: float = 1.0, amin: float = 1e-10, top_db: float |
     floor). ``amin`` keeps zeros finite; ``top_db`` makes near-silent bins,
     which nobody hears, stop mattering. float32 in, float32 out.
 
-    Used in: course_utils.metrics, features and plotting (no notebook calls it directly).
+    Used in: no notebook.
     """
     power = np.asarray(power)
     if power.dtype.kind not in "fiu":
@@ -134,7 +134,7 @@ def log_magnitude(clip, n_fft: int = 1024, hop_length: int = 256, eps: float = E
     -------
     (log_mag, phase) : two float32 arrays of the same shape
 
-    Used in: 07_compression, 09_synthesis
+    Used in: 07_compression, 09_synthesis.
     """
     n_fft, hop_length = _sizes(n_fft, hop_length)
     x = check_signal(clip, name="clip").astype(np.float32)
@@ -182,7 +182,7 @@ def to_audio(
     n_iter, seed : int
         Griffin-Lim's iterations and the seed of its random starting phase.
 
-    Used in: 07_compression, 09_synthesis
+    Used in: 07_compression, 09_synthesis.
     """
     import librosa
 
@@ -242,7 +242,7 @@ def mel_filterbank(sr: int, n_fft: int, n_mels: int = 40, fmin: float = 0.0, fma
     Slaney's mel scale and area normalisation, librosa's defaults. The result
     is cached: treat it as read-only.
 
-    Used in: :func:`mel_spectrogram` (no notebook calls it directly).
+    Used in: no notebook.
     """
     sr = positive_int(sr, "sr", "sr=8000")
     n_fft = positive_int(n_fft, "n_fft", "n_fft=256")
@@ -271,7 +271,7 @@ def mel_spectrogram(clip, sr: int, n_fft: int, hop_length: int, n_mels: int = 40
     settings. ``power`` may pass a precomputed (e.g. frequency-warped) power
     spectrogram of the clip instead of computing it.
 
-    Used in: course_utils.features (no notebook calls it directly).
+    Used in: no notebook.
     """
     if power is None:
         power = power_spectrogram(clip, n_fft=n_fft, hop_length=hop_length)

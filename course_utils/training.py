@@ -11,8 +11,9 @@
 
 Importing this module imports TensorFlow: call ``setup_notebook()`` first.
 
-Used in: 03_building_the_autoencoder, 04_training, 05_evaluating,
-06_troubleshooting and the application notebooks.
+Used in: 03_building_the_autoencoder, 04_training, 05_evaluating, 06_troubleshooting,
+07_compression, 09_synthesis, 10_efficiency_and_scale, benchmarks/codec.py, benchmarks/codes.py,
+benchmarks/trainers.py.
 """
 
 from __future__ import annotations
@@ -113,7 +114,7 @@ def article_training_loop(model, data, epochs: int = 1000, learning_rate: float 
     data's width. A loss that becomes NaN or Inf stops training with an error
     that says what to change.
 
-    Used in: 03_building_the_autoencoder, 04_training, 10_efficiency_and_scale.
+    Used in: 04_training, 10_efficiency_and_scale, benchmarks/trainers.py.
     """
     epochs = positive_int(epochs, "epochs", "epochs=100")
     learning_rate = _check_learning_rate(learning_rate)
@@ -152,7 +153,7 @@ def make_frame_dataset(frames, batch_size: int = 64, shuffle: bool = True, seed:
 
     Shuffled with a fixed seed, reshuffled every epoch, batched, prefetched.
 
-    Used in: 04_training, 10_efficiency_and_scale.
+    Used in: 06_troubleshooting, 10_efficiency_and_scale.
     """
     batch_size = positive_int(batch_size, "batch_size", "batch_size=64")
     frames = _as_training_array(frames, "frames")
@@ -172,8 +173,7 @@ def make_train_step(model, optimizer, loss_function):
     as ``model.fit`` does. Wrapped in ``tf.function``, so TensorFlow traces it
     once and then runs it as a graph, without Python's per-operation overhead.
 
-    Used in: 04_training and 06_troubleshooting (through train_minibatch), 08_recognition
-    and 10_efficiency_and_scale (through course_utils.features and course_utils.efficiency).
+    Used in: no notebook.
     """
 
     @tf.function
@@ -212,7 +212,7 @@ def train_minibatch(
     ``Adam(learning_rate)``) and ``loss`` (a Keras loss name or object;
     default ``"mse"``) let notebooks compare choices with the same loop.
 
-    Used in: 04_training, 06_troubleshooting, benchmarks.
+    Used in: 06_troubleshooting, benchmarks/trainers.py.
     """
     steps = positive_int(steps, "steps", "steps=2000")
     eval_every = positive_int(eval_every, "eval_every", "eval_every=100")
@@ -260,7 +260,7 @@ def epochs_for_steps(steps: int, n_examples: int, batch_size: int) -> int:
     One epoch is ``ceil(n_examples / batch_size)`` steps: 10 epochs on 100
     frames and 10 epochs on 100,000 frames are very different amounts of training.
 
-    Used in: 04_training, 06_troubleshooting.
+    Used in: 04_training, 09_synthesis.
     """
     steps_per_epoch = math.ceil(n_examples / batch_size)
     return max(1, math.ceil(steps / steps_per_epoch))
@@ -285,8 +285,8 @@ def fit_autoencoder(
     ``History``; ``history.history["step"]`` holds the step count at the
     end of each epoch.
 
-    Used in: 04_training, 05_evaluating, 06_troubleshooting, 07_compression,
-    08_recognition.
+    Used in: 03_building_the_autoencoder, 04_training, 05_evaluating, 07_compression, 09_synthesis,
+    10_efficiency_and_scale, benchmarks/codec.py, benchmarks/codes.py.
     """
     steps = positive_int(steps, "steps", "steps=2000")
     batch_size = positive_int(batch_size, "batch_size", "batch_size=64")

@@ -182,7 +182,7 @@ def latent_explorer(decoder, latent_dim: int, *, sr: int, dims=None, n_sliders: 
         list of slider values, without a browser) and ``audio`` (the sound
         now shown).
 
-    Used in: 09_synthesis
+    Used in: 09_synthesis.
     """
     import ipywidgets as widgets
     from matplotlib.figure import Figure

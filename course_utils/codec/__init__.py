@@ -22,7 +22,7 @@ available as ``codec.<name>``:
 
 This package does not import TensorFlow.
 
-Used in: 07_compression, 10_efficiency_and_scale.
+Used in: 07_compression, benchmarks/codec.py.
 """
 
 from __future__ import annotations

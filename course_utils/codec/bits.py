@@ -2,6 +2,8 @@
 
 Part of :mod:`course_utils.codec`. The quantization ranges are side
 information the decoder needs, so they are counted.
+
+Used in: 07_compression, benchmarks/codec.py.
 """
 
 from __future__ import annotations
@@ -61,7 +63,7 @@ def quantize(codes, bits: int) -> tuple[np.ndarray, np.ndarray]:
     The ranges are rounded outward to float32, so :func:`dequantize` is off
     by at most half a step, ``(max - min) / (2**bits - 1) / 2``, everywhere.
 
-    Used in: 07_compression, benchmarks.
+    Used in: 07_compression.
     """
     bits = _check_bits(bits)
     codes = _check_codes(codes).astype(np.float64)
@@ -86,7 +88,7 @@ def dequantize(integers, ranges, bits: int, dtype=np.float32) -> np.ndarray:
     ``value = min + level * (max - min) / (2**bits - 1)``, per dimension.
     Returns an array of ``dtype`` (float32 by default, what a Keras decoder takes).
 
-    Used in: 07_compression, benchmarks.
+    Used in: 07_compression.
     """
     bits = _check_bits(bits)
     integers = np.asarray(integers)
@@ -114,7 +116,7 @@ def bitstream_bits(n_frames: int, code_size: int, bits: int, side_floats: int = 
     The decoder's weights are not counted: they are shipped once, like the
     tables inside an MP3 decoder, not with every clip.
 
-    Used in: 07_compression, benchmarks.
+    Used in: 07_compression.
     """
     for label, value in (("n_frames", n_frames), ("code_size", code_size), ("side_floats", side_floats)):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
@@ -129,7 +131,7 @@ def kbps(total_bits: float, duration_s: float) -> float:
     For reference: CD audio is 1411 kbps, 8 kHz 16-bit speech 128 kbps,
     a good MP3 128 kbps, Opus speech 16 to 24 kbps.
 
-    Used in: 07_compression, benchmarks.
+    Used in: 07_compression, benchmarks/codec.py.
     """
     if duration_s <= 0:
         raise SignalError(f"duration_s must be positive; got {duration_s}. Use len(signal) / sample_rate.")
@@ -184,7 +186,7 @@ def quantized_roundtrip(encode, decode, frames, bits: int):
     ``(decoded_frames, total_bits)``, where ``total_bits`` counts the codes
     and the float32 ranges (side information).
 
-    Used in: 07_compression, benchmarks.
+    Used in: 07_compression, benchmarks/codec.py.
     """
     codes = _check_codes(np.asarray(encode(frames)), name="encoded frames")
     integers, ranges = quantize(codes, bits)

@@ -2,6 +2,8 @@
 
 Part of :mod:`course_utils.codec`. Reading checks the layout, the metadata and
 the unpacked size before trusting anything in the file.
+
+Used in: 07_compression.
 """
 
 from __future__ import annotations

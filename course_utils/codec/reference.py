@@ -2,6 +2,8 @@
 
 Part of :mod:`course_utils.codec`. MP3 and Opus go through libsndfile; their
 bit rate is *measured* from the encoded bytes.
+
+Used in: 07_compression, benchmarks/codec.py.
 """
 
 from __future__ import annotations
@@ -77,7 +79,7 @@ def lossy_codec_available(codec: str) -> bool:
     Needs libsndfile 1.1 or newer (in the soundfile wheels since 0.12) for the
     formats, and soundfile 0.13 or newer for ``compression_level``.
 
-    Used in: 07_compression.
+    Used in: benchmarks/codec.py.
     """
     import inspect
 
@@ -127,7 +129,7 @@ def lossy_codec(x, sr: int, codec: str = "mp3", compression_level: float = 0.5) 
         ``len(x)`` samples at ``sr``; kbps from the encoded file's byte count
         (container headers included) and the clip's duration.
 
-    Used in: 07_compression.
+    Used in: 07_compression, benchmarks/codec.py.
     """
     import librosa
     import soundfile

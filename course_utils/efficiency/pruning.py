@@ -31,7 +31,7 @@ class PruningMask(keras.constraints.Constraint):
     it in place, so an already compiled training step uses the new mask
     without being traced again.
 
-    Used in: :func:`prune`; no notebook calls it directly.
+    Used in: no notebook.
     """
 
     def __init__(self, mask):
@@ -53,7 +53,7 @@ def magnitude_masks(model, sparsity: float) -> dict:
     Returns ``{variable.path: mask}``. Each kernel loses exactly
     ``round(sparsity * size)`` weights; biases are kept (they are few).
 
-    Used in: :func:`prune`; no notebook calls it directly.
+    Used in: no notebook.
     """
     if not 0.0 <= sparsity < 1.0:
         raise SignalError(f"sparsity is the fraction of weights set to zero, in [0, 1); got {sparsity}.")

@@ -104,7 +104,7 @@ def train_step_function(model, frames, batch_size: int = 64, learning_rate: floa
     For timing: pass it to :func:`median_seconds` or :func:`time_ratio`. Each
     call trains ``model`` a little and waits for the step to finish.
 
-    Used in: :func:`time_train_step`; no notebook calls it directly.
+    Used in: 10_efficiency_and_scale.
     """
     frames = np.asarray(frames, dtype=np.float32)
     if frames.ndim != 2 or len(frames) < batch_size:
