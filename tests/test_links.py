@@ -179,7 +179,9 @@ def test_github_slugs(heading, slug):
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
 def test_every_lesson_ends_with_two_to_four_items_to_read_more(notebook):
     cells = notebook_markdown(notebook)
-    sections = [text for text in cells if re.match(r"\s*##\s+Read more\s*$", text.splitlines()[0] if text else "")]
+    # The section runs from its heading to the next heading or the end of its cell.
+    sections = [m.group(1) for text in cells
+                for m in re.finditer(r"^##\s+Read more\s*$(.*?)(?=^#|\Z)", text, re.M | re.S)]
     assert sections, f"{notebook.name} has no '## Read more' section"
     items = re.findall(r"^\s*[-*]\s+\S", sections[-1], re.M)
     assert 2 <= len(items) <= 4, f"{notebook.name}: 'Read more' has {len(items)} items, not 2-4"
