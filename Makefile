@@ -14,12 +14,13 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 $(foreach setting,$(shell $(PYTHON) -m course_utils env --make),$(eval export $(setting)))
 export PYTHONHASHSEED := 0
 
-.PHONY: weights test-pythons lab test lint pytest notebooks doctor data lock site browser screenshots benchmark benchmark-quick clean strip help
+.PHONY: weights test-pythons lab test lint pytest notebooks doctor data lock site slides browser screenshots benchmark benchmark-quick clean strip help
 
 help:
 	@echo "make lab        set up .venv if needed and open JupyterLab at notebooks/00_welcome.ipynb"
 	@echo "make test       set up .venv if needed, then lint, pytest, run every notebook, build and browse the site"
 	@echo "make site       build the course website (executed notebooks as HTML) into build/site"
+	@echo "make slides     reveal.js slides of lessons 03 and 05 into build/slides (offline)"
 	@echo "make browser    test JupyterLab and the website in a real browser (Debian's Chromium)"
 	@echo "make test-pythons  package tests and notebooks on every Python 3.10-3.13 found (PYTHONS=3.13)"
 	@echo "make doctor     check Python, packages, data checksums and memory"
@@ -69,6 +70,11 @@ notebooks: $(STAMP)
 # or changed since is executed here) as HTML pages, offline, in build/site.
 site: $(STAMP)
 	$(BIN)/python scripts/build_site.py --executed build/executed --out build/site
+	$(BIN)/python scripts/build_site.py --slides --executed build/executed --out build/slides
+
+# reveal.js slides of lessons 03 and 05 (reveal.js, require.js, jQuery from npm, copied at build time).
+slides: $(STAMP)
+	$(BIN)/python scripts/build_site.py --slides --executed build/executed --out build/slides
 
 # JupyterLab and the website in Debian's Chromium, driven by Playwright (no browser
 # download; the tests apt-get install chromium when it is missing and they run as root).

@@ -12,10 +12,21 @@ and next links, and nothing fetched from the internet when it is built or read:
   move; on the site each is drawn as it was when the notebook ran (its figure,
   its players, its controls greyed out) with a link to run it on Binder.
 - Links between notebooks (``04_training.ipynb``) point to their pages, the
-  README becomes the front page, images it shows are copied, and links to
-  other files of the repository point to the repository on GitHub.
+  README becomes the front page, ``docs/*.md`` (glossary, cheat sheet,
+  references, instructors' notes) become pages too, images they show are
+  copied, and links to other files of the repository point to the repository
+  on GitHub. Every heading also carries GitHub's anchor (``#snr``), so links
+  written for GitHub (``../docs/glossary.md#snr``) land on the right line.
+- Equations (``$...$``, ``$$...$$``) are typeset by MathJax 2, copied into
+  the site from the ``jupyter-server-mathjax`` package at build time.
+- Cells tagged ``check`` (a lesson's collapsed asserts) are left out.
+- ``--slides`` builds reveal.js slides of lessons 03 and 05 instead
+  (``make slides``), with reveal.js, require.js and jQuery copied from npm
+  packages at build time into the slides' folder: nothing is fetched when
+  they are shown.
 
 Usage: python scripts/build_site.py [--out build/site] [--executed build/executed]
+       python scripts/build_site.py --slides [--out build/slides]
 """
 
 from __future__ import annotations
@@ -38,6 +49,15 @@ WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 DEFAULT_REPOSITORY = "sound-autoencoders/sound-autoencoders"
 SITE_TITLE = "Sound Autoencoders"
+DOCS_ORDER = ("glossary", "cheatsheet", "references", "instructors", "capstone_rubric")
+HIDDEN_TAGS = {"check"}  # cells left out of the site: a lesson's collapsed asserts
+
+
+def github_slug(text: str) -> str:
+    """The anchor GitHub gives a heading: lowercase, punctuation dropped, spaces to hyphens."""
+    text = text.strip().lower()
+    text = re.sub(r"[^\w\- ]", "", text)
+    return text.replace(" ", "-")
 
 
 # -- which notebooks, executed ---------------------------------------------------------------------
@@ -258,6 +278,23 @@ class Linker:
                 anchor.unwrap()
             else:
                 anchor["href"] = new
+        seen: dict[str, int] = {}
+        ids = {element["id"] for element in soup.find_all(id=True)}
+        for heading in main.find_all(re.compile(r"^h[1-6]$")):
+            for link in heading.find_all("a", class_="anchor-link"):
+                link.extract()
+                text = heading.get_text()
+                heading.append(link)
+                break
+            else:
+                text = heading.get_text()
+            slug = github_slug(text)
+            count = seen.get(slug, 0)
+            seen[slug] = count + 1
+            slug = f"{slug}-{count}" if count else slug
+            if slug and slug not in ids:
+                ids.add(slug)
+                heading.insert(0, soup.new_tag("span", id=slug, attrs={"class": "github-anchor"}))
         for image in main.find_all("img", src=True):
             new = self.image(image["src"], base)
             if new is None:
@@ -279,7 +316,17 @@ def find_mathjax() -> str | None:
     return str(folder) if (folder / "MathJax.js").exists() else None
 
 
-def build(notebooks_dir: Path, out: Path, executed_dir: Path | None, timeout: int = 180, log=print) -> dict:
+def doc_sources(docs_dir: Path) -> list[Path]:
+    """The Markdown files of ``docs_dir`` that become pages: the known ones first, then the rest."""
+    if not docs_dir.is_dir():
+        return []
+    found = {path.stem: path for path in docs_dir.glob("*.md") if path.stem.lower() not in ("readme", "index")}
+    ordered = [found.pop(stem) for stem in DOCS_ORDER if stem in found]
+    return ordered + [found[stem] for stem in sorted(found)]
+
+
+def build(notebooks_dir: Path, out: Path, executed_dir: Path | None, timeout: int = 180, log=print,
+          docs_dir: Path | None = None) -> dict:
     """Build the site into ``out``; return a summary (pages, widgets, unlinked references)."""
     from nbconvert import HTMLExporter
 
@@ -295,7 +342,7 @@ def build(notebooks_dir: Path, out: Path, executed_dir: Path | None, timeout: in
     mathjax_url = None
     if mathjax:
         shutil.copytree(mathjax, out / "_static" / "mathjax")
-        mathjax_url = "_static/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe"
+        mathjax_url = "_static/mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe"
 
     readme_path = ROOT / "README.md"
     readme = readme_path.read_text(encoding="utf-8") if readme_path.exists() else f"# {SITE_TITLE}\n"
@@ -309,20 +356,38 @@ def build(notebooks_dir: Path, out: Path, executed_dir: Path | None, timeout: in
     if has_math and not mathjax_url:
         log("  warning: the notebooks contain $math$, which the site shows as TeX source: "
             "`pip install jupyter-server-mathjax` gives the site its own MathJax")
-    pages = [{"href": "index.html", "title": "Home", "notebook": None}]
+    pages = [{"href": "index.html", "title": "Home", "notebook": None, "group": None}]
     for source, notebook in executed:
         pages.append({"href": source.stem + ".html", "title": title_of(notebook, source.stem),
-                      "notebook": source.name})
-    linker = Linker({f"{notebooks_rel}/{p['notebook']}": p["href"] for p in pages if p["notebook"]},
-                    repository, out)
+                      "notebook": source.name, "group": "Lessons"})
+    docs_dir = notebooks_dir.parent / "docs" if docs_dir is None else docs_dir
+    docs = doc_sources(docs_dir)
+    docs_rel = docs_dir.resolve().relative_to(ROOT).as_posix() if docs_dir.resolve().is_relative_to(ROOT) else "docs"
+    doc_notebooks = []
+    for doc in docs:
+        text = doc.read_text(encoding="utf-8")
+        notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(text)])
+        doc_notebooks.append(notebook)
+        pages.append({"href": doc.stem + ".html", "title": title_of(notebook, doc.stem), "notebook": None,
+                      "group": "Reference", "source": f"{docs_rel}/{doc.name}"})
+    if not has_math and any(re.search(r"\$[^$\n]+\$", n.cells[0].source) for n in doc_notebooks):
+        has_math = True
+        if not mathjax_url:
+            log("  warning: docs/ contain $math$ and there is no local MathJax: `pip install jupyter-server-mathjax`")
+    targets = {f"{notebooks_rel}/{p['notebook']}": p["href"] for p in pages if p["notebook"]}
+    targets.update({p["source"]: p["href"] for p in pages if p.get("source")})
+    linker = Linker(targets, repository, out)
+
+    from nbconvert.preprocessors import TagRemovePreprocessor
 
     exporter = HTMLExporter(template_name="course", extra_template_basedirs=[str(TEMPLATE_DIR)])
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=HIDDEN_TAGS), enabled=True)
     if mathjax_url:
         exporter.mathjax_url = mathjax_url
     front = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(readme)])
     documents = [(pages[0], front, "")] + [
         (page, notebook, notebooks_rel) for page, (_, notebook) in zip(pages[1:], executed)
-    ]
+    ] + [(page, notebook, docs_rel) for page, notebook in zip(pages[1 + len(executed):], doc_notebooks)]
     widgets = 0
     for index, (page, notebook, base) in enumerate(documents):
         notebook = copy.deepcopy(notebook)
@@ -332,7 +397,7 @@ def build(notebooks_dir: Path, out: Path, executed_dir: Path | None, timeout: in
                       f"{notebooks_rel}/{page['notebook']}")
             widgets += render_widgets(notebook, binder)
             shutil.copyfile(notebooks_dir / page["notebook"], out / page["notebook"])
-        notebook.metadata["title"] = f"{page['title']} · {SITE_TITLE}" if page["notebook"] else SITE_TITLE
+        notebook.metadata["title"] = f"{page['title']} · {SITE_TITLE}" if index else SITE_TITLE
         site = {
             "title": SITE_TITLE, "root": "", "pages": pages, "mathjax_url": mathjax_url,
             "page": {**page, "binder": binder,
@@ -343,6 +408,7 @@ def build(notebooks_dir: Path, out: Path, executed_dir: Path | None, timeout: in
         body = linker.rewrite(body, base, page["href"])
         (out / page["href"]).write_text(body, encoding="utf-8")
     summary = {"pages": [p["href"] for p in pages], "widgets": widgets, "unlinked": linker.unlinked,
+               "math": bool(has_math and mathjax_url),
                "images": sorted(linker.copied), "seconds": time.monotonic() - started}
     log(f"Wrote {len(pages)} pages ({widgets} widgets drawn as pictures) to {out} "
         f"in {summary['seconds']:.0f} s")
@@ -351,16 +417,130 @@ def build(notebooks_dir: Path, out: Path, executed_dir: Path | None, timeout: in
     return summary
 
 
+# -- slides (make slides) -------------------------------------------------------------------------
+SLIDE_LESSONS = ("03_building_the_autoencoder", "05_evaluating")
+#: npm packages the slides need, copied into the slides' folder: (package@version, file or folder, to).
+SLIDE_VENDOR = (
+    ("reveal.js@4.6.0", ".", "reveal.js"),
+    ("requirejs@2.3.7", "require.js", "vendor/require.js"),
+    ("jquery@3.7.1", "dist/jquery.min.js", "vendor/jquery.min.js"),
+)
+
+
+def npm_package(spec: str, cache: Path, log=print) -> Path:
+    """The unpacked folder of an npm package (``name@version``), packed by ``npm pack`` into ``cache``."""
+    import subprocess
+    import tarfile
+
+    name, _, version = spec.rpartition("@")
+    folder = cache / f"{name}-{version}"
+    if (folder / "package" / "package.json").exists():
+        return folder / "package"
+    npm = shutil.which("npm")
+    if npm is None:
+        raise SystemExit(f"The slides need the npm package {spec} and there is no `npm` here: "
+                         "install Node.js (`apt-get install npm`), or copy the package into "
+                         f"{folder}/package yourself.")
+    cache.mkdir(parents=True, exist_ok=True)
+    log(f"  npm pack {spec}")
+    result = subprocess.run([npm, "pack", spec, "--silent", "--pack-destination", str(cache)],
+                            capture_output=True, text=True, timeout=600)
+    if result.returncode != 0:
+        raise SystemExit(f"`npm pack {spec}` failed: {(result.stderr or result.stdout)[-600:]}")
+    tarball = cache / result.stdout.strip().splitlines()[-1]
+    with tarfile.open(tarball) as archive:
+        archive.extractall(folder, filter="data")
+    tarball.unlink()
+    return folder / "package"
+
+
+def slide_types(notebook) -> int:
+    """Give a lesson without slideshow metadata its slides: a slide per ``##`` section.
+
+    The title cell and every ``##`` section start a slide, ``###`` a sub-slide
+    (below it); everything else continues the slide, which scrolls. Cells
+    that already say their slide type keep it. Returns how many slides start.
+    """
+    marked = any(cell.metadata.get("slideshow", {}).get("slide_type") for cell in notebook.cells)
+    count = 0
+    for index, cell in enumerate(notebook.cells):
+        if marked:
+            count += cell.metadata.get("slideshow", {}).get("slide_type") == "slide"
+            continue
+        kind = "-"
+        if cell.cell_type == "markdown" and (index == 0 or re.search(r"^##\s", cell.source, flags=re.MULTILINE)):
+            kind = "slide"
+        elif cell.cell_type == "markdown" and re.search(r"^###\s", cell.source, flags=re.MULTILINE):
+            kind = "subslide"
+        cell.metadata["slideshow"] = {"slide_type": kind}
+        count += kind == "slide"
+    return count
+
+
+def build_slides(notebooks_dir: Path, out: Path, executed_dir: Path | None, lessons=SLIDE_LESSONS,
+                 timeout: int = 180, log=print, npm_cache: Path | None = None) -> dict:
+    """reveal.js slides of ``lessons`` into ``out``, with everything they load beside them."""
+    from nbconvert import SlidesExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    started = time.monotonic()
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    cache = npm_cache or ROOT / "build" / "npm"
+    for spec, inside, target in SLIDE_VENDOR:
+        source = npm_package(spec, cache, log=log) / inside
+        (out / target).parent.mkdir(parents=True, exist_ok=True)
+        if source.is_dir():
+            shutil.copytree(source, out / target, ignore=shutil.ignore_patterns("node_modules", "test", "examples"))
+        else:
+            shutil.copyfile(source, out / target)
+    for theme in (out / "reveal.js" / "dist" / "theme").glob("*.css"):  # themes @import web fonts: drop them
+        css = theme.read_text(encoding="utf-8")
+        theme.write_text(re.sub(r"@import url\([^)]*//[^)]*\);?", "", css), encoding="utf-8")
+    mathjax = find_mathjax()
+    exporter = SlidesExporter(template_name="course_slides", extra_template_basedirs=[str(TEMPLATE_DIR)],
+                              reveal_url_prefix="reveal.js", reveal_scroll=True,
+                              require_js_url="vendor/require.js", jquery_url="vendor/jquery.min.js")
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=HIDDEN_TAGS), enabled=True)
+    if mathjax:
+        shutil.copytree(mathjax, out / "mathjax")
+        exporter.mathjax_url = "mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe"
+    written = {}
+    for lesson in lessons:
+        source = notebooks_dir / f"{lesson}.ipynb"
+        if not source.exists():
+            raise SystemExit(f"No {source}: the slides are made from lessons {', '.join(lessons)}.")
+        notebook = copy.deepcopy(executed_notebook(source, executed_dir, timeout, log=log))
+        render_widgets(notebook, None)
+        slides = slide_types(notebook)
+        body, _ = exporter.from_notebook_node(notebook)
+        page = out / f"{lesson}.slides.html"
+        page.write_text(body, encoding="utf-8")
+        written[page.name] = slides
+    log(f"Wrote slides {', '.join(f'{name} ({n} slides)' for name, n in written.items())} to {out} "
+        f"in {time.monotonic() - started:.0f} s")
+    return {"slides": written, "math": bool(mathjax)}
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--notebooks", type=Path, default=ROOT / "notebooks")
     parser.add_argument("--executed", type=Path, default=ROOT / "build" / "executed",
                         help="reuse executed notebooks from here (make notebooks writes them)")
-    parser.add_argument("--out", type=Path, default=ROOT / "build" / "site")
+    parser.add_argument("--out", type=Path, default=None, help="default: build/site, or build/slides with --slides")
     parser.add_argument("--timeout", type=int, default=180, help="seconds per cell when executing")
+    parser.add_argument("--slides", action="store_true", help="build the reveal.js slides of lessons 03 and 05")
     args = parser.parse_args(argv)
-    build(args.notebooks, args.out, args.executed if args.executed.exists() else None, args.timeout)
-    print(f"Open {(args.out / 'index.html').resolve().as_uri()}")
+    executed = args.executed if args.executed.exists() else None
+    if args.slides:
+        out = args.out or ROOT / "build" / "slides"
+        build_slides(args.notebooks, out, executed, timeout=args.timeout)
+        print(f"Open {(out / (SLIDE_LESSONS[0] + '.slides.html')).resolve().as_uri()}")
+        return 0
+    out = args.out or ROOT / "build" / "site"
+    build(args.notebooks, out, executed, args.timeout)
+    print(f"Open {(out / 'index.html').resolve().as_uri()}")
     return 0
 
 

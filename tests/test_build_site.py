@@ -164,3 +164,52 @@ def test_a_float_slider_shows_its_readout_format(build_site):
         "readout_format": ".2f"}}}
     markup = build_site.widget_html("z", models)
     assert "<span>z[4]</span>" in markup and "<output>-0.29</output>" in markup
+
+
+def test_docs_become_pages_links_are_rewritten_math_is_local_and_checks_are_hidden(build_site, tmp_path):
+    notebooks, executed = make_course(tmp_path)
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "glossary.md").write_text("# Glossary\n\n### SNR\n\nSee [lesson 05](../notebooks/05_evaluating.ipynb).\n\n"
+                                      "$$\\text{SNR} = 10 \\log_{10} \\frac{P_s}{P_e}$$\n")
+    lesson = nbformat.read(executed / "05_evaluating.ipynb", as_version=4)
+    lesson.cells[0].source += "\n\nThe [SNR](../docs/glossary.md#snr) of $x$."
+    check = nbformat.v4.new_code_cell("assert True\nprint('checks passed: section 1')")
+    check.metadata = {"tags": ["check"], "jupyter": {"source_hidden": True}}
+    check.outputs = [nbformat.v4.new_output("stream", text="checks passed: section 1\n")]
+    lesson.cells.append(check)
+    nbformat.write(lesson, executed / "05_evaluating.ipynb")
+    clean = nbformat.read(notebooks / "05_evaluating.ipynb", as_version=4)
+    clean.cells[0].source = lesson.cells[0].source
+    clean.cells.append(nbformat.v4.new_code_cell(check.source, metadata=check.metadata))
+    nbformat.write(clean, notebooks / "05_evaluating.ipynb")
+
+    summary = build_site.build(notebooks, tmp_path / "site", executed, log=lambda _: None)
+    site = tmp_path / "site"
+    assert summary["pages"][-1] == "glossary.html"
+    page = (site / "05_evaluating.html").read_text()
+    glossary = (site / "glossary.html").read_text()
+    assert 'href="glossary.html#snr"' in page and 'href="05_evaluating.html"' in glossary
+    assert re.search(r'<span class="github-anchor" id="snr">', glossary) or 'id="snr"' in glossary
+    assert "checks passed" not in page and "assert True" not in page  # the check cell is left out
+    if build_site.find_mathjax():
+        assert summary["math"] and (site / "_static" / "mathjax" / "MathJax.js").exists()
+        assert 'src="_static/mathjax/MathJax.js?config=' in glossary
+        assert "STIX-Web" in glossary  # the only fonts jupyter-server-mathjax ships
+    assert '<li class="nav-group">Reference</li>' in page
+
+
+def test_github_slugs_match_the_glossary_anchors(build_site):
+    assert build_site.github_slug("SNR") == "snr"
+    assert build_site.github_slug("Log-spectral distance") == "log-spectral-distance"
+    assert build_site.github_slug("k-Sparse autoencoder") == "k-sparse-autoencoder"
+    assert build_site.github_slug("Bit rate (kbps)") == "bit-rate-kbps"
+
+
+def test_lessons_without_slide_metadata_get_a_slide_per_section(build_site):
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# 03 · Title"), nbformat.v4.new_code_cell("x = 1"),
+        nbformat.v4.new_markdown_cell("Some prose.\n\n## 1. A section"), nbformat.v4.new_markdown_cell("### Detail"),
+    ])
+    assert build_site.slide_types(notebook) == 2
+    assert [c.metadata["slideshow"]["slide_type"] for c in notebook.cells] == ["slide", "-", "slide", "subslide"]

@@ -76,13 +76,15 @@ def open_and_check_media(browser, url: str, screenshot: Path) -> dict:
     page = browser.new_page()
     requests, failures = [], []
     page.on("request", lambda request: requests.append(request.url))
-    page.on("requestfailed", lambda request: failures.append(f"{request.url[:100]} {request.failure}"))
+    # MathJax measures text with a blank font whose source is about:blank: not a request to anywhere.
+    page.on("requestfailed", lambda request: request.url.startswith("about:")
+            or failures.append(f"{request.url[:100]} {request.failure}"))
     response = page.goto(url, wait_until="load")
     assert response is not None and response.ok, f"{url}: HTTP {response and response.status}"
     media = page.evaluate(MEDIA_JS)
     page.screenshot(path=str(screenshot))
     base = urlsplit(url)
-    outside = [r for r in requests if not r.startswith("data:") and urlsplit(r).netloc != base.netloc]
+    outside = [r for r in requests if not r.startswith(("data:", "about:")) and urlsplit(r).netloc != base.netloc]
     assert not outside, f"{url} loads from the internet (the site must work offline): {outside[:5]}"
     assert not failures, f"{url}: requests failed: {failures[:5]}"
     broken_images = [i["src"] for i in media["images"] if not i["ok"]]
@@ -177,3 +179,98 @@ def test_no_internal_link_is_broken(site):
     assert len(html_pages) >= 2, f"the site has too few pages: {html_pages}"
     assert checked > 0
     assert not broken, "broken internal links:\n" + "\n".join(broken)
+
+
+def math_page() -> str:
+    """A page of the site with display math ($$...$$) in it: the capstone, or the first one found."""
+    preferred = os.environ.get("SITE_MATH_PAGE", "11_capstone.html")
+    candidates = [preferred] + sorted(p.name for p in SITE.glob("*.html"))
+    for name in candidates:
+        path = SITE / name
+        if path.exists() and "$$" in path.read_text(encoding="utf-8"):
+            return name
+    pytest.fail(f"no page of {SITE} has display math ($$...$$) to typeset", pytrace=False)
+
+
+MATH_JS = """() => new Promise(resolve => {
+  const report = () => {
+    const main = document.querySelector('main') || document.body;
+    resolve({mathjax: !!window.MathJax, rendered: document.querySelectorAll('.MathJax, .MathJax_Display, .MathJax_CHTML, mjx-container').length,
+             errors: document.querySelectorAll('.mjx-merror, merror').length, raw: (main.innerText.match(/\\$\\$/g) || []).length});
+  };
+  if (!window.MathJax || !window.MathJax.Hub) return report();
+  window.MathJax.Hub.Queue(report);  // after the typesetting that startup queued
+})"""
+
+
+def test_equations_are_typeset_by_the_sites_own_mathjax(site, browser, screenshots):
+    name = math_page()
+    page = browser.new_page()
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+    response = page.goto(site + name, wait_until="load")
+    assert response is not None and response.ok
+    page.wait_for_function("() => !window.MathJax || window.MathJax.isReady === true", timeout=30_000)
+    math = page.evaluate(MATH_JS)
+    assert math["mathjax"], f"{name}: MathJax did not load (is jupyter-server-mathjax installed when the site is built?)"
+    assert math["rendered"] > 0 and math["errors"] == 0, f"{name}: {math}"
+    assert math["raw"] == 0, f"{name} still shows {math['raw']} raw $$ after typesetting"
+    mathjax_requests = [r for r in requests if "mathjax" in r.lower()]
+    assert mathjax_requests and all(r.startswith(site) for r in mathjax_requests), mathjax_requests[:5]
+    page.locator(".MathJax_Display").first.screenshot(path=str(screenshots / "site-math.png"))
+
+
+def test_docs_pages_and_glossary_anchors_are_on_the_site(site, browser):
+    if not (SITE / "glossary.html").exists():
+        pytest.skip("docs/glossary.md is not in this site")
+    page = browser.new_page()
+    page.goto(site + "glossary.html#snr", wait_until="load")
+    target = page.locator("#snr")
+    assert target.count() == 1, "the glossary page has no #snr anchor (GitHub's slug of '### SNR')"
+    assert "SNR" in target.locator("xpath=..").inner_text()
+
+
+SLIDES = Path(os.environ.get("SLIDES_DIR", ROOT / "build" / "slides"))
+
+
+def test_slides_open_offline_and_show_a_slide(browser, screenshots):
+    """`make slides`: reveal.js slides of lessons 03 and 05, served from their own folder."""
+    decks = sorted(SLIDES.glob("*.slides.html"))
+    if not decks:
+        message = f"No slides in {SLIDES}: run `make slides` first (`make site` does)."
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    assert {d.name[:2] for d in decks} >= {"03", "05"}, [d.name for d in decks]
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(SLIDES)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    try:
+        page = browser.new_page()
+        requests, failures = [], []
+        page.on("request", lambda request: requests.append(request.url))
+        page.on("requestfailed", lambda request: request.url.startswith("about:")
+                or failures.append(f"{request.url[:100]} {request.failure}"))
+        deck = decks[0].name
+        response = page.goto(base + deck, wait_until="load")
+        assert response is not None and response.ok
+        page.wait_for_selector(".reveal.ready", timeout=30_000)  # reveal.js marks itself ready
+        state = page.evaluate("""() => ({total: [...document.querySelectorAll('.reveal .slides section')].filter(s => !s.querySelector('section')).length,
+            title: (document.querySelector('.reveal .slides section.present h1') || {}).innerText || '',
+            visible: !!document.querySelector('.reveal .slides section.present')})""")
+        assert state["visible"] and state["total"] >= 4, state
+        assert state["title"].strip().startswith(deck[:2]), state
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function("() => !(document.querySelector('.reveal .slides section.present h1') || {}).innerText")
+        page.screenshot(path=str(screenshots / f"slides-{deck[:2]}.png"))
+        outside = [r for r in requests if not r.startswith(("data:", "about:")) and not r.startswith(base)]
+        assert not outside, f"the slides load from the internet: {outside[:5]}"
+        assert not failures, f"requests failed: {failures[:5]}"
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -1,0 +1,420 @@
+"""The capstone (notebook 11): the best speech codec at 8 kbps or less, scored on a voice it never heard.
+
+The task: build a codec, a pair of functions
+
+- ``compress(samples) -> bytes``: 16 kHz mono speech (float samples in
+  [-1, 1]) to the bytes of a file, and
+- ``decompress(data) -> samples``: those bytes, and nothing else, back to audio,
+
+that spends at most :data:`BUDGET_KBPS` (8 kbps: 16-bit PCM is 256 kbps) and
+sounds as close to the original as possible. Learners train and tune on the
+female reader (``speech_female``, :func:`training_speech`); the score is
+measured on the **male reader** (``speech_male``, 16.7 s of LibriSpeech
+speaker 3436), a voice the notebook never shows or plays: a codec that only
+memorised one voice scores badly. :func:`score_codec` measures
+
+- the bit rate from the byte count (headers, ranges, everything: ``8 *
+  len(data) / seconds``),
+- the SNR (dB, higher is better: the score that ranks) and the log-spectral
+  distance (dB, lower is better) of the decoded speech,
+
+and refuses a codec that breaks the rules with a course error that says why.
+To catch a decoder that peeks at the original (kept in a variable by
+``compress``), the scorer compresses a second, different clip between the
+compression and the decompression of the hidden one.
+
+The baseline to beat, :func:`baseline_codec`, is the course's PCA codec
+(notebook 05) at the same rate: 256-sample frames, 30 principal components
+(fitted on frames taken every 64 samples) at 4 bits each, uniform quantization between each component's minimum and
+maximum (notebook 07), about 7.6 kbps. :func:`pack_stream` and
+:func:`unpack_stream` turn quantized codes into bytes and back, with a
+different number of bits per code dimension if you like.
+
+This module does not import TensorFlow.
+
+Used in: 11_capstone.
+"""
+
+from __future__ import annotations
+
+import lzma
+import struct
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import codec as _codec
+from .errors import SettingError, SignalError
+
+__all__ = [
+    "BUDGET_KBPS",
+    "SAMPLE_RATE",
+    "TRAINING_CLIP",
+    "HIDDEN_CLIP",
+    "CodecScore",
+    "training_speech",
+    "pack_stream",
+    "unpack_stream",
+    "PCABaselineCodec",
+    "baseline_codec",
+    "TransformCodec",
+    "reference_codec",
+    "evaluate_codec",
+    "score_codec",
+]
+
+#: The bit-rate budget of the capstone, in kilobits per second.
+BUDGET_KBPS = 8.0
+#: The sample rate of the capstone's speech (both LibriSpeech readers).
+SAMPLE_RATE = 16000
+#: The clip learners train and tune on (shown and played in the notebook).
+TRAINING_CLIP = "speech_female"
+#: The clip the score is measured on (never shown in the notebook).
+HIDDEN_CLIP = "speech_male"
+
+_MAGIC = b"SAC1"
+_HEADER = struct.Struct("<4sIIHH")  # magic, n_samples, n_frames, code_size, frame_length
+
+
+@dataclass(frozen=True)
+class CodecScore:
+    """What :func:`score_codec` measured: the rate, the quality and the cost of a codec.
+
+    Used in: no notebook.
+    """
+
+    kbps: float
+    snr_db: float
+    lsd_db: float
+    n_bytes: int
+    seconds: float
+    clip: str
+
+    def __str__(self) -> str:
+        return (f"{self.clip}: {self.kbps:.2f} kbps ({self.n_bytes} bytes), SNR {self.snr_db:.2f} dB, "
+                f"log-spectral distance {self.lsd_db:.2f} dB, coded in {self.seconds:.1f} s")
+
+
+def training_speech(duration: float | None = None) -> tuple[np.ndarray, int]:
+    """The speech to build and tune a codec on: the female reader, ``(samples, 16000)``.
+
+    Used in: 11_capstone.
+    """
+    from .data import load_real_clip
+
+    samples, sr = load_real_clip(TRAINING_CLIP, duration=duration)
+    return np.asarray(samples, dtype=np.float32), int(sr)
+
+
+def _hidden_speech() -> tuple[np.ndarray, int]:
+    from .data import load_real_clip
+
+    samples, sr = load_real_clip(HIDDEN_CLIP)
+    return np.asarray(samples, dtype=np.float32), int(sr)
+
+
+# -- bytes -----------------------------------------------------------------------------------------
+def _bits_per_column(bits, code_size: int) -> np.ndarray:
+    column_bits = np.broadcast_to(np.asarray(bits), (code_size,)) if np.ndim(bits) == 0 else np.asarray(bits)
+    if column_bits.shape != (code_size,) or not np.issubdtype(column_bits.dtype, np.integer):
+        raise SignalError(
+            f"bits must be one whole number or one per code dimension ({code_size}); got {bits!r}. "
+            "For example bits=4 or bits=[6, 5, 4, 4, 3]."
+        )
+    if column_bits.min() < 0 or column_bits.max() > 16:
+        raise SignalError(f"bits per code dimension must lie in 0..16; got {column_bits.tolist()}.")
+    return column_bits.astype(np.uint8)
+
+
+def pack_stream(codes, bits, n_samples: int, frame_length: int) -> bytes:
+    """Quantize codes ``(n_frames, code_size)`` and pack them, with what a decoder needs, into bytes.
+
+    Each code dimension ``j`` is quantized uniformly to ``bits[j]`` bits
+    between its minimum and maximum (``codec.quantize``; 0 bits sends the
+    dimension's mean, as a range). The bytes hold a 16-byte header
+    (``n_samples``, ``n_frames``, ``code_size``, ``frame_length``), the bits of
+    each dimension (one byte each), the ranges (float32) and the packed
+    levels: everything :func:`unpack_stream` needs, and everything is counted.
+
+    Used in: no notebook.
+    """
+    codes = np.asarray(codes, dtype=np.float64)
+    if codes.ndim != 2 or codes.shape[0] == 0 or codes.shape[1] == 0 or not np.all(np.isfinite(codes)):
+        raise SignalError(
+            f"codes must be a finite 2-D array (n_frames, code_size); got shape {codes.shape}. "
+            "Pass the encoder's output for every frame of the clip."
+        )
+    n_frames, code_size = codes.shape
+    column_bits = _bits_per_column(bits, code_size)
+    parts = [_HEADER.pack(_MAGIC, int(n_samples), n_frames, code_size, int(frame_length)), column_bits.tobytes()]
+    ranges = np.zeros((2, code_size), dtype=np.float32)
+    packed = []
+    for j in range(code_size):
+        if column_bits[j] == 0:
+            ranges[:, j] = codes[:, j].mean()
+            continue
+        integers, column_range = _codec.quantize(codes[:, j : j + 1], int(column_bits[j]))
+        ranges[:, j] = column_range[:, 0]
+        packed.append(integers[:, 0].astype(np.uint32) if column_bits[j] > 8 else integers[:, 0])
+    if packed:
+        levels = np.concatenate([_spread(p, b) for p, b in zip(packed, column_bits[column_bits > 0])])
+        parts += [ranges.tobytes(), np.packbits(levels).tobytes()]
+    else:
+        parts += [ranges.tobytes()]
+    return b"".join(parts)
+
+
+def _spread(integers: np.ndarray, bits: int) -> np.ndarray:
+    shifts = np.arange(int(bits) - 1, -1, -1, dtype=np.uint32)
+    return ((integers.astype(np.uint32)[:, None] >> shifts) & 1).astype(np.uint8).ravel()
+
+
+def unpack_stream(data: bytes) -> tuple[np.ndarray, int, int]:
+    """Undo :func:`pack_stream`: ``(codes, n_samples, frame_length)`` with codes dequantized.
+
+    Used in: no notebook.
+    """
+    if not isinstance(data, (bytes, bytearray)) or len(data) < _HEADER.size or bytes(data[:4]) != _MAGIC:
+        raise SignalError("These are not bytes written by capstone.pack_stream: pass what pack_stream returned.")
+    magic, n_samples, n_frames, code_size, frame_length = _HEADER.unpack_from(data, 0)
+    offset = _HEADER.size
+    column_bits = np.frombuffer(data, dtype=np.uint8, count=code_size, offset=offset)
+    offset += code_size
+    ranges = np.frombuffer(data, dtype=np.float32, count=2 * code_size, offset=offset).reshape(2, code_size)
+    offset += ranges.nbytes
+    bit_array = np.unpackbits(np.frombuffer(data, dtype=np.uint8, offset=offset))
+    codes = np.empty((n_frames, code_size), dtype=np.float32)
+    position = 0
+    for j in range(code_size):
+        b = int(column_bits[j])
+        if b == 0:
+            codes[:, j] = ranges[0, j]
+            continue
+        chunk = bit_array[position : position + n_frames * b].reshape(n_frames, b).astype(np.uint32)
+        position += n_frames * b
+        integers = chunk @ (1 << np.arange(b - 1, -1, -1, dtype=np.uint32))
+        codes[:, j] = _codec.dequantize(integers[:, None], ranges[:, j : j + 1], b)[:, 0]
+    return codes, int(n_samples), int(frame_length)
+
+
+# -- the baseline ----------------------------------------------------------------------------------
+class PCABaselineCodec:
+    """The baseline to beat: PCA on non-overlapping frames, every component at the same bits.
+
+    ``PCABaselineCodec(code_size=30, bits=4).fit(training_audio)`` then
+    ``compress(samples) -> bytes`` and ``decompress(data) -> samples``.
+    At 16 kHz, 256-sample frames, 30 components at 4 bits: 7.5 kbps of
+    levels plus the header and ranges, about 7.6 kbps on the hidden clip.
+
+    Used in: 11_capstone.
+    """
+
+    def __init__(self, code_size: int = 30, bits: int = 4, frame_length: int = 256):
+        from .baselines import PCACodec
+
+        self.bits = bits
+        # Training frames overlap (hop 64): more examples, and a fast covariance PCA.
+        self.pca = PCACodec(code_size=code_size, frame_length=frame_length, hop_length=64)
+        self.frame_length = frame_length
+
+    def fit(self, training_audio) -> PCABaselineCodec:
+        self.pca.fit(training_audio)
+        return self
+
+    def compress(self, samples) -> bytes:
+        from .audio import frame_signal
+
+        samples = np.asarray(samples, dtype=np.float32)
+        frames = frame_signal(samples, frame_length=self.frame_length, hop_length=self.frame_length, pad=True)
+        return pack_stream(self.pca.encode(frames), self.bits, len(samples), self.frame_length)
+
+    def decompress(self, data: bytes) -> np.ndarray:
+        codes, n_samples, frame_length = unpack_stream(data)
+        frames = self.pca.decode(codes)
+        return frames.reshape(-1)[:n_samples].astype(np.float32)
+
+
+def baseline_codec(code_size: int = 30, bits: int = 4) -> PCABaselineCodec:
+    """The baseline, fitted on all of the training speech (:func:`training_speech`).
+
+    Used in: 11_capstone.
+    """
+    samples, _ = training_speech()
+    return PCABaselineCodec(code_size=code_size, bits=bits).fit(samples)
+
+
+# -- the reference solution -----------------------------------------------------------------------
+_LZMA_FILTERS = [{"id": lzma.FILTER_LZMA2, "preset": 6}]
+_TRANSFORM_HEADER = struct.Struct("<4sIIHf")  # magic, n_samples, n_frames, code_size, step
+
+
+class TransformCodec:
+    """A transform codec with the two tools every real codec has: entropy coding and rate control.
+
+    - ``encode`` maps frames ``(n, frame_length)`` to codes ``(n, k)``
+      (``pca.encode``, or a trained encoder's ``predict``), ``decode`` back.
+    - Every code number is rounded to a multiple of one ``step``: small
+      numbers (most of them, in quiet frames) become 0, and the levels are
+      stored as bytes compressed by LZMA (an entropy coder: frequent levels
+      cost few bits, so a level costs what it tells, not a fixed 4 bits).
+    - Rate control: ``compress`` searches the ``step`` (13 halvings of the
+      interval) that spends at most ``target_kbps``, and stores it in the header.
+
+    Used in: 11_capstone.
+    """
+
+    def __init__(self, encode, decode, frame_length: int = 256, sr: int = SAMPLE_RATE,
+                 target_kbps: float = 0.98 * BUDGET_KBPS):
+        _check_callable(encode, "encode", "TransformCodec(pca.encode, pca.decode)")
+        _check_callable(decode, "decode", "TransformCodec(pca.encode, pca.decode)")
+        if not (isinstance(target_kbps, (int, float)) and 0 < target_kbps):
+            raise SettingError(f"target_kbps must be a positive number of kbps; got {target_kbps!r}.")
+        self.encode, self.decode = encode, decode
+        self.frame_length, self.sr, self.target_kbps = int(frame_length), int(sr), float(target_kbps)
+
+    def _stream(self, codes: np.ndarray, step: float, n_samples: int) -> bytes:
+        levels = np.clip(np.rint(codes / step), -127, 127).astype(np.int8)
+        header = _TRANSFORM_HEADER.pack(b"SAT1", n_samples, codes.shape[0], codes.shape[1], step)
+        return header + lzma.compress(levels.T.tobytes(), format=lzma.FORMAT_RAW, filters=_LZMA_FILTERS)
+
+    def compress(self, samples) -> bytes:
+        from .audio import frame_signal
+
+        samples = np.asarray(samples, dtype=np.float32)
+        frames = frame_signal(samples, frame_length=self.frame_length, hop_length=self.frame_length, pad=True)
+        codes = np.asarray(self.encode(frames), dtype=np.float64)
+        budget_bytes = self.target_kbps * 1000 / 8 * len(samples) / self.sr
+        low, high = 1e-4, float(np.abs(codes).max()) / 2 + 1e-3  # at `high` nearly every level is 0
+        for _ in range(13):  # geometric bisection on the step
+            middle = float(np.sqrt(low * high))
+            if len(self._stream(codes, middle, len(samples))) <= budget_bytes:
+                high = middle
+            else:
+                low = middle
+        return self._stream(codes, high, len(samples))
+
+    def decompress(self, data: bytes) -> np.ndarray:
+        magic, n_samples, n_frames, code_size, step = _TRANSFORM_HEADER.unpack_from(data, 0)
+        if magic != b"SAT1":
+            raise SignalError("These bytes were not written by TransformCodec.compress.")
+        raw = lzma.decompress(bytes(data[_TRANSFORM_HEADER.size :]), format=lzma.FORMAT_RAW, filters=_LZMA_FILTERS)
+        levels = np.frombuffer(raw, dtype=np.int8).reshape(code_size, n_frames).T
+        frames = np.asarray(self.decode(levels.astype(np.float32) * np.float32(step)))
+        return frames.reshape(-1)[:n_samples].astype(np.float32)
+
+
+def reference_codec(code_size: int = 96) -> TransformCodec:
+    """The reference solution: PCA (96 components of 256-sample frames) in a :class:`TransformCodec`.
+
+    Fitted on all of the training speech. On the hidden reader it scores
+    about 11.8 dB SNR at 7.8 kbps, against the baseline's 5.4 dB at 7.6 kbps.
+
+    Used in: 11_capstone.
+    """
+    from .baselines import PCACodec
+
+    samples, _ = training_speech()
+    pca = PCACodec(code_size=code_size, frame_length=256, hop_length=64).fit(samples)
+    return TransformCodec(pca.encode, pca.decode, frame_length=256)
+
+
+# -- scoring ---------------------------------------------------------------------------------------
+def _check_callable(value, name: str, example: str) -> None:
+    if not callable(value):
+        raise SettingError(
+            f"{name} must be a function; got {type(value).__name__}. Pass the function itself, "
+            f"without calling it: {example}."
+        )
+
+
+def _as_bytes(data, clip: str) -> bytes:
+    if isinstance(data, np.ndarray) and data.dtype == np.uint8:
+        return data.tobytes()
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        return bytes(data)
+    raise SettingError(
+        f"compress() returned {type(data).__name__} for the {clip} clip; it must return bytes (what a "
+        "file would hold), so that every bit is counted. Pack your code with capstone.pack_stream, "
+        "or turn a uint8 array into bytes with array.tobytes()."
+    )
+
+
+def _decoded(decompress, data: bytes, n_samples: int, clip: str) -> np.ndarray:
+    output = decompress(data)
+    try:
+        decoded = np.asarray(output, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise SettingError(
+            f"decompress() returned {type(output).__name__} for the {clip} clip; it must return the "
+            "decoded samples as a 1-D array of numbers."
+        ) from None
+    if decoded.ndim != 1:
+        raise SettingError(
+            f"decompress() returned shape {decoded.shape} for the {clip} clip; return one 1-D array of "
+            "samples (e.g. frames.reshape(-1))."
+        )
+    if len(decoded) < n_samples:
+        raise SettingError(
+            f"decompress() returned {len(decoded)} samples for the {clip} clip of {n_samples}: the "
+            "decoder must give back the whole clip. Store the number of samples in the bytes "
+            "(pack_stream does) and pad the last frame."
+        )
+    if not np.all(np.isfinite(decoded)):
+        raise SignalError(f"decompress() returned NaN or infinite samples for the {clip} clip.")
+    return decoded[:n_samples]
+
+
+def evaluate_codec(compress, decompress, samples, sr: int = SAMPLE_RATE, clip: str = "given",
+                   budget_kbps: float | None = BUDGET_KBPS) -> CodecScore:
+    """Measure a codec on ``samples``: bit rate from the bytes, SNR and log-spectral distance.
+
+    Use it on your validation audio while you work; :func:`score_codec`
+    gives the capstone's score. Raises a :class:`~course_utils.errors.SettingError`
+    when the codec breaks a rule (not functions, no bytes, a short or
+    malformed output, over ``budget_kbps``; ``None`` for no budget).
+
+    Used in: 11_capstone.
+    """
+    from .metrics import log_spectral_distance, snr_db
+
+    _check_callable(compress, "compress", "score_codec(codec.compress, codec.decompress)")
+    _check_callable(decompress, "decompress", "score_codec(codec.compress, codec.decompress)")
+    samples = np.asarray(samples, dtype=np.float32)
+    if samples.ndim != 1 or len(samples) < sr // 2 or not np.all(np.isfinite(samples)):
+        raise SignalError(f"samples must be a finite 1-D signal of at least 0.5 s; got shape {samples.shape}.")
+    started = time.perf_counter()
+    data = _as_bytes(compress(samples.copy()), clip)
+    if not data:
+        raise SettingError(f"compress() returned no bytes for the {clip} clip: nothing can be decoded from nothing.")
+    _as_bytes(compress(_decoy(samples)), "decoy")  # a decoder must use the bytes, not a remembered clip
+    decoded = _decoded(decompress, data, len(samples), clip)
+    seconds = time.perf_counter() - started
+    rate = _codec.kbps(8 * len(data), len(samples) / sr)
+    if budget_kbps is not None and rate > budget_kbps:
+        raise SettingError(
+            f"The codec spent {rate:.2f} kbps ({len(data)} bytes for {len(samples) / sr:.1f} s) on the "
+            f"{clip} clip, over the {budget_kbps:g} kbps budget. Send fewer code numbers per second "
+            "(a smaller code or longer frames) or fewer bits per number."
+        )
+    return CodecScore(kbps=rate, snr_db=snr_db(samples, decoded), lsd_db=log_spectral_distance(samples, decoded),
+                      n_bytes=len(data), seconds=seconds, clip=clip)
+
+
+def _decoy(samples: np.ndarray) -> np.ndarray:
+    """A different clip of the same length: the training speech, looped and reversed."""
+    training, _ = training_speech()
+    return np.resize(training[::-1], len(samples)).astype(np.float32)
+
+
+def score_codec(compress, decompress) -> CodecScore:
+    """The capstone's score: the codec measured on the hidden male reader (``speech_male``).
+
+    ``compress(samples) -> bytes`` gets 16.7 s of 16 kHz speech the
+    notebook never shows; ``decompress(data) -> samples`` gets only the
+    bytes. Higher SNR wins; the codec must stay within 8 kbps.
+
+    Used in: 11_capstone.
+    """
+    samples, sr = _hidden_speech()
+    return evaluate_codec(compress, decompress, samples, sr=sr, clip=HIDDEN_CLIP)
