@@ -22,6 +22,7 @@ import tensorflow as tf
 
 from .checks import as_float_array, positive_int
 from .errors import SignalError
+from .training import gradient_step
 
 __all__ = ["SEEDS", "SeedRunner", "mean_and_spread", "verdict", "spread_table"]
 
@@ -126,13 +127,7 @@ class SeedRunner:
             total = tf.constant(0.0)
             for index in tf.range(tf.shape(batches)[0]):
                 x = batches[index]
-                with tf.GradientTape() as tape:
-                    loss = loss_function(x, model(x, training=True))
-                    if model.losses:  # weight penalties (kernel_regularizer), as model.fit adds them
-                        loss = loss + tf.add_n(model.losses)
-                grads = tape.gradient(loss, model.trainable_variables)
-                optimizer.apply_gradients(zip(grads, model.trainable_variables))
-                total += loss
+                total += gradient_step(model, optimizer, loss_function, x, x)
             return total / tf.cast(tf.shape(batches)[0], tf.float32)
 
         self._run_steps = run_steps

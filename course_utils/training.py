@@ -32,6 +32,7 @@ __all__ = [
     "article_training_loop",
     "make_frame_dataset",
     "make_train_step",
+    "gradient_step",
     "train_minibatch",
     "fit_autoencoder",
     "epochs_for_steps",
@@ -178,15 +179,27 @@ def make_train_step(model, optimizer, loss_function):
 
     @tf.function
     def train_step(x, y):
-        with tf.GradientTape() as tape:
-            loss = loss_function(y, model(x, training=True))
-            if model.losses:  # weight penalties (kernel_regularizer), as model.fit adds them
-                loss = loss + tf.add_n(model.losses)
-        grads = tape.gradient(loss, model.trainable_variables)
-        optimizer.apply_gradients(zip(grads, model.trainable_variables))
-        return loss
+        return gradient_step(model, optimizer, loss_function, x, y)
 
     return train_step
+
+
+def gradient_step(model, optimizer, loss_function, x, y):
+    """One optimizer step on ``(x, y)``, not compiled; returns the loss.
+
+    The body every compiled step of the package shares (:func:`make_train_step`,
+    :class:`course_utils.seeds.SeedRunner`). The loss includes the model's
+    weight penalties (``kernel_regularizer``), as ``model.fit`` adds them.
+
+    Used in: no notebook.
+    """
+    with tf.GradientTape() as tape:
+        loss = loss_function(y, model(x, training=True))
+        if model.losses:
+            loss = loss + tf.add_n(model.losses)
+    grads = tape.gradient(loss, model.trainable_variables)
+    optimizer.apply_gradients(zip(grads, model.trainable_variables))
+    return loss
 
 
 def train_minibatch(
