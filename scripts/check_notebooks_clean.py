@@ -3,7 +3,7 @@
 Stored outputs make diffs unreadable and the repository large, and they can
 show results the current code no longer produces.
 
-Usage: python scripts/check_notebooks_clean.py [--fix] notebooks
+Usage: python scripts/check_notebooks_clean.py [--fix] notebooks   (and its zh/ edition)
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def main(argv=None) -> int:
     parser.add_argument("folder", type=Path)
     parser.add_argument("--fix", action="store_true", help="strip outputs in place")
     args = parser.parse_args(argv)
-    paths = sorted(args.folder.glob("*.ipynb"))
+    paths = sorted(args.folder.glob("*.ipynb")) + sorted(args.folder.glob("zh/*.ipynb"))
     problems = 0
     for path in paths:
         notebook = nbformat.read(path, as_version=4)

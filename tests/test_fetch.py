@@ -337,3 +337,11 @@ def test_every_requested_cached_file_is_checked_before_any_download(server, fake
     for path in folder.iterdir():
         assert sha256(path) == fake_fsdd[f"recordings/{path.name}"].removeprefix("sha256:")
     assert "was not saved" in str(caught.value)
+
+
+@pytest.mark.network
+def test_fetch_fsdd_into_a_folder_with_a_chinese_name(server, fake_fsdd, tmp_path):
+    """Issue #14: a Chinese learner's download folder, e.g. ~/下载/数字."""
+    folder = fetch_fsdd(tmp_path / "下载" / "数字", base_url=server.url, progress=False)
+    assert folder == tmp_path / "下载" / "数字" / "recordings"
+    assert len(list(folder.glob("*.wav"))) == len(FAKE_NAMES)
