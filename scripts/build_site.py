@@ -44,6 +44,7 @@ from urllib.parse import urlsplit
 import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # zh_edition, beside this script
 TEMPLATE_DIR = Path(__file__).resolve().parent / "site_template"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -51,6 +52,17 @@ DEFAULT_REPOSITORY = "sound-autoencoders/sound-autoencoders"
 SITE_TITLE = "Sound Autoencoders"
 DOCS_ORDER = ("glossary", "cheatsheet", "references", "instructors", "capstone_rubric")
 HIDDEN_TAGS = {"check"}  # cells left out of the site: a lesson's collapsed asserts
+#: The site's languages: page suffix, HTML language code, the switch's label, the chrome's words.
+LANGUAGES = {
+    "en": {"suffix": "", "code": "en", "name": "English", "title": SITE_TITLE,
+           "labels": {"home": "Home", "lessons": "Lessons", "reference": "Reference",
+                      "download": "Download notebook", "binder": "Run on Binder", "note": ""}},
+    "zh": {"suffix": ".zh", "code": "zh", "html_lang": "zh-CN", "name": "中文", "title": "声音自编码器 · Sound Autoencoders",
+           "labels": {"home": "首页", "lessons": "课程", "reference": "参考", "download": "下载笔记本",
+                      "binder": "在 Binder 上运行",
+                      "note": ("中文页面与英文页面运行的是同一份代码，这里显示的是英文版运行的结果："
+                               "程序输出（数字、提示、check() 的反馈）保持英文。")}},
+}
 
 
 def github_slug(text: str) -> str:
@@ -325,9 +337,38 @@ def doc_sources(docs_dir: Path) -> list[Path]:
     return ordered + [found[stem] for stem in sorted(found)]
 
 
+def _language_pages(lang: str, notebooks: list, docs: list, front: Path | None) -> list[dict]:
+    """The pages of one language: its home, its lessons, its reference pages, in nav order."""
+    suffix = LANGUAGES[lang]["suffix"]
+    labels = LANGUAGES[lang]["labels"]
+    pages = []
+    if front is not None:
+        pages.append({"href": f"index{suffix}.html", "title": labels["home"], "notebook": None, "group": None,
+                      "lang": lang, "source": front.relative_to(ROOT).as_posix() if front.is_relative_to(ROOT) else front.name,
+                      "document": nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(
+                          front.read_text(encoding="utf-8"))]), "base": ""})
+    for name, notebook, base, download in notebooks:
+        pages.append({"href": Path(name).stem + suffix + ".html", "title": title_of(notebook, Path(name).stem),
+                      "notebook": name, "group": labels["lessons"], "lang": lang, "document": notebook,
+                      "base": base, "download": download, "source": f"{base}/{name}"})
+    for doc, base in docs:
+        text = doc.read_text(encoding="utf-8")
+        notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(text)])
+        pages.append({"href": doc.stem + suffix + ".html", "title": title_of(notebook, doc.stem), "notebook": None,
+                      "group": labels["reference"], "lang": lang, "document": notebook, "base": base,
+                      "source": f"{base}/{doc.name}"})
+    return pages
+
+
 def build(notebooks_dir: Path, out: Path, executed_dir: Path | None, timeout: int = 180, log=print,
-          docs_dir: Path | None = None) -> dict:
-    """Build the site into ``out``; return a summary (pages, widgets, unlinked references)."""
+          docs_dir: Path | None = None, zh_front: Path | None = None) -> dict:
+    """Build the site into ``out``; return a summary (pages, widgets, unlinked references).
+
+    English pages are ``NAME.html``. When ``notebooks_dir/zh`` holds Chinese twins of the
+    lessons (issue #14), each also gets ``NAME.zh.html``: the executed English notebook
+    with the Chinese text in place (same code, so the same outputs: nothing runs twice),
+    and every page links to its twin in the other language.
+    """
     from nbconvert import HTMLExporter
 
     started = time.monotonic()
@@ -351,31 +392,49 @@ def build(notebooks_dir: Path, out: Path, executed_dir: Path | None, timeout: in
 
     log(f"Collecting {len(sources)} executed notebooks")
     executed = [(source, executed_notebook(source, executed_dir, timeout, log=log)) for source in sources]
-    has_math = any(re.search(r"\$[^$\n]+\$", cell.source) for _, notebook in executed
-                   for cell in notebook.cells if cell.cell_type == "markdown")
+    docs_dir = notebooks_dir.parent / "docs" if docs_dir is None else docs_dir
+    docs_rel = docs_dir.resolve().relative_to(ROOT).as_posix() if docs_dir.resolve().is_relative_to(ROOT) else "docs"
+
+    pages = [{"href": "index.html", "title": "Home", "notebook": None, "group": None, "lang": "en",
+              "document": nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(readme)]), "base": "",
+              "source": "README.md"}]
+    pages += _language_pages("en", [(s.name, nb, notebooks_rel, s.name) for s, nb in executed],
+                             [(doc, docs_rel) for doc in doc_sources(docs_dir)], None)
+    zh_dir = notebooks_dir / "zh"
+    twins = [(source, notebook, zh_dir / source.name) for source, notebook in executed if (zh_dir / source.name).exists()]
+    if twins:
+        from zh_edition import localize
+
+        zh_front = zh_front or ROOT / "README.zh-CN.md"
+        zh_lessons = []
+        for source, notebook, twin in twins:
+            (out / "zh").mkdir(exist_ok=True)
+            shutil.copyfile(twin, out / "zh" / source.name)
+            zh_lessons.append((source.name, localize(notebook, nbformat.read(twin, as_version=4)),
+                               f"{notebooks_rel}/zh", f"zh/{source.name}"))
+        pages += _language_pages("zh", zh_lessons, [(doc, f"{docs_rel}/zh") for doc in doc_sources(docs_dir / "zh")],
+                                 zh_front if zh_front.exists() else None)
+        log(f"  Chinese edition: {len(twins)} lessons, shown with the English notebooks' outputs")
+    by_source = {page["source"]: page for page in pages}
+    for page in pages:  # the same page in the other language, else that language's home
+        other = "zh" if page["lang"] == "en" else "en"
+        twin_source = (page["source"].replace("/zh/", "/", 1) if page["lang"] == "zh"
+                       else re.sub(r"^(.*)/([^/]+)$", r"\1/zh/\2", page["source"]))
+        if page["source"] == "README.md":
+            twin_source = "README.zh-CN.md"
+        elif page["source"] == "README.zh-CN.md":
+            twin_source = "README.md"
+        twin = by_source.get(twin_source)
+        home = next((p for p in pages if p["lang"] == other), None) if twins else None
+        page["alternate"] = (twin or home or {}).get("href")
+        page["alternate_label"] = LANGUAGES[other]["name"]
+
+    has_math = any(re.search(r"\$[^$\n]+\$", cell.source) for page in pages
+                   for cell in page["document"].cells if cell.cell_type == "markdown")
     if has_math and not mathjax_url:
         log("  warning: the notebooks contain $math$, which the site shows as TeX source: "
             "`pip install jupyter-server-mathjax` gives the site its own MathJax")
-    pages = [{"href": "index.html", "title": "Home", "notebook": None, "group": None}]
-    for source, notebook in executed:
-        pages.append({"href": source.stem + ".html", "title": title_of(notebook, source.stem),
-                      "notebook": source.name, "group": "Lessons"})
-    docs_dir = notebooks_dir.parent / "docs" if docs_dir is None else docs_dir
-    docs = doc_sources(docs_dir)
-    docs_rel = docs_dir.resolve().relative_to(ROOT).as_posix() if docs_dir.resolve().is_relative_to(ROOT) else "docs"
-    doc_notebooks = []
-    for doc in docs:
-        text = doc.read_text(encoding="utf-8")
-        notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(text)])
-        doc_notebooks.append(notebook)
-        pages.append({"href": doc.stem + ".html", "title": title_of(notebook, doc.stem), "notebook": None,
-                      "group": "Reference", "source": f"{docs_rel}/{doc.name}"})
-    if not has_math and any(re.search(r"\$[^$\n]+\$", n.cells[0].source) for n in doc_notebooks):
-        has_math = True
-        if not mathjax_url:
-            log("  warning: docs/ contain $math$ and there is no local MathJax: `pip install jupyter-server-mathjax`")
-    targets = {f"{notebooks_rel}/{p['notebook']}": p["href"] for p in pages if p["notebook"]}
-    targets.update({p["source"]: p["href"] for p in pages if p.get("source")})
+    targets = {page["source"]: page["href"] for page in pages}
     linker = Linker(targets, repository, out)
 
     from nbconvert.preprocessors import TagRemovePreprocessor
@@ -384,31 +443,36 @@ def build(notebooks_dir: Path, out: Path, executed_dir: Path | None, timeout: in
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=HIDDEN_TAGS), enabled=True)
     if mathjax_url:
         exporter.mathjax_url = mathjax_url
-    front = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(readme)])
-    documents = [(pages[0], front, "")] + [
-        (page, notebook, notebooks_rel) for page, (_, notebook) in zip(pages[1:], executed)
-    ] + [(page, notebook, docs_rel) for page, notebook in zip(pages[1 + len(executed):], doc_notebooks)]
     widgets = 0
-    for index, (page, notebook, base) in enumerate(documents):
-        notebook = copy.deepcopy(notebook)
+    for page in pages:
+        language = LANGUAGES[page["lang"]]
+        same_language = [p for p in pages if p["lang"] == page["lang"]]
+        index = same_language.index(page)
+        notebook = copy.deepcopy(page["document"])
         binder = None
         if page["notebook"]:
             binder = (f"https://mybinder.org/v2/gh/{repository}/HEAD?urlpath=lab/tree/"
-                      f"{notebooks_rel}/{page['notebook']}")
+                      f"{page['base']}/{page['notebook']}")
             widgets += render_widgets(notebook, binder)
-            shutil.copyfile(notebooks_dir / page["notebook"], out / page["notebook"])
-        notebook.metadata["title"] = f"{page['title']} · {SITE_TITLE}" if index else SITE_TITLE
+            if page["lang"] == "en":
+                shutil.copyfile(notebooks_dir / page["notebook"], out / page["notebook"])
+        title = language["title"]
+        notebook.metadata["title"] = f"{page['title']} · {title}" if index else title
         site = {
-            "title": SITE_TITLE, "root": "", "pages": pages, "mathjax_url": mathjax_url,
-            "page": {**page, "binder": binder,
-                     "previous": pages[index - 1] if index > 0 else None,
-                     "next": pages[index + 1] if index + 1 < len(pages) else None},
+            "title": title, "root": "", "pages": same_language, "mathjax_url": mathjax_url,
+            "labels": language["labels"],
+            "page": {**{k: v for k, v in page.items() if k != "document"}, "binder": binder,
+                     "previous": same_language[index - 1] if index > 0 else None,
+                     "next": same_language[index + 1] if index + 1 < len(same_language) else None},
         }
+        exporter.language_code = language["code"]  # nbconvert takes ISO 639-1 only; the page says zh-CN
         body, _ = exporter.from_notebook_node(notebook, resources={"site": site})
-        body = linker.rewrite(body, base, page["href"])
+        if "html_lang" in language:
+            body = body.replace(f'<html lang="{language["code"]}">', f'<html lang="{language["html_lang"]}">', 1)
+        body = linker.rewrite(body, page["base"], page["href"])
         (out / page["href"]).write_text(body, encoding="utf-8")
     summary = {"pages": [p["href"] for p in pages], "widgets": widgets, "unlinked": linker.unlinked,
-               "math": bool(has_math and mathjax_url),
+               "math": bool(has_math and mathjax_url), "languages": sorted({p["lang"] for p in pages}),
                "images": sorted(linker.copied), "seconds": time.monotonic() - started}
     log(f"Wrote {len(pages)} pages ({widgets} widgets drawn as pictures) to {out} "
         f"in {summary['seconds']:.0f} s")

@@ -213,3 +213,54 @@ def test_lessons_without_slide_metadata_get_a_slide_per_section(build_site):
     ])
     assert build_site.slide_types(notebook) == 2
     assert [c.metadata["slideshow"]["slide_type"] for c in notebook.cells] == ["slide", "-", "slide", "subslide"]
+
+
+def test_chinese_twins_become_chinese_pages_with_the_english_outputs(build_site, tmp_path):
+    import sys
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import zh_edition
+
+    notebooks, executed = make_course(tmp_path)
+    lesson = nbformat.read(notebooks / "05_evaluating.ipynb", as_version=4)
+    lesson.cells[0].source += "\n\nThe [SNR](../docs/glossary.md#snr)."
+    nbformat.write(lesson, notebooks / "05_evaluating.ipynb")
+    ran = nbformat.read(executed / "05_evaluating.ipynb", as_version=4)
+    ran.cells[0].source = lesson.cells[0].source
+    nbformat.write(ran, executed / "05_evaluating.ipynb")
+    (notebooks / "zh").mkdir()
+    title_id = lesson.cells[0].id
+    translation = zh_edition.build_translation(notebooks / "05_evaluating.ipynb", {
+        title_id: "# 05 · 评估\n\n## 1. 探索\n\n[信噪比 (SNR)](../../docs/zh/glossary.md#snr)，"
+                  "回到[首页](../../README.zh-CN.md)。"})
+    nbformat.write(translation, notebooks / "zh" / "05_evaluating.ipynb")
+    docs = tmp_path / "docs"
+    (docs / "zh").mkdir(parents=True)
+    (docs / "glossary.md").write_text("# Glossary\n\n### SNR\n\nSignal to noise.\n")
+    (docs / "zh" / "glossary.md").write_text("# 术语表 · Glossary\n\n### SNR\n\n**信噪比** · SNR\n")
+    front = tmp_path / "README.zh-CN.md"
+    front.write_text("# 声音自编码器\n\n从[第 05 课](notebooks/zh/05_evaluating.ipynb)开始。\n")
+
+    summary = build_site.build(notebooks, tmp_path / "site", executed, log=lambda _: None, zh_front=front)
+    site = tmp_path / "site"
+    assert summary["languages"] == ["en", "zh"]
+    assert {"index.zh.html", "05_evaluating.zh.html", "glossary.zh.html"} <= set(summary["pages"])
+    assert "00_welcome.zh.html" not in summary["pages"], "a lesson without a twin gets no Chinese page"
+    english, chinese = (site / "05_evaluating.html").read_text(), (site / "05_evaluating.zh.html").read_text()
+    # The Chinese page: Chinese text, the English run's outputs (the widget and the figure), marked zh-CN.
+    assert '<html lang="zh-CN">' in chinese and "05 · 评估" in chinese and "05 · Evaluating" not in chinese
+    assert "static-widget" in chinese and chinese.count('src="data:image/png') == 2
+    assert "程序输出" in chinese and "程序输出" not in english
+    assert 'href="glossary.zh.html#snr"' in chinese and 'href="index.zh.html"' in chinese
+    assert '<a download="" href="zh/05_evaluating.ipynb">' in chinese and (site / "zh" / "05_evaluating.ipynb").exists()
+    assert "notebooks/zh/05_evaluating.ipynb" in chinese  # Binder opens the Chinese notebook
+    # A language switch on every page, to the same page in the other language or to its home.
+    switch = re.compile(r'<a class="language-switch" href="([^"]+)"')
+    assert switch.findall(english) == ["05_evaluating.zh.html"] and switch.findall(chinese) == ["05_evaluating.html"]
+    assert switch.findall((site / "00_welcome.html").read_text()) == ["index.zh.html"]
+    assert switch.findall((site / "glossary.zh.html").read_text()) == ["glossary.html"]
+    assert switch.findall((site / "index.zh.html").read_text()) == ["index.html"]
+    # Each language's navigation lists its own pages.
+    navigation = chinese.split('class="site-nav"', 1)[1].split("</nav>", 1)[0]
+    assert '<li class="nav-group">课程</li>' in navigation and 'href="05_evaluating.html"' not in navigation
+    assert 'href="05_evaluating.zh.html"' in (site / "index.zh.html").read_text()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import re
 import threading
 from pathlib import Path
 from urllib.parse import quote, unquote, urljoin, urlsplit
@@ -113,6 +114,37 @@ def test_front_page_and_a_lesson_show_their_plots_and_play_their_audio(site, bro
         widget = checked["page"].locator(".static-widget").first
         assert widget.locator("img").count() and widget.locator("audio").count()
         widget.screenshot(path=str(screenshots / "site-05-explorer.png"))
+
+
+def test_a_chinese_lesson_shows_chinese_text_with_the_plots_and_players(site, browser, screenshots):
+    """Issue #14: the Chinese page of a lesson (its text over the English run's outputs)."""
+    lesson = lesson_page()
+    chinese = lesson.replace(".html", ".zh.html")
+    if not (SITE / chinese).exists():
+        message = f"No {chinese} in {SITE}: the Chinese edition (notebooks/zh/) is not in this site."
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    checked = open_and_check_media(browser, site + chinese, screenshots / f"site-{chinese[:-5]}.png")
+    page = checked["page"]
+    assert checked["images"] and checked["audio"], f"{chinese}: no plot or no player"
+    assert page.locator("html").get_attribute("lang") == "zh-CN"
+    heading = page.locator("h1").first.inner_text()
+    assert heading.startswith(lesson[:2]) and re.search(r"[\u4e00-\u9fff]", heading), heading
+    prose = page.locator(".jp-MarkdownOutput").all_inner_texts()
+    chinese_characters = sum(len(re.findall(r"[\u4e00-\u9fff]", text)) for text in prose)
+    assert chinese_characters > 500, f"{chinese}: only {chinese_characters} Chinese characters of prose"
+    assert "程序输出" in page.locator(".language-note").inner_text()
+    assert page.locator('.site-nav a[href="index.zh.html"]').count() == 1
+    # The switch leads to the same lesson in English, and back.
+    page.locator(".language-switch").click()
+    page.wait_for_url(site + lesson)
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.locator(".language-switch").click()
+    page.wait_for_url(site + chinese)
+    page.goto(site + "glossary.zh.html#snr", wait_until="load")
+    assert page.locator("#snr").count() == 1
+    assert "信噪比" in page.locator("#snr").locator("xpath=../following-sibling::*[1]").inner_text()
 
 
 def page_targets(html: str) -> tuple[set[str], list[str]]:
