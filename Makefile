@@ -14,10 +14,11 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 $(foreach setting,$(shell $(PYTHON) -m course_utils env --make),$(eval export $(setting)))
 export PYTHONHASHSEED := 0
 
-.PHONY: weights test-pythons lab test lint pytest notebooks doctor data lock site slides browser screenshots benchmark benchmark-quick clean strip help
+.PHONY: weights test-pythons lab lab-zh test lint pytest notebooks doctor data lock site slides browser screenshots benchmark benchmark-quick clean strip help
 
 help:
 	@echo "make lab        set up .venv if needed and open JupyterLab at notebooks/00_welcome.ipynb"
+	@echo "make lab-zh     the same in Chinese: JupyterLab's Chinese language pack, notebooks/zh/00_welcome.ipynb"
 	@echo "make test       set up .venv if needed, then lint, pytest, run every notebook, build and browse the site"
 	@echo "make site       build the course website (executed notebooks as HTML) into build/site"
 	@echo "make slides     reveal.js slides of lessons 03 and 05 into build/slides (offline)"
@@ -44,6 +45,17 @@ $(STAMP): requirements.lock pyproject.toml
 lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks/00_welcome.ipynb \
 		--port=$(PORT) $(ROOT_FLAG) $(LAB_ARGS)
+
+# The Chinese edition in a Chinese JupyterLab: the optional language pack (the `zh` extra, not in
+# the lock) and a settings folder of its own that selects zh_CN, so `make lab` stays English.
+ZH_SETTINGS := build/lab-zh-settings
+lab-zh: $(STAMP)
+	$(BIN)/python -m pip install --quiet "jupyterlab-language-pack-zh-cn>=4.2"
+	mkdir -p $(ZH_SETTINGS)/@jupyterlab/translation-extension
+	test -f $(ZH_SETTINGS)/@jupyterlab/translation-extension/plugin.jupyterlab-settings || \
+		echo '{"locale": "zh_CN"}' > $(ZH_SETTINGS)/@jupyterlab/translation-extension/plugin.jupyterlab-settings
+	JUPYTERLAB_SETTINGS_DIR=$(ZH_SETTINGS) $(BIN)/jupyter lab --ServerApp.root_dir=. \
+		--LabApp.default_url=/lab/tree/notebooks/zh/00_welcome.ipynb --port=$(PORT) $(ROOT_FLAG) $(LAB_ARGS)
 
 test: $(STAMP) lint pytest notebooks site browser benchmark-quick
 

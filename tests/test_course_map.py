@@ -168,6 +168,17 @@ def test_the_readme_and_the_instructor_notes_match_the_headers():
     assert stated == {stem[:2]: times for stem, times in wanted.items()}
 
 
+def test_the_chinese_readme_matches_the_headers():
+    """README.zh-CN.md's lesson table (issue #14): `| [03 · 构建自编码器](notebooks/zh/...) | ... | 50-90 分钟 |`."""
+    text = (ROOT / "README.zh-CN.md").read_text(encoding="utf-8")
+    found = {}
+    row = r"^\|\s*\[[^\]]*\]\(notebooks/zh/(\d\d_[a-z0-9_]+)\.ipynb\)\s*\|.*\|\s*(\d+)\s*-\s*(\d+) ?(分钟|小时)\s*\|\s*$"
+    for name, low, high, unit in re.findall(row, text, re.M):
+        scale = 60 if unit == "小时" else 1
+        found[name] = (int(low) * scale, int(high) * scale)
+    assert found == headers()
+
+
 def test_the_estimate_counts_what_a_notebook_contains(tmp_path):
     cells = [
         {"cell_type": "markdown", "metadata": {}, "source": ["word " * 280 + "[a link](x.md)"]},

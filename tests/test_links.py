@@ -20,7 +20,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-MARKDOWN_FILES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+CHINESE_NOTEBOOKS = sorted((ROOT / "notebooks" / "zh").glob("[0-9][0-9]_*.ipynb"))  # issue #14
+MARKDOWN_FILES = [ROOT / "README.md", ROOT / "README.zh-CN.md", *sorted((ROOT / "docs").glob("*.md")),
+                  *sorted((ROOT / "docs" / "zh").glob("*.md"))]
 
 # The terms lessons link to as ../docs/glossary.md#<slug> (the shared brief of issue #11).
 GLOSSARY_TERMS = """
@@ -96,7 +98,7 @@ def anchors_of(path: Path) -> set[str]:
 
 
 def sources() -> list[tuple[Path, str]]:
-    found = [(path, text) for path in NOTEBOOKS for text in notebook_markdown(path)]
+    found = [(path, text) for path in NOTEBOOKS + CHINESE_NOTEBOOKS for text in notebook_markdown(path)]
     found += [(path, path.read_text(encoding="utf-8")) for path in MARKDOWN_FILES if path.exists()]
     return found
 
@@ -141,6 +143,7 @@ def test_the_readme_links_the_docs():
     targets = {link.partition("#")[0] for link in links_in(readme)}
     for name in ("glossary", "cheatsheet", "references", "instructors"):
         assert f"docs/{name}.md" in targets, f"README.md does not link docs/{name}.md"
+    assert "README.zh-CN.md" in targets, "README.md does not link its Chinese edition"
 
 
 def test_the_glossary_defines_every_term_once():
@@ -150,6 +153,35 @@ def test_the_glossary_defines_every_term_once():
     assert not duplicates, f"defined twice: {duplicates}"
     missing = sorted(set(GLOSSARY_TERMS) - set(terms))
     assert not missing, f"docs/glossary.md has no '### Term' heading for: {missing}"
+
+
+def test_the_chinese_glossary_keeps_the_english_anchors():
+    """Chinese lessons link ../../docs/zh/glossary.md#snr: the same anchors in both languages."""
+    def terms(path):
+        return [github_slug(h) for hashes, h in HEADING.findall(path.read_text(encoding="utf-8")) if hashes == "###"]
+
+    assert terms(ROOT / "docs" / "zh" / "glossary.md") == terms(ROOT / "docs" / "glossary.md")
+
+
+def test_the_corrections_in_lesson_00_quote_numbers_their_lessons_state():
+    """Each number in 00's table of the article's corrected claims is in the prose of a lesson the
+    row links, where that lesson's check cells assert it: the table cannot drift from the lessons."""
+    table = [text for text in notebook_markdown(ROOT / "notebooks" / "00_welcome.ipynb")
+             if "| the article |" in text]
+    assert table, "lesson 00 has no table of the article's corrected claims"
+    number = re.compile(r"(?<![A-Za-z0-9_.])[0-9]+(?:[.,][0-9]+)*")
+    problems, numbers_seen = [], 0
+    for row in re.findall(r"^\|(.+)\|\s*$", table[0], re.M)[2:]:
+        claim, shown, lessons = [cell.strip() for cell in row.split("|")][-3:]
+        linked = re.findall(r"\(([0-9]{2}_[^)#]+\.ipynb)", lessons)
+        prose = "\n".join(text for name in linked for text in notebook_markdown(ROOT / "notebooks" / name))
+        stated = {n.replace(",", "") for n in number.findall(prose)}
+        for value in number.findall(strip_code(shown)):
+            numbers_seen += 1
+            if value.replace(",", "") not in stated:
+                problems.append(f"{value} (row '{claim[:40]}') is in none of {linked}")
+    assert numbers_seen >= 8, "the table should show the measured numbers"
+    assert not problems, "\n".join(problems)
 
 
 def test_the_checker_catches_a_broken_link_and_a_missing_anchor(tmp_path, monkeypatch):
@@ -162,6 +194,7 @@ def test_the_checker_catches_a_broken_link_and_a_missing_anchor(tmp_path, monkey
     )
     monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
     monkeypatch.setattr(sys.modules[__name__], "NOTEBOOKS", [])
+    monkeypatch.setattr(sys.modules[__name__], "CHINESE_NOTEBOOKS", [])
     monkeypatch.setattr(sys.modules[__name__], "MARKDOWN_FILES", [tmp_path / "README.md"])
     problems = broken_links()
     assert len(problems) == 2, problems
