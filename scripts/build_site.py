@@ -191,8 +191,19 @@ def widget_html(model_id: str, models: dict, depth: int = 0) -> str:
     return ""
 
 
-def render_widgets(notebook, binder_url: str | None) -> int:
+WIDGET_NOTES = {
+    "en": ("Interactive in JupyterLab: shown here as it was when the notebook ran.{run}",
+           "An interactive widget: it works in JupyterLab, not on this page.{run}",
+           ' <a href="{url}">Run it on Binder</a> to use it.'),
+    "zh": ("在 JupyterLab 中可以交互：这里显示的是笔记本运行时的样子。{run}",
+           "交互控件：在 JupyterLab 中可用，本页面上不可用。{run}",
+           ' <a href="{url}">在 Binder 上运行</a>即可使用。'),
+}
+
+
+def render_widgets(notebook, binder_url: str | None, lang: str = "en") -> int:
     """Replace each widget view in the outputs by its static picture; return how many."""
+    shown, inert, run_link = WIDGET_NOTES[lang]
     models = notebook.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
     count = 0
     for cell in notebook.cells:
@@ -201,11 +212,8 @@ def render_widgets(notebook, binder_url: str | None) -> int:
             if not view:
                 continue
             inner = widget_html(view.get("model_id", ""), models)
-            run = f' <a href="{html.escape(binder_url)}">Run it on Binder</a> to use it.' if binder_url else ""
-            if inner:
-                note = f"Interactive in JupyterLab: shown here as it was when the notebook ran.{run}"
-            else:
-                note = f"An interactive widget: it works in JupyterLab, not on this page.{run}"
+            run = run_link.format(url=html.escape(binder_url)) if binder_url else ""
+            note = (shown if inner else inert).format(run=run)
             output["data"] = {
                 "text/html": f'<div class="static-widget"><div class="static-widget-note">{note}</div>{inner}</div>',
             }
@@ -453,7 +461,7 @@ def build(notebooks_dir: Path, out: Path, executed_dir: Path | None, timeout: in
         if page["notebook"]:
             binder = (f"https://mybinder.org/v2/gh/{repository}/HEAD?urlpath=lab/tree/"
                       f"{page['base']}/{page['notebook']}")
-            widgets += render_widgets(notebook, binder)
+            widgets += render_widgets(notebook, binder, page["lang"])
             if page["lang"] == "en":
                 shutil.copyfile(notebooks_dir / page["notebook"], out / page["notebook"])
         title = language["title"]

@@ -249,7 +249,7 @@ def test_chinese_twins_become_chinese_pages_with_the_english_outputs(build_site,
     english, chinese = (site / "05_evaluating.html").read_text(), (site / "05_evaluating.zh.html").read_text()
     # The Chinese page: Chinese text, the English run's outputs (the widget and the figure), marked zh-CN.
     assert '<html lang="zh-CN">' in chinese and "05 · 评估" in chinese and "05 · Evaluating" not in chinese
-    assert "static-widget" in chinese and chinese.count('src="data:image/png') == 2
+    assert "static-widget" in chinese and "在 Binder 上运行</a>即可使用" in chinese and chinese.count('src="data:image/png') == 2
     assert "程序输出" in chinese and "程序输出" not in english
     assert 'href="glossary.zh.html#snr"' in chinese and 'href="index.zh.html"' in chinese
     assert '<a download="" href="zh/05_evaluating.ipynb">' in chinese and (site / "zh" / "05_evaluating.ipynb").exists()
