@@ -14,6 +14,8 @@ Usage:
   python scripts/zh_edition.py --check            # every lesson has a current twin
   python scripts/zh_edition.py --restamp 05       # after updating 05's translation by hand
   python scripts/zh_edition.py --stale 05         # which English cells changed since
+  python scripts/zh_edition.py --sync 05          # after changing 05's code or cells: copy its code
+                                                  # and structure, keep the Chinese text by cell id
 """
 
 from __future__ import annotations
@@ -192,12 +194,48 @@ def restamp(number: str) -> Path:
     return chinese
 
 
+def sync(number: str) -> tuple[Path, list[str]]:
+    """Rebuild lesson ``number``'s twin from the English: its cells, tags and code, the Chinese text kept.
+
+    Use it after changing a lesson's code or adding, moving or deleting cells. Markdown cells
+    keep their Chinese text (and digest) by id; a new English Markdown cell gets its English
+    text and no digest, so the parity test names it until it is translated. Returns the twin's
+    path and the ids of the cells still to translate.
+    """
+    [english] = [path for path in english_lessons() if path.name.startswith(number)]
+    chinese = chinese_twin(english)
+    old = {cell.get("id"): cell for cell in nbformat.read(chinese, as_version=4).cells} if chinese.exists() else {}
+    notebook = nbformat.read(english, as_version=4)
+    untranslated = []
+    for cell in notebook.cells:
+        twin = old.get(cell.get("id"))
+        if cell.cell_type == "markdown":
+            if twin is not None and twin.cell_type == "markdown":
+                cell.source = twin.source
+                cell.metadata[DIGEST_KEY] = twin.metadata.get(DIGEST_KEY, {})
+            else:
+                untranslated.append(cell.id)
+        elif cell.cell_type == "code":
+            if twin is not None and code_without_comments(twin.source) == code_without_comments(cell.source):
+                cell.source = twin.source  # the same code: keep its translated comments
+            cell.outputs = []
+            cell.execution_count = None
+    notebook.metadata.pop("widgets", None)
+    nbformat.write(notebook, chinese)
+    return chinese, untranslated
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="report every lesson whose twin is missing or stale")
     parser.add_argument("--restamp", metavar="NN", help="mark lesson NN's translation as current")
     parser.add_argument("--stale", metavar="NN", help="print the English cells of lesson NN changed since translated")
+    parser.add_argument("--sync", metavar="NN", help="copy lesson NN's code and cells into its twin, keep the Chinese text")
     args = parser.parse_args(argv)
+    if args.sync:
+        path, untranslated = sync(args.sync)
+        print(f"synced {path.relative_to(ROOT)}" + (f"; translate the new cells {untranslated}" if untranslated else ""))
+        return 0
     if args.restamp:
         print(f"restamped {restamp(args.restamp).relative_to(ROOT)}")
         return 0

@@ -198,3 +198,20 @@ def test_the_lessons_code_does_not_depend_on_the_folder_it_runs_in():
              for path in ENGLISH for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "code"
              for line in cell.source.splitlines() if relative.search(line)]
     assert not found, "use data.data_path(...) or an absolute path:\n" + "\n".join(found)
+
+
+def test_sync_carries_new_code_and_cells_into_the_twin_and_keeps_the_chinese(tmp_path, monkeypatch):
+    english, chinese = _pair(tmp_path)
+    monkeypatch.setattr(zh_edition, "english_lessons", lambda: [english])
+    monkeypatch.setattr(zh_edition, "ZH_NOTEBOOKS", chinese.parent)
+    notebook = nbformat.read(english, as_version=4)
+    notebook.cells[1].source = "x = 2  # two\nprint(x)"
+    notebook.cells.insert(2, nbformat.v4.new_markdown_cell("A new paragraph.", id="new"))
+    nbformat.write(notebook, english)
+    assert zh_edition.parity_problems(english, chinese)
+    path, untranslated = zh_edition.sync("07")
+    assert path == chinese and untranslated == ["new"]
+    synced = nbformat.read(chinese, as_version=4)
+    assert synced.cells[0].source.startswith("# 07 · 演示") and synced.cells[1].source.startswith("x = 2")
+    problems = zh_edition.parity_problems(english, chinese)
+    assert len(problems) == 2 and all("cell 2 (new)" in problem for problem in problems)  # stale, not Chinese
