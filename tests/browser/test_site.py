@@ -116,7 +116,23 @@ def test_front_page_and_a_lesson_show_their_plots_and_play_their_audio(site, bro
         widget.screenshot(path=str(screenshots / "site-05-explorer.png"))
 
 
-def test_a_chinese_lesson_shows_chinese_text_with_the_plots_and_players(site, browser, screenshots):
+# Chinese drawn in the page's own font, compared with two characters no font has: equal
+# pictures mean both came out as the same empty boxes ("tofu").
+CHINESE_GLYPHS_JS = """() => {
+  const family = getComputedStyle(document.querySelector('.jp-MarkdownOutput')).fontFamily;
+  const draw = text => {
+    const canvas = document.createElement('canvas');
+    canvas.width = 80; canvas.height = 40;
+    const context = canvas.getContext('2d');
+    context.font = '28px ' + family;
+    context.fillText(text, 2, 30);
+    return canvas.toDataURL();
+  };
+  return draw('中文') !== draw('\\uE000\\uE001');
+}"""
+
+
+def test_a_chinese_lesson_shows_chinese_text_with_the_plots_and_players(site, chinese_font, browser, screenshots):
     """Issue #14: the Chinese page of a lesson (its text over the English run's outputs)."""
     lesson = lesson_page()
     chinese = lesson.replace(".html", ".zh.html")
@@ -135,6 +151,7 @@ def test_a_chinese_lesson_shows_chinese_text_with_the_plots_and_players(site, br
     chinese_characters = sum(len(re.findall(r"[\u4e00-\u9fff]", text)) for text in prose)
     assert chinese_characters > 500, f"{chinese}: only {chinese_characters} Chinese characters of prose"
     assert "程序输出" in page.locator(".language-note").inner_text()
+    assert page.evaluate(CHINESE_GLYPHS_JS), f"{chinese}: the Chinese text is drawn as boxes, not characters"
     assert page.locator('.site-nav a[href="index.zh.html"]').count() == 1
     # The switch leads to the same lesson in English, and back.
     page.locator(".language-switch").click()
