@@ -126,8 +126,7 @@ lock:
 # (tests/test_benchmarks.py): running it twice cost make test 80 s.
 benchmark-quick: $(STAMP)
 	mkdir -p build
-	$(BIN)/python -m benchmarks --quick --only notebooks --only codes --only recognition --only codec \
-		--markdown build/benchmark-quick.md --json build/benchmark-quick.json
+	$(BIN)/python -m benchmarks --quick --skip trainers --markdown build/benchmark-quick.md --json build/benchmark-quick.json
 
 benchmark: $(STAMP)
 	$(BIN)/python -m benchmarks --markdown benchmarks/results.md --json benchmarks/results.json --readme README.md

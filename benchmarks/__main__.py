@@ -130,6 +130,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a small version of each part, for CI")
     parser.add_argument("--only", choices=PARTS, action="append", help="run only this part (repeatable)")
+    parser.add_argument("--skip", choices=PARTS, action="append", default=[], help="leave out this part (repeatable)")
     parser.add_argument("--digits-dir", help="run recognition on this FSDD-layout folder")
     parser.add_argument("--markdown", type=Path, help="write the Markdown table here")
     parser.add_argument("--json", type=Path, help="write the raw results here")
@@ -139,7 +140,7 @@ def main(argv=None) -> int:
 
     apply_tf_environment()  # TensorFlow's settings, defined once in course_utils.session
     results = {"machine": _machine(), "quick": args.quick, "parts": {}}
-    for part in args.only or PARTS:
+    for part in [part for part in args.only or PARTS if part not in args.skip]:
         print(f"{part} ...", flush=True)
         started = time.perf_counter()
         results["parts"][part] = run_part(part, args.quick, args.digits_dir)

@@ -345,16 +345,16 @@ def doc_sources(docs_dir: Path) -> list[Path]:
     return ordered + [found[stem] for stem in sorted(found)]
 
 
-def _language_pages(lang: str, notebooks: list, docs: list, front: Path | None) -> list[dict]:
-    """The pages of one language: its home, its lessons, its reference pages, in nav order."""
+def _language_pages(lang: str, notebooks: list, docs: list, front: tuple[str, str] | None) -> list[dict]:
+    """The pages of one language: its home (``front``: source path, text), lessons, reference pages."""
     suffix = LANGUAGES[lang]["suffix"]
     labels = LANGUAGES[lang]["labels"]
     pages = []
     if front is not None:
+        source, text = front
         pages.append({"href": f"index{suffix}.html", "title": labels["home"], "notebook": None, "group": None,
-                      "lang": lang, "source": front.relative_to(ROOT).as_posix() if front.is_relative_to(ROOT) else front.name,
-                      "document": nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(
-                          front.read_text(encoding="utf-8"))]), "base": ""})
+                      "lang": lang, "source": source, "base": "",
+                      "document": nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(text)])})
     for name, notebook, base, download in notebooks:
         pages.append({"href": Path(name).stem + suffix + ".html", "title": title_of(notebook, Path(name).stem),
                       "notebook": name, "group": labels["lessons"], "lang": lang, "document": notebook,
@@ -403,11 +403,8 @@ def build(notebooks_dir: Path, out: Path, executed_dir: Path | None, timeout: in
     docs_dir = notebooks_dir.parent / "docs" if docs_dir is None else docs_dir
     docs_rel = docs_dir.resolve().relative_to(ROOT).as_posix() if docs_dir.resolve().is_relative_to(ROOT) else "docs"
 
-    pages = [{"href": "index.html", "title": "Home", "notebook": None, "group": None, "lang": "en",
-              "document": nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(readme)]), "base": "",
-              "source": "README.md"}]
-    pages += _language_pages("en", [(s.name, nb, notebooks_rel, s.name) for s, nb in executed],
-                             [(doc, docs_rel) for doc in doc_sources(docs_dir)], None)
+    pages = _language_pages("en", [(s.name, nb, notebooks_rel, s.name) for s, nb in executed],
+                            [(doc, docs_rel) for doc in doc_sources(docs_dir)], ("README.md", readme))
     zh_dir = notebooks_dir / "zh"
     twins = [(source, notebook, zh_dir / source.name) for source, notebook in executed if (zh_dir / source.name).exists()]
     if twins:
@@ -421,20 +418,15 @@ def build(notebooks_dir: Path, out: Path, executed_dir: Path | None, timeout: in
             zh_lessons.append((source.name, localize(notebook, nbformat.read(twin, as_version=4)),
                                f"{notebooks_rel}/zh", f"zh/{source.name}"))
         pages += _language_pages("zh", zh_lessons, [(doc, f"{docs_rel}/zh") for doc in doc_sources(docs_dir / "zh")],
-                                 zh_front if zh_front.exists() else None)
+                                 ("README.zh-CN.md", zh_front.read_text(encoding="utf-8")) if zh_front.exists() else None)
         log(f"  Chinese edition: {len(twins)} lessons, shown with the English notebooks' outputs")
-    by_source = {page["source"]: page for page in pages}
-    for page in pages:  # the same page in the other language, else that language's home
+    hrefs = {page["href"] for page in pages}
+    for page in pages:  # the same page in the other language (X.html <-> X.zh.html), else that language's home
         other = "zh" if page["lang"] == "en" else "en"
-        twin_source = (page["source"].replace("/zh/", "/", 1) if page["lang"] == "zh"
-                       else re.sub(r"^(.*)/([^/]+)$", r"\1/zh/\2", page["source"]))
-        if page["source"] == "README.md":
-            twin_source = "README.zh-CN.md"
-        elif page["source"] == "README.zh-CN.md":
-            twin_source = "README.md"
-        twin = by_source.get(twin_source)
-        home = next((p for p in pages if p["lang"] == other), None) if twins else None
-        page["alternate"] = (twin or home or {}).get("href")
+        stem = page["href"].removesuffix(".html").removesuffix(LANGUAGES[page["lang"]]["suffix"])
+        twin = stem + LANGUAGES[other]["suffix"] + ".html"
+        home = next((p["href"] for p in pages if p["lang"] == other), None)
+        page["alternate"] = twin if twin in hrefs else home
         page["alternate_label"] = LANGUAGES[other]["name"]
 
     has_math = any(re.search(r"\$[^$\n]+\$", cell.source) for page in pages

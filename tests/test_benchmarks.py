@@ -77,3 +77,12 @@ def test_update_readme_replaces_only_the_marked_block(tmp_path):
     update_readme(readme, "# Results\n| a |\n")
     text = readme.read_text()
     assert "old" not in text and "## Results" in text and text.startswith("intro") and text.endswith("outro\n")
+
+
+def test_skip_leaves_a_part_out(monkeypatch, tmp_path):
+    import benchmarks.__main__ as harness
+
+    ran = []
+    monkeypatch.setattr(harness, "run_part", lambda part, quick, digits_dir: ran.append(part) or {"rows": []})
+    assert harness.main(["--quick", "--skip", "trainers", "--skip", "codec", "--json", str(tmp_path / "r.json")]) == 0
+    assert ran == [part for part in harness.PARTS if part not in ("trainers", "codec")]

@@ -169,14 +169,15 @@ def test_the_corrections_in_lesson_00_quote_numbers_their_lessons_state():
     table = [text for text in notebook_markdown(ROOT / "notebooks" / "00_welcome.ipynb")
              if "| the article |" in text]
     assert table, "lesson 00 has no table of the article's corrected claims"
-    number = re.compile(r"(?<![A-Za-z0-9_.])[0-9]+(?:[.,][0-9]+)*")
+    from test_zh_edition import NUMBER, numbers_in  # one reading of "a number" for both tests
+
     problems, numbers_seen = [], 0
     for row in re.findall(r"^\|(.+)\|\s*$", table[0], re.M)[2:]:
         claim, shown, lessons = [cell.strip() for cell in row.split("|")][-3:]
         linked = re.findall(r"\(([0-9]{2}_[^)#]+\.ipynb)", lessons)
         prose = "\n".join(text for name in linked for text in notebook_markdown(ROOT / "notebooks" / name))
-        stated = {n.replace(",", "") for n in number.findall(prose)}
-        for value in number.findall(strip_code(shown)):
+        stated = numbers_in(prose)
+        for value in NUMBER.findall(strip_code(shown)):
             numbers_seen += 1
             if value.replace(",", "") not in stated:
                 problems.append(f"{value} (row '{claim[:40]}') is in none of {linked}")
