@@ -65,6 +65,7 @@ _SUBMODULES = {
     "recognition",
     "seeds",
     "session",
+    "settings",
     "sparse",
     "spectral",
     "synthesis",

@@ -1,0 +1,51 @@
+"""The course's settings: one home for every number several lessons and modules share.
+
+A lesson shows the values it uses (``from course_utils.settings import FRAME, HOP``),
+the package's defaults read them from here, and ``tests/test_settings.py`` fails when a
+notebook or module types one of them again. Change a value here and every lesson,
+exercise, benchmark and data script follows.
+
+The course's one model (lessons 03-07 and 12) frames audio into ``FRAME`` samples every
+``HOP`` samples, squeezes each frame through ``HIDDEN`` units into ``CODE`` numbers and
+back (compression ratio ``FRAME / CODE`` = 8), and is trained for ``STEPS`` mini-batches of
+``BATCH`` frames.
+
+Used in: (wired into the lessons by issue #19).
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "FRAME",
+    "HOP",
+    "CODE",
+    "HIDDEN",
+    "STEPS",
+    "BATCH",
+    "SEEDS",
+    "MUSIC_RATE",
+    "SPEECH_RATE",
+    "DIGITS_RATE",
+]
+
+#: Samples in one frame: the model's input and output size.
+FRAME = 256
+#: Samples between the starts of two training frames (frames overlap by FRAME - HOP).
+HOP = 64
+#: Numbers in the code (the bottleneck).
+CODE = 32
+#: Units in the hidden layer on each side of the code.
+HIDDEN = 256
+#: Mini-batch steps the course's model trains for.
+STEPS = 600
+#: Frames in one mini-batch.
+BATCH = 64
+#: The seeds every comparison runs over.
+SEEDS = (0, 1, 2)
+
+#: Music, instruments and nature clips are stored at this rate (librosa's default).
+MUSIC_RATE = 22050
+#: Speech (LibriSpeech readers) and machine sounds are stored at their own rate.
+SPEECH_RATE = 16000
+#: Spoken digits (FSDD and the synthetic digits) are stored at FSDD's rate.
+DIGITS_RATE = 8000
