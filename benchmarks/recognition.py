@@ -1,6 +1,6 @@
 """Spoken-digit recognition: MFCC, PCA and autoencoder features, two splits.
 
-Runs the comparison of 08_recognition (course_utils.recognition.compare_features,
+Runs the comparison of 10_recognition (course_utils.recognition.compare_features,
 the lesson's pipeline: cepstrally smoothed CMVN log-mel patches, two augmented
 copies per training clip, code size 128, an RBF SVM on every feature, the
 bundled synthetic espeak voices as extra training speakers) on the bundled
@@ -50,7 +50,7 @@ def run(quick: bool = False, digits_dir: str | None = None) -> dict:
             f"Targets judged on {source} ({len(real)} clips, {len(set(real.speakers.tolist()))} speakers), "
             "with the synthetic voices as extra training speakers of PCA and the autoencoder (never "
             "tested on). On the 4 bundled speakers the targets are missed: each leave-one-speaker-out "
-            "fold learns from 3 real voices (08_recognition shows the numbers). The synthetic set "
+            "fold learns from 3 real voices (10_recognition shows the numbers). The synthetic set "
             "is far easier than real voices."
         ),
         "targets": {

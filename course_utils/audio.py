@@ -6,7 +6,7 @@ blocks of ``frame_length`` samples taken every ``hop_length`` samples.
 frames back together; for frames cut from one signal the round trip is exact.
 
 Used in: 00_welcome, 01_loading_audio, 02_standardizing, 03_building_the_autoencoder, 04_training,
-05_evaluating, 06_troubleshooting, 07_compression, 10_efficiency_and_scale, benchmarks/codec.py,
+05_evaluating, 06_troubleshooting, 07_compression, 12_efficiency_and_scale, benchmarks/codec.py,
 benchmarks/codes.py, benchmarks/trainers.py, scripts/make_weights.py.
 """
 
@@ -288,7 +288,7 @@ def fit_standardizer(train_signal, name: str = "training signal"):
     Fit it on training audio only and reuse it, unchanged, on held-out audio.
 
     Used in: 02_standardizing, 03_building_the_autoencoder, 04_training, 05_evaluating,
-    06_troubleshooting, 07_compression, 10_efficiency_and_scale, benchmarks/trainers.py.
+    06_troubleshooting, 07_compression, 12_efficiency_and_scale, benchmarks/trainers.py.
     """
     from sklearn.preprocessing import StandardScaler
 
@@ -337,7 +337,7 @@ def frame_signal(x, frame_length: int, hop_length: int, pad: bool = False, max_b
     ``max_bytes`` (default :data:`MAX_FRAME_BYTES`, 1 GiB) is an error.
 
     Used in: 02_standardizing, 03_building_the_autoencoder, 04_training, 05_evaluating,
-    06_troubleshooting, 07_compression, 10_efficiency_and_scale, benchmarks/codec.py,
+    06_troubleshooting, 07_compression, 12_efficiency_and_scale, benchmarks/codec.py,
     benchmarks/codes.py, scripts/make_weights.py.
     """
     import librosa

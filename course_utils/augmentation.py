@@ -9,7 +9,7 @@ to *who* speaks and *how* it was recorded.
   clip as log-mel patches (:func:`course_utils.features.log_mel_patch`),
   with a vocal-tract-length-like frequency warp of each patch.
 
-Used in: 08_recognition.
+Used in: 10_recognition.
 """
 
 from __future__ import annotations
@@ -60,9 +60,9 @@ def augment_clip(
 
     Pass ``None`` (or ``0`` for the probability and shift) to switch a change off.
     The defaults are mild on purpose: on clean test voices, strong noise in
-    training costs accuracy (08_recognition measures it).
+    training costs accuracy (10_recognition measures it).
 
-    Used in: 08_recognition.
+    Used in: 10_recognition.
     """
     import scipy.signal
 
@@ -118,7 +118,7 @@ def augmented_patches(clips, sr: int, copies: int = 2, seed: int = 0, warp=(0.9,
 
     Keyword arguments go to :func:`log_mel_patch`.
 
-    Used in: 08_recognition.
+    Used in: 10_recognition.
     """
     if isinstance(copies, bool) or not isinstance(copies, (int, np.integer)) or copies < 1:
         raise SignalError(f"copies must be a whole number of at least 1; got {copies!r}.")

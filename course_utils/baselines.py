@@ -18,7 +18,7 @@ on held-out audio.
 
 This module does not import TensorFlow.
 
-Used in: 05_evaluating, 06_troubleshooting, 07_compression, 11_capstone, benchmarks/codec.py,
+Used in: 05_evaluating, 06_troubleshooting, 07_compression, 13_capstone, benchmarks/codec.py,
 benchmarks/codes.py, scripts/make_weights.py.
 """
 
@@ -78,7 +78,7 @@ class PCACodec:
     >>> codec = PCACodec(code_size=32, frame_length=256).fit(train_signal)  # doctest: +SKIP
     >>> estimate = codec.reconstruct(test_signal)                            # doctest: +SKIP
 
-    Used in: 05_evaluating, 07_compression, 11_capstone, benchmarks/codec.py, benchmarks/codes.py,
+    Used in: 05_evaluating, 07_compression, 13_capstone, benchmarks/codec.py, benchmarks/codes.py,
     scripts/make_weights.py.
     """
 

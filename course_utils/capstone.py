@@ -1,4 +1,4 @@
-"""The capstone (notebook 11): the best speech codec at 8 kbps or less, scored on a voice it never heard.
+"""The capstone (notebook 13): the best speech codec at 8 kbps or less, scored on a voice it never heard.
 
 The task: build a codec, a pair of functions
 
@@ -32,7 +32,7 @@ different number of bits per code dimension if you like.
 
 This module does not import TensorFlow.
 
-Used in: 11_capstone.
+Used in: 13_capstone.
 """
 
 from __future__ import annotations
@@ -99,7 +99,7 @@ class CodecScore:
 def training_speech(duration: float | None = None) -> tuple[np.ndarray, int]:
     """The speech to build and tune a codec on: the female reader, ``(samples, 16000)``.
 
-    Used in: 11_capstone.
+    Used in: 13_capstone.
     """
     from .data import load_real_clip
 
@@ -207,7 +207,7 @@ class PCABaselineCodec:
     At 16 kHz, 256-sample frames, 30 components at 4 bits: 7.5 kbps of
     levels plus the header and ranges, about 7.6 kbps on the hidden clip.
 
-    Used in: 11_capstone.
+    Used in: 13_capstone.
     """
 
     def __init__(self, code_size: int = 30, bits: int = 4, frame_length: int = 256):
@@ -238,7 +238,7 @@ class PCABaselineCodec:
 def baseline_codec(code_size: int = 30, bits: int = 4) -> PCABaselineCodec:
     """The baseline, fitted on all of the training speech (:func:`training_speech`).
 
-    Used in: 11_capstone.
+    Used in: 13_capstone.
     """
     samples, _ = training_speech()
     return PCABaselineCodec(code_size=code_size, bits=bits).fit(samples)
@@ -261,7 +261,7 @@ class TransformCodec:
     - Rate control: ``compress`` searches the ``step`` (13 halvings of the
       interval) that spends at most ``target_kbps``, and stores it in the header.
 
-    Used in: 11_capstone.
+    Used in: 13_capstone.
     """
 
     def __init__(self, encode, decode, frame_length: int = 256, sr: int = SAMPLE_RATE,
@@ -310,7 +310,7 @@ def reference_codec(code_size: int = 96) -> TransformCodec:
     Fitted on all of the training speech. On the hidden reader it scores
     about 11.8 dB SNR at 7.8 kbps, against the baseline's 5.4 dB at 7.6 kbps.
 
-    Used in: 11_capstone.
+    Used in: 13_capstone.
     """
     from .baselines import PCACodec
 
@@ -374,7 +374,7 @@ def evaluate_codec(compress, decompress, samples, sr: int = SAMPLE_RATE, clip: s
     when the codec breaks a rule (not functions, no bytes, a short or
     malformed output, over ``budget_kbps``; ``None`` for no budget).
 
-    Used in: 11_capstone.
+    Used in: 13_capstone.
     """
     from .metrics import log_spectral_distance, snr_db
 
@@ -414,7 +414,7 @@ def score_codec(compress, decompress) -> CodecScore:
     notebook never shows; ``decompress(data) -> samples`` gets only the
     bytes. Higher SNR wins; the codec must stay within 8 kbps.
 
-    Used in: 11_capstone.
+    Used in: 13_capstone.
     """
     samples, sr = _hidden_speech()
     return evaluate_codec(compress, decompress, samples, sr=sr, clip=HIDDEN_CLIP)

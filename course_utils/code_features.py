@@ -10,7 +10,7 @@
 
 TensorFlow is imported only when an autoencoder is trained or used.
 
-Used in: 08_recognition.
+Used in: 10_recognition.
 """
 
 from __future__ import annotations
@@ -85,7 +85,7 @@ def train_patch_autoencoder(
 def encode_patches(encoder, patches, batch_size: int = 1024) -> np.ndarray:
     """The codes of ``patches`` (shape ``(n, n_mels, n_frames)``) under a trained encoder.
 
-    Used in: 08_recognition.
+    Used in: 10_recognition.
     """
     x = np.asarray(patches, dtype=np.float32).reshape(len(patches), -1)
     chunks = [np.asarray(encoder(x[start : start + batch_size], training=False))
@@ -141,7 +141,7 @@ class AutoencoderFeatures:
     After use, ``encoders`` maps each trained autoencoder's name to its
     encoder and ``seconds`` to its training time.
 
-    Used in: 08_recognition.
+    Used in: 10_recognition.
     """
 
     def __init__(self, digits, patches, augmented=None, source=None, speaker_groups: int | None = 3,

@@ -66,7 +66,7 @@ DIGITS_SAMPLE_RATE = 8000
 def data_dir() -> Path:
     """The folder of bundled data: ``$COURSE_DATA_DIR`` or ``data/`` beside the package.
 
-    Used in: 05_evaluating, 08_recognition.
+    Used in: 05_evaluating, 10_recognition.
     """
     configured = os.environ.get("COURSE_DATA_DIR")
     folder = Path(configured) if configured else Path(__file__).resolve().parent.parent / "data"
@@ -252,7 +252,7 @@ def load_spoken_digits(root=None, sr: int = DIGITS_SAMPLE_RATE, speakers=None) -
     resampled to ``sr`` (FSDD's own rate is 8 kHz). Files that are not
     ``.wav`` are ignored; a ``.wav`` file with another name is an error.
 
-    Used in: 08_recognition, benchmarks/recognition.py, scripts/recognition_on_folder.py.
+    Used in: 10_recognition, benchmarks/recognition.py, scripts/recognition_on_folder.py.
     """
     import unicodedata
 
@@ -310,7 +310,7 @@ def load_real_digits(speakers=None, sr: int = DIGITS_SAMPLE_RATE) -> SpokenDigit
     (see ``data/LICENSE.md``). Unlike :func:`load_spoken_digits` this ignores
     ``$COURSE_DIGITS_DIR``: it is always the bundled set.
 
-    Used in: 09_synthesis.
+    Used in: 11_synthesis.
     """
     return load_spoken_digits(root=data_dir().joinpath(*REAL_DIGITS_FOLDER), sr=sr, speakers=speakers)
 
@@ -321,7 +321,7 @@ def load_synthetic_digits(speakers=None, sr: int = DIGITS_SAMPLE_RATE) -> Spoken
     Useful where control matters, and as a second, labelled test set: a
     model that does well on them may still fail on human voices.
 
-    Used in: 08_recognition, benchmarks/recognition.py, scripts/recognition_on_folder.py.
+    Used in: 10_recognition, benchmarks/recognition.py, scripts/recognition_on_folder.py.
     """
     return load_spoken_digits(root=data_dir().joinpath(*SYNTHETIC_DIGITS_FOLDER), sr=sr, speakers=speakers)
 
@@ -353,8 +353,8 @@ def load_real_clip(name: str, sr: int | None = None, duration: float | None = No
     clip and under which licence: ``data/README.md`` and ``data/LICENSE.md``.
 
     Used in: 00_welcome, 01_loading_audio, 02_standardizing, 03_building_the_autoencoder,
-    04_training, 05_evaluating, 06_troubleshooting, 07_compression, 09_synthesis,
-    10_efficiency_and_scale, benchmarks/codes.py, scripts/make_weights.py.
+    04_training, 05_evaluating, 06_troubleshooting, 07_compression, 11_synthesis,
+    12_efficiency_and_scale, benchmarks/codes.py, scripts/make_weights.py.
     """
     rows = _real_clip_rows()
     if name not in rows:
@@ -373,7 +373,7 @@ def split_in_time(samples, train_fraction: float = 0.75) -> tuple[np.ndarray, np
     have near-twins in the training set and flatter the model.
 
     Used in: 00_welcome, 02_standardizing, 03_building_the_autoencoder, 04_training, 05_evaluating,
-    06_troubleshooting, 07_compression, 10_efficiency_and_scale, 11_capstone, benchmarks/codes.py,
+    06_troubleshooting, 07_compression, 12_efficiency_and_scale, 13_capstone, benchmarks/codes.py,
     scripts/make_weights.py.
     """
     samples = np.asarray(samples)
@@ -393,7 +393,7 @@ def standard_split(digits: SpokenDigits, test_takes=range(5)) -> tuple[np.ndarra
     Returns ``(train_indices, test_indices)``. Every speaker is in both parts,
     so this measures how well a model knows *these* voices.
 
-    Used in: 08_recognition.
+    Used in: 10_recognition.
     """
     is_test = np.isin(digits.takes, list(test_takes))
     if is_test.all() or not is_test.any():
@@ -428,7 +428,7 @@ def load_instrument_notes(instruments=None) -> tuple[list, list[dict], int]:
     Returns ``(clips, rows, sample_rate)``: the float32 clips, their manifest
     rows (instrument, note, dynamic) and the sample rate (22050 Hz).
 
-    Used in: 01_loading_audio, 09_synthesis.
+    Used in: 01_loading_audio, 11_synthesis.
     """
     rows = [r for r in load_manifest() if r["kind"] == "instrument"]
     if instruments is not None:

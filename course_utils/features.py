@@ -20,7 +20,7 @@ the digit from it.
 The spectra come from :mod:`course_utils.spectral` (NumPy, no numba), so a
 notebook that also holds TensorFlow stays under 1.2 GB.
 
-Used in: 08_recognition.
+Used in: 10_recognition.
 """
 
 from __future__ import annotations
@@ -178,7 +178,7 @@ def log_mel_patch(
     a clip shorter than one window is zero-padded. The result is float32
     and always finite.
 
-    Used in: 08_recognition.
+    Used in: 10_recognition.
     """
     clip = _check_clip(clip, "the clip")
     if normalize not in ("cmvn", "global", "none"):
@@ -209,7 +209,7 @@ def log_mel_patches(clips, sr: int, **kwargs) -> np.ndarray:
 
     Keyword arguments go to :func:`log_mel_patch`. An error names the clip.
 
-    Used in: 08_recognition.
+    Used in: 10_recognition.
     """
     return _for_every_clip(log_mel_patch, clips, sr, **kwargs)
 
@@ -229,7 +229,7 @@ def cepstral_patches(patches, n_ceps: int = 13) -> np.ndarray:
       pitch. Pitch says *who* speaks, not *which* digit; the smooth
       envelope (the formants) that the low coefficients keep says which.
 
-    Used in: 08_recognition.
+    Used in: 10_recognition.
     """
     import scipy.fft
 
@@ -266,6 +266,6 @@ def mfcc_statistics(clip, sr: int, n_mfcc: int = 20, n_mels: int = 40) -> np.nda
 def mfcc_table(clips, sr: int, **kwargs) -> np.ndarray:
     """:func:`mfcc_statistics` of every clip, one row per clip.
 
-    Used in: 08_recognition.
+    Used in: 10_recognition.
     """
     return _for_every_clip(mfcc_statistics, clips, sr, **kwargs)

@@ -9,7 +9,7 @@
 - :func:`compression_ratio`: bits in, bits out.
 
 Used in: 03_building_the_autoencoder, 04_training, 05_evaluating, 06_troubleshooting,
-07_compression, 09_synthesis, 10_efficiency_and_scale, benchmarks/codec.py, benchmarks/codes.py,
+07_compression, 11_synthesis, 12_efficiency_and_scale, benchmarks/codec.py, benchmarks/codes.py,
 scripts/make_weights.py.
 """
 
@@ -94,7 +94,7 @@ def snr_db(reference, estimate) -> float:
     reconstruction returns ``inf``.
 
     Used in: 03_building_the_autoencoder, 04_training, 05_evaluating, 06_troubleshooting,
-    07_compression, 09_synthesis, 10_efficiency_and_scale, benchmarks/codec.py, benchmarks/codes.py,
+    07_compression, 11_synthesis, 12_efficiency_and_scale, benchmarks/codec.py, benchmarks/codes.py,
     scripts/make_weights.py.
     """
     reference, estimate = _rescaled(*_pair(reference, estimate))
@@ -131,7 +131,7 @@ def log_spectral_distance(
     complex STFT is refused: pass its magnitude. ``floor_db`` must be a
     negative number of dB.
 
-    Used in: 05_evaluating, 07_compression, 09_synthesis, benchmarks/codec.py.
+    Used in: 05_evaluating, 07_compression, 11_synthesis, benchmarks/codec.py.
     """
     if (
         isinstance(floor_db, bool) or not isinstance(floor_db, numbers.Real)

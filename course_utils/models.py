@@ -15,7 +15,7 @@ lesson 03, where the learner writes them in cells marked ``#@save``;
 Importing this module imports TensorFlow: call ``setup_notebook()`` first.
 
 Used in: 03_building_the_autoencoder, 04_training, 05_evaluating, 06_troubleshooting,
-07_compression, 09_synthesis, 10_efficiency_and_scale, benchmarks/codec.py, benchmarks/codes.py,
+07_compression, 11_synthesis, 12_efficiency_and_scale, benchmarks/codec.py, benchmarks/codes.py,
 benchmarks/trainers.py.
 """
 
@@ -47,7 +47,7 @@ class ArticleAutoencoder(keras.Model):
     activation; ``None`` gives a linear output, which shows that the same
     model then learns to copy its input.
 
-    Used in: 04_training, 10_efficiency_and_scale, benchmarks/trainers.py.
+    Used in: 04_training, 12_efficiency_and_scale, benchmarks/trainers.py.
     """
 
     def __init__(
@@ -95,8 +95,8 @@ def build_dense_autoencoder(
     ``encoder.predict`` gives codes and ``decoder.predict`` turns codes back
     into frames.
 
-    Used in: 04_training, 05_evaluating, 06_troubleshooting, 07_compression, 09_synthesis,
-    10_efficiency_and_scale, benchmarks/codes.py.
+    Used in: 04_training, 05_evaluating, 06_troubleshooting, 07_compression, 11_synthesis,
+    12_efficiency_and_scale, benchmarks/codes.py.
     """
     if code_size >= input_size:
         raise SignalError(

@@ -4,7 +4,7 @@ Each function draws into a matplotlib ``Axes`` you may pass (``ax=``) and
 returns it, so plots can be combined into one figure.
 
 Used in: 00_welcome, 01_loading_audio, 02_standardizing, 03_building_the_autoencoder, 04_training,
-05_evaluating, 06_troubleshooting, 07_compression, 08_recognition, 09_synthesis, 11_capstone.
+05_evaluating, 06_troubleshooting, 07_compression, 10_recognition, 11_synthesis, 13_capstone.
 """
 
 from __future__ import annotations
@@ -93,7 +93,7 @@ def plot_spectrogram(
 ):
     """Draw a spectrogram in dB below its peak, 80 dB deep (:mod:`course_utils.spectral`, ``librosa.display.specshow``).
 
-    Used in: 01_loading_audio, 05_evaluating, 09_synthesis.
+    Used in: 01_loading_audio, 05_evaluating, 11_synthesis.
     """
     import librosa.display
 
@@ -116,7 +116,7 @@ def plot_log_magnitude(log_mag, sr: int, hop_length: int = 256, ax=None, title: 
                        y_axis: str = "log", vmin: float | None = None, vmax: float | None = None):
     """Draw a natural-log magnitude spectrogram ``(frequencies, frames)`` in dB.
 
-    Used in: 09_synthesis.
+    Used in: 11_synthesis.
     """
     import librosa.display
 
@@ -164,7 +164,7 @@ def audio_player(x, sr: int, normalize: bool = False):
     Unlike IPython's default, loudness is *not* normalized, so two players
     can be compared by ear; samples beyond [-1, 1] are clipped.
 
-    Used in: 00_welcome, 01_loading_audio, 03_building_the_autoencoder, 11_capstone.
+    Used in: 00_welcome, 01_loading_audio, 03_building_the_autoencoder, 13_capstone.
     """
     from IPython.display import Audio
 
@@ -179,7 +179,7 @@ def listening_table(clips: dict, sr: int, notes: dict | None = None):
     names to a text such as ``"SNR 18.2 dB"``.
 
     Used in: 01_loading_audio, 02_standardizing, 04_training, 05_evaluating, 06_troubleshooting,
-    07_compression, 08_recognition, 09_synthesis, 11_capstone.
+    07_compression, 10_recognition, 11_synthesis, 13_capstone.
     """
     from IPython.display import HTML
 

@@ -1,6 +1,6 @@
 """Measure time and peak memory of a piece of work, as the benchmark does.
 
-Used in: 00_welcome, 04_training, 09_synthesis, 10_efficiency_and_scale, benchmarks/trainers.py.
+Used in: 00_welcome, 04_training, 11_synthesis, 12_efficiency_and_scale, benchmarks/trainers.py.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ __all__ = ["Measurement", "measure", "measure_exact", "resident_mb", "release_me
 def resident_mb() -> float:
     """This process's resident memory in MB now.
 
-    Used in: 00_welcome, 09_synthesis.
+    Used in: 00_welcome, 11_synthesis.
     """
     import psutil
 
@@ -32,7 +32,7 @@ def release_memory() -> float:
     :func:`measure` under-reports what its work needs. Call it before each
     measurement that should start from a clean slate.
 
-    Used in: 04_training, 10_efficiency_and_scale.
+    Used in: 04_training, 12_efficiency_and_scale.
     """
     import ctypes
     import ctypes.util
@@ -129,7 +129,7 @@ def measure_exact(function, *args, **kwargs) -> Measurement:
     of :func:`measure` (large arrays go straight back to the system) is
     still counted. Elsewhere it falls back to :func:`measure`.
 
-    Used in: 10_efficiency_and_scale.
+    Used in: 12_efficiency_and_scale.
     """
     if not _reset_high_water_mark():
         return measure(function, *args, **kwargs)

@@ -8,9 +8,9 @@
   one speaker held out at a time (a voice never heard before), as
   :class:`RecognitionScore` objects.
 - :func:`compare_features` and :func:`format_results`: the comparison of
-  08_recognition in one call (``scripts/recognition_on_folder.py``, the benchmarks).
+  10_recognition in one call (``scripts/recognition_on_folder.py``, the benchmarks).
 
-Used in: 08_recognition, benchmarks/recognition.py, scripts/recognition_on_folder.py.
+Used in: 10_recognition, benchmarks/recognition.py, scripts/recognition_on_folder.py.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ def make_classifier(C: float | None = None, pca: int | None = None, max_iter: in
     components; because PCA is a step of the pipeline it is fitted on the
     training clips of each split only.
 
-    Used in: 08_recognition.
+    Used in: 10_recognition.
     """
     from sklearn.decomposition import PCA
     from sklearn.linear_model import LogisticRegression
@@ -162,7 +162,7 @@ def evaluate_standard_split(features, digits, classifier=None, test_takes=range(
     test voice also has training clips: this measures how well the
     recogniser knows *these* voices.
 
-    Used in: 08_recognition.
+    Used in: 10_recognition.
     """
     from .data import standard_split
 
@@ -178,7 +178,7 @@ def evaluate_leave_one_speaker_out(features, digits, classifier=None) -> Recogni
     and ``accuracy`` their mean: how well the recogniser would do for a
     new person.
 
-    Used in: 08_recognition.
+    Used in: 10_recognition.
     """
     from .data import leave_one_speaker_out
 
@@ -194,7 +194,7 @@ def evaluate_leave_one_speaker_out(features, digits, classifier=None) -> Recogni
 def compare_features(digits, code_size: int = 128, steps: int = 400, speaker_groups: int | None = None,
                      copies: int = 2, seed: int = 0, verbose: bool = False, extra=None,
                      classifier: str = "svm", n_ceps: int | None = 13, hidden_sizes=(256,)) -> dict:
-    """The comparison of 08_recognition in one call: every feature, both splits.
+    """The comparison of 10_recognition in one call: every feature, both splits.
 
     Returns ``{name: (standard_split_score, leave_one_speaker_out_score)}``
     (:class:`RecognitionScore` objects) for three features, all read by the
@@ -274,7 +274,7 @@ def compare_features(digits, code_size: int = 128, steps: int = 400, speaker_gro
 def format_results(results: dict) -> str:
     """A plain-text table of ``{name: (standard_score, loso_score)}``, one row per feature.
 
-    Used in: 08_recognition, scripts/recognition_on_folder.py.
+    Used in: 10_recognition, scripts/recognition_on_folder.py.
     """
     width = max([len("features")] + [len(name) for name in results])
     lines = [f"{'features':{width}s} {'standard split':>15s} {'one speaker out':>16s} {'worst voice':>18s}"]

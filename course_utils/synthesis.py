@@ -21,7 +21,7 @@ frames as rows, ``(frames, frequencies)``: transpose with ``.T``.
 
 Importing this module imports TensorFlow: call ``setup_notebook()`` first.
 
-Used in: 09_synthesis.
+Used in: 11_synthesis.
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ def interpolate_codes(code_a, code_b, steps: int, method: str = "linear") -> np.
     -------
     array of shape (steps, *code_a.shape); ``[0]`` is ``code_a`` and ``[-1]`` is ``code_b``.
 
-    Used in: 09_synthesis.
+    Used in: 11_synthesis.
     """
     a = np.asarray(code_a, dtype=np.float64)
     b = np.asarray(code_b, dtype=np.float64)
@@ -108,7 +108,7 @@ def nearest_frame_distance(frames, reference_frames, chunk: int = 256) -> np.nda
     frame to the nearest *training* frame tells whether a generated sound is
     near the data (a few dB) or somewhere no recording ever went.
 
-    Used in: 09_synthesis.
+    Used in: 11_synthesis.
     """
     frames = np.atleast_2d(np.asarray(frames, dtype=np.float64))
     reference = np.atleast_2d(np.asarray(reference_frames, dtype=np.float64))
@@ -240,7 +240,7 @@ def build_vae(input_size: int, latent_dim: int, hidden_sizes=(256,), beta: float
     (``vae.encoder``, ``vae.decoder``) trains with ``vae.compile(optimizer=...)``
     and ``vae.fit(frames, ...)``; no loss is passed to ``compile``.
 
-    Used in: 09_synthesis.
+    Used in: 11_synthesis.
     """
     input_size = positive_int(input_size, "input_size", "input_size=513")
     latent_dim = positive_int(latent_dim, "latent_dim", "latent_dim=8")
@@ -290,7 +290,7 @@ def render_latent(decoder, code, *, sr: int, n_frames: int = 43, hop_length: int
     ``decoder`` is a Keras model or any callable from a batch of codes to a
     batch of frames.
 
-    Used in: 09_synthesis.
+    Used in: 11_synthesis.
     """
     code = np.asarray(code, dtype=np.float32)
     if code.ndim == 1:

@@ -12,7 +12,7 @@
 Importing this module imports TensorFlow: call ``setup_notebook()`` first.
 
 Used in: 03_building_the_autoencoder, 04_training, 05_evaluating, 06_troubleshooting,
-07_compression, 09_synthesis, 10_efficiency_and_scale, benchmarks/codec.py, benchmarks/codes.py,
+07_compression, 11_synthesis, 12_efficiency_and_scale, benchmarks/codec.py, benchmarks/codes.py,
 benchmarks/trainers.py.
 """
 
@@ -115,7 +115,7 @@ def article_training_loop(model, data, epochs: int = 1000, learning_rate: float 
     data's width. A loss that becomes NaN or Inf stops training with an error
     that says what to change.
 
-    Used in: 04_training, 10_efficiency_and_scale, benchmarks/trainers.py.
+    Used in: 04_training, 12_efficiency_and_scale, benchmarks/trainers.py.
     """
     epochs = positive_int(epochs, "epochs", "epochs=100")
     learning_rate = _check_learning_rate(learning_rate)
@@ -154,7 +154,7 @@ def make_frame_dataset(frames, batch_size: int = 64, shuffle: bool = True, seed:
 
     Shuffled with a fixed seed, reshuffled every epoch, batched, prefetched.
 
-    Used in: 06_troubleshooting, 10_efficiency_and_scale.
+    Used in: 06_troubleshooting, 12_efficiency_and_scale.
     """
     batch_size = positive_int(batch_size, "batch_size", "batch_size=64")
     frames = _as_training_array(frames, "frames")
@@ -273,7 +273,7 @@ def epochs_for_steps(steps: int, n_examples: int, batch_size: int) -> int:
     One epoch is ``ceil(n_examples / batch_size)`` steps: 10 epochs on 100
     frames and 10 epochs on 100,000 frames are very different amounts of training.
 
-    Used in: 04_training, 09_synthesis.
+    Used in: 04_training, 11_synthesis.
     """
     steps_per_epoch = math.ceil(n_examples / batch_size)
     return max(1, math.ceil(steps / steps_per_epoch))
@@ -298,8 +298,8 @@ def fit_autoencoder(
     ``History``; ``history.history["step"]`` holds the step count at the
     end of each epoch.
 
-    Used in: 03_building_the_autoencoder, 04_training, 05_evaluating, 07_compression, 09_synthesis,
-    10_efficiency_and_scale, benchmarks/codec.py, benchmarks/codes.py.
+    Used in: 03_building_the_autoencoder, 04_training, 05_evaluating, 07_compression, 11_synthesis,
+    12_efficiency_and_scale, benchmarks/codec.py, benchmarks/codes.py.
     """
     steps = positive_int(steps, "steps", "steps=2000")
     batch_size = positive_int(batch_size, "batch_size", "batch_size=64")

@@ -15,7 +15,7 @@ The figure and the player are written into an ``Output`` widget's
 ``outputs`` directly (not through ``with output:``), so the explorer also
 works, and can be tested, outside a running notebook.
 
-Used in: 05_evaluating, 09_synthesis.
+Used in: 05_evaluating, 11_synthesis.
 """
 
 from __future__ import annotations
@@ -182,7 +182,7 @@ def latent_explorer(decoder, latent_dim: int, *, sr: int, dims=None, n_sliders: 
         list of slider values, without a browser) and ``audio`` (the sound
         now shown).
 
-    Used in: 09_synthesis.
+    Used in: 11_synthesis.
     """
     import ipywidgets as widgets
     from matplotlib.figure import Figure

@@ -1,6 +1,6 @@
 """Score spoken-digit features on any folder in the Free Spoken Digit Dataset layout.
 
-Runs the comparison of notebooks/08_recognition.ipynb (MFCC statistics, PCA of
+Runs the comparison of notebooks/10_recognition.ipynb (MFCC statistics, PCA of
 log-mel patches, autoencoder codes; standard split and leave-one-speaker-out)
 and prints the table, so the notebook's design can be checked on real
 recordings quickly:
@@ -23,7 +23,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", nargs="?", help="folder of {digit}_{speaker}_{take}.wav files")
     parser.add_argument("--fetch", action="store_true", help="download the real FSDD and use it")
-    # The defaults are lesson 08's pipeline (recognition.compare_features).
+    # The defaults are lesson 10's pipeline (recognition.compare_features).
     parser.add_argument("--code-size", type=int, default=128)
     parser.add_argument("--steps", type=int, default=400, help="optimizer steps per autoencoder")
     parser.add_argument("--speaker-groups", type=int, default=0,

@@ -16,7 +16,7 @@ module per concern; every name is also available as ``efficiency.<name>``:
 
 Importing this package imports TensorFlow: call ``setup_notebook()`` first.
 
-Used in: 10_efficiency_and_scale.
+Used in: 12_efficiency_and_scale.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@
 
 Importing this module imports TensorFlow: call ``setup_notebook()`` first.
 
-Used in: 10_efficiency_and_scale.
+Used in: 12_efficiency_and_scale.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def dense_autoencoder_cost(input_size: int, code_size: int, hidden_sizes=(512,))
     Returns ``{"params": ..., "flops": ...}``; training costs about three
     times the FLOPs of a prediction (forward, and two products backward).
 
-    Used in: 10_efficiency_and_scale.
+    Used in: 12_efficiency_and_scale.
     """
     sizes = [int(input_size), *(int(h) for h in hidden_sizes), int(code_size)]
     for value in sizes:
@@ -68,7 +68,7 @@ def count_dense_flops(model) -> int:
     Same rule as :func:`dense_autoencoder_cost` (``2*n*m + m`` per layer),
     read from the layers' kernels, so the two can check each other.
 
-    Used in: 10_efficiency_and_scale.
+    Used in: 12_efficiency_and_scale.
     """
     total = 0
     for layer in _dense_layers(model):
@@ -82,7 +82,7 @@ def count_dense_flops(model) -> int:
 def weights_nbytes(model) -> int:
     """Bytes of every weight of ``model`` as stored in memory (int8 kernels count 1 byte each).
 
-    Used in: 10_efficiency_and_scale.
+    Used in: 12_efficiency_and_scale.
     """
     return int(sum(np.asarray(v.numpy()).nbytes for v in model.weights))
 
@@ -92,7 +92,7 @@ def compressed_nbytes(model) -> int:
 
     Zeros compress well, so this is where pruning saves space.
 
-    Used in: 10_efficiency_and_scale.
+    Used in: 12_efficiency_and_scale.
     """
     buffer = io.BytesIO()
     arrays = {f"w{i}": np.asarray(v.numpy()) for i, v in enumerate(model.weights)}

@@ -5,7 +5,7 @@ dataset and the loss averaged over the global batch.
 
 Importing this module imports TensorFlow: call ``setup_notebook()`` first.
 
-Used in: 10_efficiency_and_scale.
+Used in: 12_efficiency_and_scale.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ def train_with_strategy(
     ``TF_CONFIG`` environment variable). Keras 3's ``model.fit`` does not run
     under ``MultiWorkerMirroredStrategy`` (keras-team/keras#20585); this loop does.
 
-    Used in: 10_efficiency_and_scale.
+    Used in: 12_efficiency_and_scale.
     """
     frames = np.asarray(frames, dtype=np.float32)
     if steps <= 0:

@@ -6,7 +6,7 @@ set and remove it; :func:`kernel_sparsity` measures the zeros.
 
 Importing this module imports TensorFlow: call ``setup_notebook()`` first.
 
-Used in: 10_efficiency_and_scale.
+Used in: 12_efficiency_and_scale.
 """
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ def prune(model, sparsity: float) -> dict:
     updates the masks in place, so pruning can proceed in stages without
     recompiling. Returns the masks. :func:`strip_pruning` removes the constraints.
 
-    Used in: 10_efficiency_and_scale.
+    Used in: 12_efficiency_and_scale.
     """
     masks = magnitude_masks(model, sparsity)
     for layer in _dense_layers(model):
@@ -95,7 +95,7 @@ def prune(model, sparsity: float) -> dict:
 def strip_pruning(model):
     """Remove the :class:`PruningMask` constraints (the zeros stay); return the model.
 
-    Used in: 10_efficiency_and_scale.
+    Used in: 12_efficiency_and_scale.
     """
     for layer in _dense_layers(model):
         if isinstance(layer.kernel.constraint, PruningMask):
@@ -106,7 +106,7 @@ def strip_pruning(model):
 def kernel_sparsity(model) -> float:
     """Fraction of the Dense kernels' weights that are exactly zero.
 
-    Used in: 10_efficiency_and_scale.
+    Used in: 12_efficiency_and_scale.
     """
     kernels = [layer.kernel.numpy() for layer in _dense_layers(model)]
     if not kernels:

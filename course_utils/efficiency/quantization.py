@@ -6,7 +6,7 @@
 
 Importing this module imports TensorFlow: call ``setup_notebook()`` first.
 
-Used in: 10_efficiency_and_scale.
+Used in: 12_efficiency_and_scale.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ def to_tflite(model, int8: bool = True) -> bytes:
     scale per output channel ("dynamic-range quantization"); activations stay
     float.
 
-    Used in: 10_efficiency_and_scale.
+    Used in: 12_efficiency_and_scale.
     """
     with tempfile.TemporaryDirectory() as folder:
         model.export(folder, format="tf_saved_model", verbose=False)
@@ -68,7 +68,7 @@ class TFLiteModel:
     TensorFlow 2.21; its warning is silenced here). The input is resized to
     each batch's shape.
 
-    Used in: 10_efficiency_and_scale.
+    Used in: 12_efficiency_and_scale.
     """
 
     def __init__(self, flatbuffer: bytes, num_threads: int = 2):
@@ -105,7 +105,7 @@ def keras_int8_copy(model):
     (Keras warns about each; the warnings are silenced here). The original
     model is not changed.
 
-    Used in: 10_efficiency_and_scale.
+    Used in: 12_efficiency_and_scale.
     """
     copy = keras.models.clone_model(model)
     copy.set_weights(model.get_weights())

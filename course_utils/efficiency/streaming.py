@@ -6,7 +6,7 @@ shuffles in a bounded buffer and batches.
 
 Importing this module imports TensorFlow: call ``setup_notebook()`` first.
 
-Used in: 10_efficiency_and_scale.
+Used in: 12_efficiency_and_scale.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ def write_wav_chunks(signal, sr: int, folder, seconds: float = 2.0, prefix: str 
 
     The last, shorter piece is kept. Samples are clipped to [-1, 1] first.
 
-    Used in: 10_efficiency_and_scale.
+    Used in: 12_efficiency_and_scale.
     """
     import soundfile
 
@@ -106,7 +106,7 @@ def wav_frame_dataset(
     Every file is checked up front (it exists, and its first 12 bytes say
     RIFF/WAVE); the samples are not read until the dataset is iterated.
 
-    Used in: 10_efficiency_and_scale.
+    Used in: 12_efficiency_and_scale.
     """
     from ..audio import _check_frame_settings
 

@@ -7,7 +7,7 @@
 
 Importing this module imports TensorFlow: call ``setup_notebook()`` first.
 
-Used in: 10_efficiency_and_scale.
+Used in: 12_efficiency_and_scale.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ def median_seconds(function, repeats: int = 5, warmup: int = 1) -> float:
     The median ignores the odd slow run caused by another program on a
     shared machine; the warm-up pays one-off costs (tracing, allocation).
 
-    Used in: 10_efficiency_and_scale.
+    Used in: 12_efficiency_and_scale.
     """
     if repeats < 1:
         raise SignalError(f"repeats must be at least 1; got {repeats}.")
@@ -52,7 +52,7 @@ def time_ratio(reference, candidate, repeats: int = 7, warmup: int = 1) -> float
     another program slows both alike; the median of the per-round ratios is
     returned. Below 1 means the candidate is faster.
 
-    Used in: 10_efficiency_and_scale.
+    Used in: 12_efficiency_and_scale.
     """
     if repeats < 1:
         raise SignalError(f"repeats must be at least 1; got {repeats}.")
@@ -75,7 +75,7 @@ class StepTimer(keras.callbacks.Callback):
     ``timer.seconds`` lists the wall time of each step; ``timer.median``
     is their median, skipping the first ``skip`` steps (tracing, warm-up).
 
-    Used in: 10_efficiency_and_scale.
+    Used in: 12_efficiency_and_scale.
     """
 
     def __init__(self, skip: int = 5):
@@ -104,7 +104,7 @@ def train_step_function(model, frames, batch_size: int = 64, learning_rate: floa
     For timing: pass it to :func:`median_seconds` or :func:`time_ratio`. Each
     call trains ``model`` a little and waits for the step to finish.
 
-    Used in: 10_efficiency_and_scale.
+    Used in: 12_efficiency_and_scale.
     """
     frames = np.asarray(frames, dtype=np.float32)
     if frames.ndim != 2 or len(frames) < batch_size:
@@ -124,7 +124,7 @@ def time_train_step(model, frames, steps: int = 20, batch_size: int = 64, learni
 
     Trains ``model`` a little (``steps`` + 2 warm-up steps on the same batch).
 
-    Used in: 10_efficiency_and_scale.
+    Used in: 12_efficiency_and_scale.
     """
     step = train_step_function(model, frames, batch_size=batch_size, learning_rate=learning_rate)
     return median_seconds(step, repeats=steps, warmup=2)

@@ -1,198 +1,202 @@
-"""Exercises for 10_efficiency_and_scale: FLOPs by hand, a pruning mask, the global batch.
+"""Exercises for 10_recognition: per-clip normalisation, a speaker-held-out split, reading a confusion matrix.
 
-Used in: 10_efficiency_and_scale.
+Used in: 10_recognition.
 """
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
-from ..checks import is_whole_number
 from ._core import Exercise, Incorrect
 
 __all__ = ["q1", "q2", "q3"]
 
 
-# --- q1: FLOPs per frame by hand ------------------------------------------------------------------
+# --- q1: per-clip CMVN ---------------------------------------------------------------------------
 
 
 def _q1_context():
-    return {"input_size": 128, "code_size": 16, "hidden_sizes": (64,)}
+    rng = np.random.default_rng(8)
+    bands, frames = 6, 10
+    # A word-like pattern plus a microphone colouring (a constant per band) and a loudness offset.
+    word = rng.standard_normal((bands, frames)) * 4.0
+    colouring = np.linspace(-6.0, 9.0, bands)[:, None]
+    return {"patch": (word + colouring + 20.0).astype(np.float32)}
 
 
-def _q1_solution(input_size, code_size, hidden_sizes):
-    sizes = [input_size, *hidden_sizes, code_size]
-    widths = sizes + sizes[-2::-1]  # the encoder, then the decoder mirrors it
-    return sum(2 * n * m + m for n, m in zip(widths[:-1], widths[1:]))
+def _q1_solution(patch):
+    centred = patch - patch.mean(axis=1, keepdims=True)
+    return centred / centred.std()
 
 
-def _q1_check(answer, input_size, code_size, hidden_sizes):
-    if not is_whole_number(answer):
-        raise Incorrect("Give one whole number: the FLOPs to reconstruct one frame.")
-    answer = int(answer)
-    expected = _q1_solution(input_size, code_size, hidden_sizes)
-    if answer == expected:
+def _q1_check(answer, patch):
+    answer = np.asarray(answer, dtype=np.float64) if not isinstance(answer, (str, bytes)) else None
+    if answer is None or answer.shape != patch.shape:
+        shape = None if answer is None else answer.shape
+        raise Incorrect(f"Give an array of the patch's shape, {patch.shape}; got {shape}.")
+    expected = _q1_solution(patch.astype(np.float64))
+    if np.allclose(answer, expected, atol=1e-4):
         return
-    sizes = [input_size, *hidden_sizes, code_size]
-    widths = sizes + sizes[-2::-1]
-    pairs = list(zip(widths[:-1], widths[1:]))
-    weights = sum(n * m for n, m in pairs)
-    biases = sum(m for _, m in pairs)
-    encoder = sum(2 * n * m + m for n, m in zip(sizes[:-1], sizes[1:]))
-    if answer == weights + biases:
-        raise Incorrect("That is the number of parameters; a FLOP count charges a weight more than once.")
-    if answer == weights:
-        raise Incorrect("That counts one multiply per weight, but neither the adds nor the biases.")
-    if answer == 2 * weights:
-        raise Incorrect("Almost: the biases are not counted.")
-    if answer == encoder:
-        raise Incorrect("That is the encoder alone; reconstructing a frame runs the decoder too.")
-    raise Incorrect("That is not the FLOP count of this autoencoder's layers.")
+    over_bands = patch - patch.mean(axis=0, keepdims=True)
+    if np.allclose(answer, over_bands / over_bands.std(), atol=1e-4) or np.allclose(answer, over_bands, atol=1e-4):
+        raise Incorrect(
+            "That removes each *frame's* mean over the bands; the microphone's colouring is a "
+            "constant per *band*, over time."
+        )
+    centred = patch - patch.mean(axis=1, keepdims=True)
+    if np.allclose(answer, centred, atol=1e-4):
+        raise Incorrect("The band means are removed, but the spread is not normalised yet.")
+    plain = patch - patch.mean()
+    if np.allclose(answer, plain / plain.std(), atol=1e-4):
+        raise Incorrect(
+            "That removes one overall mean (the loudness) but not each band's own offset (the "
+            "microphone's colouring)."
+        )
+    raise Incorrect("That is not the patch with each band's offset removed and its spread normalised.")
 
 
 q1 = Exercise(
-    "Exercise 1: FLOPs per frame by hand",
+    "Exercise 1: per-clip mean and variance normalisation",
     _q1_check,
     [
-        "List the Dense layers of the whole autoencoder, encoder and decoder, with the number of "
-        "values going into and out of each: `input -> hidden... -> code -> ...hidden -> input`.",
-        "In a Dense layer from `n` to `m` values each of the `n * m` weights costs a multiply and an "
-        "add, and each of the `m` biases one add.",
-        "Sum `2*n*m + m` over the layers. Check with `efficiency.dense_autoencoder_cost`.",
+        "A patch has shape `(bands, frames)`. A microphone colours a recording by adding a constant "
+        "to each band (row) for the whole clip; loudness adds one constant to everything.",
+        "Remove each band's own mean over time: a mean along `axis=1`, with `keepdims=True` so the "
+        "shapes line up when you subtract.",
+        "Then divide the whole centred patch by its standard deviation.",
     ],
     _q1_solution,
     context=_q1_context,
     wrong_answers=[
-        (lambda ctx: 2 * 128 * 64 + 2 * 64 * 16 + 2 * 16 * 64 + 2 * 64 * 128, "bias"),
-        (lambda ctx: 128 * 64 + 64 * 16 + 16 * 64 + 64 * 128, "one multiply"),
-        (lambda ctx: (128 * 64 + 64) + (64 * 16 + 16) + (16 * 64 + 64) + (64 * 128 + 128), "parameters"),
-        (lambda ctx: (2 * 128 * 64 + 64) + (2 * 64 * 16 + 16), "decoder"),
-        ("lots", "whole number"),
-        (12345, "not the FLOP count"),
+        (lambda ctx: ctx["patch"] - ctx["patch"].mean(axis=0, keepdims=True), "frame's"),
+        (lambda ctx: ctx["patch"] - ctx["patch"].mean(axis=1, keepdims=True), "spread"),
+        (lambda ctx: (ctx["patch"] - ctx["patch"].mean()) / (ctx["patch"] - ctx["patch"].mean()).std(), "colouring"),
+        (lambda ctx: ctx["patch"][:, :5], "the patch's shape"),
     ],
-    solution_name="flops_per_frame",
+    solution_name="cmvn",
 )
 
 
-# --- q2: a magnitude-pruning mask ---------------------------------------------------------------
+# --- q2: a leave-one-speaker-out split by hand ----------------------------------------------------
 
 
 def _q2_context():
-    weights = np.array([[0.30, -0.02, 0.11, -0.45], [0.05, -0.20, 0.01, 0.60], [-0.07, 0.25, -0.33, 0.09]])
-    return {"weights": weights, "sparsity": 0.5}
+    speakers = np.array(["ann", "bob", "cho", "dev"] * 6)
+    return {"speakers": speakers, "held_out": "cho"}
 
 
-def _q2_solution(weights, sparsity):
-    n_zero = int(round(sparsity * weights.size))
-    smallest_first = np.argsort(np.abs(weights), axis=None, kind="stable")
-    mask = np.ones(weights.size)
-    mask[smallest_first[:n_zero]] = 0.0
-    return mask.reshape(weights.shape)
+def _q2_solution(speakers, held_out):
+    test = np.flatnonzero(speakers == held_out)
+    train = np.flatnonzero(speakers != held_out)
+    return train, test
 
 
-def _q2_check(answer, weights, sparsity):
-    answer = np.asarray(answer)
-    if answer.shape != weights.shape:
-        raise Incorrect(f"The mask must have the weights' shape {weights.shape}; got {answer.shape}.")
-    if not np.all(np.isin(answer, (0, 1))):
-        raise Incorrect("A mask holds only 0 (pruned) and 1 (kept); multiply it with the weights to prune.")
-    expected = _q2_solution(weights, sparsity)
-    if np.array_equal(answer, expected):
-        return
-    n_zero = int(round(sparsity * weights.size))
-    if np.sum(answer == 0) != n_zero:
-        zeroed = int(np.sum(answer == 0))
+def _q2_check(answer, speakers, held_out):
+    if not isinstance(answer, tuple) or len(answer) != 2:
+        raise Incorrect("Give a pair `(train_indices, test_indices)` of integer index arrays.")
+    train, test = (np.asarray(part) for part in answer)
+    if train.dtype == bool or test.dtype == bool:
+        raise Incorrect("Those are boolean masks; the answer takes arrays of indices.")
+    if not (np.issubdtype(train.dtype, np.integer) and np.issubdtype(test.dtype, np.integer)):
+        raise Incorrect("Both parts must be arrays of whole-number indices into `speakers`.")
+    if len(np.intersect1d(train, test)):
+        raise Incorrect("Some clips are in both parts; every clip belongs to exactly one.")
+    if len(train) + len(test) != len(speakers):
+        raise Incorrect(f"The parts hold {len(train) + len(test)} clips but there are {len(speakers)}; leave none out.")
+    in_both = set(speakers[train].tolist()) & set(speakers[test].tolist())
+    if in_both:
         raise Incorrect(
-            f"The mask zeroes {zeroed} of {weights.size} weights, a sparsity of "
-            f"{zeroed / weights.size:.2f}, not {sparsity}."
+            f"Speaker(s) {sorted(in_both)} appear in both parts: the test would then measure a voice "
+            "the model already knows. Split by speaker, not by clip."
         )
-    if np.all(np.abs(weights[answer == 0]) >= np.abs(weights[answer == 1]).max()):
-        raise Incorrect("That prunes the *largest* weights, the ones that matter most.")
-    raise Incorrect(
-        "Those are not the smallest weights by magnitude: a weight such as -0.45 is big, whatever its sign."
-    )
+    if set(speakers[train].tolist()) == {held_out}:
+        raise Incorrect(f"The parts are swapped: the test part holds '{held_out}', the training part everyone else.")
+    if set(speakers[test].tolist()) != {held_out}:
+        raise Incorrect(f"The test part must hold exactly the clips of '{held_out}'.")
 
 
 q2 = Exercise(
-    "Exercise 2: a magnitude-pruning mask",
+    "Exercise 2: hold out one speaker",
     _q2_check,
     [
-        "Magnitude pruning zeroes the weights closest to 0, whatever their sign. The mask has a 0 "
-        "where a weight is pruned and a 1 where it is kept.",
-        "How many to zero: `round(sparsity * weights.size)`. Rank the weights by `np.abs(weights)`.",
-        "`np.argsort(np.abs(weights), axis=None)` lists the positions smallest first; put 0 at the "
-        "first n of them in a flat mask of ones, then reshape it.",
+        "Split by speaker, not by clip: every clip of the held-out speaker goes to the test part, "
+        "every other clip to training.",
+        "`speakers == held_out` is a boolean mask over the clips; `np.flatnonzero` turns a mask "
+        "into indices.",
+        "Test indices from `==`, training indices from `!=`.",
     ],
     _q2_solution,
     context=_q2_context,
     wrong_answers=[
-        (lambda ctx: (ctx["weights"] >= np.median(ctx["weights"])).astype(float), "magnitude"),
-        (lambda ctx: (np.abs(ctx["weights"]) <= np.median(np.abs(ctx["weights"]))).astype(float), "largest"),
-        (lambda ctx: (np.abs(ctx["weights"]) > 0.2).astype(float), "zeroes"),
-        (lambda ctx: ctx["weights"] * _q2_solution(**ctx), "only 0"),
-        (lambda ctx: np.ones(4), "shape"),
+        (lambda ctx: _q2_solution(**ctx)[::-1], "swapped"),
+        (lambda ctx: (np.arange(0, 18), np.arange(18, 24)), "both parts"),
+        (lambda ctx: (ctx["speakers"] != "cho", ctx["speakers"] == "cho"), "boolean masks"),
+        (lambda ctx: (np.flatnonzero(ctx["speakers"] == "ann"), np.flatnonzero(ctx["speakers"] == "cho")), "leave none out"),
     ],
-    solution_name="pruning_mask",
+    solution_name="leave_one_speaker_out",
 )
 
 
-# --- q3: the global batch and the steps of an epoch ----------------------------------------------
+# --- q3: the most confused pair -------------------------------------------------------------------
 
 
 def _q3_context():
-    return {"per_replica_batch": 64, "workers": 4, "devices_per_worker": 2, "n_frames": 100_000}
+    rng = np.random.default_rng(3)
+    y_true = np.repeat(np.arange(10), 20)
+    y_pred = y_true.copy()
+    # 9 is heard as 5 often, 1 as 9 a bit less, and a few scattered errors.
+    y_pred[np.flatnonzero(y_true == 9)[:7]] = 5
+    y_pred[np.flatnonzero(y_true == 1)[:4]] = 9
+    scattered = rng.choice(len(y_true), size=6, replace=False)
+    y_pred[scattered] = (y_true[scattered] + 3) % 10
+    return {"y_true": y_true, "y_pred": y_pred}
 
 
-def _q3_solution(per_replica_batch, workers, devices_per_worker, n_frames):
-    global_batch = per_replica_batch * workers * devices_per_worker
-    return global_batch, math.ceil(n_frames / global_batch)
+def _q3_solution(y_true, y_pred):
+    from sklearn.metrics import confusion_matrix
+
+    matrix = confusion_matrix(y_true, y_pred, labels=range(10))
+    np.fill_diagonal(matrix, 0)
+    true_digit, predicted_digit = np.unravel_index(np.argmax(matrix), matrix.shape)
+    return int(true_digit), int(predicted_digit)
 
 
-def _q3_check(answer, per_replica_batch, workers, devices_per_worker, n_frames):
-    if not isinstance(answer, tuple) or len(answer) != 2 or not all(is_whole_number(a) for a in answer):
-        raise Incorrect("Give a pair of whole numbers: `(global_batch, steps_per_epoch)`.")
-    global_batch, steps = (int(a) for a in answer)
-    expected_batch, expected_steps = _q3_solution(per_replica_batch, workers, devices_per_worker, n_frames)
-    if global_batch == per_replica_batch:
+def _q3_check(answer, y_true, y_pred):
+    if not isinstance(answer, tuple) or len(answer) != 2:
+        raise Incorrect("Give a pair of digits, `(true_digit, predicted_digit)`.")
+    expected = _q3_solution(y_true, y_pred)
+    try:
+        answer = tuple(int(a) for a in answer)
+    except (TypeError, ValueError):
+        raise Incorrect("Give a pair of digits, `(true_digit, predicted_digit)`.") from None
+    if answer == expected:
+        return
+    if answer == expected[::-1]:
         raise Incorrect(
-            "That is one replica's batch. Every replica of every worker takes its own batch in each step."
+            "The order is swapped. Rows of the confusion matrix are the true digits, columns the predictions."
         )
-    if global_batch == per_replica_batch * workers:
-        raise Incorrect("Each worker has several devices, and each device is a replica: count them all.")
-    if global_batch != expected_batch:
-        raise Incorrect("That is not the global batch: count every replica of every worker.")
-    if steps == math.ceil(n_frames / per_replica_batch):
-        raise Incorrect(
-            "One step consumes a whole *global* batch, so an epoch needs fewer steps than on one device."
-        )
-    if steps == n_frames // expected_batch and n_frames % expected_batch:
-        raise Incorrect("That drops the last, partial batch, which is a step too: round up.")
-    if steps != expected_steps:
-        raise Incorrect("The global batch is right, but that is not the number of steps one epoch takes with it.")
+    if answer[0] == answer[1]:
+        raise Incorrect("That is a correct prediction (the diagonal), not a confusion.")
+    raise Incorrect("That pair is not the most frequent confusion.")
 
 
 q3 = Exercise(
-    "Exercise 3: the global batch on a cluster",
+    "Exercise 3: the most frequent confusion",
     _q3_check,
     [
-        "In synchronous data-parallel training every replica takes its own batch in each step; the "
-        "step's global batch is all of them together.",
-        "Replicas = workers x devices per worker.",
-        "Global batch = per-replica batch x replicas; steps per epoch = "
-        "`math.ceil(n_frames / global_batch)`.",
+        "A confusion matrix counts, for each true digit (row), how often each digit was predicted "
+        "(column): `sklearn.metrics.confusion_matrix(y_true, y_pred)`.",
+        "Its diagonal holds the correct predictions; set it to 0 (`np.fill_diagonal`) so only "
+        "confusions remain.",
+        "The row and column of the largest remaining count are the pair: "
+        "`np.unravel_index(np.argmax(m), m.shape)`.",
     ],
     _q3_solution,
     context=_q3_context,
     wrong_answers=[
-        ((64, 1563), "one replica's batch"),
-        ((256, 391), "several devices"),
-        ((512, 1563), "fewer steps"),
-        ((512, 195), "round up"),
-        ((500, 200), "not the global batch"),
-        ((512, 100), "not the number of steps"),
-        (512, "pair"),
+        (lambda ctx: _q3_solution(**ctx)[::-1], "swapped"),
+        ((0, 0), "diagonal"),
+        ((1, 9), "most frequent confusion"),
     ],
-    solution_name="global_batch_and_steps",
+    solution_name="most_confused_pair",
 )

@@ -1,6 +1,6 @@
-"""Exercises for 09_synthesis: phase and SNR, walking between codes, the VAE's KL term.
+"""Exercises for 11_synthesis: phase and SNR, walking between codes, the VAE's KL term.
 
-Used in: 09_synthesis.
+Used in: 11_synthesis.
 """
 
 from __future__ import annotations
