@@ -32,6 +32,9 @@ from pathlib import Path
 
 import nbformat
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from zh_style import house_style  # noqa: E402  (a script beside this one)
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 ZH_NOTEBOOKS = NOTEBOOKS / "zh"
@@ -118,7 +121,7 @@ def build_translation(english: Path, translations: Mapping[str, str]) -> nbforma
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
             cell.metadata[DIGEST_KEY] = {"source_digest": source_digest(cell.source)}
-            cell.source = join_chinese_lines(translations[cell.id].strip("\n"))
+            cell.source = house_style(join_chinese_lines(translations[cell.id].strip("\n")))
         elif cell.cell_type == "code":
             cell.outputs = []
             cell.execution_count = None

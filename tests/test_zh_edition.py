@@ -215,3 +215,49 @@ def test_sync_carries_new_code_and_cells_into_the_twin_and_keeps_the_chinese(tmp
     assert synced.cells[0].source.startswith("# 07 · 演示") and synced.cells[1].source.startswith("x = 2")
     problems = zh_edition.parity_problems(english, chinese)
     assert len(problems) == 2 and all("cell 2 (new)" in problem for problem in problems)  # stale, not Chinese
+
+
+# --- house style (issue #25 item 2): d2l-zh's typography, each rule able to fail --------------
+
+import zh_style  # noqa: E402
+
+
+@pytest.mark.parametrize("path", list(zh_style.chinese_documents()), ids=lambda path: path.name)
+def test_the_chinese_text_follows_the_house_style(path):
+    problems = [problem for text in zh_style.chinese_documents()[path] for problem in zh_style.style_problems(text)]
+    assert not problems, f"{path.name} (fix with `python scripts/zh_style.py --fix`):\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize(("broken", "styled"), [
+    ("自编码器 (autoencoder) 把输入压缩", "自编码器（autoencoder）把输入压缩"),
+    ("[瓶颈](../../docs/zh/glossary.md#bottleneck) (bottleneck)", "[瓶颈](../../docs/zh/glossary.md#bottleneck)（bottleneck）"),
+    ("前 75 % 用于训练", "前 75% 用于训练"),
+    ("4 位说话人 x 10 个数字", "4 位说话人 × 10 个数字"),
+    ("输入 -> 编码", "输入 → 编码"),
+    ("用tf.data读取32个帧", "用 tf.data 读取 32 个帧"),
+    ("调用`model.fit`训练", "调用 `model.fit` 训练"),
+    ("见[README](../README.md)中的表", "见 [README](../README.md) 中的表"),
+    ('它说"声音压缩"', "它说“声音压缩”"),
+    ("**练习 1.** 只加载两秒", "**练习 1**：只加载两秒"),
+    ("**练习 4（开放题）.** 胜过 PCA", "**练习 4（开放题）**：胜过 PCA"),
+    ("随机种子（seed）（这样结果可复现）", "随机种子（seed，这样结果可复现）"),
+    ("误差 （见下）", "误差（见下）"),
+])
+def test_each_house_style_rule_can_fail_and_is_fixed(broken, styled):
+    assert zh_style.style_problems(broken), f"no rule caught: {broken}"
+    assert zh_style.house_style(broken) == styled
+    assert zh_style.style_problems(styled) == []
+    assert zh_style.house_style(styled) == styled  # applying it twice changes nothing
+
+
+def test_quotes_that_do_not_pair_are_caught():
+    assert zh_style.style_problems("（\"seven“ 和 ”nevse\" 看起来一样）")  # the slip found in lesson 10
+    assert zh_style.style_problems("“一个“嵌套”的引号")
+    assert zh_style.style_problems("一个没有闭合的“引号")
+
+
+def test_the_house_style_leaves_code_math_links_and_quotations_alone():
+    text = ("原文说“这里我们使用了Librosa库提供的一组声音数据”；代码 `x -> y` 和 $a (b) x 2$ 不变，"
+            "链接 [文档](../docs/a_b.md#x-y) 也不变。\n\n```python\nprint(\"中文\")  # 75 %\n```")
+    assert zh_style.house_style(text) == text
+    assert zh_style.style_problems(text) == []
