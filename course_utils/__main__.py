@@ -1,4 +1,7 @@
-"""Command line: ``python -m course_utils doctor`` and ``python -m course_utils env``.
+"""Command line: ``python -m course_utils doctor``, ``env`` and ``capstone``.
+
+``capstone CODEC.py [RECORDING ...]`` scores a capstone codec file in fresh processes
+(:func:`course_utils.capstone.score_codec_file`), on recordings an instructor chose.
 
 ``env`` prints TensorFlow's environment (:data:`course_utils.session.TF_ENVIRONMENT`) as
 ``export`` lines for a shell (``eval "$(python -m course_utils env)"``), or with ``--make`` as
@@ -15,7 +18,13 @@ def env_main(argv) -> int:
     return session_main(["--env", "make" if "--make" in argv else "sh"])
 
 
-COMMANDS = {"doctor": doctor_main, "env": env_main}
+def capstone_main(argv) -> int:
+    from .capstone import main as capstone
+
+    return capstone(argv)
+
+
+COMMANDS = {"doctor": doctor_main, "env": env_main, "capstone": capstone_main}
 
 
 def main(argv=None) -> int:

@@ -62,6 +62,8 @@ __all__ = [
     "reference_codec",
     "evaluate_codec",
     "score_codec",
+    "score_codec_file",
+    "MAX_PLAUSIBLE_SNR_DB",
 ]
 
 #: The bit-rate budget of the capstone, in kilobits per second.
@@ -328,68 +330,82 @@ def _check_callable(value, name: str, example: str) -> None:
         )
 
 
-def _as_bytes(data, clip: str) -> bytes:
-    if isinstance(data, np.ndarray) and data.dtype == np.uint8:
-        return data.tobytes()
-    if isinstance(data, (bytes, bytearray, memoryview)):
-        return bytes(data)
-    raise SettingError(
-        f"compress() returned {type(data).__name__} for the {clip} clip; it must return bytes (what a "
+def _not_bytes_message(type_name, clip: str) -> str:
+    return (
+        f"compress() returned {type_name} for the {clip} clip; it must return bytes (what a "
         "file would hold), so that every bit is counted. Pack your code with capstone.pack_stream, "
         "or turn a uint8 array into bytes with array.tobytes()."
     )
 
 
-def _decoded(decompress, data: bytes, n_samples: int, clip: str) -> np.ndarray:
-    output = decompress(data)
-    try:
-        decoded = np.asarray(output, dtype=np.float64)
-    except (TypeError, ValueError):
+def _as_bytes(data, clip: str) -> bytes:
+    if isinstance(data, np.ndarray) and data.dtype == np.uint8:
+        return data.tobytes()
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        return bytes(data)
+    raise SettingError(_not_bytes_message(type(data).__name__, clip))
+
+
+def _checked_output(output, type_name: str, n_samples: int, clip: str) -> np.ndarray:
+    """The decoded samples as float64 when they are a finite 1-D float array of exactly ``n_samples``."""
+    kinds = {"c": "complex numbers (keep the real part of an inverse transform: np.real or irfft)",
+             "b": "True/False values", "i": "integers", "u": "integers"}
+    if not isinstance(output, np.ndarray):
         raise SettingError(
-            f"decompress() returned {type(output).__name__} for the {clip} clip; it must return the "
-            "decoded samples as a 1-D array of numbers."
-        ) from None
-    if decoded.ndim != 1:
+            f"decompress() returned {type_name} for the {clip} clip; it must return the decoded "
+            "samples as a 1-D NumPy array of floats."
+        )
+    if output.dtype.kind != "f":
+        what = kinds.get(output.dtype.kind, f"dtype {output.dtype}")
         raise SettingError(
-            f"decompress() returned shape {decoded.shape} for the {clip} clip; return one 1-D array of "
+            f"decompress() returned {what} for the {clip} clip; return the decoded samples as floats in "
+            "[-1, 1] (16-bit integers: divide by 32768)."
+        )
+    if output.ndim != 1:
+        raise SettingError(
+            f"decompress() returned shape {output.shape} for the {clip} clip; return one 1-D array of "
             "samples (e.g. frames.reshape(-1))."
         )
-    if len(decoded) < n_samples:
+    if len(output) < n_samples:
         raise SettingError(
-            f"decompress() returned {len(decoded)} samples for the {clip} clip of {n_samples}: the "
+            f"decompress() returned {len(output)} samples for the {clip} clip of {n_samples}: the "
             "decoder must give back the whole clip. Store the number of samples in the bytes "
             "(pack_stream does) and pad the last frame."
         )
+    if len(output) > n_samples:
+        raise SettingError(
+            f"decompress() returned {len(output)} samples for the {clip} clip of {n_samples}: return "
+            "exactly the clip's samples. Store the number of samples in the bytes (pack_stream does) "
+            "and cut the padding: samples[:n_samples]."
+        )
+    decoded = output.astype(np.float64)
     if not np.all(np.isfinite(decoded)):
         raise SignalError(f"decompress() returned NaN or infinite samples for the {clip} clip.")
-    return decoded[:n_samples]
+    return decoded
 
 
-def evaluate_codec(compress, decompress, samples, sr: int = SAMPLE_RATE, clip: str = "given",
-                   budget_kbps: float | None = BUDGET_KBPS) -> CodecScore:
-    """Measure a codec on ``samples``: bit rate from the bytes, SNR and log-spectral distance.
+def _decoded(decompress, data: bytes, n_samples: int, clip: str) -> np.ndarray:
+    output = decompress(data)
+    try:
+        array = np.asarray(output)
+    except (TypeError, ValueError):
+        array = None
+    if array is not None and array.dtype.kind == "O":
+        array = None
+    return _checked_output(array, type(output).__name__, n_samples, clip)
 
-    Use it on your validation audio while you work; :func:`score_codec`
-    gives the capstone's score. Raises a :class:`~course_utils.errors.SettingError`
-    when the codec breaks a rule (not functions, no bytes, a short or
-    malformed output, over ``budget_kbps``; ``None`` for no budget).
 
-    Used in: 13_capstone.
-    """
+#: The highest SNR a codec within the budget can honestly reach (dB). Speech at 8 kbps, half a
+#: bit per sample, reaches 10-20 dB in the best waveform codecs; 40 dB is a hundred times less
+#: noise than that. A higher score means the decoder got the audio some other way.
+MAX_PLAUSIBLE_SNR_DB = 40.0
+
+
+def _measure(samples: np.ndarray, decoded: np.ndarray, data: bytes, sr: int, clip: str, seconds: float,
+             budget_kbps: float | None) -> dict:
+    """The score's numbers as a dict, or a course error when the codec broke a rule."""
     from .metrics import log_spectral_distance, snr_db
 
-    _check_callable(compress, "compress", "score_codec(codec.compress, codec.decompress)")
-    _check_callable(decompress, "decompress", "score_codec(codec.compress, codec.decompress)")
-    samples = np.asarray(samples, dtype=np.float32)
-    if samples.ndim != 1 or len(samples) < sr // 2 or not np.all(np.isfinite(samples)):
-        raise SignalError(f"samples must be a finite 1-D signal of at least 0.5 s; got shape {samples.shape}.")
-    started = time.perf_counter()
-    data = _as_bytes(compress(samples.copy()), clip)
-    if not data:
-        raise SettingError(f"compress() returned no bytes for the {clip} clip: nothing can be decoded from nothing.")
-    _as_bytes(compress(_decoy(samples)), "decoy")  # a decoder must use the bytes, not a remembered clip
-    decoded = _decoded(decompress, data, len(samples), clip)
-    seconds = time.perf_counter() - started
     rate = _codec.kbps(8 * len(data), len(samples) / sr)
     if budget_kbps is not None and rate > budget_kbps:
         raise SettingError(
@@ -397,8 +413,47 @@ def evaluate_codec(compress, decompress, samples, sr: int = SAMPLE_RATE, clip: s
             f"{clip} clip, over the {budget_kbps:g} kbps budget. Send fewer code numbers per second "
             "(a smaller code or longer frames) or fewer bits per number."
         )
-    return CodecScore(kbps=rate, snr_db=snr_db(samples, decoded), lsd_db=log_spectral_distance(samples, decoded),
-                      n_bytes=len(data), seconds=seconds, clip=clip)
+    snr, lsd = float(snr_db(samples, decoded)), float(log_spectral_distance(samples, decoded))
+    if budget_kbps is not None and not (np.isfinite(snr) and np.isfinite(lsd) and snr <= MAX_PLAUSIBLE_SNR_DB):
+        raise SettingError(
+            f"An SNR of {snr:.1f} dB at {rate:.2f} kbps on the {clip} clip is impossible for a codec "
+            f"within {budget_kbps:g} kbps (at most {MAX_PLAUSIBLE_SNR_DB:g} dB is plausible): the decoder "
+            "did not decode from the bytes alone. Decode only what compress() wrote."
+        )
+    return {"kbps": float(rate), "snr_db": snr, "lsd_db": lsd, "n_bytes": len(data), "seconds": float(seconds),
+            "clip": clip}
+
+
+def _check_scored_samples(samples: np.ndarray, sr: int) -> None:
+    if samples.ndim != 1 or len(samples) < sr // 2 or not np.all(np.isfinite(samples)):
+        raise SignalError(f"samples must be a finite 1-D signal of at least 0.5 s; got shape {samples.shape}.")
+
+
+def evaluate_codec(compress, decompress, samples, sr: int = SAMPLE_RATE, clip: str = "given",
+                   budget_kbps: float | None = BUDGET_KBPS) -> CodecScore:
+    """Measure a codec on ``samples``: bit rate from the bytes, SNR and log-spectral distance.
+
+    Use it on your validation audio while you work: it runs the codec here,
+    in your own Python, so it is quick but proves nothing about the bytes.
+    :func:`score_codec` gives the capstone's score, with the encoder and the
+    decoder in two separate processes. Raises a :class:`~course_utils.errors.SettingError`
+    when the codec breaks a rule (not functions, no bytes, an output of the
+    wrong length, dtype or shape, over ``budget_kbps``, an impossible SNR;
+    ``None`` for no budget and no limit on the SNR).
+
+    Used in: 13_capstone.
+    """
+    _check_callable(compress, "compress", "score_codec(codec.compress, codec.decompress)")
+    _check_callable(decompress, "decompress", "score_codec(codec.compress, codec.decompress)")
+    samples = np.asarray(samples, dtype=np.float32)
+    _check_scored_samples(samples, sr)
+    started = time.perf_counter()
+    data = _as_bytes(compress(samples.copy()), clip)
+    if not data:
+        raise SettingError(f"compress() returned no bytes for the {clip} clip: nothing can be decoded from nothing.")
+    _as_bytes(compress(_decoy(samples)), "decoy")  # a decoder must use the bytes, not a remembered clip
+    decoded = _decoded(decompress, data, len(samples), clip)
+    return CodecScore(**_measure(samples, decoded, data, sr, clip, time.perf_counter() - started, budget_kbps))
 
 
 def _decoy(samples: np.ndarray) -> np.ndarray:
@@ -407,14 +462,122 @@ def _decoy(samples: np.ndarray) -> np.ndarray:
     return np.resize(training[::-1], len(samples)).astype(np.float32)
 
 
-def score_codec(compress, decompress) -> CodecScore:
+def _clip_row(name: str) -> dict:
+    from .data import _real_clip_rows
+
+    return _real_clip_rows()[name]
+
+
+def _ship(compress, decompress) -> tuple[dict, bytes]:
+    """The codec as bytes a fresh process can load: cloudpickle if installed, else plain pickle."""
+    import pickle
+
+    advice = ("Define compress and decompress as methods of an object (like TransformCodec) or as "
+              "functions in a module file (%%writefile my_codec.py, then from my_codec import ...).")
+    try:
+        import cloudpickle
+    except ImportError:
+        cloudpickle = None
+    try:
+        if cloudpickle is not None:
+            return {"kind": "cloudpickle"}, cloudpickle.dumps((compress, decompress))
+        payload = pickle.dumps((compress, decompress))
+    except Exception as error:  # noqa: BLE001 - any pickling failure gets the same advice
+        raise SettingError(
+            f"The codec cannot be sent to a fresh process ({type(error).__name__}: {error}). {advice}"
+        ) from None
+    if b"__main__" in payload:
+        raise SettingError(
+            "compress or decompress is defined in this notebook, and a fresh process cannot find it "
+            f"(install cloudpickle to ship it). {advice}"
+        )
+    return {"kind": "pickle"}, payload
+
+
+def _judged(codec: dict, payload: bytes, audio, time_limit) -> CodecScore:
+    from . import _scoring, errors
+
+    if not (isinstance(time_limit, (int, float)) and not isinstance(time_limit, bool) and 0 < time_limit < 1e6):
+        raise SettingError(f"time_limit must be a positive number of seconds; got {time_limit!r}. For example 300.")
+    if audio is not None:
+        from pathlib import Path
+
+        audio = str(Path(audio).resolve())
+    request = {"codec": codec, "audio": audio, "time_limit": float(time_limit), "budget_kbps": BUDGET_KBPS}
+    returncode, stdout, tail, timed_out = _scoring.run_python(
+        "judge", _scoring.frame(request, payload), 2 * float(time_limit) + 300, _scoring.child_environment())
+    try:
+        result, _ = _scoring.unframe(stdout)
+    except ValueError:
+        last = tail.strip().splitlines()[-1] if tail.strip() else f"exit code {returncode}"
+        raise SettingError(f"The capstone's scorer ended without a result ({last}).") from None
+    if "error" in result:
+        kinds = {"SettingError", "SignalError", "AudioFileError", "AudioFileNotFoundError", "DatasetLayoutError"}
+        error_class = getattr(errors, result["error"]) if result["error"] in kinds else SettingError
+        raise error_class(result["message"])
+    return CodecScore(**{key: result[key] for key in ("kbps", "snr_db", "lsd_db", "n_bytes", "seconds", "clip")})
+
+
+def score_codec(compress, decompress, audio=None, time_limit: float = 300.0) -> CodecScore:
     """The capstone's score: the codec measured on the hidden male reader (``speech_male``).
 
     ``compress(samples) -> bytes`` gets 16.7 s of 16 kHz speech the
     notebook never shows; ``decompress(data) -> samples`` gets only the
     bytes. Higher SNR wins; the codec must stay within 8 kbps.
 
+    The two run in two separate fresh Python processes that share nothing
+    but the bytes (the functions travel as a pickle: methods of an object,
+    functions of a module file, or with cloudpickle functions defined in the
+    notebook). The decoding process may not open the course's data (except
+    ``data/weights/``), the scored recording or a file the encoder wrote; a
+    third process, where none of your code runs, measures the result. Each
+    step may take ``time_limit`` seconds. ``audio``: score on another
+    recording instead (a path; instructors use recordings the learners never
+    had, see ``docs/capstone_rubric.md``).
+
     Used in: 13_capstone.
     """
-    samples, sr = _hidden_speech()
-    return evaluate_codec(compress, decompress, samples, sr=sr, clip=HIDDEN_CLIP)
+    _check_callable(compress, "compress", "score_codec(codec.compress, codec.decompress)")
+    _check_callable(decompress, "decompress", "score_codec(codec.compress, codec.decompress)")
+    codec, payload = _ship(compress, decompress)
+    return _judged(codec, payload, audio, time_limit)
+
+
+def score_codec_file(path, audio=None, time_limit: float = 300.0) -> CodecScore:
+    """:func:`score_codec` for a codec written as a module file that defines ``compress`` and ``decompress``.
+
+    The file is run afresh in the encoding and in the decoding process (so
+    it must not read the course's audio at import: save what it fitted to
+    a file beside it, outside ``data/``). ``python -m course_utils capstone
+    my_codec.py [recording.wav ...]`` does the same from a shell.
+
+    Used in: no notebook.
+    """
+    from pathlib import Path
+
+    path = Path(path).resolve()
+    if not path.is_file() or path.suffix != ".py":
+        raise SettingError(f"'{path}' is not a Python file; pass the module file that defines compress and decompress.")
+    return _judged({"kind": "module", "path": str(path)}, b"", audio, time_limit)
+
+
+def main(argv=None) -> int:
+    """``python -m course_utils capstone CODEC.py [RECORDING ...]``: score a codec file, one line per recording."""
+    import sys
+
+    from .errors import CourseError
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0].startswith("-"):
+        print("usage: python -m course_utils capstone CODEC.py [RECORDING ...]\n"
+              "  scores CODEC.py (defining compress and decompress) on each recording, "
+              f"or on the hidden {HIDDEN_CLIP} clip", file=sys.stderr)
+        return 2
+    failures = 0
+    for recording in argv[1:] or [None]:
+        try:
+            print(score_codec_file(argv[0], audio=recording))
+        except CourseError as error:
+            failures += 1
+            print(f"{recording or HIDDEN_CLIP}: not scored: {error}")
+    return 1 if failures else 0

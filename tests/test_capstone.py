@@ -133,3 +133,169 @@ def test_transform_codec_checks_its_settings():
         capstone.TransformCodec(lambda f: f, lambda c: c, target_kbps=-1)
     with pytest.raises(SignalError, match="TransformCodec"):
         capstone.TransformCodec(lambda f: f, lambda c: c).decompress(b"XXXX" + bytes(20))
+
+
+# -- Hardening II (#24): the score cannot be faked --------------------------------------------------
+@pytest.fixture(scope="module")
+def short_recording(tmp_path_factory, short_speech):
+    """2 s of the training speech as a WAV file: an instructor's recording the scorer is pointed at."""
+    import soundfile
+
+    samples, sr = short_speech
+    path = tmp_path_factory.mktemp("recordings") / "instructor_clip.wav"
+    soundfile.write(path, samples, sr, subtype="PCM_16")
+    return path
+
+
+def test_outputs_of_the_wrong_length_dtype_or_kind_are_refused(short_speech, baseline):
+    samples, sr = short_speech
+
+    def evaluate(decompress):
+        return capstone.evaluate_codec(baseline.compress, decompress, samples, sr=sr)
+
+    with pytest.raises(SettingError, match="exactly the clip's samples"):
+        evaluate(lambda data: np.concatenate([baseline.decompress(data), np.zeros(10, np.float32)]))
+    with pytest.raises(SettingError, match="complex"):
+        evaluate(lambda data: baseline.decompress(data).astype(np.complex64))
+    with pytest.raises(SettingError, match="True/False"):
+        evaluate(lambda data: baseline.decompress(data) > 0)
+    with pytest.raises(SettingError, match="integers"):
+        evaluate(lambda data: (baseline.decompress(data) * 32767).astype(np.int16))
+    with pytest.raises(SettingError, match="1-D NumPy array of floats"):
+        evaluate(lambda data: None)
+    with pytest.raises(SettingError, match="dtype <U1"):
+        evaluate(lambda data: ["a"] * len(samples))
+
+
+def test_an_impossible_score_within_the_budget_is_refused(short_speech):
+    samples, sr = short_speech
+    # The decoder knows the clip without the bytes: SNR inf at 0.04 kbps.
+    with pytest.raises(SettingError, match="impossible"):
+        capstone.evaluate_codec(lambda x: b"\x00" * 10, lambda data: samples.copy(), samples, sr=sr)
+    # ... and a near-copy (60 dB) is as impossible as a perfect one.
+    noisy = samples + 1e-3 * np.std(samples) * np.random.default_rng(0).normal(size=len(samples))
+    with pytest.raises(SettingError, match="impossible"):
+        capstone.evaluate_codec(lambda x: b"\x00" * 10, lambda data: noisy.astype(np.float32), samples, sr=sr)
+
+
+@pytest.mark.slow
+def test_cheat_a_ticket_remembered_by_compress_does_not_score(short_recording):
+    memory = {}
+
+    def compress(samples):
+        memory["clip"] = samples.copy()
+        return b"\x01"
+
+    def decompress(data):
+        return memory["clip"]
+
+    with pytest.raises(SettingError, match="share only the bytes"):
+        capstone.score_codec(compress, decompress, audio=short_recording, time_limit=60)
+
+
+@pytest.mark.slow
+def test_cheat_a_decoder_that_loads_the_scored_reader_from_data_does_not_score(baseline):
+    def decompress(data):
+        return capstone._hidden_speech()[0]  # the honest mistake and the easy cheat: load the clip
+
+    with pytest.raises(SettingError, match="tried to open .*manifest.csv"):
+        capstone.score_codec(baseline.compress, decompress, time_limit=60)
+
+
+@pytest.mark.slow
+def test_cheat_a_decoder_that_reads_the_recording_through_a_link_or_soundfile_does_not_score(
+        baseline, short_recording, tmp_path):
+    link = tmp_path / "not_the_recording.wav"
+    link.symlink_to(short_recording)
+
+    def decompress_soundfile(data):
+        import soundfile
+
+        return soundfile.read(str(link), dtype="float32")[0]
+
+    def decompress_numpy(data):
+        raw = np.fromfile(str(link), dtype=np.int16)[22:]
+        return (raw / 32768).astype(np.float32)
+
+    for decompress in (decompress_soundfile, decompress_numpy):
+        with pytest.raises(SettingError, match="tried to open .*not_the_recording.wav"):
+            capstone.score_codec(baseline.compress, decompress, audio=short_recording, time_limit=60)
+
+
+@pytest.mark.slow
+def test_cheat_a_file_written_by_compress_cannot_be_read_by_decompress(short_recording, tmp_path):
+    stash = str(tmp_path / "stash.npy")
+
+    def compress(samples):
+        np.save(stash, samples)
+        return b"\x01" * 100
+
+    def decompress(data):
+        return np.load(stash)
+
+    with pytest.raises(SettingError, match="tried to open .*stash.npy"):
+        capstone.score_codec(compress, decompress, audio=short_recording, time_limit=60)
+
+
+@pytest.mark.slow
+def test_cheat_replacing_the_metrics_in_the_learners_process_changes_nothing(short_recording, monkeypatch):
+    from course_utils import metrics
+
+    monkeypatch.setattr(metrics, "snr_db", lambda reference, estimate: 99.0)
+    monkeypatch.setattr(capstone, "_measure", lambda *args, **kwargs: {"snr_db": 99.0})
+
+    def compress(samples):
+        return b"\x01" * 100
+
+    def decompress(data):
+        return np.random.default_rng(0).normal(scale=0.01, size=32000).astype(np.float32)
+
+    score = capstone.score_codec(compress, decompress, audio=short_recording, time_limit=60)
+    assert score.snr_db < 1.0 and score.clip == "instructor_clip.wav", score
+
+
+@pytest.mark.slow
+def test_isolated_decoder_outputs_hangs_and_programs_are_refused(short_recording, baseline):
+    def complex_output(data):
+        return baseline.decompress(data).astype(np.complex128)
+
+    def endless(data):
+        while True:
+            pass
+
+    def shell(data):
+        import subprocess
+
+        subprocess.run(["cat", str(short_recording)], check=False)
+        return baseline.decompress(data)
+
+    def leaves(data):
+        import os
+
+        os._exit(0)
+
+    cases = [(complex_output, 60, "complex"), (endless, 3, "decompress.. did not finish within the time limit of 3 s"),
+             (shell, 60, "start a program"), (leaves, 60, "without an answer")]
+    for decompress, time_limit, message in cases:
+        with pytest.raises(SettingError, match=message):
+            capstone.score_codec(baseline.compress, decompress, audio=short_recording, time_limit=time_limit)
+
+
+@pytest.mark.slow
+def test_instructors_score_a_codec_file_on_their_own_recording(short_recording, tmp_path, capsys):
+    codec_file = tmp_path / "learner_codec.py"
+    codec_file.write_text(
+        "import numpy as np\n"
+        "def compress(samples):\n"
+        "    return (np.asarray(samples)[::64] * 127).astype(np.int8).tobytes()\n"
+        "def decompress(data):\n"
+        "    coarse = np.frombuffer(data, np.int8).astype(np.float32) / 127\n"
+        "    return np.repeat(coarse, 64)[:32000]\n",
+        encoding="utf-8",
+    )
+    score = capstone.score_codec_file(codec_file, audio=short_recording)
+    assert score.clip == "instructor_clip.wav" and score.kbps == pytest.approx(2.0, rel=0.01), score
+    assert capstone.main([str(codec_file), str(short_recording)]) == 0
+    assert "instructor_clip.wav: 2.00 kbps" in capsys.readouterr().out
+    with pytest.raises(SettingError, match="not a Python file"):
+        capstone.score_codec_file(tmp_path)
