@@ -52,6 +52,7 @@ _SUBMODULES = {
     "diagrams",
     "doctor",
     "efficiency",
+    "ipython_extension",
     "errors",
     "exercises",
     "features",

@@ -1,4 +1,4 @@
-"""Command line: ``python -m course_utils doctor``, ``env`` and ``capstone``.
+"""Command line: ``python -m course_utils doctor``, ``env``, ``capstone`` and ``kernel``.
 
 ``capstone CODEC.py [RECORDING ...]`` scores a capstone codec file in fresh processes
 (:func:`course_utils.capstone.score_codec_file`), on recordings an instructor chose.
@@ -6,11 +6,15 @@
 ``env`` prints TensorFlow's environment (:data:`course_utils.session.TF_ENVIRONMENT`) as
 ``export`` lines for a shell (``eval "$(python -m course_utils env)"``), or with ``--make`` as
 ``KEY=value`` words for the Makefile. It needs only the standard library.
+
+``kernel --dir DIR`` writes the course's kernel spec (``DIR/kernel.json``): every kernel loads
+:mod:`course_utils.ipython_extension`, so its help survives a restart.
 """
 
 import sys
 
 from .doctor import main as doctor_main
+from .ipython_extension import main as kernel_main
 from .session import main as session_main
 
 
@@ -24,7 +28,7 @@ def capstone_main(argv) -> int:
     return capstone(argv)
 
 
-COMMANDS = {"doctor": doctor_main, "env": env_main, "capstone": capstone_main}
+COMMANDS = {"doctor": doctor_main, "env": env_main, "capstone": capstone_main, "kernel": kernel_main}
 
 
 def main(argv=None) -> int:
