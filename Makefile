@@ -14,11 +14,14 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 $(foreach setting,$(shell $(PYTHON) -m course_utils env --make),$(eval export $(setting)))
 export PYTHONHASHSEED := 0
 
-.PHONY: weights test-pythons lab lab-zh test lint pytest notebooks doctor data lock site slides browser screenshots benchmark benchmark-quick clean strip help
+.PHONY: weights test-pythons lab lab-zh student test lint pytest notebooks doctor data lock site slides browser screenshots benchmark benchmark-quick clean strip help
 
 help:
-	@echo "make lab        set up .venv if needed and open JupyterLab at notebooks/00_welcome.ipynb"
-	@echo "make lab-zh     the same in Chinese: JupyterLab's Chinese language pack, notebooks/zh/00_welcome.ipynb"
+	@echo "make lab        set up .venv if needed, build the student edition and open JupyterLab at its lesson 00"
+	@echo "                  PORT=8890 another port; EDITION=complete the lessons with their solutions;"
+	@echo "                  LAB_ARGS=\"--no-browser ...\" more JupyterLab options (a --port there wins over PORT)"
+	@echo "make lab-zh     the same in Chinese: JupyterLab's Chinese language pack, the Chinese lesson 00"
+	@echo "make student    the student edition (both languages) in build/student: the learner's code left out"
 	@echo "make test       set up .venv if needed, then lint, pytest, run every notebook, build and browse the site"
 	@echo "make site       build the course website (executed notebooks as HTML) into build/site"
 	@echo "make slides     reveal.js slides of lessons 03 and 05 into build/slides (offline)"
@@ -38,24 +41,40 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (Sound Autoencoders)" >/dev/null
+	# Every kernel loads course_utils.ipython_extension: the NameError hint survives a restart.
+	$(BIN)/python -m course_utils kernel --dir $(VENV)/share/jupyter/kernels/python3 >/dev/null
+	# nbgrader (dev tools: the instructors' generate_assignment) is a library here, not a JupyterLab menu.
+	-$(BIN)/jupyter labextension disable --level=sys_prefix @jupyter/nbgrader >/dev/null 2>&1
+	-$(BIN)/jupyter labextension disable --level=sys_prefix @jupyter-notebook/lab-extension >/dev/null 2>&1
+	-for extension in formgrader assignment_list course_list validate_assignment; do \
+		$(BIN)/jupyter server extension disable --sys-prefix nbgrader.server_extensions.$$extension >/dev/null 2>&1; done
 	touch $(STAMP)
 
+# The student edition (scripts/student_edition.py): every lesson of both languages with the
+# learner's code (### BEGIN SOLUTION ... ### END SOLUTION) replaced by a skeleton.
+student: $(STAMP)
+	$(BIN)/python scripts/student_edition.py --out build/student
+
 # The server's root is the repository, so lessons' links to ../README.md and ../docs/ work
-# (as on Binder); the browser opens on the first lesson.
-lab: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks/00_welcome.ipynb \
-		--port=$(PORT) $(ROOT_FLAG) $(LAB_ARGS)
+# (as on Binder); the browser opens on the first lesson of the student edition (EDITION=complete:
+# the lessons with their solutions). A --port in LAB_ARGS wins over PORT instead of clashing.
+EDITION ?= student
+LESSONS_DIR = $(if $(filter complete,$(EDITION)),notebooks,build/student/notebooks)
+PORT_FLAG = $(if $(findstring --port,$(LAB_ARGS))$(findstring --ServerApp.port,$(LAB_ARGS)),,--port=$(PORT))
+lab: $(STAMP) $(if $(filter complete,$(EDITION)),,student)
+	$(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/$(LESSONS_DIR)/00_welcome.ipynb \
+		$(PORT_FLAG) $(ROOT_FLAG) $(LAB_ARGS)
 
 # The Chinese edition in a Chinese JupyterLab: the optional language pack (the `zh` extra, not in
 # the lock) and a settings folder of its own that selects zh_CN, so `make lab` stays English.
 ZH_SETTINGS := build/lab-zh-settings
-lab-zh: $(STAMP)
+lab-zh: $(STAMP) $(if $(filter complete,$(EDITION)),,student)
 	$(BIN)/python -m pip install --quiet "jupyterlab-language-pack-zh-cn>=4.2"
 	mkdir -p $(ZH_SETTINGS)/@jupyterlab/translation-extension
 	test -f $(ZH_SETTINGS)/@jupyterlab/translation-extension/plugin.jupyterlab-settings || \
 		echo '{"locale": "zh_CN"}' > $(ZH_SETTINGS)/@jupyterlab/translation-extension/plugin.jupyterlab-settings
 	JUPYTERLAB_SETTINGS_DIR=$(ZH_SETTINGS) $(BIN)/jupyter lab --ServerApp.root_dir=. \
-		--LabApp.default_url=/lab/tree/notebooks/zh/00_welcome.ipynb --port=$(PORT) $(ROOT_FLAG) $(LAB_ARGS)
+		--LabApp.default_url=/lab/tree/$(LESSONS_DIR)/zh/00_welcome.ipynb $(PORT_FLAG) $(ROOT_FLAG) $(LAB_ARGS)
 
 test: $(STAMP) lint pytest notebooks site browser benchmark-quick
 
@@ -69,12 +88,14 @@ pytest: $(STAMP)
 # Every notebook runs twice: nbconvert executes it (any error fails), then nbval
 # executes the result again and compares every output with the first run's
 # (times and memory are masked by tests/nbval_sanitize.cfg), so a notebook whose
-# numbers change from run to run fails.
+# numbers change from run to run fails. Every exercise's solution (the code between
+# ### BEGIN SOLUTION and ### END SOLUTION) must have made its check say "Correct".
 NOTEBOOKS ?= notebooks/*.ipynb
 notebooks: $(STAMP)
 	rm -rf build/executed && mkdir -p build/executed
 	$(BIN)/jupyter nbconvert --to notebook --execute --ExecutePreprocessor.timeout=180 \
 		--output-dir build/executed $(NOTEBOOKS)
+	$(BIN)/python scripts/student_edition.py --verify build/executed
 	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-cell-timeout=180 \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider build/executed $(PYTEST_ARGS)
 

@@ -66,7 +66,7 @@ def ci_environment(python="3.11.7"):
     return environment
 
 
-DEV_ONLY = ("pytest", "nbval", "ruff", "hypothesis", "uv", "playwright", "jupyter-server-mathjax")
+DEV_ONLY = ("pytest", "nbval", "ruff", "hypothesis", "uv", "playwright", "jupyter-server-mathjax", "nbgrader")
 
 
 @pytest.fixture(scope="module")
@@ -179,7 +179,11 @@ def test_binder_installs_the_package_and_quiets_tensorflow():
     post_build = (ROOT / "binder" / "postBuild").read_text()
     start = (ROOT / "binder" / "start").read_text()
     assert "pip install --no-deps" in post_build and "-e ." in post_build
-    assert "TF_ENVIRONMENT" in post_build
+    # The kernel spec (course_utils.ipython_extension.kernel_spec) carries TF_ENVIRONMENT and loads
+    # the extension that keeps the NameError hint after a restart; make lab's install step writes the same.
+    assert "python -m course_utils kernel --dir" in post_build
+    assert "-m course_utils kernel --dir $(VENV)/share/jupyter/kernels/python3" in (ROOT / "Makefile").read_text()
+    assert "scripts/student_edition.py" in post_build, "Binder opens the student edition: build it"
     assert 'eval "$(python -m course_utils env)"' in start
     assert (ROOT / "binder" / "postBuild").stat().st_mode & 0o111
     assert (ROOT / "binder" / "start").stat().st_mode & 0o111
