@@ -42,7 +42,9 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (Sound Autoencoders)" >/dev/null
 	# Every kernel loads course_utils.ipython_extension: the NameError hint survives a restart.
-	$(BIN)/python -m course_utils kernel --dir $(VENV)/share/jupyter/kernels/python3 >/dev/null
+	# Markdown opens rendered in JupyterLab, so a glossary link lands on its term.
+	$(BIN)/python -m course_utils kernel --dir $(VENV)/share/jupyter/kernels/python3 \
+		--lab-settings $(VENV)/share/jupyter/lab/settings >/dev/null
 	# nbgrader (dev tools: the instructors' generate_assignment) is a library here, not a JupyterLab menu.
 	-$(BIN)/jupyter labextension disable --level=sys_prefix @jupyter/nbgrader >/dev/null 2>&1
 	-$(BIN)/jupyter labextension disable --level=sys_prefix @jupyter-notebook/lab-extension >/dev/null 2>&1

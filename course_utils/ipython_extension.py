@@ -22,11 +22,16 @@ from pathlib import Path
 
 from .session import TF_ENVIRONMENT, _install_name_error_hint, apply_tf_environment
 
-__all__ = ["load_ipython_extension", "kernel_spec", "write_kernel_spec", "EXTENSION"]
+__all__ = ["load_ipython_extension", "kernel_spec", "write_kernel_spec", "write_lab_overrides", "EXTENSION",
+           "LAB_OVERRIDES"]
 
 #: The dotted name the kernel spec passes to ``--ext``.
 EXTENSION = "course_utils.ipython_extension"
 DISPLAY_NAME = "Python 3 (Sound Autoencoders)"
+#: JupyterLab settings for the course: a Markdown file (the glossary) opens rendered, so a lesson's
+#: link ``../docs/glossary.md#snr`` lands on the term (the editor ignores ``#snr``; the preview
+#: scrolls to the element whose ``data-jupyter-id`` is ``snr``, which docs/glossary.md gives each term).
+LAB_OVERRIDES = {"@jupyterlab/docmanager-extension:plugin": {"defaultViewers": {"markdown": "Markdown Preview"}}}
 
 
 def load_ipython_extension(ipython) -> None:
@@ -77,6 +82,20 @@ def write_kernel_spec(kernel_dir, python: str | None = None) -> Path:
     return path
 
 
+def write_lab_overrides(settings_dir) -> Path:
+    """Merge :data:`LAB_OVERRIDES` into ``settings_dir/overrides.json`` (JupyterLab's app settings).
+
+    Used in: course_utils internals (``python -m course_utils kernel --lab-settings``).
+    """
+    path = Path(settings_dir) / "overrides.json"
+    settings = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    for plugin, values in LAB_OVERRIDES.items():
+        settings.setdefault(plugin, {}).update(values)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(settings, indent=1) + "\n", encoding="utf-8")
+    return path
+
+
 def main(argv=None) -> int:
     """``python -m course_utils kernel --dir KERNEL_DIR``: write the course's kernel spec there."""
     import argparse
@@ -85,6 +104,11 @@ def main(argv=None) -> int:
     parser.add_argument("--dir", required=True, type=Path,
                         help="the kernel's folder, e.g. .venv/share/jupyter/kernels/python3")
     parser.add_argument("--python", default=sys.executable, help="the interpreter the kernel runs (this one)")
+    parser.add_argument("--lab-settings", type=Path, metavar="DIR",
+                        help="also write JupyterLab's overrides.json there (e.g. .venv/share/jupyter/lab/settings): "
+                             "Markdown opens rendered, so glossary links land on the term")
     args = parser.parse_args(argv)
     print(f"kernel spec with the course's help: {write_kernel_spec(args.dir, args.python)}")
+    if args.lab_settings:
+        print(f"JupyterLab settings: {write_lab_overrides(args.lab_settings)}")
     return 0

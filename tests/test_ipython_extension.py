@@ -80,3 +80,11 @@ def test_the_hint_survives_a_restart_in_a_real_kernel(tmp_path):
         client.stop_channels()
     finally:
         manager.shutdown_kernel(now=True)
+
+
+def test_lab_overrides_open_markdown_rendered_and_keep_other_settings(tmp_path):
+    (tmp_path / "overrides.json").write_text(json.dumps({"@jupyterlab/apputils-extension:themes": {"theme": "JupyterLab Dark"}}))
+    path = ipython_extension.write_lab_overrides(tmp_path)
+    settings = json.loads(path.read_text())
+    assert settings["@jupyterlab/docmanager-extension:plugin"]["defaultViewers"] == {"markdown": "Markdown Preview"}
+    assert settings["@jupyterlab/apputils-extension:themes"] == {"theme": "JupyterLab Dark"}

@@ -219,3 +219,14 @@ def test_every_lesson_ends_with_two_to_four_items_to_read_more(notebook):
     assert sections, f"{notebook.name} has no '## Read more' section"
     items = re.findall(r"^\s*[-*]\s+\S", sections[-1], re.M)
     assert 2 <= len(items) <= 4, f"{notebook.name}: 'Read more' has {len(items)} items, not 2-4"
+
+
+def test_glossary_terms_carry_the_anchor_jupyterlab_scrolls_to():
+    """JupyterLab's Markdown preview finds `glossary.md#snr` by an element whose data-jupyter-id is
+    `snr` (its own heading ids keep the case, `SNR`): each term carries its GitHub slug as one."""
+    for path in (ROOT / "docs" / "glossary.md", ROOT / "docs" / "zh" / "glossary.md"):
+        text = path.read_text(encoding="utf-8")
+        anchors = re.findall(r'<span data-jupyter-id="([^"]+)"></span>\n\n### (.+)', text)
+        headings = [heading for hashes, heading in HEADING.findall(text) if hashes == "###"]
+        assert [heading for _, heading in anchors] == headings, f"{path.name}: a term without its anchor line"
+        assert all(anchor == github_slug(heading) for anchor, heading in anchors), path
