@@ -22,23 +22,55 @@ from ..errors import AudioFileError, AudioFileNotFoundError, DatasetLayoutError,
 __all__ = ["write_wav_chunks", "wav_frame_dataset"]
 
 
-def write_wav_chunks(signal, sr: int, folder, seconds: float = 2.0, prefix: str = "chunk") -> list[Path]:
+#: The most files write_wav_chunks writes in one call (a tiny ``seconds`` would fill a folder).
+MAX_CHUNK_FILES = 10_000
+
+
+def write_wav_chunks(signal, sr: int, folder, seconds: float = 2.0, prefix: str = "chunk",
+                     overwrite: bool = False) -> list[Path]:
     """Cut a signal into ``seconds``-long 16-bit WAV files in ``folder``; return their paths.
 
-    The last, shorter piece is kept. Samples are clipped to [-1, 1] first.
+    The files are ``{prefix}_0000.wav``, ``{prefix}_0001.wav``, ... The last,
+    shorter piece is kept. Samples are clipped to [-1, 1] first. When the
+    folder already holds chunks of this ``prefix``, nothing is written unless
+    ``overwrite=True``, which first removes them all (so no stale chunk of an
+    earlier, longer signal is left for :func:`wav_frame_dataset` to stream).
 
     Used in: 12_efficiency_and_scale.
     """
+    import re
+
     import soundfile
 
     from ..audio import check_signal
+    from ..checks import plain_name, positive_int, positive_seconds
+    from ..errors import OutputExistsError, SettingError
 
+    prefix = plain_name(prefix, "prefix", 'prefix="chunk"')
+    sr = positive_int(sr, "sr", "sr=16000")
+    seconds = positive_seconds(seconds, "seconds", "seconds=2.0")
     x = check_signal(signal)
-    if seconds <= 0:
-        raise SignalError(f"seconds must be positive; got {seconds}.")
+    step = int(round(seconds * sr))
+    if step < 1 or -(-len(x) // step) > MAX_CHUNK_FILES:
+        raise SettingError(
+            f"seconds={seconds!r} cuts {len(x) / sr:.1f} s into pieces of {step} samples: "
+            f"{'no samples per file' if step < 1 else f'{-(-len(x) // step)} files'}, more than the "
+            f"{MAX_CHUNK_FILES} this helper writes. Choose chunks of about a second, e.g. seconds=2.0."
+        )
     folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise SettingError(f"'{folder}' is a file, not a folder; pass a folder to write the chunks into.")
+    pattern = re.compile(rf"{re.escape(prefix)}_\d{{4,}}\.wav")
+    existing = sorted(p for p in folder.iterdir() if pattern.fullmatch(p.name)) if folder.is_dir() else []
+    if existing and not overwrite:
+        raise OutputExistsError(
+            f"'{folder}' already holds {len(existing)} chunk file(s) named {prefix}_NNNN.wav "
+            f"({existing[0].name}, ...). Pass overwrite=True to replace them all, or choose another "
+            "folder or prefix."
+        )
     folder.mkdir(parents=True, exist_ok=True)
-    step = max(1, int(round(seconds * sr)))
+    for stale in existing:
+        stale.unlink()
     paths = []
     for index, start in enumerate(range(0, len(x), step)):
         path = folder / f"{prefix}_{index:04d}.wav"
