@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import json
 import pkgutil
 import re
+import textwrap
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,6 +17,8 @@ import pytest
 import course_utils.exercises as exercises_package
 from course_utils.exercises import Exercise
 from course_utils.exercises import _core as core
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def all_exercises():
@@ -326,3 +331,38 @@ def test_lesson07_quantizer_returning_nan_is_not_correct(capsys):
     assert not lesson07.q2.check(lambda *a, **k: _nanified(solution(*a, **k)), **context)
     shown = capsys.readouterr().out
     assert shown.startswith("Not yet") and "NaN" in shown, shown
+
+
+# --- a learner's solution region and the reference solution are the same code ------------------
+
+SOLUTION_REGIONS = [("10_recognition.ipynb", "lesson10", "tone_contour")]
+
+
+def solution_region(notebook: str, function: str) -> str:
+    """The lines between ``### BEGIN SOLUTION`` and ``### END SOLUTION`` in ``def function`` of a lesson."""
+
+    cells = json.loads((ROOT / "notebooks" / notebook).read_text(encoding="utf-8"))["cells"]
+    [source] = ["".join(c["source"]) for c in cells if c["cell_type"] == "code" and f"def {function}(" in "".join(c["source"])]
+    region = re.search(r"### BEGIN SOLUTION\n(.*?)\n\s*### END SOLUTION", source, re.S)
+    assert region, f"{notebook}: no solution region in def {function}"
+    return region.group(1)
+
+
+def code_lines(source: str) -> list[str]:
+    """Statements without imports, indentation or blank lines: what the code does."""
+    return [line.strip() for line in textwrap.dedent(source).splitlines()
+            if line.strip() and not line.strip().startswith(("import ", "from ", "def "))]
+
+
+@pytest.mark.parametrize(("notebook", "module", "function"), SOLUTION_REGIONS)
+def test_the_lessons_solution_is_the_reference_solution(notebook, module, function):
+    """What the learner is shown as the solution (solution()) is what the complete lesson runs."""
+    reference = inspect.getsource(getattr(importlib.import_module(f"course_utils.exercises.{module}"), function))
+    assert code_lines(solution_region(notebook, function)) == code_lines(reference)
+
+
+def test_a_changed_solution_region_is_caught():
+    region = solution_region("10_recognition.ipynb", "tone_contour")
+    changed = region.replace("0.3 * level.max()", "0.5 * level.max()")
+    reference = inspect.getsource(importlib.import_module("course_utils.exercises.lesson10").tone_contour)
+    assert changed != region and code_lines(changed) != code_lines(reference)
