@@ -345,12 +345,13 @@ def judge() -> int:
 
 def _judge(request: dict, codec_payload: bytes, np) -> dict:
     from . import capstone, data
+    from .settings import SPEECH_RATE
     from .audio import load_audio
 
     started = time.perf_counter()
     if request.get("audio"):
         path = os.path.abspath(request["audio"])
-        samples, sr = load_audio(path, sr=capstone.SAMPLE_RATE)
+        samples, sr = load_audio(path, sr=SPEECH_RATE)
         clip = os.path.basename(path)
     else:
         path = str(data.data_dir() / capstone._clip_row(capstone.HIDDEN_CLIP)["path"])

@@ -28,6 +28,7 @@ import numpy as np
 
 from .audio import check_signal, frame_signal, overlap_add
 from .errors import SignalError
+from .settings import FRAME
 
 __all__ = ["PCACodec", "reconstruct_signal"]
 
@@ -82,7 +83,7 @@ class PCACodec:
     scripts/make_weights.py.
     """
 
-    def __init__(self, code_size: int, frame_length: int = 256, hop_length: int | None = None):
+    def __init__(self, code_size: int, frame_length: int = FRAME, hop_length: int | None = None):
         for label, value in (("code_size", code_size), ("frame_length", frame_length)):
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
                 raise SignalError(f"{label} must be a positive whole number; got {value!r}.")

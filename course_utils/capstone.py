@@ -45,11 +45,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import codec as _codec
+from .codec.bits import _from_bits, _to_bits  # the course's one bit packer
 from .errors import SettingError, SignalError
+from .settings import FRAME, HOP, SPEECH_RATE
 
 __all__ = [
     "BUDGET_KBPS",
-    "SAMPLE_RATE",
     "TRAINING_CLIP",
     "HIDDEN_CLIP",
     "CodecScore",
@@ -68,8 +69,6 @@ __all__ = [
 
 #: The bit-rate budget of the capstone, in kilobits per second.
 BUDGET_KBPS = 8.0
-#: The sample rate of the capstone's speech (both LibriSpeech readers).
-SAMPLE_RATE = 16000
 #: The clip learners train and tune on (shown and played in the notebook).
 TRAINING_CLIP = "speech_female"
 #: The clip the score is measured on (never shown in the notebook).
@@ -160,16 +159,11 @@ def pack_stream(codes, bits, n_samples: int, frame_length: int) -> bytes:
         ranges[:, j] = column_range[:, 0]
         packed.append(integers[:, 0].astype(np.uint32) if column_bits[j] > 8 else integers[:, 0])
     if packed:
-        levels = np.concatenate([_spread(p, b) for p, b in zip(packed, column_bits[column_bits > 0])])
+        levels = np.concatenate([_to_bits(p, b) for p, b in zip(packed, column_bits[column_bits > 0])])
         parts += [ranges.tobytes(), np.packbits(levels).tobytes()]
     else:
         parts += [ranges.tobytes()]
     return b"".join(parts)
-
-
-def _spread(integers: np.ndarray, bits: int) -> np.ndarray:
-    shifts = np.arange(int(bits) - 1, -1, -1, dtype=np.uint32)
-    return ((integers.astype(np.uint32)[:, None] >> shifts) & 1).astype(np.uint8).ravel()
 
 
 def unpack_stream(data: bytes) -> tuple[np.ndarray, int, int]:
@@ -193,9 +187,8 @@ def unpack_stream(data: bytes) -> tuple[np.ndarray, int, int]:
         if b == 0:
             codes[:, j] = ranges[0, j]
             continue
-        chunk = bit_array[position : position + n_frames * b].reshape(n_frames, b).astype(np.uint32)
+        integers = _from_bits(bit_array[position : position + n_frames * b], b)
         position += n_frames * b
-        integers = chunk @ (1 << np.arange(b - 1, -1, -1, dtype=np.uint32))
         codes[:, j] = _codec.dequantize(integers[:, None], ranges[:, j : j + 1], b)[:, 0]
     return codes, int(n_samples), int(frame_length)
 
@@ -212,12 +205,12 @@ class PCABaselineCodec:
     Used in: 13_capstone.
     """
 
-    def __init__(self, code_size: int = 30, bits: int = 4, frame_length: int = 256):
+    def __init__(self, code_size: int = 30, bits: int = 4, frame_length: int = FRAME):
         from .baselines import PCACodec
 
         self.bits = bits
         # Training frames overlap (hop 64): more examples, and a fast covariance PCA.
-        self.pca = PCACodec(code_size=code_size, frame_length=frame_length, hop_length=64)
+        self.pca = PCACodec(code_size=code_size, frame_length=frame_length, hop_length=HOP)
         self.frame_length = frame_length
 
     def fit(self, training_audio) -> PCABaselineCodec:
@@ -266,7 +259,7 @@ class TransformCodec:
     Used in: 13_capstone.
     """
 
-    def __init__(self, encode, decode, frame_length: int = 256, sr: int = SAMPLE_RATE,
+    def __init__(self, encode, decode, frame_length: int = FRAME, sr: int = SPEECH_RATE,
                  target_kbps: float = 0.98 * BUDGET_KBPS):
         _check_callable(encode, "encode", "TransformCodec(pca.encode, pca.decode)")
         _check_callable(decode, "decode", "TransformCodec(pca.encode, pca.decode)")
@@ -317,8 +310,8 @@ def reference_codec(code_size: int = 96) -> TransformCodec:
     from .baselines import PCACodec
 
     samples, _ = training_speech()
-    pca = PCACodec(code_size=code_size, frame_length=256, hop_length=64).fit(samples)
-    return TransformCodec(pca.encode, pca.decode, frame_length=256)
+    pca = PCACodec(code_size=code_size, frame_length=FRAME, hop_length=HOP).fit(samples)
+    return TransformCodec(pca.encode, pca.decode, frame_length=FRAME)
 
 
 # -- scoring ---------------------------------------------------------------------------------------
@@ -429,7 +422,7 @@ def _check_scored_samples(samples: np.ndarray, sr: int) -> None:
         raise SignalError(f"samples must be a finite 1-D signal of at least 0.5 s; got shape {samples.shape}.")
 
 
-def evaluate_codec(compress, decompress, samples, sr: int = SAMPLE_RATE, clip: str = "given",
+def evaluate_codec(compress, decompress, samples, sr: int = SPEECH_RATE, clip: str = "given",
                    budget_kbps: float | None = BUDGET_KBPS) -> CodecScore:
     """Measure a codec on ``samples``: bit rate from the bytes, SNR and log-spectral distance.
 

@@ -32,6 +32,7 @@ import numpy as np
 
 from .audio import load_audio
 from .errors import AudioFileNotFoundError, DatasetLayoutError
+from .settings import DIGITS_RATE
 
 __all__ = [
     "data_dir",
@@ -60,7 +61,6 @@ DIGIT_NAMING_RULE = (
     "one of 0 to 9; speaker is letters of any alphabet, digits or hyphens, with no underscore "
     "and no space; take is a whole number; the extension is .wav in any case"
 )
-DIGITS_SAMPLE_RATE = 8000
 
 
 def data_dir() -> Path:
@@ -238,7 +238,7 @@ def _digits_folder(root) -> Path:
     return root
 
 
-def load_spoken_digits(root=None, sr: int = DIGITS_SAMPLE_RATE, speakers=None) -> SpokenDigits:
+def load_spoken_digits(root=None, sr: int = DIGITS_RATE, speakers=None) -> SpokenDigits:
     """Load a folder of spoken digits in the Free Spoken Digit Dataset layout.
 
     Files are named ``{digit}_{speaker}_{take}.wav``: ``digit`` is 0 to 9,
@@ -303,7 +303,7 @@ def load_spoken_digits(root=None, sr: int = DIGITS_SAMPLE_RATE, speakers=None) -
     )
 
 
-def load_real_digits(speakers=None, sr: int = DIGITS_SAMPLE_RATE) -> SpokenDigits:
+def load_real_digits(speakers=None, sr: int = DIGITS_RATE) -> SpokenDigits:
     """The bundled real spoken digits: FSDD speakers george, jackson, lucas and nicolas.
 
     800 recordings (every digit, takes 0-19 of each speaker), CC BY-SA 4.0
@@ -315,7 +315,7 @@ def load_real_digits(speakers=None, sr: int = DIGITS_SAMPLE_RATE) -> SpokenDigit
     return load_spoken_digits(root=data_dir().joinpath(*REAL_DIGITS_FOLDER), sr=sr, speakers=speakers)
 
 
-def load_synthetic_digits(speakers=None, sr: int = DIGITS_SAMPLE_RATE) -> SpokenDigits:
+def load_synthetic_digits(speakers=None, sr: int = DIGITS_RATE) -> SpokenDigits:
     """The bundled synthetic spoken digits: 11 espeak-ng voices x 8 takes (880 clips, CC0).
 
     Useful where control matters, and as a second, labelled test set: a

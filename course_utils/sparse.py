@@ -35,6 +35,7 @@ import numpy as np
 import tensorflow as tf
 
 from .errors import SignalError
+from .settings import FRAME
 
 __all__ = [
     "KSparseAutoencoder",
@@ -57,7 +58,7 @@ class KSparseAutoencoder(keras.Model):
     Used in: no notebook.
     """
 
-    def __init__(self, frame_length: int = 256, m: int = 16, **kwargs):
+    def __init__(self, frame_length: int = FRAME, m: int = 16, **kwargs):
         super().__init__(**kwargs)
         if not 0 < m < frame_length:
             raise SignalError(f"m must be between 1 and frame_length - 1; got m={m}, frame_length={frame_length}.")

@@ -27,6 +27,7 @@ import tensorflow as tf
 
 from .checks import positive_int
 from .errors import SignalError
+from .settings import BATCH
 
 __all__ = [
     "article_training_loop",
@@ -149,7 +150,7 @@ def article_training_loop(model, data, epochs: int = 1000, learning_rate: float 
 
 
 
-def make_frame_dataset(frames, batch_size: int = 64, shuffle: bool = True, seed: int = 0, targets=None):
+def make_frame_dataset(frames, batch_size: int = BATCH, shuffle: bool = True, seed: int = 0, targets=None):
     """A ``tf.data.Dataset`` of ``(input, target)`` mini-batches (target = input by default).
 
     Shuffled with a fixed seed, reshuffled every epoch, batched, prefetched.
@@ -206,7 +207,7 @@ def train_minibatch(
     model,
     frames,
     steps: int,
-    batch_size: int = 64,
+    batch_size: int = BATCH,
     learning_rate: float = 1e-3,
     validation=None,
     eval_every: int = 100,
@@ -284,7 +285,7 @@ def fit_autoencoder(
     train_frames,
     validation_frames=None,
     steps: int = 2000,
-    batch_size: int = 64,
+    batch_size: int = BATCH,
     learning_rate: float = 1e-3,
     patience: int | None = None,
     verbose: int = 0,
@@ -313,7 +314,7 @@ def fit_autoencoder(
     if declared is not None and declared[-1] != train_frames.shape[-1]:
         raise SignalError(
             f"The model expects rows of {declared[-1]} values but the frames have "
-            f"{train_frames.shape[-1]}. Build the model with input_size={train_frames.shape[-1]}."
+            f"{train_frames.shape[-1]}. Build the model with frame_length={train_frames.shape[-1]}."
         )
     _check_fits(model, train_frames, train_frames, "train_frames")
     if validation is not None:

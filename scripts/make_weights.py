@@ -18,14 +18,16 @@ import argparse
 import sys
 from pathlib import Path
 
+from course_utils.settings import FRAME
+
 ROOT = Path(__file__).resolve().parent.parent
-FRAME, TRAIN_HOP, M, STEPS = 256, 32, 16, 2000
+TRAIN_HOP, M, TRAIN_STEPS = 32, 16, 2000  # the k-sparse model's own training, not the course's model
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "data" / "weights" / "ksparse_music.npz")
-    parser.add_argument("--steps", type=int, default=STEPS)
+    parser.add_argument("--steps", type=int, default=TRAIN_STEPS)
     args = parser.parse_args(argv)
 
     import course_utils

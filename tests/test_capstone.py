@@ -7,6 +7,7 @@ import pytest
 
 from course_utils import capstone
 from course_utils.errors import CourseError, SettingError, SignalError
+from course_utils.settings import SPEECH_RATE
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +29,7 @@ def short_speech():
 def test_the_hidden_clip_is_another_reader_than_the_training_clip():
     training, sr = capstone.training_speech()
     hidden, hidden_sr = capstone._hidden_speech()
-    assert sr == hidden_sr == capstone.SAMPLE_RATE
+    assert sr == hidden_sr == SPEECH_RATE
     assert capstone.HIDDEN_CLIP != capstone.TRAINING_CLIP
     assert 13 < len(training) / sr < 15 and 16 < len(hidden) / sr < 18
 

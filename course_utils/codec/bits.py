@@ -152,9 +152,22 @@ def pack_bits(integers, bits: int) -> np.ndarray:
     values = np.asarray(integers).ravel()
     if values.size and (values.min() < 0 or values.max() >= 2**bits):
         raise SignalError(f"values must lie in 0..{2**bits - 1} to fit in {bits} bits.")
-    shifts = np.arange(bits - 1, -1, -1, dtype=np.uint32)
-    bit_matrix = ((values.astype(np.uint32)[:, None] >> shifts) & 1).astype(np.uint8)
-    return np.packbits(bit_matrix.ravel())
+    return np.packbits(_to_bits(values, bits))
+
+
+def _to_bits(values, bits: int) -> np.ndarray:
+    """The bits of each value, most significant first, one uint8 (0 or 1) per bit, flat.
+
+    The course's one bit packer: :func:`pack_bits` and ``capstone.pack_stream`` both use it.
+    """
+    shifts = np.arange(int(bits) - 1, -1, -1, dtype=np.uint32)
+    return ((np.asarray(values).astype(np.uint32).ravel()[:, None] >> shifts) & 1).astype(np.uint8).ravel()
+
+
+def _from_bits(bit_array, bits: int) -> np.ndarray:
+    """Undo :func:`_to_bits`: uint32 values from ``bits`` bits each, most significant first."""
+    bit_matrix = np.asarray(bit_array).reshape(-1, int(bits)).astype(np.uint32)
+    return bit_matrix @ (1 << np.arange(int(bits) - 1, -1, -1, dtype=np.uint32))
 
 
 def unpack_bits(packed, bits: int, shape) -> np.ndarray:
@@ -171,8 +184,7 @@ def unpack_bits(packed, bits: int, shape) -> np.ndarray:
             f"{packed.size} bytes hold {packed.size * 8} bits, fewer than the {count} that "
             f"shape {shape} at {bits} bits needs."
         )
-    bit_matrix = np.unpackbits(packed, count=count).reshape(-1, bits).astype(np.uint32)
-    values = bit_matrix @ (1 << np.arange(bits - 1, -1, -1, dtype=np.uint32))
+    values = _from_bits(np.unpackbits(packed, count=count), bits)
     return values.astype(_integer_dtype(bits)).reshape(shape)
 
 

@@ -18,6 +18,7 @@ import numpy as np
 import tensorflow as tf
 
 from ..errors import AudioFileError, AudioFileNotFoundError, DatasetLayoutError, SignalError
+from ..settings import BATCH
 
 __all__ = ["write_wav_chunks", "wav_frame_dataset"]
 
@@ -116,7 +117,7 @@ def wav_frame_dataset(
     source,
     frame_length: int,
     hop_length: int | None = None,
-    batch_size: int = 64,
+    batch_size: int = BATCH,
     shuffle_buffer: int = 2048,
     seed: int = 0,
     mean: float = 0.0,
