@@ -340,8 +340,6 @@ def frame_signal(x, frame_length: int, hop_length: int, pad: bool = False, max_b
     06_troubleshooting, 07_compression, 12_efficiency_and_scale, benchmarks/codec.py,
     benchmarks/codes.py, scripts/make_weights.py.
     """
-    import librosa
-
     frame_length, hop_length = _check_frame_settings(frame_length, hop_length)
     x = check_signal(x)
     if pad:
@@ -361,7 +359,9 @@ def frame_signal(x, frame_length: int, hop_length: int, pad: bool = False, max_b
     if pad:
         needed = (n_frames - 1) * hop_length + frame_length
         x = np.pad(x, (0, needed - len(x)))
-    frames = librosa.util.frame(x, frame_length=frame_length, hop_length=hop_length, axis=0)
+    # NumPy's windows, as spectral.stft frames: librosa.util.frame gives the same rows but loads
+    # numba on first use (see course_utils.spectral's docstring for the measurement).
+    frames = np.lib.stride_tricks.sliding_window_view(x, frame_length)[::hop_length]
     return np.ascontiguousarray(frames)
 
 

@@ -16,7 +16,7 @@ course_utils.setup_notebook(seed=0, style=False)
 import keras  # noqa: E402
 
 from course_utils import efficiency as eff  # noqa: E402
-from course_utils.efficiency.cost import _dense_layers  # noqa: E402
+from course_utils.diagrams import _dense_layers  # noqa: E402
 from course_utils.errors import (  # noqa: E402
     AudioFileError,
     AudioFileNotFoundError,
@@ -29,9 +29,9 @@ from course_utils.profiling import measure_exact  # noqa: E402
 from course_utils.training import fit_autoencoder  # noqa: E402
 
 
-def small_model(input_size=64, code_size=8, hidden=(32,), seed=0):
+def small_model(frame_length=64, code_size=8, hidden=(32,), seed=0):
     keras.utils.set_random_seed(seed)
-    return build_dense_autoencoder(input_size, code_size, hidden_sizes=hidden)[0]
+    return build_dense_autoencoder(frame_length, code_size, hidden_sizes=hidden)[0]
 
 
 def frames(n=256, width=64, seed=0):
