@@ -18,7 +18,7 @@ needs another value under one of these names gives it another name (``STFT_HOP``
 ``SHORT_STEPS``, ``ARTICLE_BATCH``), so ``HOP`` always means the course's hop.
 
 Used in: 02_standardizing, 03_building_the_autoencoder, 04_training, 06_troubleshooting,
-09_synthesis, 10_efficiency_and_scale, 11_capstone, benchmarks/codec.py, benchmarks/codes.py,
+11_synthesis, 12_efficiency_and_scale, 13_capstone, benchmarks/codec.py, benchmarks/codes.py,
 scripts/bundled_data/digits.py, scripts/bundled_data/instruments.py, scripts/bundled_data/real.py,
 scripts/make_weights.py.
 """
