@@ -345,8 +345,8 @@ def judge() -> int:
 
 def _judge(request: dict, codec_payload: bytes, np) -> dict:
     from . import capstone, data
-    from .settings import SPEECH_RATE
     from .audio import load_audio
+    from .settings import SPEECH_RATE
 
     started = time.perf_counter()
     if request.get("audio"):
