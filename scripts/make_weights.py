@@ -69,9 +69,40 @@ def main(argv=None) -> int:
         held_out="orchestra last 25 %", snr_db_dct_start=round(start_snr, 2),
         snr_db_trained=round(trained_snr, 2), snr_db_pca_32=round(pca_snr, 2), versions=versions,
     )
+    _update_manifest([args.out, args.out.with_suffix(".json")])
     print(f"held-out orchestra: PCA-32 {pca_snr:.2f} dB, k-sparse at the DCT start {start_snr:.2f} dB, "
           f"trained {trained_snr:.2f} dB; weights in {args.out}")
     return 0
+
+
+def _update_manifest(paths) -> None:
+    """Renew the weights' SHA-256 in data/manifest.csv (the doctor checks them) and record the manifest."""
+    import csv
+    import hashlib
+
+    from course_utils import data
+
+    folder = data._bundled_folder()
+    if not all(Path(p).resolve().is_relative_to(folder) for p in paths):
+        return  # weights written elsewhere (--out) are not part of the bundled data
+    manifest = folder / "manifest.csv"
+    with open(manifest, newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        columns, rows = reader.fieldnames, list(reader)
+    digests = {Path(p).resolve().relative_to(folder).as_posix(): hashlib.sha256(Path(p).read_bytes()).hexdigest()
+               for p in paths}
+    for row in rows:
+        if row["path"] in digests:
+            row["sha256"] = digests.pop(row["path"])
+    for relative, digest in digests.items():
+        rows.append({**dict.fromkeys(columns, ""), "path": relative, "kind": "weights",
+                     "label": Path(relative).stem, "sha256": digest})
+    rows.sort(key=lambda row: row["path"])
+    with open(manifest, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    data.record_manifest()
 
 
 if __name__ == "__main__":
