@@ -354,3 +354,20 @@ def test_a_text_file_named_npz_is_not_a_codec_file(tmp_path):
     with pytest.raises(CompressedFileError, match="not a course codec file") as caught:
         codec.load_compressed(path)
     assert "pickle" not in str(caught.value)
+
+
+# --- Hardening II (#24): bounded decoding ---------------------------------------------------------
+
+
+def test_an_archive_with_the_zip_encrypted_flag_is_a_codec_error(tmp_path):
+    path = codec.save_compressed(tmp_path / "clip.npz", codes=np.zeros(4, np.uint8), sample_rate=8000,
+                                 n_samples=4, frame_length=4, hop_length=4, bits=8)
+    raw = bytearray(path.read_bytes())
+    for signature, flag_offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):  # local and central headers
+        start = 0
+        while (start := raw.find(signature, start)) >= 0:
+            raw[start + flag_offset] |= 0x01  # "encrypted"
+            start += 4
+    path.write_bytes(bytes(raw))
+    with pytest.raises(CompressedFileError, match="encrypted"):
+        codec.load_compressed(path)

@@ -211,6 +211,11 @@ def load_compressed(path, *, max_bytes: int = MAX_UNPACKED_BYTES) -> dict:
             arrays = {key: archive[key] for key in archive.files}
     except CompressedFileError:
         raise
+    except RuntimeError as error:  # zipfile: "File ... is encrypted, password required for extraction"
+        raise CompressedFileError(
+            f"'{path}' is an encrypted zip archive ({error}); save_compressed never encrypts, so it was "
+            "not written by save_compressed. Write it again with save_compressed."
+        ) from None
     except ValueError as error:
         if "pickle" in str(error):
             raise CompressedFileError(
