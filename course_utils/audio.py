@@ -293,14 +293,26 @@ def fit_standardizer(train_signal, name: str = "training signal"):
     from sklearn.preprocessing import StandardScaler
 
     x = check_signal(train_signal, name=name)
-    std = float(np.std(x))
+    with np.errstate(over="ignore", invalid="ignore"):
+        std = float(np.std(x.astype(np.float64)))
+    if not math.isfinite(std) or std > 1e150:
+        raise SignalError(
+            f"{name} holds values too large to standardize (peak {float(np.max(np.abs(x))):.3g}): its "
+            "standard deviation is not finite. Audio samples lie in [-1, 1]; divide by the peak first."
+        )
     if std < 1e-8:
         raise SilentSignalError(
             f"{name} is silent (standard deviation {std:.1e}), so it cannot be standardized: "
             "the scale would be a division by zero. Trim the silence "
             "(librosa.effects.trim) or choose a clip with sound in it."
         )
-    return StandardScaler().fit(x.reshape(-1, 1))
+    scaler = StandardScaler().fit(x.reshape(-1, 1))
+    if not (math.isfinite(std) and np.all(np.isfinite(scaler.mean_)) and np.all(np.isfinite(scaler.scale_))):
+        raise SignalError(
+            f"{name} holds values too large to standardize (peak {float(np.max(np.abs(x))):.3g}): its mean or "
+            "standard deviation is not finite. Audio samples lie in [-1, 1]; divide by the peak first."
+        )
+    return scaler
 
 
 def _check_frame_settings(frame_length, hop_length) -> tuple[int, int]:

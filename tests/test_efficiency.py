@@ -432,3 +432,17 @@ def test_write_wav_chunks_refuses_paths_in_the_prefix_and_absurd_settings(tmp_pa
         eff.write_wav_chunks(signal, 1000, a_file)
     assert a_file.read_bytes() == b"keep me"
     assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == ["file.wav"]
+
+
+def test_streaming_refuses_wavs_it_cannot_decode_and_non_finite_settings(tmp_path):
+    signal = np.zeros(800, dtype=np.float32)
+    for subtype in ("FLOAT", "PCM_U8", "PCM_24"):
+        path = tmp_path / f"{subtype}.wav"
+        soundfile.write(path, signal, 8000, subtype=subtype)
+        with pytest.raises(AudioFileError, match="16-bit"):
+            eff.wav_frame_dataset([path], frame_length=64)
+    good = eff.write_wav_chunks(signal + 0.1, 8000, tmp_path / "ok", seconds=1.0)
+    for settings in ({"scale": float("nan")}, {"scale": float("inf")}, {"mean": float("nan")},
+                     {"scale": 0.0}, {"mean": "0"}):
+        with pytest.raises(SignalError, match="scale|mean"):
+            eff.wav_frame_dataset(good, frame_length=64, **settings)

@@ -11,6 +11,7 @@ Used in: 12_efficiency_and_scale.
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 
@@ -110,7 +111,23 @@ def _wav_files(source) -> list[str]:
                 f"'{path}' is not a WAV file (tf.audio.decode_wav reads only RIFF/WAVE). "
                 "Convert it, e.g. `sox input.flac output.wav`, or move it out of the folder."
             )
+        subtype = _wav_subtype(path)
+        if subtype != "PCM_16":
+            raise AudioFileError(
+                f"'{path}' holds {subtype} samples; tf.audio.decode_wav streams only 16-bit PCM WAV. "
+                "Rewrite it as 16-bit (write_wav_chunks does, or soundfile.write(..., subtype='PCM_16'))."
+            )
     return [str(p) for p in files]
+
+
+def _wav_subtype(path: Path) -> str:
+    """The WAV's sample format from its header alone (no samples are read)."""
+    import soundfile
+
+    try:
+        return soundfile.info(str(path)).subtype
+    except (RuntimeError, soundfile.LibsndfileError) as error:
+        raise AudioFileError(f"'{path}' is not a readable WAV file ({error}).") from None
 
 
 def wav_frame_dataset(
@@ -126,8 +143,8 @@ def wav_frame_dataset(
 ):
     """Stream ``(frames, frames)`` batches from WAV files on disk with ``tf.data``.
 
-    ``source`` is a folder, one file or a list of paths to 16-bit (or 32-bit
-    float) mono WAV files. The pipeline reads each file only when it needs it
+    ``source`` is a folder, one file or a list of paths to 16-bit PCM mono
+    WAV files (the only kind ``tf.audio.decode_wav`` decodes; others are refused). The pipeline reads each file only when it needs it
     (``tf.io.read_file`` + ``tf.audio.decode_wav``, which decodes the whole
     file: keep files short, e.g. with :func:`write_wav_chunks`), ``files_at_once``
     files at a time, cuts it into frames of ``frame_length`` samples every
@@ -145,8 +162,13 @@ def wav_frame_dataset(
 
     hop_length = frame_length if hop_length is None else hop_length
     frame_length, hop_length = _check_frame_settings(frame_length, hop_length)
-    if scale <= 0:
-        raise SignalError(f"scale must be positive (a standard deviation); got {scale}.")
+    from ..checks import is_number
+
+    if not is_number(scale) or not math.isfinite(float(scale)) or float(scale) <= 0:
+        raise SignalError(f"scale must be a positive finite number (a standard deviation); got {scale!r}.")
+    if not is_number(mean) or not math.isfinite(float(mean)):
+        raise SignalError(f"mean must be a finite number (the training mean); got {mean!r}.")
+    mean, scale = float(mean), float(scale)
     files = _wav_files(source)
 
     def frames_of(path):
