@@ -200,6 +200,11 @@ def load_audio(
             f"'{path}' is a folder, not an audio file. Pass one file inside it, "
             "or use course_utils.data.load_spoken_digits(root=...) for a folder of digits."
         )
+    if not path.is_file():
+        raise AudioFileError(
+            f"'{path}' is not a regular file (a pipe, a device or a socket), so it cannot be read as "
+            "audio. Save the audio to a file first, then load that file."
+        )
     if path.stat().st_size == 0:
         raise AudioFileError(
             f"'{path}' is empty (0 bytes). The download or copy probably failed; "

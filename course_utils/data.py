@@ -432,8 +432,14 @@ def split_in_time(samples, train_fraction: float = 0.75) -> tuple[np.ndarray, np
     06_troubleshooting, 07_compression, 12_efficiency_and_scale, 13_capstone, benchmarks/codes.py,
     scripts/make_weights.py.
     """
+    from .checks import is_number
+
     samples = np.asarray(samples)
-    if not 0.0 < float(train_fraction) < 1.0:
+    if samples.ndim == 0 or samples.dtype.kind not in "biuf":
+        raise DatasetLayoutError(
+            f"samples must be a signal (an array of numbers); got {type(samples).__name__ if samples.ndim else samples!r}."
+        )
+    if not is_number(train_fraction) or not 0.0 < float(train_fraction) < 1.0:
         raise DatasetLayoutError(f"train_fraction must be between 0 and 1; got {train_fraction!r}.")
     cut = int(round(train_fraction * samples.shape[-1]))
     if cut == 0 or cut == samples.shape[-1]:

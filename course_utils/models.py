@@ -24,7 +24,7 @@ from __future__ import annotations
 import keras
 import numpy as np
 
-from .errors import SignalError
+from .errors import SettingError, SignalError
 from .settings import HIDDEN
 
 __all__ = [
@@ -99,6 +99,12 @@ def build_dense_autoencoder(
     Used in: 04_training, 05_evaluating, 06_troubleshooting, 07_compression, 11_synthesis,
     12_efficiency_and_scale, benchmarks/codes.py.
     """
+    from .checks import is_number, positive_int
+
+    frame_length = positive_int(frame_length, "frame_length", "frame_length=256")
+    code_size = positive_int(code_size, "code_size", "code_size=32")
+    if not is_number(l2) or not np.isfinite(float(l2)) or l2 < 0:
+        raise SettingError(f"l2 must be a finite number >= 0 (the weight penalty; 0 for none); got {l2!r}. For example l2=1e-4.")
     if code_size >= frame_length:
         raise SignalError(
             f"code_size={code_size} is not smaller than frame_length={frame_length}: the model "

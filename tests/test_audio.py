@@ -311,3 +311,17 @@ def test_frame_signal_gives_librosas_frames_without_loading_numba():
              "frame_signal(np.ones(1000, np.float32), 256, 64)\nprint('numba' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
     assert result.stdout.strip() == "False", result.stderr
+
+
+def test_a_fifo_or_device_is_not_called_an_empty_file(tmp_path):
+    import os
+
+    from course_utils.audio import load_audio
+    from course_utils.errors import AudioFileError
+
+    fifo = tmp_path / "pipe.wav"
+    os.mkfifo(fifo)
+    for path in (fifo, "/dev/null"):
+        with pytest.raises(AudioFileError, match="not a regular file") as caught:
+            load_audio(path)
+        assert "empty" not in str(caught.value)
