@@ -318,6 +318,7 @@ def fit_autoencoder(
     verbose: int = 0,
     callbacks=(),
     seed: int = 0,
+    progress: bool | None = None,
 ):
     """Compile and train with ``model.fit``, sized in optimizer steps.
 
@@ -325,7 +326,9 @@ def fit_autoencoder(
     on the validation loss restores the best weights. A loss that becomes NaN
     or infinite stops training with an error naming the likely cause. Returns the Keras
     ``History``; ``history.history["step"]`` holds the step count at the
-    end of each epoch.
+    end of each epoch. ``progress``: show a line that moves while it trains
+    (:class:`course_utils.monitor.TrainingProgress`); ``None``, the default,
+    shows it in a notebook and not elsewhere, ``False`` never.
 
     Used in: 03_building_the_autoencoder, 04_training, 05_evaluating, 07_compression, 11_synthesis,
     12_efficiency_and_scale, benchmarks/codec.py, benchmarks/codes.py.
@@ -354,6 +357,12 @@ def fit_autoencoder(
         callback_list.append(
             keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience, restore_best_weights=True)
         )
+    if progress or (progress is None and not verbose):  # verbose: Keras's own bar instead
+        from .monitor import TrainingProgress
+
+        bar = TrainingProgress(epochs * math.ceil(len(train_frames) / batch_size), show=progress)
+        if bar.show:
+            callback_list.append(bar)
     dataset = make_frame_dataset(train_frames, batch_size=batch_size, seed=seed)
     history = model.fit(
         dataset, validation_data=validation, epochs=epochs, verbose=verbose, callbacks=callback_list,

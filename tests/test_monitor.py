@@ -107,3 +107,40 @@ def test_impossible_settings_are_refused_with_a_clear_message(kwargs):
     with pytest.raises(SettingError, match="every|min_interval") as error:
         LiveTrainingMonitor(**kwargs)
     assert isinstance(error.value, ValueError)
+
+
+def test_training_progress_moves_and_ends_on_a_line_that_depends_only_on_the_run(notebook_session, capsys):
+    import numpy as np
+
+    from course_utils.models import build_dense_autoencoder
+    from course_utils.monitor import TrainingProgress
+    from course_utils.training import fit_autoencoder
+
+    frames = np.random.default_rng(0).normal(size=(256, 16)).astype("float32")
+    lines = []
+    for _ in range(2):
+        keras.utils.set_random_seed(0)
+        model, _, _ = build_dense_autoencoder(16, 4, hidden_sizes=(8,))
+        bar = TrainingProgress(40, min_interval=0.0, show=False)
+        fit_autoencoder(model, frames, frames[:64], steps=40, batch_size=32, callbacks=[bar], progress=False)
+        assert bar.step == 40 and bar.updates == 1 + 40 + 1  # the start, every step (no throttle), the end
+        assert bar.line.startswith("trained [" + "#" * 24 + "] 40/40 steps, loss ") and "validation loss" in bar.line
+        lines.append(bar.line)
+    assert lines[0] == lines[1], "the final line must be the same on every run (nbval compares it)"
+    half = TrainingProgress(40, show=False)
+    half.step = 20
+    assert half.text(0.5) == "training [" + "#" * 12 + "." * 12 + "] 20/40 steps, loss 0.5"
+    # Outside a notebook, progress=True prints the end-of-training line only.
+    model, _, _ = build_dense_autoencoder(16, 4, hidden_sizes=(8,))
+    fit_autoencoder(model, frames, steps=16, batch_size=32, progress=True)
+    assert capsys.readouterr().out.startswith("trained [")
+    fit_autoencoder(model, frames, steps=16, batch_size=32)  # the default: nothing outside a notebook
+    assert capsys.readouterr().out == ""
+
+
+def test_training_progress_refuses_a_bad_total():
+    from course_utils.errors import SettingError
+    from course_utils.monitor import TrainingProgress
+
+    with pytest.raises(SettingError, match="positive whole number"):
+        TrainingProgress(0)
