@@ -151,6 +151,10 @@ def test_build_writes_both_languages_and_keeps_links_working():
             notebook = nbformat.read(target, as_version=4)
             text = "\n".join(c.source for c in notebook.cells)
             assert "BEGIN SOLUTION" not in text and "END SOLUTION" not in text, target
+            if any(c.id == "student-edition-note" for c in notebook.cells):
+                [note] = [c for c in notebook.cells if c.id == "student-edition-note"]
+                [complete] = re.findall(r"\]\(([^)]+)\)", note.source)
+                assert (target.parent / complete).resolve() == ROOT / "notebooks" / target.relative_to(out / "notebooks")
             for link in re.findall(r"\]\(([^)#\s]+)", "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")):
                 if "://" in link or link.startswith("mailto:"):
                     continue
