@@ -47,9 +47,10 @@ class TrainingProgress(keras.callbacks.Callback):
 
     ``fit_autoencoder`` shows it in a notebook (``progress=None``), so no training cell sits
     silent. The line is updated in place (an IPython display handle) at most every
-    ``min_interval`` seconds; when training ends it shows the whole run and the last epoch's
-    losses, which depend only on the seed: a notebook's saved output is the same on every run
-    (nbval compares it), however many updates the machine's speed allowed in between.
+    ``min_interval`` seconds; when training ends it disappears and one printed line gives the
+    whole run and the last epoch's losses, which depend only on the seed: a notebook's saved
+    output is the same on every run (nbval compares it), however many updates the machine's
+    speed allowed in between.
 
     Parameters
     ----------
@@ -97,13 +98,20 @@ class TrainingProgress(keras.callbacks.Callback):
             if final:
                 print(line)
             return
-        bundle = {"text/plain": line, "text/html": f"<pre style='margin: 0;'>{html.escape(line)}</pre>"}
-        if self.handle is None:
-            from IPython.display import display
+        from IPython.display import display
 
-            self.handle = display(bundle, raw=True, display_id=True)
-        else:
-            self.handle.update(bundle, raw=True)
+        # The moving line lives in a display that starts and ends empty: nbval sees only the
+        # first state of a display (it ignores updates) and the notebook keeps the last, so both
+        # agree; the end-of-training line is then printed below it.
+        empty = {"text/plain": "", "text/html": ""}
+        if self.handle is None:
+            self.handle = display(empty, raw=True, display_id=True)
+        if final:
+            self.handle.update(empty, raw=True)
+            print(line)
+        elif line:
+            self.handle.update({"text/plain": line, "text/html": f"<pre style='margin: 0;'>{html.escape(line)}</pre>"},
+                               raw=True)
 
     def on_train_begin(self, logs=None):
         self.step = 0

@@ -144,3 +144,28 @@ def test_training_progress_refuses_a_bad_total():
 
     with pytest.raises(SettingError, match="positive whole number"):
         TrainingProgress(0)
+
+
+@pytest.mark.slow
+def test_training_progress_leaves_the_output_nbval_sees():
+    """In a kernel the moving line is a display that starts and ends empty (nbval ignores display
+    updates and compares the first state with the notebook's last), then one printed line."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    code = """
+import course_utils
+course_utils.setup_notebook(seed=0, style=False)
+import numpy as np
+from course_utils.models import build_dense_autoencoder
+from course_utils.training import fit_autoencoder
+model, _, _ = build_dense_autoencoder(16, 4, hidden_sizes=(8,))
+frames = np.random.default_rng(0).normal(size=(256, 16)).astype("float32")
+history = fit_autoencoder(model, frames, steps=40, batch_size=32)
+"""
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
+    NotebookClient(notebook, timeout=120, kernel_name="python3").execute()
+    outputs = [o for o in notebook.cells[0].outputs if not (o.output_type == "stream" and "Notebook ready" in o.text)]
+    assert [o.output_type for o in outputs] == ["display_data", "stream"], outputs
+    assert outputs[0].data == {"text/plain": "", "text/html": ""}
+    assert outputs[1].text.startswith("trained [" + "#" * 24 + "] 40/40 steps, loss ")
