@@ -97,6 +97,8 @@ def run_python(role: str, message: bytes, time_limit: float, environment: dict) 
 
 
 def _kill_group(pid: int) -> None:
+    if not hasattr(os, "killpg"):
+        return
     try:
         os.killpg(pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError, OSError):
@@ -256,8 +258,10 @@ def worker(role: str) -> int:
     except Exception as error:  # noqa: BLE001 - reported to the learner, with its cause
         return reply({"error": f"the codec could not be loaded in a fresh process ({_describe(error)})"})
     started = time.process_time()
-    signal.signal(signal.SIGALRM, _time_up)
-    signal.setitimer(signal.ITIMER_REAL, float(request["time_limit"]))
+    timer = hasattr(signal, "setitimer")  # POSIX; elsewhere the judge's outer time limit stops the process
+    if timer:
+        signal.signal(signal.SIGALRM, _time_up)
+        signal.setitimer(signal.ITIMER_REAL, float(request["time_limit"]))
     try:
         if role == "encode":
             samples = np.frombuffer(data, dtype=np.float32).copy()
@@ -267,9 +271,11 @@ def worker(role: str) -> int:
     except _TimeUp:
         return reply({"timeout": True})
     except Exception as error:  # noqa: BLE001
-        signal.setitimer(signal.ITIMER_REAL, 0)
+        if timer:
+            signal.setitimer(signal.ITIMER_REAL, 0)
         return reply({"error": f"{'compress' if role == 'encode' else 'decompress'}() raised {_describe(error)}"})
-    signal.setitimer(signal.ITIMER_REAL, 0)
+    if timer:
+        signal.setitimer(signal.ITIMER_REAL, 0)
     cpu = time.process_time() - started
     if role == "encode":
         if isinstance(output, np.ndarray) and output.dtype == np.uint8:

@@ -396,3 +396,13 @@ def test_the_smaller_holes_in_the_codec_get_course_errors(tmp_path):
     with pytest.raises(SignalError, match="too large"):
         codec.quantize(np.array([[1e308], [-1e308]]), 4)
     assert not list(tmp_path.iterdir())
+
+
+def test_lossy_codec_settings_get_course_errors_not_type_errors():
+    x = np.zeros(2205, dtype=np.float32)
+    for kwargs in ({"codec": None}, {"codec": 3}, {"compression_level": "high"}, {"compression_level": None}):
+        with pytest.raises(SignalError):
+            codec.lossy_codec(x, 22050, **kwargs)
+    for sr in (None, "22050", 22050.5):
+        with pytest.raises(SignalError, match="sr"):
+            codec.lossy_codec(x, sr)
