@@ -276,7 +276,7 @@ def test_isolated_decoder_outputs_hangs_and_programs_are_refused(short_recording
         os._exit(0)
 
     cases = [(complex_output, 60, "complex"), (endless, 3, "decompress.. did not finish within the time limit of 3 s"),
-             (shell, 60, "start a program"), (leaves, 60, "without an answer")]
+             (shell, 60, "run a program on"), (leaves, 60, "without an answer")]
     for decompress, time_limit, message in cases:
         with pytest.raises(SettingError, match=message):
             capstone.score_codec(baseline.compress, decompress, audio=short_recording, time_limit=time_limit)
