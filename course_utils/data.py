@@ -16,7 +16,7 @@ in its layout can replace the bundled digits, by ``root=`` or by the
 environment variable ``COURSE_DIGITS_DIR``.
 
 Used in: every notebook, benchmarks/codes.py, benchmarks/recognition.py, benchmarks/trainers.py,
-scripts/make_weights.py, scripts/recognition_on_folder.py.
+scripts/make_data.py, scripts/make_weights.py, scripts/recognition_on_folder.py.
 """
 
 from __future__ import annotations
@@ -177,7 +177,7 @@ def record_manifest() -> Path:
     (with the files it no longer lists deleted) does not pass. ``make data``
     and ``make weights`` call it; call it yourself after changing data/ on purpose.
 
-    Used in: scripts/make_weights.py, scripts/make_data.py.
+    Used in: scripts/make_data.py, scripts/make_weights.py.
     """
     digest = hashlib.sha256((_bundled_folder() / "manifest.csv").read_bytes()).hexdigest()
     _MANIFEST_RECORD.write_text(digest + "\n", encoding="utf-8")
