@@ -11,8 +11,7 @@ before any codec here saw them.
 
 from __future__ import annotations
 
-from course_utils.settings import FRAME
-
+FRAME = 256
 LOSSY_LEVELS = (0.8, 0.9, 0.95, 0.99)  # about 40, 24, 16 and 8 kbps for MP3
 
 

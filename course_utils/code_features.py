@@ -19,7 +19,6 @@ import numpy as np
 
 from .checks import positive_int
 from .errors import SignalError
-from .settings import BATCH, HIDDEN
 
 __all__ = ["train_patch_autoencoder", "encode_patches", "AutoencoderFeatures"]
 
@@ -27,9 +26,9 @@ __all__ = ["train_patch_autoencoder", "encode_patches", "AutoencoderFeatures"]
 def train_patch_autoencoder(
     patches,
     code_size: int = 64,
-    hidden_sizes=(HIDDEN,),
+    hidden_sizes=(256,),
     steps: int = 300,
-    batch_size: int = BATCH,
+    batch_size: int = 64,
     learning_rate: float = 2e-3,
     seed: int = 0,
 ):

@@ -1,4 +1,5 @@
-"""Exercises for 05_evaluating: held-out splits, SNR, the PCA baseline, and a codec that beats it.
+"""Exercises for 05_evaluating: held-out splits, SNR, the PCA baseline, a codec that beats it, and a
+convolutional autoencoder on overlapping frames.
 
 A first wrong answer is told what is wrong, never the expected value or the
 method; ``hint()`` gives the method one step at a time.
@@ -13,10 +14,9 @@ import time
 import numpy as np
 
 from ..checks import is_close, is_number
-from ..settings import CODE, FRAME, HOP
 from ._core import Exercise, Incorrect
 
-__all__ = ["q1", "q2", "q3", "q4"]
+__all__ = ["q1", "q2", "q3", "q4", "q5"]
 
 
 # --- q1: split in time ------------------------------------------------------------------------
@@ -206,6 +206,7 @@ q3 = Exercise(
 
 # --- q4: beat PCA at code 32 on the test audio --------------------------------------------------
 
+FRAME, HOP = 256, 64
 MARGIN_DB = 0.2  # "beats" means by at least this much, not by rounding noise
 
 
@@ -283,7 +284,7 @@ def _as_frames(value, what: str, shape: tuple[int, int]) -> np.ndarray:
     return array
 
 
-def _q4_check(answer, train_audio, test_audio, code_size=CODE, frame_length=FRAME, hop_length=HOP):
+def _q4_check(answer, train_audio, test_audio, code_size=32, frame_length=FRAME, hop_length=HOP):
     from course_utils.audio import frame_signal, overlap_add
     from course_utils.baselines import PCACodec
     from course_utils.metrics import snr_db
@@ -359,5 +360,127 @@ q4 = _WriteAFunction(
         (lambda ctx: build_codec(np.zeros((4, FRAME), np.float32), 32), "without parentheses"),
         (lambda ctx: (lambda frames, code_size: (lambda f: f[:, :code_size], lambda c: c)), "shape"),
         (lambda ctx: (lambda frames, code_size: lambda f: f), "two functions"),
+    ],
+)
+
+
+# --- q5: a convolutional autoencoder on frames overlapping by half --------------------------------
+
+
+def _q5_context():
+    return {"hop": 64, "code_size": 8}
+
+
+def build_conv_autoencoder(hop=256, code_size=32, hidden=256, seed=None):
+    import keras
+
+    if seed is not None:
+        keras.utils.set_random_seed(seed)
+    sound = keras.Input(shape=(None, 1), name="sound")
+    x = keras.layers.Conv1D(hidden, kernel_size=2 * hop, strides=hop, activation="relu", name="analysis")(sound)
+    code = keras.layers.Conv1D(code_size, kernel_size=1, name="code")(x)
+    encoder = keras.Model(sound, code, name="encoder")
+    code_in = keras.Input(shape=(None, code_size), name="code_in")
+    y = keras.layers.Conv1D(hidden, kernel_size=1, activation="relu", name="expand")(code_in)
+    out = keras.layers.Conv1DTranspose(1, kernel_size=2 * hop, strides=hop, name="synthesis")(y)
+    decoder = keras.Model(code_in, out, name="decoder")
+    autoencoder = keras.Model(sound, decoder(encoder(sound)), name="conv_autoencoder")
+    return autoencoder, encoder, decoder
+
+
+def _q5_block_frames(hop=256, code_size=32, hidden=256, seed=None):
+    """A typical slip: frames that do not overlap (kernel_size=hop)."""
+    import keras
+
+    sound = keras.Input(shape=(None, 1))
+    code = keras.layers.Conv1D(code_size, kernel_size=hop, strides=hop)(sound)
+    encoder = keras.Model(sound, code)
+    code_in = keras.Input(shape=(None, code_size))
+    decoder = keras.Model(code_in, keras.layers.Conv1DTranspose(1, kernel_size=hop, strides=hop)(code_in))
+    return keras.Model(sound, decoder(encoder(sound))), encoder, decoder
+
+
+def _q5_no_transpose(hop=256, code_size=32, hidden=256, seed=None):
+    """A typical slip: a decoder that is not a transposed convolution."""
+    import keras
+
+    sound = keras.Input(shape=(None, 1))
+    code = keras.layers.Conv1D(code_size, kernel_size=2 * hop, strides=hop)(sound)
+    encoder = keras.Model(sound, code)
+    code_in = keras.Input(shape=(None, code_size))
+    decoder = keras.Model(code_in, keras.layers.Dense(hop)(code_in))
+    return keras.Model(sound, decoder(encoder(sound))), encoder, decoder
+
+
+def _leaf_layers(model):
+    for layer in model.layers:
+        if getattr(layer, "layers", None):
+            yield from _leaf_layers(layer)
+        else:
+            yield layer
+
+
+def _q5_check(answer, hop=256, code_size=32):
+    import keras
+
+    if not callable(answer):
+        raise Incorrect("Pass your function itself, `build_conv_autoencoder` without parentheses: the check "
+                        "builds and trains a small one.")
+    try:
+        built = answer(hop=hop, code_size=code_size, hidden=32, seed=0)
+    except Exception as problem:  # the learner's code: report its error as feedback
+        raise Incorrect(f"`build_conv_autoencoder(...)` raised {type(problem).__name__}: {problem}") from None
+    if not (isinstance(built, tuple) and len(built) == 3 and all(isinstance(m, keras.Model) for m in built)):
+        raise Incorrect("`build_conv_autoencoder` must return three Keras models: `autoencoder, encoder, decoder`.")
+    autoencoder, encoder, _ = built
+    layers = list(_leaf_layers(autoencoder))
+    if not any(type(layer).__name__ == "Conv1D" and tuple(layer.strides) == (hop,)
+               and tuple(layer.kernel_size) == (2 * hop,) for layer in layers):
+        raise Incorrect("The encoder must read frames of 2 * hop samples every hop samples (overlapping by half): "
+                        "a Conv1D with kernel_size=2 * hop and strides=hop.")
+    if not any(type(layer).__name__ == "Conv1DTranspose" and tuple(layer.strides) == (hop,)
+               and tuple(layer.kernel_size) == (2 * hop,) for layer in layers):
+        raise Incorrect("The decoder must write frames of 2 * hop samples every hop samples and add them: "
+                        "a Conv1DTranspose with kernel_size=2 * hop and strides=hop.")
+    sound = np.random.default_rng(0).normal(size=(1, 10 * hop, 1)).astype(np.float32)
+    code_shape = tuple(encoder(sound).shape)
+    if code_shape != (1, 9, code_size):
+        raise Incorrect(f"For {10 * hop} samples the code should hold {code_size} numbers for each of the 9 "
+                        f"frames that fit, shape (1, 9, {code_size}); yours has shape {code_shape}.")
+    if tuple(autoencoder(sound).shape) != sound.shape:
+        raise Incorrect(f"The autoencoder must return as many samples as it reads, shape {sound.shape}; "
+                        f"it returned {tuple(autoencoder(sound).shape)}.")
+    from course_utils.lapped import lapped_reconstruct, train_lapped
+    from course_utils.metrics import snr_db
+
+    t = np.arange(8 * 10 * hop) / 8000
+    tones = (np.sin(2 * np.pi * 440 * t) + 0.5 * np.sin(2 * np.pi * 1210 * t + 1)).astype(np.float32)
+    before = snr_db(tones, lapped_reconstruct(autoencoder, tones))
+    train_lapped(autoencoder, [tones], steps=60, batch_size=8, crop_hops=8, learning_rate=3e-3, seed=0)
+    after = snr_db(tones, lapped_reconstruct(autoencoder, tones))
+    if not after > before + 1.0:
+        raise Incorrect(f"Trained for 60 steps on two steady tones, your model went from {before:.1f} to "
+                        f"{after:.1f} dB: it does not learn. Are the code and the output linear (no activation)?")
+
+
+q5 = _WriteAFunction(
+    "Exercise 5: a convolutional autoencoder",
+    _q5_check,
+    [
+        "The encoder is one layer slid along the sound: each output step reads a frame. How long is a "
+        "frame, and how far does the layer move between two frames, if frames overlap by half?",
+        "`keras.layers.Conv1D(filters, kernel_size=..., strides=...)` on input of shape `(None, 1)` "
+        "gives one row of `filters` numbers per frame; a second Conv1D with `kernel_size=1` maps each "
+        "row to the code.",
+        "The decoder mirrors it: a Conv1D with `kernel_size=1` back to `hidden` channels, then a "
+        "`keras.layers.Conv1DTranspose(1, kernel_size=..., strides=...)`, which writes one frame per "
+        "step and adds the overlapping halves.",
+    ],
+    build_conv_autoencoder,
+    context=_q5_context,
+    wrong_answers=[
+        (lambda ctx: _q5_block_frames, "kernel_size=2 * hop"),
+        (lambda ctx: _q5_no_transpose, "Conv1DTranspose"),
+        (lambda ctx: build_conv_autoencoder(hop=64, code_size=8), "without parentheses"),
     ],
 )
