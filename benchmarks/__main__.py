@@ -135,7 +135,15 @@ def main(argv=None) -> int:
     parser.add_argument("--markdown", type=Path, help="write the Markdown table here")
     parser.add_argument("--json", type=Path, help="write the raw results here")
     parser.add_argument("--readme", type=Path, help="replace the table between the benchmark markers in this file")
+    parser.add_argument("--readme-from", type=Path, metavar="MARKDOWN",
+                        help="run nothing: put this results file (benchmarks/results.md) into --readme")
     args = parser.parse_args(argv)
+    if args.readme_from is not None:  # make readme-table
+        if args.readme is None:
+            parser.error("--readme-from needs --readme README.md")
+        update_readme(args.readme, args.readme_from.read_text(encoding="utf-8"))
+        print(f"{args.readme}: benchmark section rewritten from {args.readme_from}")
+        return 0
     from course_utils.session import apply_tf_environment
 
     apply_tf_environment()  # TensorFlow's settings, defined once in course_utils.session

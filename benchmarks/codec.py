@@ -11,7 +11,8 @@ before any codec here saw them.
 
 from __future__ import annotations
 
-FRAME = 256
+from course_utils.settings import FRAME
+
 LOSSY_LEVELS = (0.8, 0.9, 0.95, 0.99)  # about 40, 24, 16 and 8 kbps for MP3
 
 

@@ -22,7 +22,8 @@ shows how much easier synthetic sound is.
 
 from __future__ import annotations
 
-FRAME = 256
+from course_utils.settings import FRAME
+
 TRAIN_HOP = 32
 CODE_SIZES = (8, 16, 32, 64)
 QUICK_CODE_SIZES = (32,)

@@ -2,37 +2,50 @@
 
 One module per concern, in the order the course meets them:
 
-=================  ==========================================================
-``audio``          loading audio, checking signals, framing and overlap-add
-``data``           the bundled data, spoken digits and their splits
-``fetch``          real datasets on request (pooch, hash-checked)
-``metrics``        MSE, SNR, log-spectral distance, compression ratio
-``plotting``       waveforms, spectrograms, learning curves, listening tables
-``codec``          quantizing codes, counting bits, compressed files, MP3/Opus
-``models``         the article's model and bottleneck autoencoders
-``training``       the article's loop, a tf.data mini-batch loop, model.fit
-``monitor``        a live training monitor: loss curves redrawn during model.fit
-``synthesis``      interpolating codes, a VAE, rendering a code as sound
-``spectral``       the one STFT, decibels, log-magnitude, mel filters, Griffin-Lim
-``features``       log-mel patches and MFCC statistics of spoken digits
-``augmentation``   seeded changes of voice, microphone, room and noise
-``code_features``  autoencoder codes of log-mel patches as features
-``recognition``    classifiers, honest splits and the whole feature comparison
-``exercises``      ``check()``, ``hint()`` and ``solution()`` for each lesson
-``checks``         argument and answer checks, written once (numbers, whole numbers, arrays)
-``profiling``      time and peak memory of a piece of work
-``efficiency``     FLOPs, timing, streaming, int8, tf.distribute, pruning (a package)
-``doctor``         ``python -m course_utils doctor``
-=================  ==========================================================
+=====================  ========================================================================================================
+``settings``           The course's settings: one home for every number several lessons and modules share
+``session``            Prepare a notebook: quiet TensorFlow, seed everything, fix threads, set the plot style
+``ipython_extension``  The course's help in every kernel, from its first cell and after every restart
+``audio``              Loading audio and cutting it into frames
+``data``               The course's data: bundled clips, spoken digits and their splits
+``fetch``              Real recordings on request: the Free Spoken Digit Dataset
+``metrics``            How good is a reconstruction? Numbers that answer it
+``plotting``           Pictures and players: waveforms, spectrograms, learning curves, listening tables
+``diagrams``           Pictures of networks drawn from the model itself: a Dense layer, an autoencoder's shape
+``baselines``          The baseline every audio autoencoder must beat: PCA on frames
+``codec``              An honest audio codec: quantize a code, count every bit, store it, compare with real codecs
+``models``             Autoencoder models: the article's, and ones with a real bottleneck
+``training``           Three ways to train an autoencoder, from the article's to the one to use
+``monitor``            A live training monitor: loss curves redrawn while ``model.fit`` runs
+``seeds``              Run a comparison over several seeds and report the mean and the spread
+``lapped``             Lapped (convolutional) autoencoders: frames that overlap by half, windowed, coded, overlap-added back
+``sparse``             The k-sparse autoencoder: a code of the few values that matter in each frame, and where they are
+``synthesis``          New sounds from a decoder: interpolation, a VAE, how far generated spectra are from the data
+``spectral``           The course's one spectral front end: STFT, decibels, log-magnitude, mel, and back to sound
+``features``           Features of a spoken word: a fixed-size log-mel patch, its cepstrum, MFCC statistics
+``augmentation``       Augmentation of spoken digits: seeded changes of voice, microphone, room, noise and timing
+``code_features``      Autoencoder codes of log-mel patches as recognition features, trained inside each split
+``recognition``        Scoring spoken-digit recognisers honestly: classifiers, two splits, the whole comparison
+``profiling``          Measure time and peak memory of a piece of work, as the benchmark does
+``efficiency``         Cost, memory and size of an autoencoder, measured: FLOPs, timing, streaming, int8, distribution, pruning
+``capstone``           The capstone (notebook 13): the best speech codec at 8 kbps or less, scored on a voice it never heard
+``widgets``            Interactive explorers built with ipywidgets
+``exercises``          Self-check exercises: ``check()``, ``hint()`` and ``solution()``
+``checks``             Argument and answer checks, written once for the package and the exercises
+``errors``             Errors the course raises for bad input
+``compat``             Differences between the library versions the course supports, handled in one place
+``doctor``             ``python -m course_utils doctor``: is this machine ready for the course?
+=====================  ========================================================================================================
 
 Importing ``course_utils`` does not import TensorFlow, so that
 :func:`setup_notebook` can quiet it before it loads. Submodules are imported
-on first use: ``course_utils.audio`` works without an explicit import.
+on first use (``lazy_loader``, reading ``__init__.pyi``): ``course_utils.audio``
+works without an explicit import, and ``dir(course_utils)`` and Tab completion
+list every module. ``from course_utils import *`` brings only ``setup_notebook``
+and ``__version__``, so it never imports TensorFlow.
 """
 
 from __future__ import annotations
-
-import importlib
 
 from .session import setup_notebook
 
@@ -40,43 +53,13 @@ __version__ = "1.0.0"
 
 __all__ = ["setup_notebook", "__version__"]
 
-_SUBMODULES = {
-    "audio",
-    "augmentation",
-    "baselines",
-    "capstone",
-    "checks",
-    "codec",
-    "compat",
-    "data",
-    "diagrams",
-    "doctor",
-    "efficiency",
-    "ipython_extension",
-    "errors",
-    "exercises",
-    "features",
-    "fetch",
-    "lapped",
-    "metrics",
-    "models",
-    "monitor",
-    "code_features",
-    "plotting",
-    "profiling",
-    "recognition",
-    "seeds",
-    "session",
-    "settings",
-    "sparse",
-    "spectral",
-    "synthesis",
-    "training",
-    "widgets",
-}
+try:
+    import lazy_loader as _lazy
+except ImportError:  # `python -E -S -m course_utils env` runs before anything is installed
+    _lazy = None
 
+if _lazy is not None:
+    __getattr__, _lazy_dir, _ = _lazy.attach_stub(__name__, __file__)
 
-def __getattr__(name):
-    if name in _SUBMODULES:
-        return importlib.import_module(f".{name}", __name__)
-    raise AttributeError(f"module 'course_utils' has no attribute '{name}'")
+    def __dir__():
+        return sorted({*_lazy_dir(), "__version__"})

@@ -9,8 +9,8 @@ more fresh processes:
 - the **decoder** gets the codec and those bytes, and returns samples. The
   scored recording never exists in it, and a Python audit hook refuses to open
   any file under ``data/`` (except ``data/weights/``), the scored recording
-  (however it is linked), and any file the encoder wrote; it also refuses to
-  start programs or open network connections.
+  (however it is linked), and any file the encoder wrote; it also refuses to run
+  a program on those files or to open network connections.
 
 The judge, where no learner code ever runs, checks the decoded samples and
 computes the bit rate, SNR and log-spectral distance; the learner's process
@@ -97,6 +97,8 @@ def run_python(role: str, message: bytes, time_limit: float, environment: dict) 
 
 
 def _kill_group(pid: int) -> None:
+    if not hasattr(os, "killpg"):
+        return
     try:
         os.killpg(pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError, OSError):
@@ -191,22 +193,39 @@ class _Guard:
         elif event in ("os.link", "os.rename", "shutil.copyfile", "shutil.move") and self.protected is None:
             if len(args) >= 2 and not isinstance(args[1], int):
                 self.written.append(os.path.abspath(os.fsdecode(args[1])))
-        elif self.protected is not None and (event.startswith(self.SPAWN_EVENTS) or event == "socket.connect"):
-            self.refuse("start a program" if event != "socket.connect" else "open a network connection")
-        elif self.protected is not None and event in ("os.listdir", "os.scandir") and args and args[0] is not None:
-            pass
+        elif self.protected is not None and event.startswith(self.SPAWN_EVENTS):
+            # Libraries start programs (ctypes.util.find_library runs ldconfig): allowed, but not on a protected file.
+            for word in _words(args):
+                if self._protected_inode(word):
+                    self.refuse(f"run a program on {word}")
+        elif self.protected is not None and event == "socket.connect":
+            self.refuse("open a network connection")
 
     def _check_read(self, path: str) -> None:
         real = os.path.realpath(path)
         parts = real.split(os.sep)
         if len(parts) > 2 and parts[1] == "proc" and parts[2].isdigit() and parts[2] != self.pid:
             self.refuse(f"read another process's memory or files ({path})")
-        try:
-            status = os.stat(real)
-        except OSError:
-            return
-        if (status.st_dev, status.st_ino) in self.inodes:
+        if self._protected_inode(real):
             self.refuse(f"open {path} (the course's data, the scored recording, or a file compress wrote)")
+
+    def _protected_inode(self, path: str) -> bool:
+        try:
+            status = os.stat(path)
+        except (OSError, ValueError):
+            return False
+        return (status.st_dev, status.st_ino) in self.inodes
+
+
+def _words(args) -> list[str]:
+    """The strings and paths in an audit event's arguments (a command line), flattened."""
+    words = []
+    for arg in args:
+        if isinstance(arg, (str, bytes, os.PathLike)):
+            words.append(os.fsdecode(arg))
+        elif isinstance(arg, (list, tuple)):
+            words += [os.fsdecode(a) for a in arg if isinstance(a, (str, bytes, os.PathLike))]
+    return words
 
 
 def _guard_soundfile(guard) -> None:
@@ -256,8 +275,10 @@ def worker(role: str) -> int:
     except Exception as error:  # noqa: BLE001 - reported to the learner, with its cause
         return reply({"error": f"the codec could not be loaded in a fresh process ({_describe(error)})"})
     started = time.process_time()
-    signal.signal(signal.SIGALRM, _time_up)
-    signal.setitimer(signal.ITIMER_REAL, float(request["time_limit"]))
+    timer = hasattr(signal, "setitimer")  # POSIX; elsewhere the judge's outer time limit stops the process
+    if timer:
+        signal.signal(signal.SIGALRM, _time_up)
+        signal.setitimer(signal.ITIMER_REAL, float(request["time_limit"]))
     try:
         if role == "encode":
             samples = np.frombuffer(data, dtype=np.float32).copy()
@@ -267,9 +288,11 @@ def worker(role: str) -> int:
     except _TimeUp:
         return reply({"timeout": True})
     except Exception as error:  # noqa: BLE001
-        signal.setitimer(signal.ITIMER_REAL, 0)
+        if timer:
+            signal.setitimer(signal.ITIMER_REAL, 0)
         return reply({"error": f"{'compress' if role == 'encode' else 'decompress'}() raised {_describe(error)}"})
-    signal.setitimer(signal.ITIMER_REAL, 0)
+    if timer:
+        signal.setitimer(signal.ITIMER_REAL, 0)
     cpu = time.process_time() - started
     if role == "encode":
         if isinstance(output, np.ndarray) and output.dtype == np.uint8:
@@ -346,11 +369,12 @@ def judge() -> int:
 def _judge(request: dict, codec_payload: bytes, np) -> dict:
     from . import capstone, data
     from .audio import load_audio
+    from .settings import SPEECH_RATE
 
     started = time.perf_counter()
     if request.get("audio"):
         path = os.path.abspath(request["audio"])
-        samples, sr = load_audio(path, sr=capstone.SAMPLE_RATE)
+        samples, sr = load_audio(path, sr=SPEECH_RATE)
         clip = os.path.basename(path)
     else:
         path = str(data.data_dir() / capstone._clip_row(capstone.HIDDEN_CLIP)["path"])
@@ -371,12 +395,24 @@ def _judge(request: dict, codec_payload: bytes, np) -> dict:
                        "from nothing.")
     folder = str(data.data_dir())
     protected = {"folders": [folder], "allowed": [os.path.join(folder, "weights")],
-                 "files": [path] + [p for p in encoded.get("written", []) if isinstance(p, str)]}
+                 "files": [path] + [p for p in encoded.get("written", []) if _regular_file(p)]}
     decoded, body = _step("decode", dict(codec, protected=protected), codec_payload, stream, time_limit, environment)
     array = _rebuild(decoded, body, np)
     output = capstone._checked_output(array, decoded.get("type", "?"), len(samples), clip)
     return capstone._measure(samples, output, stream, sr, clip, time.perf_counter() - started,
                              request.get("budget_kbps"))
+
+
+def _regular_file(path) -> bool:
+    """A file compress wrote that the decoder may not read: a regular file, not /dev/null or /proc."""
+    import stat
+
+    if not isinstance(path, str) or path.startswith(("/dev/", "/proc/", "/sys/")):
+        return False
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
 
 
 def _rebuild(header: dict, body: bytes, np):

@@ -200,6 +200,11 @@ def load_audio(
             f"'{path}' is a folder, not an audio file. Pass one file inside it, "
             "or use course_utils.data.load_spoken_digits(root=...) for a folder of digits."
         )
+    if not path.is_file():
+        raise AudioFileError(
+            f"'{path}' is not a regular file (a pipe, a device or a socket), so it cannot be read as "
+            "audio. Save the audio to a file first, then load that file."
+        )
     if path.stat().st_size == 0:
         raise AudioFileError(
             f"'{path}' is empty (0 bytes). The download or copy probably failed; "
@@ -294,14 +299,26 @@ def fit_standardizer(train_signal, name: str = "training signal"):
     from sklearn.preprocessing import StandardScaler
 
     x = check_signal(train_signal, name=name)
-    std = float(np.std(x))
+    with np.errstate(over="ignore", invalid="ignore"):
+        std = float(np.std(x.astype(np.float64)))
+    if not math.isfinite(std) or std > 1e150:
+        raise SignalError(
+            f"{name} holds values too large to standardize (peak {float(np.max(np.abs(x))):.3g}): its "
+            "standard deviation is not finite. Audio samples lie in [-1, 1]; divide by the peak first."
+        )
     if std < 1e-8:
         raise SilentSignalError(
             f"{name} is silent (standard deviation {std:.1e}), so it cannot be standardized: "
             "the scale would be a division by zero. Trim the silence "
             "(librosa.effects.trim) or choose a clip with sound in it."
         )
-    return StandardScaler().fit(x.reshape(-1, 1))
+    scaler = StandardScaler().fit(x.reshape(-1, 1))
+    if not (math.isfinite(std) and np.all(np.isfinite(scaler.mean_)) and np.all(np.isfinite(scaler.scale_))):
+        raise SignalError(
+            f"{name} holds values too large to standardize (peak {float(np.max(np.abs(x))):.3g}): its mean or "
+            "standard deviation is not finite. Audio samples lie in [-1, 1]; divide by the peak first."
+        )
+    return scaler
 
 
 def _check_frame_settings(frame_length, hop_length) -> tuple[int, int]:
@@ -341,8 +358,6 @@ def frame_signal(x, frame_length: int, hop_length: int, pad: bool = False, max_b
     06_troubleshooting, 07_compression, 12_efficiency_and_scale, benchmarks/codec.py,
     benchmarks/codes.py, scripts/make_weights.py.
     """
-    import librosa
-
     frame_length, hop_length = _check_frame_settings(frame_length, hop_length)
     x = check_signal(x)
     if pad:
@@ -362,7 +377,9 @@ def frame_signal(x, frame_length: int, hop_length: int, pad: bool = False, max_b
     if pad:
         needed = (n_frames - 1) * hop_length + frame_length
         x = np.pad(x, (0, needed - len(x)))
-    frames = librosa.util.frame(x, frame_length=frame_length, hop_length=hop_length, axis=0)
+    # NumPy's windows, as spectral.stft frames: librosa.util.frame gives the same rows but loads
+    # numba on first use (see course_utils.spectral's docstring for the measurement).
+    frames = np.lib.stride_tricks.sliding_window_view(x, frame_length)[::hop_length]
     return np.ascontiguousarray(frames)
 
 

@@ -28,6 +28,7 @@ import numpy as np
 
 from .audio import check_signal, frame_signal, overlap_add
 from .errors import SignalError
+from .settings import FRAME
 
 __all__ = ["PCACodec", "reconstruct_signal"]
 
@@ -82,7 +83,7 @@ class PCACodec:
     scripts/make_weights.py.
     """
 
-    def __init__(self, code_size: int, frame_length: int = 256, hop_length: int | None = None):
+    def __init__(self, code_size: int, frame_length: int = FRAME, hop_length: int | None = None):
         for label, value in (("code_size", code_size), ("frame_length", frame_length)):
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
                 raise SignalError(f"{label} must be a positive whole number; got {value!r}.")
@@ -130,7 +131,16 @@ class PCACodec:
                 "least as many frames as components. Use more audio or a smaller hop_length."
             )
         # "auto" picks the covariance eigendecomposition for many short frames: 20x faster than a full SVD.
-        self.pca = PCA(n_components=self.code_size, svd_solver="auto", random_state=0).fit(frames)
+        with np.errstate(all="ignore"):
+            pca = PCA(n_components=self.code_size, svd_solver="auto", random_state=0).fit(frames)
+        fitted = (pca.mean_, pca.components_, pca.explained_variance_)
+        if not all(np.all(np.isfinite(statistic)) for statistic in fitted):
+            raise SignalError(
+                f"The PCA fitted on this training audio is not finite (its values reach "
+                f"{float(np.max(np.abs(frames))):.3g}, and their squares overflow). Audio samples lie in "
+                "[-1, 1]: divide by the peak, or standardize first."
+            )
+        self.pca = pca
         return self
 
     def encode(self, frames) -> np.ndarray:

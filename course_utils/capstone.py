@@ -45,11 +45,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import codec as _codec
+from .codec.bits import _from_bits, _to_bits  # the course's one bit packer
 from .errors import SettingError, SignalError
+from .settings import FRAME, HOP, SPEECH_RATE
 
 __all__ = [
     "BUDGET_KBPS",
-    "SAMPLE_RATE",
     "TRAINING_CLIP",
     "HIDDEN_CLIP",
     "CodecScore",
@@ -64,12 +65,11 @@ __all__ = [
     "score_codec",
     "score_codec_file",
     "MAX_PLAUSIBLE_SNR_DB",
+    "MAX_STREAM_SAMPLES",
 ]
 
 #: The bit-rate budget of the capstone, in kilobits per second.
 BUDGET_KBPS = 8.0
-#: The sample rate of the capstone's speech (both LibriSpeech readers).
-SAMPLE_RATE = 16000
 #: The clip learners train and tune on (shown and played in the notebook).
 TRAINING_CLIP = "speech_female"
 #: The clip the score is measured on (never shown in the notebook).
@@ -160,28 +160,58 @@ def pack_stream(codes, bits, n_samples: int, frame_length: int) -> bytes:
         ranges[:, j] = column_range[:, 0]
         packed.append(integers[:, 0].astype(np.uint32) if column_bits[j] > 8 else integers[:, 0])
     if packed:
-        levels = np.concatenate([_spread(p, b) for p, b in zip(packed, column_bits[column_bits > 0])])
+        levels = np.concatenate([_to_bits(p, b) for p, b in zip(packed, column_bits[column_bits > 0])])
         parts += [ranges.tobytes(), np.packbits(levels).tobytes()]
     else:
         parts += [ranges.tobytes()]
     return b"".join(parts)
 
 
-def _spread(integers: np.ndarray, bits: int) -> np.ndarray:
-    shifts = np.arange(int(bits) - 1, -1, -1, dtype=np.uint32)
-    return ((integers.astype(np.uint32)[:, None] >> shifts) & 1).astype(np.uint8).ravel()
+#: The most samples a capstone stream may decode to unless ``max_samples`` says more (10 minutes at 16 kHz).
+MAX_STREAM_SAMPLES = 600 * SPEECH_RATE
 
 
-def unpack_stream(data: bytes) -> tuple[np.ndarray, int, int]:
+def _damaged(what: str) -> SignalError:
+    return SignalError(f"These bytes are truncated or damaged: {what}. Pass exactly the bytes compress() returned.")
+
+
+def _check_stream_size(n_samples: int, n_frames: int, frame_length: int, max_samples) -> None:
+    if isinstance(max_samples, bool) or not isinstance(max_samples, (int, np.integer)) or max_samples <= 0:
+        raise SettingError(f"max_samples must be a positive whole number; got {max_samples!r}.")
+    if n_frames * frame_length > max_samples + frame_length or n_samples > max_samples:
+        raise SignalError(
+            f"The header says {n_samples:,} samples in {n_frames:,} frames of {frame_length}: more than "
+            f"max_samples={max_samples:,} ({max_samples / SPEECH_RATE:.0f} s at {SPEECH_RATE} Hz). "
+            "These bytes are damaged, or the clip is longer: then pass a larger max_samples."
+        )
+
+
+def unpack_stream(data: bytes, max_samples: int = MAX_STREAM_SAMPLES) -> tuple[np.ndarray, int, int]:
     """Undo :func:`pack_stream`: ``(codes, n_samples, frame_length)`` with codes dequantized.
+
+    The header's sizes are checked against the length of ``data`` and
+    against ``max_samples`` (default :data:`MAX_STREAM_SAMPLES`) before
+    anything is allocated; damaged bytes raise a :class:`~course_utils.errors.SignalError`.
 
     Used in: no notebook.
     """
-    if not isinstance(data, (bytes, bytearray)) or len(data) < _HEADER.size or bytes(data[:4]) != _MAGIC:
+    if not isinstance(data, (bytes, bytearray, memoryview)) or len(data) < _HEADER.size or bytes(data[:4]) != _MAGIC:
         raise SignalError("These are not bytes written by capstone.pack_stream: pass what pack_stream returned.")
+    data = bytes(data)
     magic, n_samples, n_frames, code_size, frame_length = _HEADER.unpack_from(data, 0)
+    if n_frames == 0 or code_size == 0 or frame_length == 0 or n_samples > n_frames * frame_length:
+        raise _damaged(f"a header of {n_frames} frames of {frame_length} samples, {code_size} numbers each, "
+                       f"for {n_samples} samples")
+    if len(data) < _HEADER.size + 9 * code_size:
+        raise _damaged(f"{len(data)} bytes cannot hold the bits and ranges of {code_size} code dimensions")
     offset = _HEADER.size
     column_bits = np.frombuffer(data, dtype=np.uint8, count=code_size, offset=offset)
+    if column_bits.max() > 16:
+        raise _damaged(f"a code dimension with {int(column_bits.max())} bits (at most 16)")
+    level_bytes = -(-n_frames * int(column_bits.sum(dtype=np.int64)) // 8)
+    if len(data) != _HEADER.size + 9 * code_size + level_bytes:
+        raise _damaged(f"{len(data)} bytes where the header implies {_HEADER.size + 9 * code_size + level_bytes}")
+    _check_stream_size(n_samples, n_frames, frame_length, max_samples)
     offset += code_size
     ranges = np.frombuffer(data, dtype=np.float32, count=2 * code_size, offset=offset).reshape(2, code_size)
     offset += ranges.nbytes
@@ -193,9 +223,8 @@ def unpack_stream(data: bytes) -> tuple[np.ndarray, int, int]:
         if b == 0:
             codes[:, j] = ranges[0, j]
             continue
-        chunk = bit_array[position : position + n_frames * b].reshape(n_frames, b).astype(np.uint32)
+        integers = _from_bits(bit_array[position : position + n_frames * b], b)
         position += n_frames * b
-        integers = chunk @ (1 << np.arange(b - 1, -1, -1, dtype=np.uint32))
         codes[:, j] = _codec.dequantize(integers[:, None], ranges[:, j : j + 1], b)[:, 0]
     return codes, int(n_samples), int(frame_length)
 
@@ -212,12 +241,12 @@ class PCABaselineCodec:
     Used in: 13_capstone.
     """
 
-    def __init__(self, code_size: int = 30, bits: int = 4, frame_length: int = 256):
+    def __init__(self, code_size: int = 30, bits: int = 4, frame_length: int = FRAME):
         from .baselines import PCACodec
 
         self.bits = bits
         # Training frames overlap (hop 64): more examples, and a fast covariance PCA.
-        self.pca = PCACodec(code_size=code_size, frame_length=frame_length, hop_length=64)
+        self.pca = PCACodec(code_size=code_size, frame_length=frame_length, hop_length=HOP)
         self.frame_length = frame_length
 
     def fit(self, training_audio) -> PCABaselineCodec:
@@ -266,7 +295,7 @@ class TransformCodec:
     Used in: 13_capstone.
     """
 
-    def __init__(self, encode, decode, frame_length: int = 256, sr: int = SAMPLE_RATE,
+    def __init__(self, encode, decode, frame_length: int = FRAME, sr: int = SPEECH_RATE,
                  target_kbps: float = 0.98 * BUDGET_KBPS):
         _check_callable(encode, "encode", "TransformCodec(pca.encode, pca.decode)")
         _check_callable(decode, "decode", "TransformCodec(pca.encode, pca.decode)")
@@ -296,11 +325,32 @@ class TransformCodec:
                 low = middle
         return self._stream(codes, high, len(samples))
 
-    def decompress(self, data: bytes) -> np.ndarray:
+    def decompress(self, data: bytes, max_samples: int = MAX_STREAM_SAMPLES) -> np.ndarray:
+        """The samples of bytes written by :meth:`compress`; damaged bytes raise a ``SignalError``.
+
+        The header's sizes are checked against ``max_samples`` (default
+        :data:`MAX_STREAM_SAMPLES`), and LZMA inflates no more than they announce.
+        """
+        if not isinstance(data, (bytes, bytearray, memoryview)) or len(data) < _TRANSFORM_HEADER.size:
+            raise SignalError("These bytes were not written by TransformCodec.compress (too short for its header).")
+        data = bytes(data)
         magic, n_samples, n_frames, code_size, step = _TRANSFORM_HEADER.unpack_from(data, 0)
         if magic != b"SAT1":
             raise SignalError("These bytes were not written by TransformCodec.compress.")
-        raw = lzma.decompress(bytes(data[_TRANSFORM_HEADER.size :]), format=lzma.FORMAT_RAW, filters=_LZMA_FILTERS)
+        if n_frames == 0 or code_size == 0 or not (np.isfinite(step) and step > 0) \
+                or n_samples > n_frames * self.frame_length:
+            raise _damaged(f"a header of {n_frames} frames, {code_size} numbers each, step {step}, for "
+                           f"{n_samples} samples")
+        _check_stream_size(n_samples, n_frames, self.frame_length, max_samples)
+        expected = n_frames * code_size
+        inflater = lzma.LZMADecompressor(format=lzma.FORMAT_RAW, filters=_LZMA_FILTERS)
+        try:
+            raw = inflater.decompress(data[_TRANSFORM_HEADER.size :], max_length=expected + 1)
+        except lzma.LZMAError as error:
+            raise _damaged(f"the levels are not LZMA data ({error})") from None
+        if len(raw) != expected:
+            raise _damaged(f"the levels hold {'more' if len(raw) > expected else len(raw)} bytes where the "
+                           f"header announces {expected}")
         levels = np.frombuffer(raw, dtype=np.int8).reshape(code_size, n_frames).T
         frames = np.asarray(self.decode(levels.astype(np.float32) * np.float32(step)))
         return frames.reshape(-1)[:n_samples].astype(np.float32)
@@ -317,8 +367,8 @@ def reference_codec(code_size: int = 96) -> TransformCodec:
     from .baselines import PCACodec
 
     samples, _ = training_speech()
-    pca = PCACodec(code_size=code_size, frame_length=256, hop_length=64).fit(samples)
-    return TransformCodec(pca.encode, pca.decode, frame_length=256)
+    pca = PCACodec(code_size=code_size, frame_length=FRAME, hop_length=HOP).fit(samples)
+    return TransformCodec(pca.encode, pca.decode, frame_length=FRAME)
 
 
 # -- scoring ---------------------------------------------------------------------------------------
@@ -429,7 +479,7 @@ def _check_scored_samples(samples: np.ndarray, sr: int) -> None:
         raise SignalError(f"samples must be a finite 1-D signal of at least 0.5 s; got shape {samples.shape}.")
 
 
-def evaluate_codec(compress, decompress, samples, sr: int = SAMPLE_RATE, clip: str = "given",
+def evaluate_codec(compress, decompress, samples, sr: int = SPEECH_RATE, clip: str = "given",
                    budget_kbps: float | None = BUDGET_KBPS) -> CodecScore:
     """Measure a codec on ``samples``: bit rate from the bytes, SNR and log-spectral distance.
 

@@ -15,9 +15,10 @@ import numbers
 
 import numpy as np
 
-from .errors import SignalError
+from .errors import SettingError, SignalError
 
-__all__ = ["is_number", "is_whole_number", "is_close", "positive_int", "as_float_array"]
+__all__ = ["is_number", "is_whole_number", "is_close", "positive_int", "as_float_array", "plain_name",
+           "positive_seconds"]
 
 
 def is_number(value) -> bool:
@@ -88,3 +89,35 @@ def as_float_array(value, name: str, ndim: int | None = None) -> np.ndarray:
     if array.size and not np.all(np.isfinite(array)):
         raise SignalError(f"{name} contains NaN or infinite values; remove or replace them first (np.nan_to_num).")
     return array
+
+
+def plain_name(value, name: str, example: str) -> str:
+    """``value`` when it is a file name without a folder (no ``/``, ``\\``, ``..``), else a :class:`SettingError`.
+
+    A name with a path separator would write outside the folder the caller chose.
+
+    >>> plain_name("chunk", "prefix", 'prefix="chunk"')
+    'chunk'
+
+    Used in: course_utils internals (the exercises' checkers and argument checks).
+    """
+    if (not isinstance(value, str) or not value.strip() or "/" in value or "\\" in value or value in (".", "..")
+            or "\0" in value):
+        raise SettingError(
+            f"{name} must be a plain file name, without a folder; got {value!r}. For example {example} "
+            "(choose the folder with the folder argument)."
+        )
+    return value
+
+
+def positive_seconds(value, name: str, example: str) -> float:
+    """``value`` as a float when it is a finite positive number of seconds, else a :class:`SettingError`.
+
+    >>> positive_seconds(2, "seconds", "seconds=2.0")
+    2.0
+
+    Used in: course_utils internals (the exercises' checkers and argument checks).
+    """
+    if not is_number(value) or not math.isfinite(float(value)) or float(value) <= 0:
+        raise SettingError(f"{name} must be a positive number of seconds; got {value!r}. For example {example}.")
+    return float(value)

@@ -19,6 +19,7 @@ import numpy as np
 
 from .checks import positive_int
 from .errors import SignalError
+from .settings import BATCH, HIDDEN
 
 __all__ = ["train_patch_autoencoder", "encode_patches", "AutoencoderFeatures"]
 
@@ -26,9 +27,9 @@ __all__ = ["train_patch_autoencoder", "encode_patches", "AutoencoderFeatures"]
 def train_patch_autoencoder(
     patches,
     code_size: int = 64,
-    hidden_sizes=(256,),
+    hidden_sizes=(HIDDEN,),
     steps: int = 300,
-    batch_size: int = 64,
+    batch_size: int = BATCH,
     learning_rate: float = 2e-3,
     seed: int = 0,
 ):

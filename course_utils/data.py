@@ -16,7 +16,7 @@ in its layout can replace the bundled digits, by ``root=`` or by the
 environment variable ``COURSE_DIGITS_DIR``.
 
 Used in: every notebook, benchmarks/codes.py, benchmarks/recognition.py, benchmarks/trainers.py,
-scripts/make_weights.py, scripts/recognition_on_folder.py.
+scripts/make_data.py, scripts/make_weights.py, scripts/recognition_on_folder.py.
 """
 
 from __future__ import annotations
@@ -32,11 +32,13 @@ import numpy as np
 
 from .audio import load_audio
 from .errors import AudioFileNotFoundError, DatasetLayoutError
+from .settings import DIGITS_RATE
 
 __all__ = [
     "data_dir",
     "data_path",
     "load_manifest",
+    "record_manifest",
     "verify_data",
     "SpokenDigits",
     "load_spoken_digits",
@@ -60,7 +62,6 @@ DIGIT_NAMING_RULE = (
     "one of 0 to 9; speaker is letters of any alphabet, digits or hyphens, with no underscore "
     "and no space; take is a whole number; the extension is .wav in any case"
 )
-DIGITS_SAMPLE_RATE = 8000
 
 
 def data_dir() -> Path:
@@ -92,7 +93,9 @@ def data_path(*parts: str) -> Path:
     return path
 
 
-_REQUIRED_MANIFEST_COLUMNS = ("path", "sha256")
+_REQUIRED_MANIFEST_COLUMNS = ("path", "kind", "label", "sha256")
+#: The SHA-256 of the manifest this version of the course ships (written by record_manifest).
+_MANIFEST_RECORD = Path(__file__).resolve().parent / "registry" / "data_manifest.txt"
 # File endings counted as audio when verify_data looks for files the manifest does not list.
 _AUDIO_SUFFIXES = frozenset({".wav", ".flac", ".ogg", ".oga", ".opus", ".mp3", ".aif", ".aiff", ".au", ".m4a"})
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -129,6 +132,7 @@ def load_manifest() -> list[dict]:
             f"'{manifest}' lacks the columns {absent} (its first line is {','.join(columns)[:80]!r}), "
             f"so it is not the course's manifest. {_RESTORE}"
         )
+    seen = {}
     for number, row in enumerate(rows, start=2):
         path, digest = row.get("path") or "", row.get("sha256") or ""
         if not path.strip() or not _SHA256.match(digest):
@@ -136,14 +140,57 @@ def load_manifest() -> list[dict]:
                 f"'{manifest}' line {number} has path {path!r} and sha256 {digest!r}; every line needs "
                 f"a file path and a SHA-256 of 64 hex digits. {_RESTORE}"
             )
+        relative = _inside_data(path)
+        if relative is None:
+            raise DatasetLayoutError(
+                f"'{manifest}' line {number} has path {path!r}, which points outside data/; every row "
+                f"must name a file inside the data folder, relative to it (e.g. music/excerpt.wav). {_RESTORE}"
+            )
+        if relative in seen:
+            raise DatasetLayoutError(
+                f"'{manifest}' lists {relative} twice (lines {seen[relative]} and {number}); each file "
+                f"has one row. {_RESTORE}"
+            )
+        seen[relative] = number
     return rows
+
+
+def _inside_data(path: str) -> str | None:
+    """The row's path as a clean relative POSIX path inside data/, or None when it leaves the folder."""
+    from pathlib import PurePosixPath, PureWindowsPath
+
+    windows = PureWindowsPath(path)
+    posix = PurePosixPath(path.replace("\\", "/"))
+    if windows.drive or windows.root or posix.is_absolute() or ".." in posix.parts or "\0" in path:
+        return None
+    return posix.as_posix()
+
+
+def _bundled_folder() -> Path:
+    return Path(__file__).resolve().parent.parent / "data"
+
+
+def record_manifest() -> Path:
+    """Record the SHA-256 of the bundled ``data/manifest.csv`` as the one this course version ships.
+
+    :func:`verify_data` compares the manifest with it, so a manifest cut down
+    (with the files it no longer lists deleted) does not pass. ``make data``
+    and ``make weights`` call it; call it yourself after changing data/ on purpose.
+
+    Used in: scripts/make_data.py, scripts/make_weights.py.
+    """
+    digest = hashlib.sha256((_bundled_folder() / "manifest.csv").read_bytes()).hexdigest()
+    _MANIFEST_RECORD.write_text(digest + "\n", encoding="utf-8")
+    return _MANIFEST_RECORD
 
 
 def verify_data() -> list[str]:
     """Check the bundled data against ``data/manifest.csv``.
 
     Every listed file must exist and match its SHA-256, and every audio file
-    in ``data/`` must be listed. Returns a list of problems (empty when all is
+    and trained weight in ``data/`` must be listed; rows stay inside ``data/``,
+    each file once, and the bundled manifest is the one this course version
+    ships (:func:`record_manifest`). Returns a list of problems (empty when all is
     well), each with its fix. Raises :class:`~course_utils.errors.DatasetLayoutError`
     when the manifest cannot be read or lists no files.
 
@@ -167,9 +214,18 @@ def verify_data() -> list[str]:
                 f"{row['path']} differs from the manifest (changed or corrupted): "
                 "run `git checkout -- data` to restore it"
             )
+    if folder.resolve() == _bundled_folder().resolve() and _MANIFEST_RECORD.is_file():
+        recorded = _MANIFEST_RECORD.read_text(encoding="utf-8").strip()
+        if hashlib.sha256((folder / "manifest.csv").read_bytes()).hexdigest() != recorded:
+            problems.append(
+                "manifest.csv differs from the one this version of the course ships (rows removed or "
+                "changed): run `git checkout -- data` to restore it (after changing data/ on purpose, "
+                "`make data` records the new manifest)"
+            )
     for path in sorted(folder.rglob("*")):
         relative = path.relative_to(folder).as_posix()
-        if path.suffix.lower() in _AUDIO_SUFFIXES and path.is_file() and relative not in listed:
+        shipped = path.suffix.lower() in _AUDIO_SUFFIXES or relative.startswith("weights/")
+        if shipped and path.is_file() and relative not in listed:
             problems.append(
                 f"{relative} is not listed in manifest.csv: move it out of data/ "
                 "(keep your own audio elsewhere), or run `make data` to regenerate data/"
@@ -238,7 +294,7 @@ def _digits_folder(root) -> Path:
     return root
 
 
-def load_spoken_digits(root=None, sr: int = DIGITS_SAMPLE_RATE, speakers=None) -> SpokenDigits:
+def load_spoken_digits(root=None, sr: int = DIGITS_RATE, speakers=None) -> SpokenDigits:
     """Load a folder of spoken digits in the Free Spoken Digit Dataset layout.
 
     Files are named ``{digit}_{speaker}_{take}.wav``: ``digit`` is 0 to 9,
@@ -303,7 +359,7 @@ def load_spoken_digits(root=None, sr: int = DIGITS_SAMPLE_RATE, speakers=None) -
     )
 
 
-def load_real_digits(speakers=None, sr: int = DIGITS_SAMPLE_RATE) -> SpokenDigits:
+def load_real_digits(speakers=None, sr: int = DIGITS_RATE) -> SpokenDigits:
     """The bundled real spoken digits: FSDD speakers george, jackson, lucas and nicolas.
 
     800 recordings (every digit, takes 0-19 of each speaker), CC BY-SA 4.0
@@ -315,7 +371,7 @@ def load_real_digits(speakers=None, sr: int = DIGITS_SAMPLE_RATE) -> SpokenDigit
     return load_spoken_digits(root=data_dir().joinpath(*REAL_DIGITS_FOLDER), sr=sr, speakers=speakers)
 
 
-def load_synthetic_digits(speakers=None, sr: int = DIGITS_SAMPLE_RATE) -> SpokenDigits:
+def load_synthetic_digits(speakers=None, sr: int = DIGITS_RATE) -> SpokenDigits:
     """The bundled synthetic spoken digits: 11 espeak-ng voices x 8 takes (880 clips, CC0).
 
     Useful where control matters, and as a second, labelled test set: a
@@ -376,8 +432,14 @@ def split_in_time(samples, train_fraction: float = 0.75) -> tuple[np.ndarray, np
     06_troubleshooting, 07_compression, 12_efficiency_and_scale, 13_capstone, benchmarks/codes.py,
     scripts/make_weights.py.
     """
+    from .checks import is_number
+
     samples = np.asarray(samples)
-    if not 0.0 < float(train_fraction) < 1.0:
+    if samples.ndim == 0 or samples.dtype.kind not in "biuf":
+        raise DatasetLayoutError(
+            f"samples must be a signal (an array of numbers); got {type(samples).__name__ if samples.ndim else samples!r}."
+        )
+    if not is_number(train_fraction) or not 0.0 < float(train_fraction) < 1.0:
         raise DatasetLayoutError(f"train_fraction must be between 0 and 1; got {train_fraction!r}.")
     cut = int(round(train_fraction * samples.shape[-1]))
     if cut == 0 or cut == samples.shape[-1]:

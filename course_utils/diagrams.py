@@ -27,7 +27,11 @@ ROLE_COLOURS = {"input": "0.55", "encoder": "C0", "code": "C3", "decoder": "C2",
 
 
 def _dense_layers(model):
-    """The layers with a 2-D kernel, in the order data meets them (nested models opened)."""
+    """The built layers with a 2-D kernel, in the order data meets them (nested models opened).
+
+    The package's one rule for "the Dense layers of a model": the diagrams draw them and
+    ``efficiency`` counts their FLOPs and prunes them. An unbuilt layer has no kernel yet.
+    """
     found = []
 
     def walk(layer):

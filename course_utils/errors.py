@@ -20,6 +20,7 @@ __all__ = [
     "SettingError",
     "CompressedFileError",
     "CompressedFileNotFoundError",
+    "OutputExistsError",
     "CourseWarning",
 ]
 
@@ -70,6 +71,10 @@ class CompressedFileError(CourseError, ValueError):
 
     Used in: 07_compression.
     """
+
+
+class OutputExistsError(CourseError, FileExistsError):
+    """A file a course tool would write already exists: it is replaced only with ``overwrite=True``."""
 
 
 class CourseWarning(UserWarning):

@@ -39,7 +39,7 @@ from pathlib import Path
 
 import pooch
 
-from .errors import CourseError, CourseWarning
+from .errors import CourseError, CourseWarning, SettingError
 
 __all__ = [
     "DownloadError",
@@ -273,6 +273,12 @@ def fetch_fsdd(dest=None, *, speakers=None, progress: bool = True, base_url=None
     pup = _fsdd_pooch(base_url, dest)
     names = sorted(pup.registry)
     if speakers is not None:
+        if not isinstance(speakers, str) and not (isinstance(speakers, (list, tuple, set, frozenset))
+                                                  and all(isinstance(s, str) for s in speakers)):
+            raise SettingError(
+                f"speakers must be a speaker's name or a list of names, e.g. speakers=['george', 'jackson']; "
+                f"got {speakers!r}."
+            )
         wanted = {speakers} if isinstance(speakers, str) else set(speakers)
         known = {_speaker_of(name) for name in names}
         unknown = wanted - known

@@ -166,7 +166,7 @@ def log_spectral_distance(
 
 
 def compression_ratio(
-    input_size: int,
+    frame_length: int,
     code_size: int,
     input_bits: int = 16,
     code_bits: int = 16,
@@ -174,7 +174,7 @@ def compression_ratio(
 ) -> float:
     """How many times fewer bits the code needs than the input.
 
-    ``(input_size * input_bits) / (code_size * code_bits + side_bits)``. With
+    ``(frame_length * input_bits) / (code_size * code_bits + side_bits)``. With
     the defaults, a 256-sample frame coded by 32 numbers gives 8.0. Count every
     bit the decoder needs, including side information (ranges, scales).
 
@@ -182,7 +182,7 @@ def compression_ratio(
     """
     values = {}
     for label, value in (
-        ("input_size", input_size),
+        ("frame_length", frame_length),
         ("code_size", code_size),
         ("input_bits", input_bits),
         ("code_bits", code_bits),
@@ -201,7 +201,7 @@ def compression_ratio(
                 "For example compression_ratio(256, 32) for a 256-sample frame and a code of 32 numbers."
             )
         values[label] = int(value) if isinstance(value, numbers.Integral) else float(value)
-    numerator = values["input_size"] * values["input_bits"]
+    numerator = values["frame_length"] * values["input_bits"]
     denominator = values["code_size"] * values["code_bits"] + values["side_bits"]
     try:
         ratio = numerator / denominator

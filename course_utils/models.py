@@ -24,7 +24,8 @@ from __future__ import annotations
 import keras
 import numpy as np
 
-from .errors import SignalError
+from .errors import SettingError, SignalError
+from .settings import HIDDEN
 
 __all__ = [
     "ArticleAutoencoder",
@@ -68,9 +69,9 @@ class ArticleAutoencoder(keras.Model):
 
 
 def build_dense_autoencoder(
-    input_size: int,
+    frame_length: int,
     code_size: int,
-    hidden_sizes=(256,),
+    hidden_sizes=(HIDDEN,),
     activation: str = "relu",
     output_activation: str | None = None,
     code_activation: str | None = None,
@@ -82,13 +83,13 @@ def build_dense_autoencoder(
 ):
     """Build a dense autoencoder with the functional API: the course's canonical model.
 
-    ``input_size -> hidden_sizes -> code_size -> reversed(hidden_sizes) -> input_size``,
+    ``frame_length -> hidden_sizes -> code_size -> reversed(hidden_sizes) -> frame_length``,
     ``activation`` (ReLU) in the hidden layers, a linear code and a linear
     output. With the defaults it is exactly the builder the learner writes in
     lesson 03 (``tests/test_harvest.py``); the options (dropout, L2 weight
     penalty, batch normalization, other activations) serve lesson 06 and the
-    applications. Works for waveform frames (``input_size`` samples) and for
-    spectrogram frames (``input_size`` frequency bins) alike.
+    applications. Works for waveform frames (``frame_length`` samples) and for
+    spectrogram frames (``frame_length`` frequency bins) alike.
 
     Returns ``(autoencoder, encoder, decoder)``: three ``keras.Model``
     objects sharing the same layers, so after training the autoencoder,
@@ -98,9 +99,15 @@ def build_dense_autoencoder(
     Used in: 04_training, 05_evaluating, 06_troubleshooting, 07_compression, 11_synthesis,
     12_efficiency_and_scale, benchmarks/codes.py, scripts/make_weights.py.
     """
-    if code_size >= input_size:
+    from .checks import is_number, positive_int
+
+    frame_length = positive_int(frame_length, "frame_length", "frame_length=256")
+    code_size = positive_int(code_size, "code_size", "code_size=32")
+    if not is_number(l2) or not np.isfinite(float(l2)) or l2 < 0:
+        raise SettingError(f"l2 must be a finite number >= 0 (the weight penalty; 0 for none); got {l2!r}. For example l2=1e-4.")
+    if code_size >= frame_length:
         raise SignalError(
-            f"code_size={code_size} is not smaller than input_size={input_size}: the model "
+            f"code_size={code_size} is not smaller than frame_length={frame_length}: the model "
             "could copy its input and would compress nothing. Choose a smaller code."
         )
     regularizer = keras.regularizers.L2(l2) if l2 > 0 else None
@@ -122,7 +129,7 @@ def build_dense_autoencoder(
             x = keras.layers.Dropout(dropout, name=f"{block_name}_dropout")(x)
         return x
 
-    inputs = keras.Input(shape=(input_size,), name="frame")
+    inputs = keras.Input(shape=(frame_length,), name="frame")
     x = inputs
     for index, width in enumerate(hidden_sizes):
         x = dense_block(x, width, f"encoder_{index}")
@@ -133,7 +140,7 @@ def build_dense_autoencoder(
     y = code_input
     for index, width in enumerate(reversed(hidden_sizes)):
         y = dense_block(y, width, f"decoder_{index}")
-    output = keras.layers.Dense(input_size, activation=output_activation, name="reconstruction")(y)
+    output = keras.layers.Dense(frame_length, activation=output_activation, name="reconstruction")(y)
     decoder = keras.Model(code_input, output, name="decoder")
 
     autoencoder = keras.Model(inputs, decoder(encoder(inputs)), name=name)

@@ -31,7 +31,106 @@ import numpy as np
 from .errors import SettingError
 from .plotting import _png_output
 
-__all__ = ["LiveTrainingMonitor"]
+__all__ = ["LiveTrainingMonitor", "TrainingProgress"]
+
+
+def _in_ipython() -> bool:
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    return get_ipython() is not None
+
+
+class TrainingProgress(keras.callbacks.Callback):
+    """One line that moves while a model trains: a bar, the step count and the latest loss.
+
+    ``fit_autoencoder`` shows it in a notebook (``progress=None``), so no training cell sits
+    silent. The line is updated in place (an IPython display handle) at most every
+    ``min_interval`` seconds; when training ends it disappears and one printed line gives the
+    whole run and the last epoch's losses, which depend only on the seed: a notebook's saved
+    output is the same on every run (nbval compares it), however many updates the machine's
+    speed allowed in between.
+
+    Parameters
+    ----------
+    total_steps : int
+        The optimizer steps planned (the bar's 100 %).
+    label : str
+        The words before the bar, e.g. ``"training"``.
+    min_interval : float
+        Seconds between two updates (wall time).
+    show : bool or None
+        Display the line; ``None`` displays it only inside IPython/Jupyter.
+
+    Used in: course_utils internals (fit_autoencoder's progress line).
+    """
+
+    def __init__(self, total_steps: int, label: str = "training", min_interval: float = 0.5,
+                 width: int = 24, show: bool | None = None):
+        super().__init__()
+        if not isinstance(total_steps, int) or total_steps < 1:
+            raise SettingError(f"total_steps must be a positive whole number of optimizer steps, not {total_steps!r}.")
+        self.total_steps, self.label, self.min_interval, self.width = total_steps, label, min_interval, width
+        self.show = _in_ipython() if show is None else bool(show)
+        self.handle = None
+        self.step = 0
+        self.updates = 0
+        self.line = ""
+
+    def text(self, loss=None, validation_loss=None, done: bool = False) -> str:
+        """The line for the current step (``done``: the end-of-training line)."""
+        filled = round(self.width * min(self.step, self.total_steps) / self.total_steps)
+        bar = "#" * filled + "." * (self.width - filled)
+        words = [f"{'trained' if done else self.label} [{bar}] {self.step}/{self.total_steps} steps"]
+        if loss is not None:
+            words.append(f"loss {loss:.4g}")
+        if validation_loss is not None:
+            words.append(f"validation loss {validation_loss:.4g}")
+        return ", ".join(words)
+
+    def _show(self, line: str, final: bool = False) -> None:
+        self.line = line
+        self.updates += 1
+        if not self.show:
+            return
+        if not _in_ipython():  # a terminal or a script: the end-of-training line only
+            if final:
+                print(line)
+            return
+        from IPython.display import display
+
+        # The moving line lives in a display that starts and ends empty: nbval sees only the
+        # first state of a display (it ignores updates) and the notebook keeps the last, so both
+        # agree; the end-of-training line is then printed below it.
+        empty = {"text/plain": "", "text/html": ""}
+        if self.handle is None:
+            self.handle = display(empty, raw=True, display_id=True)
+        if final:
+            self.handle.update(empty, raw=True)
+            print(line)
+        elif line:
+            self.handle.update({"text/plain": line, "text/html": f"<pre style='margin: 0;'>{html.escape(line)}</pre>"},
+                               raw=True)
+
+    def on_train_begin(self, logs=None):
+        self.step = 0
+        self._last = time.monotonic()
+        self._show(self.text())
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.step += 1
+        now = time.monotonic()
+        if now - self._last >= self.min_interval:
+            self._last = now
+            loss = (logs or {}).get("loss")
+            self._show(self.text(None if loss is None else float(loss)))
+
+    def on_train_end(self, logs=None):
+        logs = logs or {}
+        loss, validation = logs.get("loss"), logs.get("val_loss")
+        self._show(self.text(None if loss is None else float(loss),
+                             None if validation is None else float(validation), done=True), final=True)
 
 
 class LiveTrainingMonitor(keras.callbacks.Callback):

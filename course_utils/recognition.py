@@ -21,6 +21,7 @@ import numpy as np
 
 from .errors import SignalError
 from .features import _one_blas_thread
+from .settings import HIDDEN
 
 __all__ = [
     "make_classifier",
@@ -193,7 +194,7 @@ def evaluate_leave_one_speaker_out(features, digits, classifier=None) -> Recogni
 
 def compare_features(digits, code_size: int = 128, steps: int = 400, speaker_groups: int | None = None,
                      copies: int = 2, seed: int = 0, verbose: bool = False, extra=None,
-                     classifier: str = "svm", n_ceps: int | None = 13, hidden_sizes=(256,)) -> dict:
+                     classifier: str = "svm", n_ceps: int | None = 13, hidden_sizes=(HIDDEN,)) -> dict:
     """The comparison of 10_recognition in one call: every feature, both splits.
 
     Returns ``{name: (standard_split_score, leave_one_speaker_out_score)}``

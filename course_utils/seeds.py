@@ -22,12 +22,11 @@ import tensorflow as tf
 
 from .checks import as_float_array, positive_int
 from .errors import SignalError
+from .settings import SEEDS
 from .training import gradient_step
 
 __all__ = ["SEEDS", "SeedRunner", "mean_and_spread", "verdict", "spread_table"]
 
-#: The seeds every comparison in the course runs.
-SEEDS = (0, 1, 2)
 
 
 def mean_and_spread(values) -> tuple[float, float]:

@@ -10,7 +10,16 @@ The course's one model (lessons 03-07 and 12) frames audio into ``FRAME`` sample
 back (compression ratio ``FRAME / CODE`` = 8), and is trained for ``STEPS`` mini-batches of
 ``BATCH`` frames.
 
-Used in: 05_evaluating, 07_compression, scripts/bundled_data/digits.py,
+One name for one thing: the number of values in a frame a model takes is ``frame_length``
+everywhere in the package (librosa's name; ``PCACodec``, ``build_dense_autoencoder``,
+``compression_ratio``, ``build_vae``, ...); only ``models.ArticleAutoencoder`` keeps the
+article's own ``input_dim``, because lesson 03 quotes the article's class. A lesson that
+needs another value under one of these names gives it another name (``STFT_HOP``,
+``SHORT_STEPS``, ``ARTICLE_BATCH``), so ``HOP`` always means the course's hop.
+
+Used in: 02_standardizing, 03_building_the_autoencoder, 04_training, 05_evaluating,
+06_troubleshooting, 07_compression, 11_synthesis, 12_efficiency_and_scale, 13_capstone,
+benchmarks/codec.py, benchmarks/codes.py, scripts/bundled_data/digits.py,
 scripts/bundled_data/instruments.py, scripts/bundled_data/real.py, scripts/make_weights.py.
 """
 

@@ -36,6 +36,7 @@ import numpy as np
 import tensorflow as tf
 
 from .errors import SignalError
+from .settings import FRAME
 
 __all__ = [
     "KSparseAutoencoder",
@@ -58,7 +59,7 @@ class KSparseAutoencoder(keras.Model):
     Used in: no notebook.
     """
 
-    def __init__(self, frame_length: int = 256, m: int = 16, **kwargs):
+    def __init__(self, frame_length: int = FRAME, m: int = 16, **kwargs):
         super().__init__(**kwargs)
         if not 0 < m < frame_length:
             raise SignalError(f"m must be between 1 and frame_length - 1; got m={m}, frame_length={frame_length}.")
@@ -159,18 +160,36 @@ def save_ksparse_weights(model, path, overwrite: bool = False, **metadata) -> Pa
     """Write the atoms and mean to ``path`` (.npz) and a ``.json`` beside it with their SHA-256.
 
     ``metadata`` (how the model was trained) goes into the ``.json``. An
-    existing file is replaced only with ``overwrite=True``.
+    existing ``.npz`` or ``.json`` is replaced only with ``overwrite=True``; the
+    record holds the SHA-256 of exactly the bytes written.
 
     Used in: scripts/make_weights.py.
     """
+    import io
+
+    from .errors import OutputExistsError, SettingError
+
     path = Path(path)
-    if path.exists() and not overwrite:
-        raise FileExistsError(f"{path} exists; pass overwrite=True to replace it.")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(path, atoms=model.atoms.numpy(), mean=model.mean.numpy())
-    record = {"file": path.name, "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+    if path.is_dir() or path.suffix != ".npz":
+        raise SettingError(
+            f"'{path}' is {'a folder' if path.is_dir() else 'not an .npz file name'}; pass the weights file's "
+            "path ending in .npz, e.g. data/weights/ksparse_music.npz (the .json is written beside it)."
+        )
+    record_path = path.with_suffix(".json")
+    for target in (path, record_path):
+        if target.exists() and not overwrite:
+            raise OutputExistsError(
+                f"{target} exists (the weights and their .json record are written together); pass "
+                "overwrite=True to replace both, or choose another file name."
+            )
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, atoms=model.atoms.numpy(), mean=model.mean.numpy())
+    written = buffer.getvalue()
+    record = {"file": path.name, "sha256": hashlib.sha256(written).hexdigest(),
               "frame_length": model.frame_length, "m": model.m, **metadata}
-    path.with_suffix(".json").write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(written)
+    record_path.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
     return path
 
 

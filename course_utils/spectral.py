@@ -18,6 +18,13 @@ compiler (about 140 MB and seconds of import), which a notebook that also
 holds TensorFlow cannot spare; tests/test_spectral.py checks both against
 librosa. The inverse STFT and Griffin-Lim use librosa.
 
+One framing path: :func:`stft` here and ``audio.frame_signal`` both cut frames with NumPy's
+``sliding_window_view(x, frame_length)[::hop_length]``, not ``librosa.util.frame`` (same
+rows). Measured on 10 s at 22050 Hz, frames of 256 every 64, in a fresh process (CPU time;
+issue #19): NumPy's first call 1.6-1.9 ms and +5 MB resident; librosa's first call
+870-1050 ms and +167 MB, because it loads numba (its import itself is lazy, 0 s); later
+calls 0.23 ms for both.
+
 Spectrograms follow librosa's layout ``(frequencies, frames)``.
 
 Used in: 07_compression, 11_synthesis.

@@ -34,6 +34,7 @@ from keras import ops
 from .audio import check_signal
 from .checks import positive_int
 from .errors import SignalError
+from .settings import HIDDEN
 from .spectral import NEPER_TO_DB, to_audio
 
 __all__ = [
@@ -230,9 +231,9 @@ class VAE(keras.Model):
         return codes.astype(np.float32), self.decode(codes)
 
 
-def build_vae(input_size: int, latent_dim: int, hidden_sizes=(256,), beta: float = 1.0,
+def build_vae(frame_length: int, latent_dim: int, hidden_sizes=(HIDDEN,), beta: float = 1.0,
               seed: int = 0, name: str = "vae"):
-    """Build a dense variational autoencoder for frames of ``input_size`` values.
+    """Build a dense variational autoencoder for frames of ``frame_length`` values.
 
     The encoder (functional API) maps a frame through ReLU layers to two
     Dense heads, ``z_mean`` and ``z_log_var``, each ``latent_dim`` wide; the
@@ -242,14 +243,14 @@ def build_vae(input_size: int, latent_dim: int, hidden_sizes=(256,), beta: float
 
     Used in: 11_synthesis.
     """
-    input_size = positive_int(input_size, "input_size", "input_size=513")
+    frame_length = positive_int(frame_length, "frame_length", "frame_length=513")
     latent_dim = positive_int(latent_dim, "latent_dim", "latent_dim=8")
-    if latent_dim >= input_size:
+    if latent_dim >= frame_length:
         raise SignalError(
-            f"latent_dim={latent_dim} is not smaller than input_size={input_size}; "
+            f"latent_dim={latent_dim} is not smaller than frame_length={frame_length}; "
             "choose a code smaller than the frame."
         )
-    inputs = keras.Input(shape=(input_size,), name="frame")
+    inputs = keras.Input(shape=(frame_length,), name="frame")
     x = inputs
     for index, width in enumerate(hidden_sizes):
         x = keras.layers.Dense(width, activation="relu", name=f"encoder_{index}")(x)
@@ -261,7 +262,7 @@ def build_vae(input_size: int, latent_dim: int, hidden_sizes=(256,), beta: float
     y = code
     for index, width in enumerate(reversed(hidden_sizes)):
         y = keras.layers.Dense(width, activation="relu", name=f"decoder_{index}")(y)
-    output = keras.layers.Dense(input_size, name="reconstruction")(y)
+    output = keras.layers.Dense(frame_length, name="reconstruction")(y)
     decoder = keras.Model(code, output, name="decoder")
     return VAE(encoder, decoder, beta=beta, seed=seed, name=name)
 

@@ -27,6 +27,7 @@ import tensorflow as tf
 
 from .checks import positive_int
 from .errors import SignalError
+from .settings import BATCH
 
 __all__ = [
     "article_training_loop",
@@ -62,6 +63,33 @@ def _as_training_array(x, name: str = "training data") -> np.ndarray:
             "order 1: standardize first (fit_standardizer), or divide by the peak."
         )
     return x.astype(np.float32)
+
+
+def _diverged(value: float, where: str, learning_rate, data: np.ndarray) -> SignalError:
+    """The error when the loss became NaN or Inf, naming the likely cause: constant data or the learning rate."""
+    rate = f"{learning_rate:g}" if isinstance(learning_rate, numbers.Real) else "a schedule"
+    if data.size and float(np.ptp(data)) == 0.0:
+        cause = (f"Every value of the data is {float(data.flat[0]):g}: constant data hold nothing to learn, "
+                 "and standardizing them divides by 0. Check that the frames come from the audio you meant "
+                 "(not silence or a constant).")
+    else:
+        smaller = f", e.g. to {learning_rate / 10:g}" if isinstance(learning_rate, numbers.Real) else ""
+        cause = (f"The likely cause is the learning_rate ({rate}): lower it{smaller}; and check that the "
+                 "data are standardized (fit_standardizer).")
+    return SignalError(f"Training diverged: the loss became {value} at {where} (learning_rate={rate}). {cause}")
+
+
+class _StopOnNonFinite(keras.callbacks.Callback):
+    """Raise the course's error as soon as ``model.fit`` reports a NaN or infinite loss."""
+
+    def __init__(self, learning_rate, data):
+        super().__init__()
+        self.learning_rate, self.data = learning_rate, data
+
+    def on_epoch_end(self, epoch, logs=None):  # per epoch: a batch hook would slow every step down
+        value = float((logs or {}).get("loss", 0.0))
+        if not math.isfinite(value):
+            raise _diverged(value, f"epoch {epoch + 1}", self.learning_rate, self.data)
 
 
 def _check_learning_rate(learning_rate):
@@ -137,11 +165,7 @@ def article_training_loop(model, data, epochs: int = 1000, learning_rate: float 
             loss = loss_function(data, encoded)
         value = float(loss)
         if not math.isfinite(value):
-            raise SignalError(
-                f"Training diverged: the loss became {value} at epoch {epoch} (learning_rate="
-                f"{learning_rate:g}). Lower the learning_rate, e.g. to {learning_rate / 10:g}, and "
-                "check that the data are standardized (fit_standardizer)."
-            )
+            raise _diverged(value, f"epoch {epoch}", learning_rate, array)
         grads = tape.gradient(loss, model.trainable_variables)
         optimizer.apply_gradients(zip(grads, model.trainable_variables))
         losses.append(value)
@@ -149,7 +173,7 @@ def article_training_loop(model, data, epochs: int = 1000, learning_rate: float 
 
 
 
-def make_frame_dataset(frames, batch_size: int = 64, shuffle: bool = True, seed: int = 0, targets=None):
+def make_frame_dataset(frames, batch_size: int = BATCH, shuffle: bool = True, seed: int = 0, targets=None):
     """A ``tf.data.Dataset`` of ``(input, target)`` mini-batches (target = input by default).
 
     Shuffled with a fixed seed, reshuffled every epoch, batched, prefetched.
@@ -206,7 +230,7 @@ def train_minibatch(
     model,
     frames,
     steps: int,
-    batch_size: int = 64,
+    batch_size: int = BATCH,
     learning_rate: float = 1e-3,
     validation=None,
     eval_every: int = 100,
@@ -224,6 +248,8 @@ def train_minibatch(
     ``optimizer`` (a Keras optimizer object or name; default
     ``Adam(learning_rate)``) and ``loss`` (a Keras loss name or object;
     default ``"mse"``) let notebooks compare choices with the same loop.
+    A loss that becomes NaN or infinite stops training with an error naming
+    the likely cause (constant data, or the learning rate).
 
     Used in: 06_troubleshooting, benchmarks/trainers.py.
     """
@@ -258,6 +284,8 @@ def train_minibatch(
     running = []
     for step, (x, y) in enumerate(dataset.take(steps), start=1):
         running.append(float(train_step(x, y)))
+        if not math.isfinite(running[-1]):
+            raise _diverged(running[-1], f"step {step}", learning_rate, array)
         if step % eval_every == 0 or step == steps:
             history["step"].append(step)
             history["loss"].append(float(np.mean(running)))
@@ -284,19 +312,23 @@ def fit_autoencoder(
     train_frames,
     validation_frames=None,
     steps: int = 2000,
-    batch_size: int = 64,
+    batch_size: int = BATCH,
     learning_rate: float = 1e-3,
     patience: int | None = None,
     verbose: int = 0,
     callbacks=(),
     seed: int = 0,
+    progress: bool | None = None,
 ):
     """Compile and train with ``model.fit``, sized in optimizer steps.
 
     Adam and MSE; with ``validation_frames`` and ``patience``, early stopping
-    on the validation loss restores the best weights. Returns the Keras
+    on the validation loss restores the best weights. A loss that becomes NaN
+    or infinite stops training with an error naming the likely cause. Returns the Keras
     ``History``; ``history.history["step"]`` holds the step count at the
-    end of each epoch.
+    end of each epoch. ``progress``: show a line that moves while it trains
+    (:class:`course_utils.monitor.TrainingProgress`); ``None``, the default,
+    shows it in a notebook and not elsewhere, ``False`` never.
 
     Used in: 03_building_the_autoencoder, 04_training, 05_evaluating, 07_compression, 11_synthesis,
     12_efficiency_and_scale, benchmarks/codec.py, benchmarks/codes.py, scripts/make_weights.py.
@@ -313,18 +345,24 @@ def fit_autoencoder(
     if declared is not None and declared[-1] != train_frames.shape[-1]:
         raise SignalError(
             f"The model expects rows of {declared[-1]} values but the frames have "
-            f"{train_frames.shape[-1]}. Build the model with input_size={train_frames.shape[-1]}."
+            f"{train_frames.shape[-1]}. Build the model with frame_length={train_frames.shape[-1]}."
         )
     _check_fits(model, train_frames, train_frames, "train_frames")
     if validation is not None:
         _check_fits(model, validation_frames, validation_frames, "validation_frames")
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate), loss="mse")
     epochs = epochs_for_steps(steps, len(train_frames), batch_size)
-    callback_list = list(callbacks)
+    callback_list = list(callbacks) + [_StopOnNonFinite(learning_rate, train_frames)]
     if patience is not None and validation is not None:
         callback_list.append(
             keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience, restore_best_weights=True)
         )
+    if progress or (progress is None and not verbose):  # verbose: Keras's own bar instead
+        from .monitor import TrainingProgress
+
+        bar = TrainingProgress(epochs * math.ceil(len(train_frames) / batch_size), show=progress)
+        if bar.show:
+            callback_list.append(bar)
     dataset = make_frame_dataset(train_frames, batch_size=batch_size, seed=seed)
     history = model.fit(
         dataset, validation_data=validation, epochs=epochs, verbose=verbose, callbacks=callback_list,

@@ -58,6 +58,7 @@ from bundled_data.documents import (  # noqa: E402
     print_summary,
     real_rows_from_manifest,
     synthetic_rows_from_manifest,
+    weights_rows_from_manifest,
     write_licence,
     write_manifest,
     write_readme,
@@ -92,7 +93,12 @@ def main(argv=None) -> int:
         # Without --real, keep the real files already bundled (they need the source folder to redo).
         rows += real_rows_from_manifest(out)
 
+    rows += weights_rows_from_manifest(out)
     finished = write_manifest(out, rows)
+    from course_utils import data as course_data
+
+    if out == course_data._bundled_folder().resolve():
+        course_data.record_manifest()  # the doctor compares the manifest with this record
     write_licence(out, finished)
     write_readme(out, finished)
     print_summary(out, finished)

@@ -28,8 +28,10 @@ import argparse
 import sys
 from pathlib import Path
 
+from course_utils.settings import FRAME
+
 ROOT = Path(__file__).resolve().parent.parent
-FRAME, TRAIN_HOP, M, STEPS = 256, 32, 16, 2000
+TRAIN_HOP, M, TRAIN_STEPS = 32, 16, 2000  # the k-sparse model's own training, not the course's model
 LAPPED = {"hop": 256, "m": 16, "refine": 8, "l2": 1e-5}  # hop 256: 16 values + 16 positions per 256 samples
 LAPPED_STEPS = 1000
 
@@ -37,7 +39,7 @@ LAPPED_STEPS = 1000
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "data" / "weights" / "ksparse_music.npz")
-    parser.add_argument("--steps", type=int, default=STEPS)
+    parser.add_argument("--steps", type=int, default=TRAIN_STEPS)
     parser.add_argument("--only", choices=("ksparse", "lapped"), help="train only this model")
     args = parser.parse_args(argv)
     if args.only != "lapped":
@@ -121,12 +123,14 @@ def make_lapped(folder: Path) -> None:
             print(f"  lapped {name}, seed {seed}: MDCT start {start:.2f} dB, trained {trained[-1]:.2f} dB", flush=True)
         model, loss = models[SEEDS[0]]
         extra = {"dense_longer_training": dense_longer_training(train_part, held_out)} if name == "music" else {}
+        path = folder / f"lapped_{name}.npz"
         lapped.save_lapped_weights(
-            model, folder / f"lapped_{name}.npz", overwrite=True, steps=LAPPED_STEPS, seed=SEEDS[0],
+            model, path, overwrite=True, steps=LAPPED_STEPS, seed=SEEDS[0],
             training_audio=trained_on, held_out=judged_on, final_loss=round(loss, 5),
             snr_db_pca_32=round(snr_db(test, pca.reconstruct(test)), 3), snr_db_mdct_start=round(start, 3),
             snr_db_trained_seeds=trained, seeds=list(seeds), versions=_versions(), **extra,
         )
+        _update_manifest([path, path.with_suffix(".json")])
 
 
 def make_ksparse(args) -> None:
@@ -163,8 +167,39 @@ def make_ksparse(args) -> None:
         held_out="orchestra last 25 %", snr_db_dct_start=round(start_snr, 2),
         snr_db_trained=round(trained_snr, 2), snr_db_pca_32=round(pca_snr, 2), versions=versions,
     )
+    _update_manifest([args.out, args.out.with_suffix(".json")])
     print(f"held-out orchestra: PCA-32 {pca_snr:.2f} dB, k-sparse at the DCT start {start_snr:.2f} dB, "
           f"trained {trained_snr:.2f} dB; weights in {args.out}")
+
+
+def _update_manifest(paths) -> None:
+    """Renew the weights' SHA-256 in data/manifest.csv (the doctor checks them) and record the manifest."""
+    import csv
+    import hashlib
+
+    from course_utils import data
+
+    folder = data._bundled_folder()
+    if not all(Path(p).resolve().is_relative_to(folder) for p in paths):
+        return  # weights written elsewhere (--out) are not part of the bundled data
+    manifest = folder / "manifest.csv"
+    with open(manifest, newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        columns, rows = reader.fieldnames, list(reader)
+    digests = {Path(p).resolve().relative_to(folder).as_posix(): hashlib.sha256(Path(p).read_bytes()).hexdigest()
+               for p in paths}
+    for row in rows:
+        if row["path"] in digests:
+            row["sha256"] = digests.pop(row["path"])
+    for relative, digest in digests.items():
+        rows.append({**dict.fromkeys(columns, ""), "path": relative, "kind": "weights",
+                     "label": Path(relative).stem, "sha256": digest})
+    rows.sort(key=lambda row: row["path"])
+    with open(manifest, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    data.record_manifest()
 
 
 if __name__ == "__main__":

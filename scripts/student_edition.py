@@ -132,8 +132,25 @@ def relink(text: str, levels: int) -> str:
     return _RELATIVE_LINK.sub(lambda match: match.group(1) + "../" * levels + match.group(2), text)
 
 
-def student_notebook(notebook, levels: int = 2):
-    """A copy of ``notebook`` with every region replaced by the skeleton, outputs cleared."""
+#: The note a student lesson with skeletons opens with (after its title cell), by language.
+NOTE = {
+    "en": ("**Student edition.** The code you write is left out: replace each `# YOUR CODE HERE` and "
+           "its `...`, then run the cell; the check right after it says whether your code works. "
+           "Stuck? `exercises.qN.hint()` gives a step at a time, `exercises.qN.solution()` shows the "
+           "course's code, and [the complete lesson]({complete}) has every solution in place."),
+    "zh": ("**学生版。** 需要你自己写的代码被留空了：把每个 `# YOUR CODE HERE` 和它下面的 `...` "
+           "换成你的代码，再运行这个单元格；紧接着的检查会告诉你代码对不对。卡住了？"
+           "`exercises.qN.hint()` 一步一步给提示，`exercises.qN.solution()` 显示课程的代码，"
+           "[完整版的这一课]({complete})里所有解答都在。"),
+}
+
+
+def student_notebook(notebook, levels: int = 2, complete: str | None = None, language: str = "en"):
+    """A copy of ``notebook`` with every region replaced by the skeleton, outputs cleared.
+
+    ``complete``: the link to the complete lesson, for the note put after the title cell of a
+    lesson that has skeletons (no note without it).
+    """
     student = copy.deepcopy(notebook)
     for cell in student.cells:
         if cell.cell_type == "code":
@@ -143,6 +160,10 @@ def student_notebook(notebook, levels: int = 2):
             cell.execution_count = None
         elif cell.cell_type == "markdown":
             cell.source = relink(cell.source, levels)
+    if complete and any(cell.cell_type == "code" and has_region(cell.source) for cell in notebook.cells):
+        note = nbformat.v4.new_markdown_cell(NOTE[language].format(complete=complete))
+        note.id = "student-edition-note"
+        student.cells.insert(1, note)
     return student
 
 
@@ -203,8 +224,10 @@ def build(out: Path = DEFAULT_OUT, notebooks: Path = NOTEBOOKS) -> list[Path]:
     written = []
     for path in lessons(notebooks):
         relative = path.relative_to(notebooks)
+        complete = "../" * (levels + len(relative.parts)) + "notebooks/" + relative.as_posix() if levels else None
+        language = "zh" if relative.parts[0] == "zh" else "en"
         try:
-            student = student_notebook(nbformat.read(path, as_version=4), levels)
+            student = student_notebook(nbformat.read(path, as_version=4), levels, complete, language)
         except SolutionRegionError as error:
             raise SolutionRegionError(f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}: {error}") from None
         target = out / "notebooks" / relative

@@ -293,3 +293,35 @@ def test_overlap_add_length_must_be_a_positive_whole_number(length):
 def test_overlap_add_checks_the_padded_size():
     with pytest.raises(SignalError, match="max_bytes"):
         overlap_add(np.ones((4, 8)), 4, length=10**12)
+
+
+def test_frame_signal_gives_librosas_frames_without_loading_numba():
+    """One framing path (NumPy's sliding windows, as spectral.stft): the same rows as
+    librosa.util.frame, and no numba (about 1 s and 167 MB on first use, issue #19)."""
+    import subprocess
+    import sys
+
+    import librosa
+
+    x = np.random.default_rng(0).standard_normal(1000).astype(np.float32)
+    for frame_length, hop_length in ((256, 64), (100, 100), (7, 3)):
+        expected = librosa.util.frame(x, frame_length=frame_length, hop_length=hop_length, axis=0)
+        np.testing.assert_array_equal(frame_signal(x, frame_length, hop_length), expected)
+    probe = ("import sys, numpy as np\nfrom course_utils.audio import frame_signal\n"
+             "frame_signal(np.ones(1000, np.float32), 256, 64)\nprint('numba' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert result.stdout.strip() == "False", result.stderr
+
+
+def test_a_fifo_or_device_is_not_called_an_empty_file(tmp_path):
+    import os
+
+    from course_utils.audio import load_audio
+    from course_utils.errors import AudioFileError
+
+    fifo = tmp_path / "pipe.wav"
+    os.mkfifo(fifo)
+    for path in (fifo, "/dev/null"):
+        with pytest.raises(AudioFileError, match="not a regular file") as caught:
+            load_audio(path)
+        assert "empty" not in str(caught.value)

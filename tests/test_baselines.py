@@ -106,3 +106,12 @@ def test_unfitted_and_bad_input_messages():
     bad[1, 2] = np.nan
     with pytest.raises(SignalError, match="NaN"):
         codec.encode(bad)
+
+
+def test_a_pca_whose_fitted_statistics_are_not_finite_is_refused():
+    from course_utils.baselines import PCACodec
+    from course_utils.errors import SignalError
+
+    huge = np.random.default_rng(0).normal(size=20000) * 1e200
+    with pytest.raises(SignalError, match="not finite"):
+        PCACodec(8, frame_length=64, hop_length=64).fit(huge)

@@ -66,7 +66,7 @@ def test_readme_shows_the_committed_results():
     block = readme.split(README_START, 1)[1].split(README_END, 1)[0].strip()
     results = (root / "benchmarks" / "results.md").read_text()
     expected = "\n".join(("#" + line) if line.startswith("#") else line for line in results.splitlines()).strip()
-    assert block == expected, "README's benchmark table differs from benchmarks/results.md: run make benchmark"
+    assert block == expected, "README's benchmark table differs from benchmarks/results.md: run make readme-table"
 
 
 def test_update_readme_replaces_only_the_marked_block(tmp_path):
@@ -77,6 +77,18 @@ def test_update_readme_replaces_only_the_marked_block(tmp_path):
     update_readme(readme, "# Results\n| a |\n")
     text = readme.read_text()
     assert "old" not in text and "## Results" in text and text.startswith("intro") and text.endswith("outro\n")
+
+
+def test_readme_from_copies_a_results_file_and_runs_nothing(monkeypatch, tmp_path):
+    """make readme-table: the README's table from benchmarks/results.md, no benchmark run."""
+    import benchmarks.__main__ as harness
+
+    monkeypatch.setattr(harness, "run_part", lambda *args: pytest.fail("--readme-from must not run a part"))
+    readme, results = tmp_path / "README.md", tmp_path / "results.md"
+    readme.write_text(f"intro\n{harness.README_START}\nold\n{harness.README_END}\noutro\n")
+    results.write_text("# Benchmark results\n| a |\n")
+    assert harness.main(["--readme-from", str(results), "--readme", str(readme)]) == 0
+    assert "## Benchmark results" in readme.read_text() and "old" not in readme.read_text()
 
 
 def test_skip_leaves_a_part_out(monkeypatch, tmp_path):

@@ -7,6 +7,7 @@ import pytest
 
 from course_utils import capstone
 from course_utils.errors import CourseError, SettingError, SignalError
+from course_utils.settings import SPEECH_RATE
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +29,7 @@ def short_speech():
 def test_the_hidden_clip_is_another_reader_than_the_training_clip():
     training, sr = capstone.training_speech()
     hidden, hidden_sr = capstone._hidden_speech()
-    assert sr == hidden_sr == capstone.SAMPLE_RATE
+    assert sr == hidden_sr == SPEECH_RATE
     assert capstone.HIDDEN_CLIP != capstone.TRAINING_CLIP
     assert 13 < len(training) / sr < 15 and 16 < len(hidden) / sr < 18
 
@@ -275,7 +276,7 @@ def test_isolated_decoder_outputs_hangs_and_programs_are_refused(short_recording
         os._exit(0)
 
     cases = [(complex_output, 60, "complex"), (endless, 3, "decompress.. did not finish within the time limit of 3 s"),
-             (shell, 60, "start a program"), (leaves, 60, "without an answer")]
+             (shell, 60, "run a program on"), (leaves, 60, "without an answer")]
     for decompress, time_limit, message in cases:
         with pytest.raises(SettingError, match=message):
             capstone.score_codec(baseline.compress, decompress, audio=short_recording, time_limit=time_limit)
@@ -299,3 +300,61 @@ def test_instructors_score_a_codec_file_on_their_own_recording(short_recording, 
     assert "instructor_clip.wav: 2.00 kbps" in capsys.readouterr().out
     with pytest.raises(SettingError, match="not a Python file"):
         capstone.score_codec_file(tmp_path)
+
+
+# -- Hardening II (#24): bounded decoding -----------------------------------------------------------
+def _peak_mb(function, *args):
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        function(*args)
+    finally:
+        peak = tracemalloc.get_traced_memory()[1] / 1e6
+        tracemalloc.stop()
+    return peak
+
+
+def test_unpack_stream_checks_the_header_against_the_input_and_a_cap():
+    import struct
+
+    hostile = struct.pack("<4sIIHH", b"SAC1", 4_000_000_000, 4_000_000_000, 60000, 256) + bytes(9)  # 25 bytes
+    with pytest.raises(SignalError, match="truncated|damaged"):
+        capstone.unpack_stream(hostile)
+    assert _peak_mb(lambda: pytest.raises(SignalError, capstone.unpack_stream, hostile)) < 50
+    good = capstone.pack_stream(np.random.default_rng(0).normal(size=(40, 5)), 4, n_samples=10240,
+                                frame_length=256)
+    for cut in (len(good) - 1, 20, 17):
+        with pytest.raises(SignalError, match="truncated|damaged"):
+            capstone.unpack_stream(good[:cut])
+    with pytest.raises(SignalError, match="max_samples"):
+        capstone.unpack_stream(good, max_samples=1000)
+    assert capstone.unpack_stream(good, max_samples=10240)[1] == 10240
+    # All-zero bits: a few bytes could claim billions of frames.
+    zero_bits = bytearray(capstone.pack_stream(np.ones((2, 1)), 0, n_samples=512, frame_length=256))
+    struct.pack_into("<I", zero_bits, 8, 4_000_000_000)
+    with pytest.raises(SignalError, match="max_samples"):
+        capstone.unpack_stream(bytes(zero_bits))
+
+
+def test_transform_codec_decompress_is_bounded_and_says_what_is_wrong():
+    import lzma
+    import struct
+
+    codec = capstone.TransformCodec(lambda f: f[:, :8], lambda c: np.repeat(c, 32, axis=1), frame_length=256)
+    # 15 KB that inflates to 100 MB of zeros.
+    bomb = lzma.compress(bytes(100_000_000), format=lzma.FORMAT_RAW, filters=capstone._LZMA_FILTERS)
+    hostile = struct.pack("<4sIIHf", b"SAT1", 256 * 1000, 1000, 8, 0.1) + bomb
+    assert len(hostile) < 40_000
+    with pytest.raises(SignalError, match="damaged|truncated"):
+        codec.decompress(hostile)
+    assert _peak_mb(lambda: pytest.raises(SignalError, codec.decompress, hostile)) < 50
+    for junk in (b"", b"SAT1", b"SAT1" + bytes(10), struct.pack("<4sIIHf", b"SAT1", 10, 1, 8, float("nan")),
+                 struct.pack("<4sIIHf", b"SAT1", 256, 1, 8, 0.1) + b"not lzma at all"):
+        with pytest.raises(SignalError):
+            codec.decompress(junk)
+    huge = struct.pack("<4sIIHf", b"SAT1", 4_000_000_000, 4_000_000_000, 8, 0.1) + bomb[:100]
+    with pytest.raises(SignalError, match="max_samples"):
+        codec.decompress(huge)
+    samples = np.random.default_rng(0).normal(scale=0.1, size=4096).astype(np.float32)
+    assert codec.decompress(codec.compress(samples)).shape == samples.shape

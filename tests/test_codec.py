@@ -354,3 +354,55 @@ def test_a_text_file_named_npz_is_not_a_codec_file(tmp_path):
     with pytest.raises(CompressedFileError, match="not a course codec file") as caught:
         codec.load_compressed(path)
     assert "pickle" not in str(caught.value)
+
+
+# --- Hardening II (#24): bounded decoding ---------------------------------------------------------
+
+
+def test_an_archive_with_the_zip_encrypted_flag_is_a_codec_error(tmp_path):
+    path = codec.save_compressed(tmp_path / "clip.npz", codes=np.zeros(4, np.uint8), sample_rate=8000,
+                                 n_samples=4, frame_length=4, hop_length=4, bits=8)
+    raw = bytearray(path.read_bytes())
+    for signature, flag_offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):  # local and central headers
+        start = 0
+        while (start := raw.find(signature, start)) >= 0:
+            raw[start + flag_offset] |= 0x01  # "encrypted"
+            start += 4
+    path.write_bytes(bytes(raw))
+    with pytest.raises(CompressedFileError, match="encrypted"):
+        codec.load_compressed(path)
+
+
+def test_the_smaller_holes_in_the_codec_get_course_errors(tmp_path):
+    with pytest.raises(SignalError, match="whole numbers"):
+        codec.pack_bits(np.array([np.nan, 1.0]), 4)
+    with pytest.raises(SignalError, match="whole numbers"):
+        codec.pack_bits(np.array([1.5, 1.0]), 4)
+    assert codec.unpack_bits(codec.pack_bits(np.array([3.0, 1.0]), 4), 4, (2,)).tolist() == [3, 1]
+    with pytest.raises(SignalError, match="bytes"):
+        codec.unpack_bits(np.array([300, 2]), 4, (4,))
+    with pytest.raises(SignalError, match="shape"):
+        codec.unpack_bits(np.array([1, 2]), 4, (-4,))
+    for bits, seconds in ((float("nan"), 1.0), (100, float("inf")), (100, float("nan")), (float("inf"), 1.0)):
+        with pytest.raises(SignalError, match="finite"):
+            codec.kbps(bits, seconds)
+    common = {"codes": np.zeros(3, np.uint8), "sample_rate": 8000, "frame_length": 4, "hop_length": 4}
+    with pytest.raises(CompressedFileError, match="bits"):
+        codec.save_compressed(tmp_path / "a.npz", n_samples=3, bits=40, **common)
+    with pytest.raises(CompressedFileError, match="n_samples"):
+        codec.save_compressed(tmp_path / "b.npz", n_samples=10**15, bits=4, **common)
+    with pytest.raises(CompressedFileError, match="folder"):
+        codec.load_compressed(tmp_path)
+    with pytest.raises(SignalError, match="too large"):
+        codec.quantize(np.array([[1e308], [-1e308]]), 4)
+    assert not list(tmp_path.iterdir())
+
+
+def test_lossy_codec_settings_get_course_errors_not_type_errors():
+    x = np.zeros(2205, dtype=np.float32)
+    for kwargs in ({"codec": None}, {"codec": 3}, {"compression_level": "high"}, {"compression_level": None}):
+        with pytest.raises(SignalError):
+            codec.lossy_codec(x, 22050, **kwargs)
+    for sr in (None, "22050", 22050.5):
+        with pytest.raises(SignalError, match="sr"):
+            codec.lossy_codec(x, sr)

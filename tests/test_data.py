@@ -246,3 +246,14 @@ def test_a_root_that_is_a_file_says_so_and_where_it_came_from(digit_folder, monk
     with pytest.raises(AudioFileNotFoundError, match="does not exist.*root=") as caught:
         data.load_spoken_digits(root=digit_folder / "absent")
     assert "COURSE_DIGITS_DIR" not in str(caught.value)
+
+
+def test_split_in_time_and_fetch_fsdd_give_course_errors_not_raw_ones():
+    from course_utils import data
+    from course_utils.errors import CourseError
+
+    for samples, fraction in ((None, 0.75), (np.zeros(10), "x"), (np.zeros(10), float("nan")), (5.0, 0.5)):
+        with pytest.raises(CourseError):
+            data.split_in_time(samples, fraction)
+    with pytest.raises(CourseError, match="speakers"):
+        data.fetch_fsdd(speakers=5)

@@ -160,3 +160,86 @@ def test_an_audio_file_the_manifest_does_not_list_fails(small_data, capsys):
     assert status == 1, out
     assert "music/stray.WAV" in data_lines[0] and "not listed" in data_lines[0], out
     assert "notes.txt" not in out
+
+
+# --- Hardening II (#24): the doctor tells the truth ------------------------------------------------
+
+
+def _add_row(folder, line):
+    with open(folder / "manifest.csv", "a", encoding="utf-8") as handle:
+        handle.write(line)
+
+
+def _digest(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize("where", ["../outside.wav", "ABSOLUTE", "music/../../outside.wav"])
+def test_a_manifest_row_outside_data_fails_and_loaders_refuse_it(small_data, capsys, where):
+    from course_utils import data
+    from course_utils.errors import DatasetLayoutError
+
+    outside = small_data.parent / "outside.wav"
+    outside.write_bytes((small_data / "music" / "a.wav").read_bytes())
+    row_path = str(outside) if where == "ABSOLUTE" else where
+    _add_row(small_data, f"{row_path},real_speech,leak,,,,,0.01,8000,t,CC0,n,{_digest(outside)}\n")
+    status, out, data_lines = run_doctor(capsys)
+    assert status == 1 and "outside" in data_lines[0] and "data/" in data_lines[0], out
+    with pytest.raises(DatasetLayoutError, match="outside"):
+        data.load_real_clip("leak")
+
+
+def test_duplicate_rows_and_missing_columns_fail(small_data, capsys):
+    lines = (small_data / "manifest.csv").read_text().splitlines(keepends=True)
+    (small_data / "manifest.csv").write_text("".join(lines + [lines[1]]))
+    status, out, data_lines = run_doctor(capsys)
+    assert status == 1 and "music/a.wav" in data_lines[0] and "twice" in data_lines[0], out
+    # Without the kind and label columns the loaders cannot find anything.
+    (small_data / "manifest.csv").write_text(
+        "path,sha256\n" + "".join(f"music/{n},{_digest(small_data / 'music' / n)}\n" for n in ("a.wav", "b.wav")))
+    status, out, data_lines = run_doctor(capsys)
+    assert status == 1 and "columns" in data_lines[0] and "kind" in data_lines[0], out
+
+
+def test_weights_are_in_the_manifest_and_checked(small_data, capsys):
+    from course_utils import data
+
+    bundled = [row["path"] for row in data.load_manifest()]
+    weights = small_data / "weights"
+    weights.mkdir()
+    (weights / "w.npz").write_bytes(b"weights")
+    status, out, data_lines = run_doctor(capsys)
+    assert status == 1 and "weights/w.npz" in data_lines[0] and "not listed" in data_lines[0], out
+    _add_row(small_data, f"weights/w.npz,weights,w,,,,,,,t,CC0,n,{_digest(weights / 'w.npz')}\n")
+    assert doctor.check_data().ok
+    (weights / "w.npz").write_bytes(b"corrupted")
+    status, out, data_lines = run_doctor(capsys)
+    assert status == 1 and "weights/w.npz differs" in data_lines[0], out
+    assert bundled  # (the small folder's rows)
+
+
+def test_the_course_manifest_lists_its_trained_weights():
+    from pathlib import Path
+
+    import course_utils
+
+    folder = Path(course_utils.__file__).resolve().parent.parent / "data"
+    with open(folder / "manifest.csv", encoding="utf-8") as handle:
+        listed = {line.split(",")[0] for line in handle}
+    shipped = {p.relative_to(folder).as_posix() for p in (folder / "weights").iterdir()}
+    assert shipped and shipped <= listed, shipped - listed
+
+
+def test_a_trimmed_manifest_of_the_bundled_data_fails(small_data, capsys, monkeypatch, tmp_path):
+    from course_utils import data
+
+    record = tmp_path / "data_manifest.sha256"
+    monkeypatch.setattr(data, "_bundled_folder", lambda: small_data)
+    monkeypatch.setattr(data, "_MANIFEST_RECORD", record)
+    data.record_manifest()
+    assert doctor.check_data().ok
+    lines = (small_data / "manifest.csv").read_text().splitlines(keepends=True)
+    (small_data / "manifest.csv").write_text("".join(lines[:2]))  # one row left ...
+    (small_data / "music" / "b.wav").unlink()  # ... and the file it listed deleted
+    status, out, data_lines = run_doctor(capsys)
+    assert status == 1 and "differs from the one this version of the course ships" in data_lines[0], out

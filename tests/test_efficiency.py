@@ -16,11 +16,12 @@ course_utils.setup_notebook(seed=0, style=False)
 import keras  # noqa: E402
 
 from course_utils import efficiency as eff  # noqa: E402
-from course_utils.efficiency.cost import _dense_layers  # noqa: E402
+from course_utils.diagrams import _dense_layers  # noqa: E402
 from course_utils.errors import (  # noqa: E402
     AudioFileError,
     AudioFileNotFoundError,
     DatasetLayoutError,
+    SettingError,
     SignalError,
 )
 from course_utils.models import build_dense_autoencoder  # noqa: E402
@@ -28,9 +29,9 @@ from course_utils.profiling import measure_exact  # noqa: E402
 from course_utils.training import fit_autoencoder  # noqa: E402
 
 
-def small_model(input_size=64, code_size=8, hidden=(32,), seed=0):
+def small_model(frame_length=64, code_size=8, hidden=(32,), seed=0):
     keras.utils.set_random_seed(seed)
-    return build_dense_autoencoder(input_size, code_size, hidden_sizes=hidden)[0]
+    return build_dense_autoencoder(frame_length, code_size, hidden_sizes=hidden)[0]
 
 
 def frames(n=256, width=64, seed=0):
@@ -390,3 +391,58 @@ def test_step_timer_times_every_step_of_fit():
     assert timer.median == pytest.approx(float(np.median(timer.seconds[2:])))
     with pytest.raises(SignalError, match="StepTimer"):
         _ = eff.StepTimer().median
+
+
+# --- Hardening II (#24): nothing lost, nothing stale, nothing outside the folder -----------------
+
+
+def test_write_wav_chunks_never_replaces_files_unless_asked_and_leaves_nothing_stale(tmp_path):
+    from course_utils.errors import OutputExistsError
+
+    folder = tmp_path / "chunks"
+    long = np.full(3000, 0.25, dtype=np.float32)
+    first = eff.write_wav_chunks(long, 1000, folder, seconds=1.0)
+    before = [p.read_bytes() for p in first]
+    with pytest.raises(OutputExistsError, match="overwrite=True"):
+        eff.write_wav_chunks(np.zeros(1000, dtype=np.float32), 1000, folder, seconds=1.0)
+    assert [p.read_bytes() for p in first] == before  # nothing lost
+    assert issubclass(OutputExistsError, FileExistsError)
+    short = eff.write_wav_chunks(np.full(1000, -0.5, dtype=np.float32), 1000, folder, seconds=1.0, overwrite=True)
+    assert sorted(p.name for p in folder.iterdir()) == [p.name for p in short] == ["chunk_0000.wav"]
+    streamed = np.concatenate([b[0].numpy() for b in eff.wav_frame_dataset(folder, frame_length=100)])
+    assert np.allclose(streamed, -0.5, atol=1e-3)  # no stale chunk is streamed
+
+
+def test_write_wav_chunks_refuses_paths_in_the_prefix_and_absurd_settings(tmp_path):
+    from course_utils.errors import CourseError
+
+    signal = np.zeros(2000, dtype=np.float32)
+    folder = tmp_path / "a" / "b"
+    for prefix in ("../../x", "sub/x", "..", "", "x\\y"):
+        with pytest.raises(SettingError, match="prefix"):
+            eff.write_wav_chunks(signal, 1000, folder, prefix=prefix)
+    for seconds in (1e-9, 0.0, -1.0, float("nan"), float("inf"), "2"):
+        with pytest.raises(SettingError, match="seconds"):
+            eff.write_wav_chunks(signal, 1000, folder, seconds=seconds)
+    with pytest.raises(CourseError, match="sr"):
+        eff.write_wav_chunks(signal, 1000.5, folder)
+    a_file = tmp_path / "file.wav"
+    a_file.write_bytes(b"keep me")
+    with pytest.raises(CourseError, match="not a folder"):
+        eff.write_wav_chunks(signal, 1000, a_file)
+    assert a_file.read_bytes() == b"keep me"
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == ["file.wav"]
+
+
+def test_streaming_refuses_wavs_it_cannot_decode_and_non_finite_settings(tmp_path):
+    signal = np.zeros(800, dtype=np.float32)
+    for subtype in ("FLOAT", "PCM_U8", "PCM_24"):
+        path = tmp_path / f"{subtype}.wav"
+        soundfile.write(path, signal, 8000, subtype=subtype)
+        with pytest.raises(AudioFileError, match="16-bit"):
+            eff.wav_frame_dataset([path], frame_length=64)
+    good = eff.write_wav_chunks(signal + 0.1, 8000, tmp_path / "ok", seconds=1.0)
+    for settings in ({"scale": float("nan")}, {"scale": float("inf")}, {"mean": float("nan")},
+                     {"scale": 0.0}, {"mean": "0"}):
+        with pytest.raises(SignalError, match="scale|mean"):
+            eff.wav_frame_dataset(good, frame_length=64, **settings)

@@ -242,5 +242,23 @@ def test_tensorflows_settings_are_defined_only_in_course_utils_session():
 def test_ci_runs_the_readme_test_command():
     readme = (ROOT / "README.md").read_text()
     ci = (ROOT / ".ci" / "run").read_text()
-    assert "make test" in readme and "make lab" in readme
-    assert re.search(r"^make test$", ci, flags=re.MULTILINE)
+    assert "make test" in readme and "make lab" in readme and "make ci" in readme
+    assert re.search(r"^make ci$", ci, flags=re.MULTILINE)
+    makefile = (ROOT / "Makefile").read_text()
+    assert re.search(r"^ci: test ", makefile, flags=re.MULTILINE), "make ci must run make test first"
+
+
+def test_make_test_needs_no_root_npm_or_network():
+    """make test runs no browser (root installs Chromium), no slides (npm) and no benchmark."""
+    import shutil
+    import subprocess
+
+    if not shutil.which("make"):
+        pytest.skip("no make on this machine")
+    dry = subprocess.run(["make", "-n", "-o", ".venv/.installed", "test"], cwd=ROOT, capture_output=True,
+                         text=True, timeout=60)
+    assert dry.returncode == 0, dry.stderr
+    for needs_more in ("pytest tests/browser", "--slides", "-m benchmarks", "test_pythons", "apt-get", "npm"):
+        assert needs_more not in dry.stdout, f"make test runs {needs_more}: move it to make ci"
+    for part in ("ruff check", "update_used_in.py --check", "pytest tests", "--nbval", "build_site.py"):
+        assert part in dry.stdout, f"make test no longer runs {part}"

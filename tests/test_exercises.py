@@ -4,8 +4,12 @@ what is wrong without giving the answer away, and the hints come in steps."""
 from __future__ import annotations
 
 import importlib
+import inspect
+import json
 import pkgutil
 import re
+import textwrap
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,6 +17,8 @@ import pytest
 import course_utils.exercises as exercises_package
 from course_utils.exercises import Exercise
 from course_utils.exercises import _core as core
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def all_exercises():
@@ -223,3 +229,140 @@ def test_lesson02_q3_names_every_slip_a_number_could_come_from(capsys):
     assert not lesson02.q3.check(args["n_samples"] // args["hop_length"], **args)
     message = capsys.readouterr().out
     assert "one frame per hop" in message and "zero padding" in message, message
+
+
+# --- Hardening II (#24): a check cannot hang, be fooled by NaN, or show a raw Python error ------
+
+
+ODD_ANSWERS = [
+    (float("nan"), "NaN"), (float("inf"), "infinite"), (-np.inf, "infinite"), (1 + 2j, "complex"),
+    (np.array([np.nan, 1.0]), "NaN"), (np.array([1 + 1j, 2]), "complex"),
+    (np.array([object(), object()]), "dtype object"), (10**400, "too large"), ([np.nan, 1.0], "NaN"),
+]
+
+
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_nan_inf_complex_and_object_answers_are_not_yet_with_a_reason(exercise, capsys):
+    context = exercise.context()
+    for answer, reason in ODD_ANSWERS:
+        assert not _fresh(exercise).check(answer, **context)
+        shown = capsys.readouterr().out
+        assert shown.startswith("Not yet") and reason in shown, (answer, shown)
+
+
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_strange_answers_never_raise_a_raw_python_error(exercise, capsys):
+    context = exercise.context()
+    for answer in ("text", None, object(), [], {}, -(10**30), np.zeros((0, 3)), {"a": [1, 2]}, len):
+        assert not _fresh(exercise).check(answer, **context), answer
+        assert capsys.readouterr().out.startswith("Not yet"), answer
+
+
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_a_check_without_its_context_says_which_arguments_to_pass(exercise, capsys):
+    context = exercise.context()
+    answer = exercise.solve(**context)
+    needed = [p for p in list(inspect.signature(exercise._checker).parameters.values())[1:]
+              if p.default is inspect.Parameter.empty]
+    if not needed:
+        pytest.skip("this check needs nothing besides the answer")
+    assert not exercise.check(answer)
+    shown = capsys.readouterr().out
+    assert shown.startswith("Not yet") and "also needs" in shown, shown
+    for name in context:
+        if name in shown.split(".check(")[0] or f"{name}={name}" in shown:
+            continue
+        raise AssertionError(f"the message does not name {name}: {shown}")
+    assert not exercise.check(answer, **context, not_an_argument=1)
+    assert "does not take `not_an_argument`" in capsys.readouterr().out
+
+
+def _nanified(value):
+    if isinstance(value, np.ndarray) and value.dtype.kind == "f":
+        return np.full_like(value, np.nan)
+    if isinstance(value, (float, np.floating)):
+        return float("nan")
+    if isinstance(value, tuple):
+        return tuple(_nanified(v) for v in value)
+    return value
+
+
+FUNCTION_EXERCISES = [p for p in EXERCISES if callable(p.values[0].solve(**p.values[0].context()))]
+
+
+def test_five_exercises_take_the_learners_function():
+    assert len(FUNCTION_EXERCISES) >= 5, [p.id for p in FUNCTION_EXERCISES]
+
+
+@pytest.mark.parametrize("exercise", FUNCTION_EXERCISES)
+def test_a_learners_function_that_hangs_raises_or_returns_nan_is_not_yet(exercise, capsys):
+    context = exercise.context()
+    solution = exercise.solve(**context)
+
+    def endless(*args, **kwargs):
+        while True:
+            try:
+                pass
+            except Exception:  # a learner's catch-all does not stop the time limit
+                pass
+
+    def raises(*args, **kwargs):
+        raise ZeroDivisionError("division by zero")
+
+    exercise.time_limit = 1.0
+    try:
+        assert not _fresh(exercise).check(endless, **context)
+        shown = capsys.readouterr().out
+        assert shown.startswith("Not yet") and "stopped after 1 s" in shown, shown
+    finally:
+        exercise.time_limit = core.TIME_LIMIT
+    assert not _fresh(exercise).check(raises, **context)
+    shown = capsys.readouterr().out
+    assert shown.startswith("Not yet") and "ZeroDivisionError" in shown and "Traceback" not in shown, shown
+
+    assert callable(solution)
+
+
+def test_lesson07_quantizer_returning_nan_is_not_correct(capsys):
+    from course_utils.exercises import lesson07
+
+    context = lesson07.q2.context()
+    solution = lesson07.q2.solve(**context)
+    assert not lesson07.q2.check(lambda *a, **k: _nanified(solution(*a, **k)), **context)
+    shown = capsys.readouterr().out
+    assert shown.startswith("Not yet") and "NaN" in shown, shown
+
+
+# --- a learner's solution region and the reference solution are the same code ------------------
+
+SOLUTION_REGIONS = [("10_recognition.ipynb", "lesson10", "tone_contour")]
+
+
+def solution_region(notebook: str, function: str) -> str:
+    """The lines between ``### BEGIN SOLUTION`` and ``### END SOLUTION`` in ``def function`` of a lesson."""
+
+    cells = json.loads((ROOT / "notebooks" / notebook).read_text(encoding="utf-8"))["cells"]
+    [source] = ["".join(c["source"]) for c in cells if c["cell_type"] == "code" and f"def {function}(" in "".join(c["source"])]
+    region = re.search(r"### BEGIN SOLUTION\n(.*?)\n\s*### END SOLUTION", source, re.S)
+    assert region, f"{notebook}: no solution region in def {function}"
+    return region.group(1)
+
+
+def code_lines(source: str) -> list[str]:
+    """Statements without imports, indentation or blank lines: what the code does."""
+    return [line.strip() for line in textwrap.dedent(source).splitlines()
+            if line.strip() and not line.strip().startswith(("import ", "from ", "def "))]
+
+
+@pytest.mark.parametrize(("notebook", "module", "function"), SOLUTION_REGIONS)
+def test_the_lessons_solution_is_the_reference_solution(notebook, module, function):
+    """What the learner is shown as the solution (solution()) is what the complete lesson runs."""
+    reference = inspect.getsource(getattr(importlib.import_module(f"course_utils.exercises.{module}"), function))
+    assert code_lines(solution_region(notebook, function)) == code_lines(reference)
+
+
+def test_a_changed_solution_region_is_caught():
+    region = solution_region("10_recognition.ipynb", "tone_contour")
+    changed = region.replace("0.3 * level.max()", "0.5 * level.max()")
+    reference = inspect.getsource(importlib.import_module("course_utils.exercises.lesson10").tone_contour)
+    assert changed != region and code_lines(changed) != code_lines(reference)

@@ -145,3 +145,12 @@ def test_pca_residual_autoencoder_needs_a_fitted_codec(models):
 
     with pytest.raises(SignalError, match="not fitted"):
         models.build_pca_residual_autoencoder(PCACodec(code_size=4, frame_length=16))
+
+
+def test_dense_autoencoder_sizes_and_l2_get_course_errors(models):
+    from course_utils.errors import CourseError
+
+    for options in ({"code_size": 0}, {"code_size": -3}, {"code_size": 2.5}, {"code_size": "8"},
+                    {"code_size": 8, "l2": -0.1}, {"code_size": 8, "l2": float("nan")}):
+        with pytest.raises(CourseError):
+            models.build_dense_autoencoder(64, **options)

@@ -107,3 +107,65 @@ def test_impossible_settings_are_refused_with_a_clear_message(kwargs):
     with pytest.raises(SettingError, match="every|min_interval") as error:
         LiveTrainingMonitor(**kwargs)
     assert isinstance(error.value, ValueError)
+
+
+def test_training_progress_moves_and_ends_on_a_line_that_depends_only_on_the_run(notebook_session, capsys):
+    import numpy as np
+
+    from course_utils.models import build_dense_autoencoder
+    from course_utils.monitor import TrainingProgress
+    from course_utils.training import fit_autoencoder
+
+    frames = np.random.default_rng(0).normal(size=(256, 16)).astype("float32")
+    lines = []
+    for _ in range(2):
+        keras.utils.set_random_seed(0)
+        model, _, _ = build_dense_autoencoder(16, 4, hidden_sizes=(8,))
+        bar = TrainingProgress(40, min_interval=0.0, show=False)
+        fit_autoencoder(model, frames, frames[:64], steps=40, batch_size=32, callbacks=[bar], progress=False)
+        assert bar.step == 40 and bar.updates == 1 + 40 + 1  # the start, every step (no throttle), the end
+        assert bar.line.startswith("trained [" + "#" * 24 + "] 40/40 steps, loss ") and "validation loss" in bar.line
+        lines.append(bar.line)
+    assert lines[0] == lines[1], "the final line must be the same on every run (nbval compares it)"
+    half = TrainingProgress(40, show=False)
+    half.step = 20
+    assert half.text(0.5) == "training [" + "#" * 12 + "." * 12 + "] 20/40 steps, loss 0.5"
+    # Outside a notebook, progress=True prints the end-of-training line only.
+    model, _, _ = build_dense_autoencoder(16, 4, hidden_sizes=(8,))
+    fit_autoencoder(model, frames, steps=16, batch_size=32, progress=True)
+    assert capsys.readouterr().out.startswith("trained [")
+    fit_autoencoder(model, frames, steps=16, batch_size=32)  # the default: nothing outside a notebook
+    assert capsys.readouterr().out == ""
+
+
+def test_training_progress_refuses_a_bad_total():
+    from course_utils.errors import SettingError
+    from course_utils.monitor import TrainingProgress
+
+    with pytest.raises(SettingError, match="positive whole number"):
+        TrainingProgress(0)
+
+
+@pytest.mark.slow
+def test_training_progress_leaves_the_output_nbval_sees():
+    """In a kernel the moving line is a display that starts and ends empty (nbval ignores display
+    updates and compares the first state with the notebook's last), then one printed line."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    code = """
+import course_utils
+course_utils.setup_notebook(seed=0, style=False)
+import numpy as np
+from course_utils.models import build_dense_autoencoder
+from course_utils.training import fit_autoencoder
+model, _, _ = build_dense_autoencoder(16, 4, hidden_sizes=(8,))
+frames = np.random.default_rng(0).normal(size=(256, 16)).astype("float32")
+history = fit_autoencoder(model, frames, steps=40, batch_size=32)
+"""
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
+    NotebookClient(notebook, timeout=120, kernel_name="python3").execute()
+    outputs = [o for o in notebook.cells[0].outputs if not (o.output_type == "stream" and "Notebook ready" in o.text)]
+    assert [o.output_type for o in outputs] == ["display_data", "stream"], outputs
+    assert outputs[0].data == {"text/plain": "", "text/html": ""}
+    assert outputs[1].text.startswith("trained [" + "#" * 24 + "] 40/40 steps, loss ")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import numpy as np
@@ -117,3 +118,24 @@ def test_lesson05_exercise_codec_is_the_dct_start_of_the_library_model(frames):
     by_hand = decode(codes.astype(np.float16).astype(np.float32))
     library = np.asarray(build_ksparse_autoencoder(frames[:200], m=8)(frames[200:]))
     assert np.max(np.abs(by_hand - library)) < 0.02 * np.max(np.abs(library))
+
+
+def test_saving_weights_never_replaces_a_neighbour_or_records_another_files_hash(frames, tmp_path):
+    from course_utils.errors import OutputExistsError, SettingError
+
+    model = build_ksparse_autoencoder(frames, m=8)
+    neighbour = tmp_path / "w.json"
+    neighbour.write_text("my notes", encoding="utf-8")
+    with pytest.raises(OutputExistsError, match="w.json"):
+        save_ksparse_weights(model, tmp_path / "w.npz", steps=0)
+    assert neighbour.read_text(encoding="utf-8") == "my notes" and not (tmp_path / "w.npz").exists()
+    # np.savez would write w.bin.npz and the record would hash an old w.bin: refused instead.
+    (tmp_path / "w.bin").write_bytes(b"old")
+    with pytest.raises(SettingError, match=".npz"):
+        save_ksparse_weights(model, tmp_path / "w.bin", steps=0)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["w.bin", "w.json"]
+    with pytest.raises(SettingError, match="folder"):
+        save_ksparse_weights(model, tmp_path, steps=0)
+    path = save_ksparse_weights(model, tmp_path / "w.npz", overwrite=True, steps=1)
+    record = json.loads(neighbour.read_text(encoding="utf-8"))
+    assert record["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest() and record["steps"] == 1

@@ -61,15 +61,26 @@ def test_every_region_is_an_nbgrader_solution_cell_followed_by_its_check(path, c
         f"run `python scripts/student_edition.py --mark {path.name[:2]}`")
     assert student_edition.checked_after(cell.source), "the code after the region must call the exercise's check()"
     # The skeleton fails its check: what reaches check() is the unanswered `...` (the exercise
-    # then says "Not answered yet"), never a value the learner did not compute.
+    # then says "Not answered yet") or a function of the cell whose body is only `...` (it returns
+    # None, which no check accepts), never a value the learner did not compute.
     tree = ast.parse(student_edition.skeleton(cell.source))
     checks = [node for node in ast.walk(tree) if isinstance(node, ast.Call)
               and isinstance(node.func, ast.Attribute) and node.func.attr == "check"]
-    assert checks and all(isinstance(c.args[0], ast.Name) and c.args[0].id == "answer" for c in checks)
-    assigned = [node.value for node in ast.walk(tree) if isinstance(node, ast.Assign)
-                and any(isinstance(t, ast.Name) and t.id == "answer" for t in node.targets)]
-    assert assigned and all(isinstance(v, ast.Constant) and v.value is Ellipsis for v in assigned), (
-        "in the skeleton `answer` must only be `...`")
+    assert checks and all(checked.args and isinstance(checked.args[0], ast.Name) for checked in checks)
+    functions = {node.name: node for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)}
+    for checked in checks:
+        name = checked.args[0].id
+        if name in functions:
+            body = [statement for statement in functions[name].body
+                    if not (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant)
+                            and isinstance(statement.value.value, str))]  # its docstring stays
+            assert len(body) == 1 and isinstance(body[0].value, ast.Constant) and body[0].value.value is Ellipsis, (
+                f"in the skeleton {name}() must be only `...`")
+        else:
+            assigned = [node.value for node in ast.walk(tree) if isinstance(node, ast.Assign)
+                        and any(isinstance(t, ast.Name) and t.id == name for t in node.targets)]
+            assert assigned and all(isinstance(v, ast.Constant) and v.value is Ellipsis for v in assigned), (
+                f"in the skeleton `{name}` must only be `...`")
     # No placeholder comment hands over the answer: the solution's code is not in the skeleton.
     skeleton = student_edition.skeleton(cell.source)
     for region in student_edition.solution_regions(cell.source):
@@ -80,10 +91,16 @@ def test_every_region_is_an_nbgrader_solution_cell_followed_by_its_check(path, c
 
 
 def test_an_unanswered_exercise_fails_its_check(capsys):
-    from course_utils.exercises import NOT_ANSWERED, lesson00
+    from course_utils.exercises import NOT_ANSWERED, lesson00, lesson10
 
     assert not lesson00.q1.check(NOT_ANSWERED)
     assert "Not answered yet" in capsys.readouterr().out
+
+    def tone_contour(clip, sr):  # a skeleton function: its body is `...`
+        ...
+
+    assert not lesson10.q4.check(tone_contour, **lesson10.q4.context())
+    assert "Not yet" in capsys.readouterr().out
 
 
 def test_same_skeletons_as_nbgraders_clear_solutions():
@@ -134,6 +151,10 @@ def test_build_writes_both_languages_and_keeps_links_working():
             notebook = nbformat.read(target, as_version=4)
             text = "\n".join(c.source for c in notebook.cells)
             assert "BEGIN SOLUTION" not in text and "END SOLUTION" not in text, target
+            if any(c.id == "student-edition-note" for c in notebook.cells):
+                [note] = [c for c in notebook.cells if c.id == "student-edition-note"]
+                [complete] = re.findall(r"\]\(([^)]+)\)", note.source)
+                assert (target.parent / complete).resolve() == ROOT / "notebooks" / target.relative_to(out / "notebooks")
             for link in re.findall(r"\]\(([^)#\s]+)", "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")):
                 if "://" in link or link.startswith("mailto:"):
                     continue

@@ -105,7 +105,7 @@ def test_trainers_reject_bad_data(models, training):
         training.train_minibatch(model, np.full((8, 16), np.inf), steps=1)
     with pytest.raises(SignalError, match="steps"):
         training.train_minibatch(model, np.zeros((8, 16)), steps=0)
-    with pytest.raises(SignalError, match="input_size=100"):
+    with pytest.raises(SignalError, match="frame_length=100"):
         training.fit_autoencoder(models.build_dense_autoencoder(64, 8)[0], np.zeros((10, 100)), steps=1)
 
 
@@ -227,3 +227,27 @@ def test_gradient_norms_needs_weights(training):
     model = keras.Model(inputs, keras.layers.Activation("relu")(inputs))
     with pytest.raises(SignalError, match="kernel"):
         training.gradient_norms(model, np.ones((2, 4)))
+
+
+# --- Hardening II (#24): no silent NaN ------------------------------------------------------------
+
+
+def test_minibatch_and_fit_stop_on_a_nan_loss_naming_the_learning_rate(training, small_model):
+    frames = low_rank_frames() * 1e4
+    with pytest.raises(SignalError, match="diverged.*step.*learning_rate"):
+        training.train_minibatch(small_model(), frames, steps=60, learning_rate=1e30, eval_every=10)
+    with pytest.raises(SignalError, match="diverged.*learning_rate"):
+        training.fit_autoencoder(small_model(), frames, steps=60, learning_rate=1e30)
+
+
+def test_a_nan_loss_on_constant_frames_names_the_constant_data(training, small_model):
+    constant = np.full((256, 16), 3e4, dtype=np.float32)
+    with pytest.raises(SignalError, match="constant"):
+        training.train_minibatch(small_model(), constant, steps=60, learning_rate=1e30, eval_every=10)
+
+
+def test_a_standardizer_fitted_on_huge_values_is_refused(notebook_session):
+    from course_utils.audio import fit_standardizer
+
+    with pytest.raises(SignalError, match="too large|not finite"):
+        fit_standardizer(np.array([1e300, -1e300, 5e299, 0.0]))

@@ -67,6 +67,12 @@ def quantize(codes, bits: int) -> tuple[np.ndarray, np.ndarray]:
     """
     bits = _check_bits(bits)
     codes = _check_codes(codes).astype(np.float64)
+    if codes.size and float(np.max(np.abs(codes))) > 1e30:
+        raise SignalError(
+            f"codes hold values as large as {float(np.max(np.abs(codes))):.3g}, too large to quantize into "
+            "float32 ranges; an encoder's codes are of order 1 to 1000. Check the encoder's input "
+            "(standardized?) and output."
+        )
     low = codes.min(axis=0).astype(np.float32)
     high = codes.max(axis=0).astype(np.float32)
     # Rounding to float32 may move a range inward; move it outward instead so
@@ -133,10 +139,12 @@ def kbps(total_bits: float, duration_s: float) -> float:
 
     Used in: 07_compression, benchmarks/codec.py.
     """
-    if duration_s <= 0:
-        raise SignalError(f"duration_s must be positive; got {duration_s}. Use len(signal) / sample_rate.")
-    if total_bits < 0:
-        raise SignalError(f"total_bits must be >= 0; got {total_bits}.")
+    from ..checks import is_number
+
+    if not is_number(duration_s) or not np.isfinite(float(duration_s)) or duration_s <= 0:
+        raise SignalError(f"duration_s must be a positive finite number; got {duration_s!r}. Use len(signal) / sample_rate.")
+    if not is_number(total_bits) or not np.isfinite(float(total_bits)) or total_bits < 0:
+        raise SignalError(f"total_bits must be a finite number >= 0; got {total_bits!r}.")
     return float(total_bits) / float(duration_s) / 1000.0
 
 
@@ -150,11 +158,29 @@ def pack_bits(integers, bits: int) -> np.ndarray:
     """
     bits = _check_bits(bits)
     values = np.asarray(integers).ravel()
+    if values.dtype.kind not in "biuf" or (values.dtype.kind == "f" and not np.all(np.isfinite(values) & (values == np.round(values)))):
+        raise SignalError(
+            f"pack_bits packs whole numbers (quantization levels); got {values.dtype} values"
+            + (" with NaN, Inf or fractions" if values.dtype.kind == "f" else "") + ". Pass quantize()'s integers."
+        )
     if values.size and (values.min() < 0 or values.max() >= 2**bits):
         raise SignalError(f"values must lie in 0..{2**bits - 1} to fit in {bits} bits.")
-    shifts = np.arange(bits - 1, -1, -1, dtype=np.uint32)
-    bit_matrix = ((values.astype(np.uint32)[:, None] >> shifts) & 1).astype(np.uint8)
-    return np.packbits(bit_matrix.ravel())
+    return np.packbits(_to_bits(values, bits))
+
+
+def _to_bits(values, bits: int) -> np.ndarray:
+    """The bits of each value, most significant first, one uint8 (0 or 1) per bit, flat.
+
+    The course's one bit packer: :func:`pack_bits` and ``capstone.pack_stream`` both use it.
+    """
+    shifts = np.arange(int(bits) - 1, -1, -1, dtype=np.uint32)
+    return ((np.asarray(values).astype(np.uint32).ravel()[:, None] >> shifts) & 1).astype(np.uint8).ravel()
+
+
+def _from_bits(bit_array, bits: int) -> np.ndarray:
+    """Undo :func:`_to_bits`: uint32 values from ``bits`` bits each, most significant first."""
+    bit_matrix = np.asarray(bit_array).reshape(-1, int(bits)).astype(np.uint32)
+    return bit_matrix @ (1 << np.arange(int(bits) - 1, -1, -1, dtype=np.uint32))
 
 
 def unpack_bits(packed, bits: int, shape) -> np.ndarray:
@@ -163,16 +189,22 @@ def unpack_bits(packed, bits: int, shape) -> np.ndarray:
     Used in: 07_compression.
     """
     bits = _check_bits(bits)
-    shape = tuple(int(s) for s in np.atleast_1d(shape))
-    count = int(np.prod(shape)) * bits
-    packed = np.asarray(packed, dtype=np.uint8)
+    dims = np.atleast_1d(np.asarray(shape, dtype=object))
+    if dims.ndim != 1 or not all(isinstance(d, (int, np.integer)) and not isinstance(d, bool) and d >= 0 for d in dims):
+        raise SignalError(f"shape must be whole numbers >= 0, the shape pack_bits was given; got {shape!r}.")
+    shape = tuple(int(s) for s in dims)
+    count = int(np.prod(shape, dtype=object)) * bits
+    raw = np.asarray(packed)
+    if raw.dtype.kind not in "iu" or (raw.size and (raw.min() < 0 or raw.max() > 255)):
+        raise SignalError(f"packed must be bytes (whole numbers 0..255), what pack_bits returned; got {raw.dtype} values"
+                          + (f" from {raw.min()} to {raw.max()}" if raw.size and raw.dtype.kind in "iuf" else "") + ".")
+    packed = raw.astype(np.uint8)
     if packed.size * 8 < count:
         raise SignalError(
             f"{packed.size} bytes hold {packed.size * 8} bits, fewer than the {count} that "
             f"shape {shape} at {bits} bits needs."
         )
-    bit_matrix = np.unpackbits(packed, count=count).reshape(-1, bits).astype(np.uint32)
-    values = bit_matrix @ (1 << np.arange(bits - 1, -1, -1, dtype=np.uint32))
+    values = _from_bits(np.unpackbits(packed, count=count), bits)
     return values.astype(_integer_dtype(bits)).reshape(shape)
 
 

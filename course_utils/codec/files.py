@@ -30,6 +30,9 @@ _RESERVED = "format_version"
 MAX_UNPACKED_BYTES = 64 * 2**20
 
 _POSITIVE_METADATA = ("sample_rate", "frame_length", "hop_length", "bits")
+# Largest sensible values: more is a damaged file or a slip (bits per number, samples of a day at 48 kHz).
+_METADATA_LIMITS = {"bits": 32, "n_samples": 48000 * 86400, "frame_length": 2**24, "hop_length": 2**24,
+                    "sample_rate": 10**7}
 
 
 def _check_metadata(arrays: dict, where: str) -> None:
@@ -39,6 +42,13 @@ def _check_metadata(arrays: dict, where: str) -> None:
         ok = value.ndim == 0 and value.dtype.kind in "iuf" and bool(np.isfinite(value))
         ok = ok and float(value) == int(value)
         low = 1 if key in _POSITIVE_METADATA else 0
+        high = _METADATA_LIMITS.get(key)
+        if ok and high is not None and int(value) > high:
+            raise CompressedFileError(
+                f"{where}'{key}' is {int(value):,}, more than {high:,}: "
+                + ("a code number has at most 32 bits." if key == "bits" else
+                   "no clip the course codes is that long (a day of audio at 48 kHz is 4.1 billion samples).")
+            )
         if not ok or int(value) < low:
             raise CompressedFileError(
                 f"{where}'{key}' must be one whole number >= {low}; got {arrays[key]!r}. "
@@ -190,6 +200,8 @@ def load_compressed(path, *, max_bytes: int = MAX_UNPACKED_BYTES) -> dict:
     Used in: 07_compression.
     """
     path = Path(path)
+    if path.is_dir():
+        raise CompressedFileError(f"'{path}' is a folder; pass the .npz file inside it that save_compressed wrote.")
     if not path.is_file():
         raise CompressedFileNotFoundError(
             f"No compressed file at '{path}' (the current folder is '{Path.cwd()}'). "
@@ -211,6 +223,11 @@ def load_compressed(path, *, max_bytes: int = MAX_UNPACKED_BYTES) -> dict:
             arrays = {key: archive[key] for key in archive.files}
     except CompressedFileError:
         raise
+    except RuntimeError as error:  # zipfile: "File ... is encrypted, password required for extraction"
+        raise CompressedFileError(
+            f"'{path}' is an encrypted zip archive ({error}); save_compressed never encrypts, so it was "
+            "not written by save_compressed. Write it again with save_compressed."
+        ) from None
     except ValueError as error:
         if "pickle" in str(error):
             raise CompressedFileError(

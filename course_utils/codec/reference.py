@@ -134,11 +134,14 @@ def lossy_codec(x, sr: int, codec: str = "mp3", compression_level: float = 0.5) 
     import librosa
     import soundfile
 
-    codec = codec.lower()
-    if codec not in _LOSSY_FORMATS:
+    from ..checks import is_number, positive_int
+
+    if not isinstance(codec, str) or codec.lower() not in _LOSSY_FORMATS:
         raise SignalError(f"codec must be 'mp3' or 'opus'; got {codec!r}.")
-    if not 0.0 <= compression_level < 1.0:
-        raise SignalError(f"compression_level must be in [0, 1); got {compression_level}.")
+    codec = codec.lower()
+    if not is_number(compression_level) or not 0.0 <= float(compression_level) < 1.0:
+        raise SignalError(f"compression_level must be a number in [0, 1); got {compression_level!r}.")
+    sr = positive_int(sr, "sr", "sr=22050")
     if not lossy_codec_available(codec):
         raise SignalError(
             f"This soundfile ({soundfile.__version__}, libsndfile {soundfile.__libsndfile_version__}) "

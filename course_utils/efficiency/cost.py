@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import io
 
-import keras
 import numpy as np
 
+from ..diagrams import _dense_layers  # one rule for the package: built layers with a 2-D kernel
 from ..errors import SignalError
 
 __all__ = ["dense_autoencoder_cost", "count_dense_flops", "weights_nbytes", "compressed_nbytes"]
@@ -26,7 +26,7 @@ def _dense_cost(fan_in: int, fan_out: int) -> tuple[int, int]:
     return fan_in * fan_out + fan_out, 2 * fan_in * fan_out + fan_out
 
 
-def dense_autoencoder_cost(input_size: int, code_size: int, hidden_sizes=(512,)) -> dict:
+def dense_autoencoder_cost(frame_length: int, code_size: int, hidden_sizes=(512,)) -> dict:
     """Parameters and FLOPs per frame of the dense autoencoder, counted by hand.
 
     The model is ``input -> hidden... -> code -> ...hidden -> input``
@@ -41,7 +41,7 @@ def dense_autoencoder_cost(input_size: int, code_size: int, hidden_sizes=(512,))
 
     Used in: 12_efficiency_and_scale.
     """
-    sizes = [int(input_size), *(int(h) for h in hidden_sizes), int(code_size)]
+    sizes = [int(frame_length), *(int(h) for h in hidden_sizes), int(code_size)]
     for value in sizes:
         if value <= 0:
             raise SignalError(f"Layer sizes must be positive whole numbers; got {sizes}.")
@@ -51,15 +51,6 @@ def dense_autoencoder_cost(input_size: int, code_size: int, hidden_sizes=(512,))
         p, f = _dense_cost(fan_in, fan_out)
         params, flops = params + p, flops + f
     return {"params": params, "flops": flops}
-
-
-def _dense_layers(model):
-    for layer in model.layers:
-        if isinstance(layer, keras.layers.Dense):
-            if layer.built:
-                yield layer
-        elif hasattr(layer, "layers"):  # a nested model (encoder, decoder)
-            yield from _dense_layers(layer)
 
 
 def count_dense_flops(model) -> int:

@@ -15,8 +15,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from ..diagrams import _dense_layers
 from ..errors import SignalError
-from .cost import _dense_layers
 
 __all__ = ["PruningMask", "magnitude_masks", "prune", "strip_pruning", "kernel_sparsity"]
 

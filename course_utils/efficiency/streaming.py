@@ -11,6 +11,7 @@ Used in: 12_efficiency_and_scale.
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 
@@ -18,27 +19,60 @@ import numpy as np
 import tensorflow as tf
 
 from ..errors import AudioFileError, AudioFileNotFoundError, DatasetLayoutError, SignalError
+from ..settings import BATCH
 
 __all__ = ["write_wav_chunks", "wav_frame_dataset"]
 
 
-def write_wav_chunks(signal, sr: int, folder, seconds: float = 2.0, prefix: str = "chunk") -> list[Path]:
+#: The most files write_wav_chunks writes in one call (a tiny ``seconds`` would fill a folder).
+MAX_CHUNK_FILES = 10_000
+
+
+def write_wav_chunks(signal, sr: int, folder, seconds: float = 2.0, prefix: str = "chunk",
+                     overwrite: bool = False) -> list[Path]:
     """Cut a signal into ``seconds``-long 16-bit WAV files in ``folder``; return their paths.
 
-    The last, shorter piece is kept. Samples are clipped to [-1, 1] first.
+    The files are ``{prefix}_0000.wav``, ``{prefix}_0001.wav``, ... The last,
+    shorter piece is kept. Samples are clipped to [-1, 1] first. When the
+    folder already holds chunks of this ``prefix``, nothing is written unless
+    ``overwrite=True``, which first removes them all (so no stale chunk of an
+    earlier, longer signal is left for :func:`wav_frame_dataset` to stream).
 
     Used in: 12_efficiency_and_scale.
     """
+    import re
+
     import soundfile
 
     from ..audio import check_signal
+    from ..checks import plain_name, positive_int, positive_seconds
+    from ..errors import OutputExistsError, SettingError
 
+    prefix = plain_name(prefix, "prefix", 'prefix="chunk"')
+    sr = positive_int(sr, "sr", "sr=16000")
+    seconds = positive_seconds(seconds, "seconds", "seconds=2.0")
     x = check_signal(signal)
-    if seconds <= 0:
-        raise SignalError(f"seconds must be positive; got {seconds}.")
+    step = int(round(seconds * sr))
+    if step < 1 or -(-len(x) // step) > MAX_CHUNK_FILES:
+        raise SettingError(
+            f"seconds={seconds!r} cuts {len(x) / sr:.1f} s into pieces of {step} samples: "
+            f"{'no samples per file' if step < 1 else f'{-(-len(x) // step)} files'}, more than the "
+            f"{MAX_CHUNK_FILES} this helper writes. Choose chunks of about a second, e.g. seconds=2.0."
+        )
     folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise SettingError(f"'{folder}' is a file, not a folder; pass a folder to write the chunks into.")
+    pattern = re.compile(rf"{re.escape(prefix)}_\d{{4,}}\.wav")
+    existing = sorted(p for p in folder.iterdir() if pattern.fullmatch(p.name)) if folder.is_dir() else []
+    if existing and not overwrite:
+        raise OutputExistsError(
+            f"'{folder}' already holds {len(existing)} chunk file(s) named {prefix}_NNNN.wav "
+            f"({existing[0].name}, ...). Pass overwrite=True to replace them all, or choose another "
+            "folder or prefix."
+        )
     folder.mkdir(parents=True, exist_ok=True)
-    step = max(1, int(round(seconds * sr)))
+    for stale in existing:
+        stale.unlink()
     paths = []
     for index, start in enumerate(range(0, len(x), step)):
         path = folder / f"{prefix}_{index:04d}.wav"
@@ -77,14 +111,30 @@ def _wav_files(source) -> list[str]:
                 f"'{path}' is not a WAV file (tf.audio.decode_wav reads only RIFF/WAVE). "
                 "Convert it, e.g. `sox input.flac output.wav`, or move it out of the folder."
             )
+        subtype = _wav_subtype(path)
+        if subtype != "PCM_16":
+            raise AudioFileError(
+                f"'{path}' holds {subtype} samples; tf.audio.decode_wav streams only 16-bit PCM WAV. "
+                "Rewrite it as 16-bit (write_wav_chunks does, or soundfile.write(..., subtype='PCM_16'))."
+            )
     return [str(p) for p in files]
+
+
+def _wav_subtype(path: Path) -> str:
+    """The WAV's sample format from its header alone (no samples are read)."""
+    import soundfile
+
+    try:
+        return soundfile.info(str(path)).subtype
+    except (RuntimeError, soundfile.LibsndfileError) as error:
+        raise AudioFileError(f"'{path}' is not a readable WAV file ({error}).") from None
 
 
 def wav_frame_dataset(
     source,
     frame_length: int,
     hop_length: int | None = None,
-    batch_size: int = 64,
+    batch_size: int = BATCH,
     shuffle_buffer: int = 2048,
     seed: int = 0,
     mean: float = 0.0,
@@ -93,8 +143,8 @@ def wav_frame_dataset(
 ):
     """Stream ``(frames, frames)`` batches from WAV files on disk with ``tf.data``.
 
-    ``source`` is a folder, one file or a list of paths to 16-bit (or 32-bit
-    float) mono WAV files. The pipeline reads each file only when it needs it
+    ``source`` is a folder, one file or a list of paths to 16-bit PCM mono
+    WAV files (the only kind ``tf.audio.decode_wav`` decodes; others are refused). The pipeline reads each file only when it needs it
     (``tf.io.read_file`` + ``tf.audio.decode_wav``, which decodes the whole
     file: keep files short, e.g. with :func:`write_wav_chunks`), ``files_at_once``
     files at a time, cuts it into frames of ``frame_length`` samples every
@@ -112,8 +162,13 @@ def wav_frame_dataset(
 
     hop_length = frame_length if hop_length is None else hop_length
     frame_length, hop_length = _check_frame_settings(frame_length, hop_length)
-    if scale <= 0:
-        raise SignalError(f"scale must be positive (a standard deviation); got {scale}.")
+    from ..checks import is_number
+
+    if not is_number(scale) or not math.isfinite(float(scale)) or float(scale) <= 0:
+        raise SignalError(f"scale must be a positive finite number (a standard deviation); got {scale!r}.")
+    if not is_number(mean) or not math.isfinite(float(mean)):
+        raise SignalError(f"mean must be a finite number (the training mean); got {mean!r}.")
+    mean, scale = float(mean), float(scale)
     files = _wav_files(source)
 
     def frames_of(path):

@@ -20,6 +20,7 @@ import numpy as np
 import tensorflow as tf
 
 from ..errors import SignalError
+from ..settings import BATCH
 from ..training import make_train_step
 
 __all__ = ["median_seconds", "time_ratio", "StepTimer", "train_step_function", "time_train_step"]
@@ -98,7 +99,7 @@ class StepTimer(keras.callbacks.Callback):
         return statistics.median(timed)
 
 
-def train_step_function(model, frames, batch_size: int = 64, learning_rate: float = 1e-3):
+def train_step_function(model, frames, batch_size: int = BATCH, learning_rate: float = 1e-3):
     """A zero-argument callable that runs one compiled Adam + MSE step on a fixed batch.
 
     For timing: pass it to :func:`median_seconds` or :func:`time_ratio`. Each
@@ -119,7 +120,7 @@ def train_step_function(model, frames, batch_size: int = 64, learning_rate: floa
     return lambda: step(batch, batch).numpy()
 
 
-def time_train_step(model, frames, steps: int = 20, batch_size: int = 64, learning_rate: float = 1e-3) -> float:
+def time_train_step(model, frames, steps: int = 20, batch_size: int = BATCH, learning_rate: float = 1e-3) -> float:
     """Median seconds of one compiled Adam + MSE training step on a batch of ``frames``.
 
     Trains ``model`` a little (``steps`` + 2 warm-up steps on the same batch).

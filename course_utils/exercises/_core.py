@@ -7,16 +7,29 @@ has no emoji font); outside IPython the same words are printed as plain text.
 
 from __future__ import annotations
 
+import functools
 import html
 import inspect
+import math
+import os
 import re
+import signal
 import sys
 import textwrap
+import threading
+from contextlib import contextmanager
 
-__all__ = ["Exercise", "Incorrect", "NOT_ANSWERED"]
+import numpy as np
+
+from ..checks import is_number
+
+__all__ = ["Exercise", "Incorrect", "NOT_ANSWERED", "TIME_LIMIT"]
 
 #: What an unanswered exercise cell holds: ``answer = ...``.
 NOT_ANSWERED = Ellipsis
+
+#: Seconds a check may spend running the learner's code (``Exercise.time_limit`` changes one exercise's).
+TIME_LIMIT = 60.0
 
 # (label, left border, background, text colour): readable in light and dark themes because
 # the block sets its own background and text colour.
@@ -30,6 +43,110 @@ _STYLES = {
 
 class Incorrect(Exception):
     """Raised by a checker to say what is wrong with an answer."""
+
+
+class _TimeUp(BaseException):
+    """The check ran out of time (a BaseException, so the learner's ``except Exception`` lets it through)."""
+
+
+@contextmanager
+def _time_limit(seconds):
+    """Stop the code inside after ``seconds`` (POSIX main thread; elsewhere no limit)."""
+    usable = (seconds is not None and hasattr(signal, "setitimer")
+              and threading.current_thread() is threading.main_thread())
+    if not usable:
+        yield
+        return
+
+    def time_up(signum, frame):
+        raise _TimeUp
+
+    previous = signal.signal(signal.SIGALRM, time_up)
+    signal.setitimer(signal.ITIMER_REAL, float(seconds))
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _problem_with(value, depth: int = 0) -> str | None:
+    """Why ``value`` cannot be an answer (NaN, inf, complex, objects, a number beyond float), or None."""
+    if isinstance(value, (bool, np.bool_, str, bytes)) or value is None:
+        return None
+    if isinstance(value, (complex, np.complexfloating)):
+        return "a complex number; the exercise asks for a real number (take np.abs or .real where you meant it)"
+    if is_number(value):
+        if isinstance(value, (int, np.integer)) and abs(int(value)) >= 2**63:
+            return "a whole number too large for any count or size in this exercise"
+        x = float(value)
+        if math.isnan(x):
+            return "NaN (not a number): a computation above divided 0 by 0 or used a NaN"
+        if math.isinf(x):
+            return "infinite: a computation above divided by 0 or overflowed"
+        return None
+    if isinstance(value, np.ndarray):
+        if value.dtype.hasobject:
+            return ("an array of Python objects (dtype object), not of numbers: were its rows of different "
+                    "lengths?")
+        if value.dtype.kind == "c":
+            return "an array of complex numbers; the exercise asks for real numbers (np.abs or .real)"
+        if value.dtype.kind == "f" and value.size and not np.all(np.isfinite(value)):
+            return "an array with NaN or infinite values: a computation above divided by 0 or overflowed"
+        return None
+    if isinstance(value, (tuple, list)) and depth < 2 and len(value) <= 10000:
+        for item in value:
+            problem = _problem_with(item, depth + 1)
+            if problem:
+                return f"a {type(value).__name__} holding {problem}"
+    if isinstance(value, dict) and depth < 2 and len(value) <= 10000:
+        for item in value.values():
+            problem = _problem_with(item, depth + 1)
+            if problem:
+                return f"a dict holding {problem}"
+    return None
+
+
+def _screened(function):
+    """The learner's plain function, with what it returns checked for NaN, inf, complex and objects."""
+    if not (inspect.isfunction(function) or inspect.ismethod(function) or isinstance(function, functools.partial)):
+        return function
+
+    @functools.wraps(function)
+    def screened(*args, **kwargs):
+        result = function(*args, **kwargs)
+        problem = _problem_with(result)
+        if problem:
+            raise Incorrect(f"Your function returned {problem}.")
+        return result
+
+    return screened
+
+
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _raised_message(error: Exception, answer) -> str:
+    """What to tell the learner when checking raised a Python error: whose code, which line."""
+    learner = None
+    for frame in traceback_frames(error):
+        filename = os.path.abspath(frame.filename)
+        if not filename.startswith(_PACKAGE) and "site-packages" not in filename and "/lib/python" not in filename:
+            learner = frame
+    text = f"{type(error).__name__}: {error}"
+    if len(text) > 300:
+        text = text[:300] + "..."
+    if learner is not None:
+        return (f"Your code raised {text} (in `{learner.name}`, line {learner.lineno}). Run your function on "
+                "its own to see the whole error, fix it, then check again.")
+    return (f"This answer could not be checked ({text}). Is it the kind of value the exercise asks for? "
+            f"You gave a `{type(answer).__name__}`.")
+
+
+def traceback_frames(error: BaseException):
+    import traceback
+
+    return traceback.extract_tb(error.__traceback__)
 
 
 def _in_ipython() -> bool:
@@ -163,6 +280,7 @@ class Exercise:
         self.solution_name = solution_name or _readable_name(solution)
         self.context = context or dict
         self.wrong_answers = list(wrong_answers)
+        self.time_limit = TIME_LIMIT
 
     def __repr__(self) -> str:
         return f"<{self.name}: call .check(answer), .hint() or .solution()>"
@@ -180,15 +298,65 @@ class Exercise:
                 return f"exercises.{key}"
         return "this exercise"
 
+    def _context_problem(self, context: dict) -> str | None:
+        """Which arguments ``check`` needs besides the answer, when ``context`` does not match them."""
+        try:
+            signature = inspect.signature(self._checker)
+        except (TypeError, ValueError):
+            return None
+        parameters = list(signature.parameters.values())[1:]
+        needed = [p.name for p in parameters if p.default is inspect.Parameter.empty
+                  and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+        known = {p.name for p in parameters}
+        missing = [name for name in needed if name not in context]
+        unknown = [name for name in context if name not in known]
+        if any(p.kind == p.VAR_KEYWORD for p in parameters):
+            unknown = []
+        if not missing and not unknown:
+            return None
+        call = ", ".join(["answer"] + [f"{name}={name}" for name in needed])
+        parts = []
+        if missing:
+            parts.append(f"this check also needs {', '.join(f'`{name}`' for name in missing)}")
+        if unknown:
+            parts.append(f"it does not take {', '.join(f'`{name}`' for name in unknown)}")
+        return (f"{'; '.join(parts).capitalize()}. Call it as in the exercise cell: "
+                f"`{self._handle()}.check({call})`, with the values the lesson defined above.")
+
     def check(self, answer, **context) -> CheckResult:
-        """Check an answer; show what is right or wrong, and return a true or false result."""
+        """Check an answer; show what is right or wrong, and return a true or false result.
+
+        The check stops the learner's code after :attr:`time_limit` seconds
+        (``TIME_LIMIT``, 60 s) and turns any error into a "Not yet" that says whose
+        code raised it; NaN, infinite, complex and object answers are "Not yet" too.
+        """
         if answer is NOT_ANSWERED:
             _show_block("unanswered", self.name, "Replace the `...` with your answer, then run the cell again.")
             return CheckResult(False)
+        stuck = f"Stuck? `{self._handle()}.hint()` shows a first step."
+        context_problem = self._context_problem(context)
+        if context_problem:
+            _show_block("wrong", self.name, context_problem)
+            return CheckResult(False)
+        problem = _problem_with(answer)
+        if problem:
+            _show_block("wrong", self.name, f"Your answer is {problem}.", stuck)
+            return CheckResult(False)
+        limit = getattr(self, "time_limit", TIME_LIMIT)
         try:
-            self._checker(answer, **context)
+            with _time_limit(limit):
+                self._checker(_screened(answer), **context)
         except Incorrect as problem:
-            _show_block("wrong", self.name, str(problem), f"Stuck? `{self._handle()}.hint()` shows a first step.")
+            _show_block("wrong", self.name, str(problem), stuck)
+            return CheckResult(False)
+        except _TimeUp:
+            _show_block("wrong", self.name,
+                        f"The check stopped after {limit:g} s: your code did not finish. Look for a loop that "
+                        "never ends (a `while` whose condition stays true) or work far larger than the "
+                        f"exercise needs. (`{self._handle()}.time_limit = 120` allows more time.)", stuck)
+            return CheckResult(False)
+        except Exception as error:  # noqa: BLE001 - no raw Python error reaches the learner from a check
+            _show_block("wrong", self.name, _raised_message(error, answer), stuck)
             return CheckResult(False)
         _show_block("correct", self.name)
         return CheckResult(True)

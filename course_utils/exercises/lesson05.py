@@ -14,6 +14,7 @@ import time
 import numpy as np
 
 from ..checks import is_close, is_number
+from ..settings import CODE, FRAME, HOP
 from ._core import Exercise, Incorrect
 
 __all__ = ["q1", "q2", "q3", "q4", "q5"]
@@ -206,7 +207,6 @@ q3 = Exercise(
 
 # --- q4: beat PCA at code 32 on the test audio --------------------------------------------------
 
-FRAME, HOP = 256, 64
 MARGIN_DB = 0.2  # "beats" means by at least this much, not by rounding noise
 
 
@@ -284,7 +284,7 @@ def _as_frames(value, what: str, shape: tuple[int, int]) -> np.ndarray:
     return array
 
 
-def _q4_check(answer, train_audio, test_audio, code_size=32, frame_length=FRAME, hop_length=HOP):
+def _q4_check(answer, train_audio, test_audio, code_size=CODE, frame_length=FRAME, hop_length=HOP):
     from course_utils.audio import frame_signal, overlap_add
     from course_utils.baselines import PCACodec
     from course_utils.metrics import snr_db

@@ -9,6 +9,7 @@ import numpy as np
 
 from ..checks import as_float_array
 from ..errors import SignalError
+from ..settings import CODE, FRAME, HIDDEN
 from ._core import Exercise, Incorrect
 
 __all__ = ["q1", "q2", "q3"]
@@ -145,7 +146,6 @@ q2 = Exercise(
 
 # --- q3 (open): cure an over-fit model --------------------------------------------------------
 
-FRAME, CODE, HIDDEN = 256, 32, 256  # the course's model (03)
 Q3_TARGET = 1.0  # relative validation error: better than outputting silence
 
 
@@ -181,7 +181,7 @@ def _q3_solution(frames, val_frames):
 
     def train_small(frames, seed=0):
         keras.utils.set_random_seed(seed)
-        model, _, _ = models.build_dense_autoencoder(256, 32, hidden_sizes=(256,), l2=1e-2)
+        model, _, _ = models.build_dense_autoencoder(FRAME, CODE, hidden_sizes=(HIDDEN,), l2=1e-2)
         training.train_minibatch(model, frames, steps=200, batch_size=32)
         return model
 

@@ -1,4 +1,4 @@
-"""Exercises for 10_recognition: per-clip normalisation, a speaker-held-out split, reading a confusion matrix.
+"""Exercises for 10_recognition: per-clip normalisation, a speaker-held-out split, reading a confusion matrix, a feature that keeps the tone.
 
 Used in: 10_recognition.
 """
@@ -9,7 +9,7 @@ import numpy as np
 
 from ._core import Exercise, Incorrect
 
-__all__ = ["q1", "q2", "q3"]
+__all__ = ["q1", "q2", "q3", "q4"]
 
 
 # --- q1: per-clip CMVN ---------------------------------------------------------------------------
@@ -199,4 +199,97 @@ q3 = Exercise(
         ((1, 9), "most frequent confusion"),
     ],
     solution_name="most_confused_pair",
+)
+
+
+# --- q4 (open): a feature that keeps the tone --------------------------------------------------
+
+TONE_TARGET = 0.55  # leave-one-voice-out accuracy on the synthetic Mandarin digits: above FSDD's PCA-128
+
+
+def _q4_context():
+    from course_utils import data
+
+    return {"mandarin": data.load_spoken_digits(data.data_dir() / "digits_mandarin")}
+
+
+class _WriteAFunction(Exercise):
+    """An exercise whose answer is a function the learner writes; the reference solution is one."""
+
+    def solve(self, *args, **kwargs):
+        return self._solution
+
+
+def tone_contour(clip, sr):
+    import librosa
+    from scipy.signal import medfilt
+
+    f0 = librosa.yin(clip, fmin=60, fmax=400, sr=sr, frame_length=512, hop_length=128)
+    level = librosa.feature.rms(y=clip, frame_length=512, hop_length=128)[0][: len(f0)]
+    semitones = 12 * np.log2(f0[level > 0.3 * level.max()])  # the loud, voiced middle of the word
+    semitones = medfilt(semitones, 5)  # a pitch tracker's octave slips last a frame or two
+    semitones -= np.median(semitones)  # the shape of the pitch, not the voice's own height
+    return np.interp(np.linspace(0, 1, 8), np.linspace(0, 1, len(semitones)), semitones)
+
+
+def _q4_check(answer, mandarin):
+    from course_utils import recognition
+
+    if not callable(answer):
+        raise Incorrect("Pass your function itself, `tone_contour` without parentheses: the check calls it "
+                        "on every clip.")
+    rows = []
+    for clip in mandarin.audio:
+        try:
+            row = answer(clip.copy(), mandarin.sample_rate)
+        except Exception as problem:  # the learner's code: its error is the feedback
+            raise Incorrect(f"`tone_contour(clip, sr)` raised {type(problem).__name__}: {problem}") from None
+        try:
+            row = np.asarray(row, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise Incorrect("`tone_contour` must return an array of numbers.") from None
+        rows.append(row)
+    lengths = sorted({row.shape for row in rows})
+    if len(lengths) > 1 or rows[0].ndim != 1 or rows[0].size == 0:
+        raise Incorrect(f"Every clip must give a 1-D vector of the same length (a fixed number of points "
+                        f"along the word); the shapes were {lengths[:4]}. Resample the contour with `np.interp`.")
+    table = np.stack(rows)
+    if not np.all(np.isfinite(table)):
+        raise Incorrect("Some contours hold NaN or infinite values: a pitch tracker gives no pitch in silence "
+                        "(`librosa.pyin` marks it NaN). Keep the voiced frames only.")
+    if np.ptp(table, axis=0).max() == 0:
+        raise Incorrect("Every clip gives the same vector: the feature carries nothing about the word.")
+    accuracy = recognition.evaluate_leave_one_speaker_out(table, mandarin, recognition.make_classifier(kind="svm")).accuracy
+    if accuracy < TONE_TARGET:
+        raise Incorrect(
+            f"On the new voice your feature scores {accuracy:.0%} (chance 10 %); the exercise asks for "
+            f"{TONE_TARGET:.0%}. A voice's own pitch differs from the other's: does your contour keep the "
+            "*shape* of the pitch (rising, falling, level) rather than its height?"
+        )
+    print(f"Trained on one voice, tested on the other: {accuracy:.0%} from the pitch contour alone "
+          f"({table.shape[1]} numbers per clip).")
+
+
+q4 = _WriteAFunction(
+    "Exercise 4 (open): a feature that keeps the tone",
+    _q4_check,
+    [
+        "A tone is the shape of the pitch over the word. `librosa.yin(clip, fmin=..., fmax=..., sr=sr)` "
+        "gives the pitch (f0, in Hz) of every frame.",
+        "The frames before and after the word have no real pitch: keep the frames where the clip is "
+        "loud (`librosa.feature.rms`, with the same `hop_length` as the pitch tracker).",
+        "Two voices speak at different heights: measure the pitch in semitones (`12 * np.log2(f0)`) and "
+        "subtract the clip's own median, so that only the shape is left.",
+        "Words differ in length: resample the contour to a fixed number of points with `np.interp`. "
+        "Still stuck? `exercises.q4.solution()` shows one way.",
+    ],
+    tone_contour,
+    context=_q4_context,
+    wrong_answers=[
+        (lambda ctx: (lambda clip, sr: np.zeros(8)), "same vector"),
+        (lambda ctx: (lambda clip, sr: np.zeros(len(clip))), "same length"),
+        (lambda ctx: (lambda clip, sr: [float(np.mean(clip**2))]), "asks for"),
+        (lambda ctx: (lambda clip, sr: 1 / 0), "ZeroDivisionError"),
+        (lambda ctx: (lambda clip, sr: np.full(8, np.nan)), "NaN"),
+    ],
 )

@@ -19,23 +19,23 @@ __all__ = ["q1", "q2", "q3"]
 
 
 def _q1_context():
-    return {"input_size": 128, "code_size": 16, "hidden_sizes": (64,)}
+    return {"frame_length": 128, "code_size": 16, "hidden_sizes": (64,)}
 
 
-def _q1_solution(input_size, code_size, hidden_sizes):
-    sizes = [input_size, *hidden_sizes, code_size]
+def _q1_solution(frame_length, code_size, hidden_sizes):
+    sizes = [frame_length, *hidden_sizes, code_size]
     widths = sizes + sizes[-2::-1]  # the encoder, then the decoder mirrors it
     return sum(2 * n * m + m for n, m in zip(widths[:-1], widths[1:]))
 
 
-def _q1_check(answer, input_size, code_size, hidden_sizes):
+def _q1_check(answer, frame_length, code_size, hidden_sizes):
     if not is_whole_number(answer):
         raise Incorrect("Give one whole number: the FLOPs to reconstruct one frame.")
     answer = int(answer)
-    expected = _q1_solution(input_size, code_size, hidden_sizes)
+    expected = _q1_solution(frame_length, code_size, hidden_sizes)
     if answer == expected:
         return
-    sizes = [input_size, *hidden_sizes, code_size]
+    sizes = [frame_length, *hidden_sizes, code_size]
     widths = sizes + sizes[-2::-1]
     pairs = list(zip(widths[:-1], widths[1:]))
     weights = sum(n * m for n, m in pairs)

@@ -40,6 +40,11 @@ def real_rows_from_manifest(out: Path) -> list[dict]:
     return _manifest_rows(out, lambda kind: kind.startswith("real_"))
 
 
+def weights_rows_from_manifest(out: Path) -> list[dict]:
+    """The trained weights' rows (scripts/make_weights.py writes the files), always kept."""
+    return [row for row in _manifest_rows(out, lambda kind: kind == "weights") if row["path"].is_file()]
+
+
 # ---------------------------------------------------------------- manifest, docs, checks
 
 
@@ -71,8 +76,13 @@ def write_manifest(out: Path, rows: list[dict]) -> list[dict]:
     """Add duration, rate and checksum to each row and write manifest.csv sorted by path."""
     finished = []
     for row in rows:
-        info = soundfile.info(str(row["path"]))
         full = {column: row.get(column, "") for column in MANIFEST_COLUMNS}
+        if row["kind"] == "weights":  # not audio: no duration or rate, only the checksum is renewed
+            full["path"] = row["path"].relative_to(out).as_posix()
+            full["sha256"] = hashlib.sha256(row["path"].read_bytes()).hexdigest()
+            finished.append(full)
+            continue
+        info = soundfile.info(str(row["path"]))
         if row["kind"] in SYNTHETIC_SOURCES:
             full["source"] = SYNTHETIC_SOURCES[row["kind"]]
             full["licence"] = "CC0-1.0"
@@ -253,7 +263,7 @@ def check_digits(out: Path, rows: list[dict]) -> list[str]:
 def print_summary(out: Path, rows: list[dict]) -> None:
     """Print files, seconds and durations per kind, and the total size."""
     print(f"{'kind':<16}{'files':>7}{'seconds':>10}{'min s':>8}{'max s':>8}")
-    for kind in sorted({r["kind"] for r in rows}):
+    for kind in sorted({r["kind"] for r in rows if r["kind"] != "weights"}):
         durations = [float(r["duration_s"]) for r in rows if r["kind"] == kind]
         print(
             f"{kind:<16}{len(durations):>7}{sum(durations):>10.1f}{min(durations):>8.3f}{max(durations):>8.3f}"
