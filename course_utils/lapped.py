@@ -38,6 +38,7 @@ import numpy as np
 import tensorflow as tf
 
 from .errors import SignalError
+from .settings import CODE, FRAME, HIDDEN
 
 __all__ = [
     "mdct_basis",
@@ -96,7 +97,7 @@ def _padded(x: np.ndarray, hop: int) -> np.ndarray:
     return np.pad(x, ((0, 0), (hop, total - n - hop)))
 
 
-def build_conv_autoencoder(hop: int = 256, code_size: int = 32, hidden: int = 256, seed: int | None = None):
+def build_conv_autoencoder(hop: int = FRAME, code_size: int = CODE, hidden: int = HIDDEN, seed: int | None = None):
     """A convolutional autoencoder from a random start: ``Conv1D`` with stride, ``Conv1DTranspose`` back.
 
     The encoder reads frames of ``2 * hop`` samples every ``hop`` samples (half
@@ -142,7 +143,7 @@ class LappedAutoencoder(keras.Model):
     Used in: no notebook.
     """
 
-    def __init__(self, hop: int = 256, m: int = 16, refine: int = 8, l2: float = 1e-5, **kwargs):
+    def __init__(self, hop: int = FRAME, m: int = CODE // 2, refine: int = 8, l2: float = 1e-5, **kwargs):
         super().__init__(**kwargs)
         if not 0 < m < hop:
             raise SignalError(f"m must be between 1 and hop - 1; got m={m}, hop={hop}.")
@@ -190,7 +191,7 @@ class LappedAutoencoder(keras.Model):
         return self.decode(self.encode(x))
 
 
-def build_lapped_autoencoder(hop: int = 256, m: int = 16, refine: int = 8, l2: float = 1e-5,
+def build_lapped_autoencoder(hop: int = FRAME, m: int = CODE // 2, refine: int = 8, l2: float = 1e-5,
                              seed: int | None = None) -> LappedAutoencoder:
     """The lapped autoencoder at its MDCT start (sine windows, unit gains, refinement zero).
 

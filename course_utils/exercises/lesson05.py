@@ -14,7 +14,7 @@ import time
 import numpy as np
 
 from ..checks import is_close, is_number
-from ..settings import CODE, FRAME, HOP
+from ..settings import CODE, FRAME, HIDDEN, HOP
 from ._core import Exercise, Incorrect
 
 __all__ = ["q1", "q2", "q3", "q4", "q5"]
@@ -371,7 +371,7 @@ def _q5_context():
     return {"hop": 64, "code_size": 8}
 
 
-def build_conv_autoencoder(hop=256, code_size=32, hidden=256, seed=None):
+def build_conv_autoencoder(hop=FRAME, code_size=CODE, hidden=HIDDEN, seed=None):
     import keras
 
     if seed is not None:
@@ -388,7 +388,7 @@ def build_conv_autoencoder(hop=256, code_size=32, hidden=256, seed=None):
     return autoencoder, encoder, decoder
 
 
-def _q5_block_frames(hop=256, code_size=32, hidden=256, seed=None):
+def _q5_block_frames(hop=FRAME, code_size=CODE, hidden=HIDDEN, seed=None):
     """A typical slip: frames that do not overlap (kernel_size=hop)."""
     import keras
 
@@ -400,7 +400,7 @@ def _q5_block_frames(hop=256, code_size=32, hidden=256, seed=None):
     return keras.Model(sound, decoder(encoder(sound))), encoder, decoder
 
 
-def _q5_no_transpose(hop=256, code_size=32, hidden=256, seed=None):
+def _q5_no_transpose(hop=FRAME, code_size=CODE, hidden=HIDDEN, seed=None):
     """A typical slip: a decoder that is not a transposed convolution."""
     import keras
 
@@ -420,7 +420,7 @@ def _leaf_layers(model):
             yield layer
 
 
-def _q5_check(answer, hop=256, code_size=32):
+def _q5_check(answer, hop=FRAME, code_size=CODE):
     import keras
 
     if not callable(answer):
