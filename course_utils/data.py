@@ -386,7 +386,7 @@ def _real_clip_rows() -> dict:
     return {
         row["label"]: row
         for row in load_manifest()
-        if row["kind"].startswith("real_") and row["kind"] != "real_digit"
+        if row["kind"].startswith("real_") and row["kind"] not in ("real_digit", "real_machine")
     }
 
 

@@ -19,7 +19,7 @@ together:
 ``digits``         synthetic spoken digits (espeak-ng and sox)
 ``instruments``    synthesised instrument notes
 ``music``          the synthetic music excerpt
-``real``           real recordings (clips and FSDD digits) from a source folder
+``real``           real recordings (clips, FSDD digits, a MIMII fan) from a source folder
 ``documents``      manifest.csv, LICENSE.md, README.md, checks and the summary
 =================  ==============================================================
 
@@ -65,7 +65,7 @@ from bundled_data.documents import (  # noqa: E402
 )
 from bundled_data.instruments import SYNTH_SR, generate_instruments  # noqa: E402
 from bundled_data.music import compose_music  # noqa: E402
-from bundled_data.real import bundle_real_clips, bundle_real_digits, clear_real  # noqa: E402
+from bundled_data.real import bundle_real_clips, bundle_real_digits, bundle_real_machines, clear_real  # noqa: E402
 
 
 def main(argv=None) -> int:
@@ -73,7 +73,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "data")
     parser.add_argument("--real", type=Path, default=None,
-                        help="folder of real recordings to bundle (clips/ and fsdd-4-speakers/)")
+                        help="folder of real recordings to bundle (clips/, fsdd-4-speakers/ and machines/)")
     parser.add_argument("--real-only", action="store_true",
                         help="keep the synthetic files and their manifest rows; redo only real/")
     args = parser.parse_args(argv)
@@ -89,6 +89,7 @@ def main(argv=None) -> int:
         clear_real(out)
         rows += bundle_real_clips(out, args.real.resolve())
         rows += bundle_real_digits(out, args.real.resolve())
+        rows += bundle_real_machines(out, args.real.resolve())
     else:
         # Without --real, keep the real files already bundled (they need the source folder to redo).
         rows += real_rows_from_manifest(out)

@@ -13,7 +13,7 @@ import soundfile
 from .digits import ENGLISH_SPEAKERS, MANDARIN_SPEAKERS, MANDARIN_TAKES, TAKES
 from .instruments import INSTRUMENTS, NOTE_SECONDS, NOTES
 from .music import MUSIC_BPM, PROGRESSION
-from .real import REAL_DIGIT_SPEAKERS, REAL_DIGIT_TAKES
+from .real import MACHINE_SECONDS, MACHINE_TARGET_FOLDER, REAL_DIGIT_SPEAKERS, REAL_DIGIT_TAKES
 
 
 def _manifest_rows(out: Path, keep) -> list[dict]:
@@ -128,7 +128,8 @@ the files come out byte-identical and match the SHA-256 sums in `manifest.csv`.
 def write_licence(out: Path, rows: list[dict]) -> None:
     """Write data/LICENSE.md: CC0 for the synthetic part, every real file's attribution."""
     digits = [r for r in rows if r["kind"] == "real_digit"]
-    clips = [r for r in rows if r["kind"].startswith("real_") and r["kind"] != "real_digit"]
+    machines = [r for r in rows if r["kind"] == "real_machine"]
+    clips = [r for r in rows if r["kind"].startswith("real_") and r["kind"] not in ("real_digit", "real_machine")]
     text = SYNTHETIC_LICENCE
     if digits or clips:
         clip_lines = "\n".join(
@@ -163,12 +164,25 @@ the Free Spoken Digit Dataset by Zohar Jackson and contributors,
 files or material adapted from them, you must give the same attribution and share under
 the same licence.
 """
+    if machines:
+        text += f"""
+### `{MACHINE_TARGET_FOLDER}/`: one industrial fan from the MIMII dataset, excerpts
+
+{sum(r["label"] == "normal" for r in machines)} normal and {sum(r["label"] == "abnormal" for r in machines)} abnormal recordings of one fan (machine ID 00) from the
+MIMII dataset by Hitachi, Ltd. (<https://zenodo.org/record/3384388>): channel 1 of the
+8-channel microphone array, 16 kHz, the first {MACHINE_SECONDS:g} s of each 10 s recording, samples
+unchanged, stored as FLAC (lossless). Licensed **CC BY-SA 4.0**
+(<https://creativecommons.org/licenses/by-sa/4.0/>); the excerpts are an adaptation under the
+same licence. Cite: H. Purohit, R. Tanabe, K. Ichige, T. Endo, Y. Nikaido, K. Suefusa and
+Y. Kawaguchi, "MIMII Dataset: Sound Dataset for Malfunctioning Industrial Machine
+Investigation and Inspection", Proc. DCASE 2019 Workshop, 2019 (arXiv:1909.09347).
+"""
     text += """
 ## Regenerate
 
 ```
 make data                          # synthetic part; needs the apt packages espeak-ng and sox
-make data REAL=path/to/real        # also bundle real/ from a folder with clips/ and fsdd-4-speakers/
+make data REAL=path/to/real        # also bundle real/ from a folder with clips/, fsdd-4-speakers/ and machines/
 ```
 """
     (out / "LICENSE.md").write_text(text, encoding="utf-8")
@@ -178,7 +192,7 @@ def write_readme(out: Path, rows: list[dict]) -> None:
     """Write data/README.md with the folders, their counts and the speakers table."""
     count = {
         kind: sum(r["kind"] == kind for r in rows)
-        for kind in ("digit", "digit_mandarin", "instrument", "music", "real_digit")
+        for kind in ("digit", "digit_mandarin", "instrument", "music", "real_digit", "real_machine")
     }
     clips = [r for r in rows if r["kind"] in ("real_music", "real_speech", "real_nature")]
     real_clip_rows = "\n".join(
@@ -203,6 +217,7 @@ licence, attribution and SHA-256 in [manifest.csv](manifest.csv).
 |---|---|---|
 | `real/digits/` | **real** spoken digits from the Free Spoken Digit Dataset (CC BY-SA 4.0): speakers {", ".join(REAL_DIGIT_SPEAKERS)}, digits 0-9, takes 0-{REAL_DIGIT_TAKES - 1}, 8 kHz mono 16-bit, unchanged | {count["real_digit"]} |
 | `real/clips/` | **real** recordings (table below), mono 16-bit WAV | {len(clips)} |
+| `{MACHINE_TARGET_FOLDER}/` | **real** sounds of one industrial fan, `normal/` and `abnormal/` (MIMII, CC BY-SA 4.0): first {MACHINE_SECONDS:g} s of each recording, 16 kHz mono FLAC; load with `course_utils.anomaly.load_machine_sounds()` | {count["real_machine"]} |
 | `digits/` | English spoken digits 0-9, {len(ENGLISH_SPEAKERS)} voices x {TAKES} takes, 8 kHz mono 16-bit, named `{{digit}}_{{speaker}}_{{take}}.wav` as in the Free Spoken Digit Dataset | {count["digit"]} |
 | `digits_mandarin/` | Mandarin digits 零-九 (label 0-9), {len(MANDARIN_SPEAKERS)} voices x {MANDARIN_TAKES} takes, same format | {count["digit_mandarin"]} |
 | `instruments/` | {len(INSTRUMENTS)} synthesised instruments ({", ".join(INSTRUMENTS)}) x notes {", ".join(NOTES)} x dynamics pp/mf/ff, {NOTE_SECONDS:.1f} s, 22050 Hz, named `{{instrument}}_{{note}}_{{dynamic}}.wav` | {count["instrument"]} |
@@ -236,7 +251,7 @@ which is why the course teaches on the real digits in `real/digits/`.
 
 ```
 make data                          # synthetic part; needs the apt packages espeak-ng and sox
-make data REAL=path/to/real        # also bundle real/ from a folder with clips/ and fsdd-4-speakers/
+make data REAL=path/to/real        # also bundle real/ from a folder with clips/, fsdd-4-speakers/ and machines/
 make data REAL=path/to/real REAL_ONLY=1   # only real/, the synthetic files stay as they are
 ```
 

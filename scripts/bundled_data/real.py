@@ -1,4 +1,4 @@
-"""Real recordings bundled from a source folder: clips (music, speech, nature) and FSDD digits."""
+"""Real recordings bundled from a source folder: clips (music, speech, nature), FSDD digits, a MIMII fan."""
 
 from __future__ import annotations
 
@@ -124,8 +124,46 @@ def bundle_real_digits(out: Path, source: Path) -> list[dict]:
     return rows
 
 
+MACHINE_SOURCE_FOLDER = "machines/mimii-fan-id00"
+MACHINE_TARGET_FOLDER = "real/machines/fan-id00"
+MACHINE_SECONDS = 5.0  # the first 5 s of each 10 s recording: 40 clips in 3.2 MB of FLAC (issue #22)
+MACHINE_SOURCE = (
+    "MIMII dataset (Hitachi, Ltd.), fan, machine ID 00, channel 1 of the 8-channel array, "
+    "https://zenodo.org/record/3384388"
+)
+MACHINE_ATTRIBUTION = (
+    "H. Purohit, R. Tanabe, K. Ichige, T. Endo, Y. Nikaido, K. Suefusa, Y. Kawaguchi, \"MIMII Dataset: "
+    "Sound Dataset for Malfunctioning Industrial Machine Investigation and Inspection\", Proc. DCASE 2019 "
+    "Workshop (arXiv:1909.09347); {state} fan recording {name}, first {seconds:g} s, as FLAC"
+)
+
+
+def bundle_real_machines(out: Path, source: Path) -> list[dict]:
+    """Write the first MACHINE_SECONDS of each MIMII fan recording as mono 16-bit FLAC, samples unchanged."""
+    rows = []
+    for state in ("normal", "abnormal"):
+        folder = source / MACHINE_SOURCE_FOLDER / state
+        paths = sorted(folder.glob("*.wav")) if folder.is_dir() else []
+        if not paths:
+            sys.exit(f"{folder} holds no recordings: --real must name the folder that holds {MACHINE_SOURCE_FOLDER}/.")
+        for path in paths:
+            samples, rate = soundfile.read(str(path), dtype="int16", always_2d=True)
+            target = out / MACHINE_TARGET_FOLDER / state / f"{path.stem}.flac"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            soundfile.write(str(target), samples[: int(MACHINE_SECONDS * rate), 0], rate, format="FLAC",
+                            subtype="PCM_16")
+            rows.append({
+                "path": target, "kind": "real_machine", "label": state, "take": path.stem,
+                "source": MACHINE_SOURCE, "licence": "CC-BY-SA-4.0",
+                "attribution": MACHINE_ATTRIBUTION.format(state=state, name=path.name, seconds=MACHINE_SECONDS),
+            })
+    return rows
+
+
 def clear_real(out: Path) -> None:
     """Remove earlier real files, so a clip dropped from REAL_CLIPS does not linger."""
     for folder in ("real/digits", "real/clips"):
         for path in (out / folder).glob("*.wav"):
             path.unlink()
+    for path in (out / MACHINE_TARGET_FOLDER).glob("*/*.flac"):
+        path.unlink()
