@@ -52,8 +52,8 @@ def run(quick: bool = False, machine_dir: str | None = None) -> dict:
         "note": (
             f"{source}: {len(sounds.normal)} normal and {len(sounds.abnormal)} abnormal clips at {sounds.sr} Hz; "
             f"{'one seeded half' if quick else 'mean over 5 seeded halves'} of the normal clips trains, the rest "
-            "and every abnormal clip test. pAUC: the ROC area at false-positive rates up to 0.1, divided by 0.1 "
-            "(chance 0.05). auc_low/auc_high: bootstrap 95 % interval of the AUC (resampled test clips)."
+            "and every abnormal clip test. pAUC: the ROC area at false-positive rates up to 0.1, standardized "
+            "as scikit-learn and the DCASE 2020 baseline do (chance 0.5). auc_low/auc_high: bootstrap 95 % interval of the AUC (resampled test clips)."
         ),
         "targets": {
             f"autoencoder AUC >= PCA's ({source})": by["autoencoder"]["auc"] >= by["PCA"]["auc"],

@@ -107,7 +107,8 @@ def test_auc_and_partial_auc():
     rng = np.random.default_rng(0)
     normal, abnormal = rng.normal(size=4000), rng.normal(size=4000)
     assert anomaly.auc(normal, abnormal) == pytest.approx(0.5, abs=0.02)
-    assert anomaly.partial_auc(normal, abnormal) == pytest.approx(0.05, abs=0.01)  # chance: max_fpr / 2
+    assert anomaly.partial_auc(normal, abnormal) == pytest.approx(0.5, abs=0.02)  # standardized: chance is 0.5
+    assert anomaly.partial_auc(normal, abnormal + 0.5) < anomaly.auc(normal, abnormal + 0.5)  # the strict corner
     low, high = anomaly.bootstrap_interval(normal[:20], abnormal[:20] + 1.0, n=300)
     assert low < anomaly.auc(normal[:20], abnormal[:20] + 1.0) < high
 

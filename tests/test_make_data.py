@@ -53,7 +53,7 @@ def write_source(root: Path, real) -> Path:
                 soundfile.write(digits / f"{digit}_{speaker}_{take}.wav",
                                 (0.3 * rng.normal(size=800)).astype(np.float32), 8000, subtype="PCM_16")
     for state in ("normal", "abnormal"):
-        folder = root / make_data.MACHINE_SOURCE_FOLDER / state
+        folder = root / real.MACHINE_SOURCE_FOLDER / state
         folder.mkdir(parents=True)
         for take in range(3):
             soundfile.write(folder / f"{take:08d}.wav", (0.05 * rng.normal(size=16000 * 6)).astype(np.float32),
@@ -94,8 +94,8 @@ def test_real_only_bundles_clips_and_digits_and_keeps_synthetic_rows(tmp_path, m
     machines = [row for row in rows if row["kind"] == "real_machine"]
     assert sorted(row["label"] for row in machines) == ["abnormal"] * 3 + ["normal"] * 3
     first = soundfile.read(out / machines[0]["path"], dtype="int16")[0]
-    original = soundfile.read(source / make_data.MACHINE_SOURCE_FOLDER / "abnormal" / "00000000.wav", dtype="int16")[0]
-    assert np.array_equal(first, original[: int(make_data.MACHINE_SECONDS * 16000)])  # samples unchanged, cut
+    original = soundfile.read(source / real.MACHINE_SOURCE_FOLDER / "abnormal" / "00000000.wav", dtype="int16")[0]
+    assert np.array_equal(first, original[: int(real.MACHINE_SECONDS * 16000)])  # samples unchanged, cut
     assert all(row["licence"] == "CC-BY-SA-4.0" and "Purohit" in row["attribution"] for row in machines)
     assert "Purohit" in licence and "real/machines/fan-id00/" in licence
 
