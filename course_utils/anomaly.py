@@ -349,6 +349,8 @@ def train_autoencoder(model, train_x, epochs: int = 30, batch_size: int = 256, s
     import keras
 
     keras.utils.set_random_seed(seed)
+    if epochs == 0:
+        return []
     history = model.fit(train_x, train_x, epochs=epochs, batch_size=batch_size, shuffle=True, verbose=0)
     return [float(v) for v in history.history["loss"]]
 
@@ -485,7 +487,7 @@ def _result(method, seed, scores, n_test_normal):
 
 
 def evaluate(sounds: MachineSounds, seeds=range(5), epochs: int = 30, code_size: int = 8, context: int = CONTEXT,
-             how="mean", methods=("autoencoder", "autoencoder + Gaussian on band errors", "PCA", "Gaussian"),
+             how="mean", methods=("autoencoder", "autoencoder, untrained", "autoencoder + Gaussian on band errors", "PCA", "Gaussian"),
              n_train: int | None = None, standardize: bool = True, build=None,
              verbose: bool = False) -> list[SplitResult]:
     """Every detector in ``methods`` on the same seeded splits of the normal clips; one :class:`SplitResult` each.
@@ -510,11 +512,16 @@ def evaluate(sounds: MachineSounds, seeds=range(5), epochs: int = 30, code_size:
 
             keras.utils.set_random_seed(seed)
             model = (build or build_anomaly_autoencoder)(train_stacked[0].shape[1], code_size=code_size)
+            if "autoencoder, untrained" in methods:  # the model's own start: the yardstick for training
+                untrained, _, _ = autoencoder_scores(model, train_stacked, test_stacked, how=how, epochs=0,
+                                                     standardize=standardize)
             ae, _, transform = autoencoder_scores(model, train_stacked, test_stacked, how=how, epochs=epochs,
                                                   seed=seed, standardize=standardize)
         for method in methods:
             if method == "autoencoder":
                 scores = ae
+            elif method == "autoencoder, untrained":
+                scores = untrained
             elif method == "autoencoder + Gaussian on band errors":
                 scores = error_gaussian_scores(model, transform, train_stacked, test_stacked, context)
             elif method == "PCA":
@@ -543,9 +550,13 @@ def summarize(results) -> dict:
     table = {}
     for method in dict.fromkeys(r.method for r in results):
         rows = [r for r in results if r.method == method]
-        get = lambda name: np.array([getattr(r, name) for r in rows])  # noqa: E731
+
+        def get(name, rows=rows):
+            return np.array([getattr(r, name) for r in rows])
+
         table[method] = {
-            "auc": float(get("auc").mean()), "auc_spread": float(get("auc").std(ddof=1)) if len(rows) > 1 else 0.0,
+            "auc": float(get("auc").mean()),
+            "auc_spread": float(get("auc").std(ddof=1)) if len(rows) > 1 else 0.0,
             "pauc": float(get("pauc").mean()), "auc_low": float(get("auc_low").mean()),
             "auc_high": float(get("auc_high").mean()), "splits": len(rows),
             "aucs": [float(v) for v in get("auc")],

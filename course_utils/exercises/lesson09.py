@@ -1,22 +1,24 @@
-"""Exercises for 09_anomaly_detection: the AUC by counting pairs, and a detector of your own.
+"""Exercises for 09_anomaly_detection: the baseline autoencoder, the AUC by counting pairs, a detector of your own.
 
 Used in: 09_anomaly_detection.
 """
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from ._core import Exercise, Incorrect
 
-__all__ = ["q1", "q2"]
+__all__ = ["q1", "q2", "q3"]
 
-#: The mean AUC over the lesson's five splits that exercise 2's detector must reach.
-Q2_TARGET = 0.75
-Q2_SEEDS = range(5)
+#: The mean AUC over the lesson's five splits that exercise 3's detector must reach.
+Q3_TARGET = 0.75
+Q3_SEEDS = range(5)
 
 
-# --- q1: the AUC by counting pairs ---------------------------------------------------------------
+# --- q1: the DCASE 2020 baseline autoencoder --------------------------------------------------------
 
 
 def _q1_context():
@@ -24,6 +26,93 @@ def _q1_context():
 
 
 def _q1_solution():
+    import keras
+
+    def build_autoencoder(input_size, code_size=8, hidden=128, depth=4):
+        inputs = keras.Input(shape=(input_size,), name="stacked_log_mel")
+        x = inputs
+        widths = [hidden] * depth + [code_size] + [hidden] * depth
+        for index, width in enumerate(widths):
+            x = keras.layers.Dense(width, name="code" if index == depth else f"dense_{index}")(x)
+            x = keras.layers.BatchNormalization()(x)
+            x = keras.layers.ReLU()(x)
+        outputs = keras.layers.Dense(input_size, name="reconstruction")(x)
+        model = keras.Model(inputs, outputs, name="anomaly_autoencoder")
+        model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="mse")
+        return model
+
+    return build_autoencoder
+
+
+def _q1_check(answer):
+    import keras
+
+    if isinstance(answer, keras.Model) or not callable(answer):
+        raise Incorrect("Give your builder function itself (`answer = build_autoencoder`), not a model.")
+    try:
+        model = answer(640)
+    except Exception as error:  # the learner's code failed: say how
+        raise Incorrect(f"`build_autoencoder(640)` raised {type(error).__name__}: {error}") from None
+    if not isinstance(model, keras.Model):
+        raise Incorrect(f"`build_autoencoder(640)` returned {type(model).__name__}; it must return the Keras model.")
+    if tuple(model.input_shape) != (None, 640) or tuple(model.output_shape) != (None, 640):
+        raise Incorrect(f"The model maps {model.input_shape} to {model.output_shape}; it must map 640 numbers "
+                        "to 640 numbers.")
+    dense = [layer.units for layer in model.layers if isinstance(layer, keras.layers.Dense)]
+    if len(dense) != 10 or min(dense) != 8 or sorted(dense)[1:-1] != [128] * 8:
+        raise Incorrect(f"The Dense layers have {dense} units: the baseline has four of 128, a code of 8, "
+                        "four of 128 and the output.")
+    norms = sum(isinstance(layer, keras.layers.BatchNormalization) for layer in model.layers)
+    if norms != 9:
+        raise Incorrect(f"The model has {norms} batch normalization layers: the baseline normalizes after each "
+                        "of its hidden and code layers.")
+    if getattr(model, "optimizer", None) is None or not getattr(model, "loss", None):
+        raise Incorrect("The model is not compiled: call `model.compile(...)` with an optimizer and a loss.")
+
+
+def _q1_no_norm():
+    import keras
+
+    def build(input_size, code_size=8, hidden=128, depth=4):
+        x = inputs = keras.Input(shape=(input_size,))
+        for width in [hidden] * depth + [code_size] + [hidden] * depth:
+            x = keras.layers.Dense(width, activation="relu")(x)
+        model = keras.Model(inputs, keras.layers.Dense(input_size)(x))
+        model.compile(optimizer="adam", loss="mse")
+        return model
+
+    return build
+
+
+q1 = Exercise(
+    "Exercise 1: the DCASE 2020 baseline autoencoder",
+    _q1_check,
+    [
+        "Start from `keras.Input(shape=(input_size,))` and add layers in a loop over the widths: "
+        "`depth` times `hidden`, then `code_size`, then `depth` times `hidden` again.",
+        "Each of those layers is three Keras layers in a row: `Dense(width)`, `BatchNormalization()`, "
+        "`ReLU()`. The output is one `Dense(input_size)` without an activation.",
+        "Build `keras.Model(inputs, outputs)` and call `model.compile(...)` with Adam and the mean squared error.",
+    ],
+    _q1_solution,
+    context=_q1_context,
+    wrong_answers=[
+        (lambda ctx: _q1_no_norm(), "batch normalization"),
+        (lambda ctx: (lambda input_size, **kw: _q1_solution()(input_size, code_size=32)), "Dense layers"),
+        (lambda ctx: (lambda input_size, **kw: None), "must return the Keras model"),
+    ],
+    solution_name="solution",
+)
+
+
+# --- q2: the AUC by counting pairs ---------------------------------------------------------------
+
+
+def _q2_context():
+    return {}
+
+
+def _q2_solution():
     def auc_by_pairs(normal_scores, abnormal_scores):
         normal = np.asarray(normal_scores, dtype=float)[None, :]  # a row
         abnormal = np.asarray(abnormal_scores, dtype=float)[:, None]  # a column: every pair at once
@@ -32,10 +121,10 @@ def _q1_solution():
     return auc_by_pairs
 
 
-_auc_by_pairs = _q1_solution()
+_auc_by_pairs = _q2_solution()
 
 
-def _q1_cases():
+def _q2_cases():
     rng = np.random.default_rng(9)
     yield [0.1, 0.2, 0.3], [0.4, 0.5]  # perfect
     yield [0.4, 0.5], [0.1, 0.2, 0.3]  # upside down
@@ -44,10 +133,10 @@ def _q1_cases():
         yield rng.normal(size=n_normal).tolist(), (rng.normal(size=n_abnormal) + 0.7).tolist()
 
 
-def _q1_check(answer):
+def _q2_check(answer):
     if not callable(answer):
         raise Incorrect("Give your function itself (`answer = auc_by_pairs`), not a number.")
-    for normal, abnormal in _q1_cases():
+    for normal, abnormal in _q2_cases():
         try:
             value = answer(np.array(normal), np.array(abnormal))
         except Exception as error:  # the learner's code failed: say how
@@ -64,17 +153,17 @@ def _q1_check(answer):
             )
 
 
-q1 = Exercise(
-    "Exercise 1: the AUC by counting pairs",
-    _q1_check,
+q2 = Exercise(
+    "Exercise 2: the AUC by counting pairs",
+    _q2_check,
     [
         "Compare every abnormal score with every normal score. NumPy broadcasting does it in one line: "
         "a column of one against a row of the other.",
         "The AUC is the mean over all pairs of 1 when the abnormal score is higher, 0.5 when they are "
         "equal, 0 otherwise.",
     ],
-    _q1_solution,
-    context=_q1_context,
+    _q2_solution,
+    context=_q2_context,
     wrong_answers=[
         (0.8, "function itself"),
         (lambda ctx: (lambda n, a: float(np.mean(np.asarray(a)[:, None] > np.asarray(n)[None, :]))), "tie"),
@@ -84,22 +173,23 @@ q1 = Exercise(
 )
 
 
-# --- q2 (open): a detector of your own -----------------------------------------------------------
+# --- q3 (open): a detector of your own -----------------------------------------------------------
 
 
-def _q2_context():
+def _q3_context():
     return {}
 
 
+@functools.lru_cache(maxsize=1)
 def _bundled_mels():
     from .. import anomaly
 
     sounds = anomaly.load_machine_sounds()
-    return ([anomaly.log_mel_frames(c, sounds.sr) for c in sounds.normal],
-            [anomaly.log_mel_frames(c, sounds.sr) for c in sounds.abnormal])
+    return (tuple(anomaly.log_mel_frames(c, sounds.sr) for c in sounds.normal),
+            tuple(anomaly.log_mel_frames(c, sounds.sr) for c in sounds.abnormal))
 
 
-def _q2_solution():
+def _q3_solution():
     from course_utils import anomaly
 
     def detector(train_mels, test_mels):
@@ -109,14 +199,14 @@ def _q2_solution():
     return detector
 
 
-def _q2_check(answer, mels=None):
+def _q3_check(answer, mels=None):
     from .. import anomaly
 
     if not callable(answer):
         raise Incorrect("Give your detector function itself (`answer = detector`), not its scores.")
     normal, abnormal = mels if mels is not None else _bundled_mels()
     aucs = []
-    for seed in Q2_SEEDS:
+    for seed in Q3_SEEDS:
         train, test = anomaly.split_normal(len(normal), seed)
         test_mels = [normal[i] for i in test] + list(abnormal)
         try:
@@ -130,21 +220,21 @@ def _q2_check(answer, mels=None):
             raise Incorrect("Your detector returned NaN or infinite scores.")
         aucs.append(anomaly.auc(scores[: len(test)], scores[len(test):]))
     mean = float(np.mean(aucs))
-    if mean < Q2_TARGET:
+    if mean < Q3_TARGET:
         raise Incorrect(
             f"Mean AUC over the five splits: {mean:.2f} (per split {np.round(aucs, 2).tolist()}); "
-            f"not yet {Q2_TARGET}."
+            f"not yet {Q3_TARGET}."
         )
 
 
-def _q2_loudness(train_mels, test_mels):
+def _q3_loudness(train_mels, test_mels):
     train_mean = np.mean([m.mean() for m in train_mels])
     return np.array([abs(m.mean() - train_mean) for m in test_mels])
 
 
-q2 = Exercise(
-    "Exercise 2 (open): a detector of your own",
-    _q2_check,
+q3 = Exercise(
+    "Exercise 3 (open): a detector of your own",
+    _q3_check,
     [
         "Start from what section 6 found strongest, then try to do better: which summary of a clip "
         "separates the two classes?",
@@ -153,10 +243,10 @@ q2 = Exercise(
         "`anomaly.gaussian_scores(train_vectors, test_vectors)` computes a Mahalanobis distance with a "
         "Ledoit-Wolf covariance.",
     ],
-    _q2_solution,
-    context=_q2_context,
+    _q3_solution,
+    context=_q3_context,
     wrong_answers=[
-        (lambda ctx: _q2_loudness, "not yet"),
+        (lambda ctx: _q3_loudness, "not yet"),
         (lambda ctx: (lambda train, test: np.zeros(3)), "one score per test clip"),
         (lambda ctx: np.zeros(26), "function itself"),
     ],
