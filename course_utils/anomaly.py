@@ -79,7 +79,7 @@ MIN_NORMAL = 4
 class MachineSounds:
     """Normal and abnormal recordings of one machine, all at one rate.
 
-    Used in: 09_anomaly_detection, benchmarks/anomaly.py.
+    Used in: no notebook.
     """
 
     normal: list
@@ -93,7 +93,7 @@ class MachineSounds:
 def bundled_machine_dir() -> Path:
     """The bundled recordings of one MIMII fan (``data/real/machines/fan-id00``).
 
-    Used in: 09_anomaly_detection, benchmarks/anomaly.py.
+    Used in: no notebook.
     """
     from .data import data_path
 
@@ -228,7 +228,7 @@ def split_normal(n_normal: int, seed: int, n_train: int | None = None) -> tuple[
     ``n_train`` defaults to 70 % of the clips (14 of 20), at least two
     clips are left to test.
 
-    Used in: 09_anomaly_detection, benchmarks/anomaly.py.
+    Used in: 09_anomaly_detection.
     """
     if n_normal < MIN_NORMAL:
         raise DatasetLayoutError(f"{n_normal} normal clips are too few; at least {MIN_NORMAL} are needed.")
@@ -269,7 +269,7 @@ def _labels_and_scores(normal_scores, abnormal_scores):
 def auc(normal_scores, abnormal_scores) -> float:
     """Area under the ROC curve: the chance that a random abnormal clip scores above a random normal one.
 
-    Used in: 09_anomaly_detection, benchmarks/anomaly.py.
+    Used in: 09_anomaly_detection.
     """
     from sklearn.metrics import roc_auc_score
 
@@ -285,7 +285,7 @@ def partial_auc(normal_scores, abnormal_scores, max_fpr: float = 0.1) -> float:
     scores 0.5 and a perfect one 1, like the AUC. It only counts how well the
     detector does where false alarms are rare.
 
-    Used in: 09_anomaly_detection, benchmarks/anomaly.py.
+    Used in: 09_anomaly_detection.
     """
     from sklearn.metrics import roc_auc_score
 
@@ -301,7 +301,7 @@ def bootstrap_interval(normal_scores, abnormal_scores, n: int = 1000, seed: int 
     Each resample's AUC is the share of (abnormal, normal) pairs in the right
     order (ties count half), computed from one table of all pairs.
 
-    Used in: 09_anomaly_detection, benchmarks/anomaly.py.
+    Used in: 09_anomaly_detection.
     """
     labels, scores = _labels_and_scores(normal_scores, abnormal_scores)
     normal, abnormal = scores[labels == 0], scores[labels == 1]
@@ -325,7 +325,7 @@ def build_anomaly_autoencoder(input_size: int, code_size: int = 8, hidden: int =
     the baseline; the output is linear. Returns the compiled ``keras.Model``
     (Adam, mean squared error).
 
-    Used in: 09_anomaly_detection, benchmarks/anomaly.py.
+    Used in: 09_anomaly_detection.
     """
     import keras
 
@@ -344,7 +344,7 @@ def build_anomaly_autoencoder(input_size: int, code_size: int = 8, hidden: int =
 def train_autoencoder(model, train_x, epochs: int = 30, batch_size: int = 256, seed: int = 0):
     """Fit ``model`` to reconstruct ``train_x`` (normal frames only); return the loss per epoch.
 
-    Used in: 09_anomaly_detection, benchmarks/anomaly.py.
+    Used in: 09_anomaly_detection.
     """
     import keras
 
@@ -358,7 +358,7 @@ def train_autoencoder(model, train_x, epochs: int = 30, batch_size: int = 256, s
 def frame_errors(model, x, per_band: bool = False) -> np.ndarray:
     """Squared reconstruction error of each stacked frame (mean over its numbers), or per number with ``per_band``.
 
-    Used in: 09_anomaly_detection.
+    Used in: no notebook.
     """
     x = np.asarray(x, dtype=np.float32)
     error = (np.asarray(model(x, training=False)) - x) ** 2
@@ -406,7 +406,7 @@ def autoencoder_scores(model, train_clips, test_clips, how="mean", epochs: int =
     per-number standardisation fitted on the training frames (identity when
     ``standardize=False``).
 
-    Used in: 09_anomaly_detection, benchmarks/anomaly.py.
+    Used in: no notebook.
     """
     transform = _standardizer(train_clips) if standardize else (lambda x: x)
     loss = train_autoencoder(model, transform(np.concatenate(train_clips)), epochs=epochs, seed=seed)
@@ -417,7 +417,7 @@ def autoencoder_scores(model, train_clips, test_clips, how="mean", epochs: int =
 def pca_scores(train_clips, test_clips, n_components: int = 8, how="mean", standardize: bool = True):
     """PCA reconstruction error of each stacked frame, pooled per test clip: the linear autoencoder.
 
-    Used in: 09_anomaly_detection, benchmarks/anomaly.py.
+    Used in: no notebook.
     """
     from sklearn.decomposition import PCA
 
@@ -437,7 +437,7 @@ def gaussian_scores(train_vectors, test_vectors):
     With each clip's mean log-mel as its vector, this is the strong simple
     baseline of the lesson: no network, one mean and one shrunk covariance.
 
-    Used in: 09_anomaly_detection, benchmarks/anomaly.py.
+    Used in: 09_anomaly_detection.
     """
     from sklearn.covariance import LedoitWolf
 
@@ -452,7 +452,7 @@ def error_gaussian_scores(model, transform, train_clips, test_clips, context: in
     over the ``context`` stacked copies of each band; a Gaussian
     (Ledoit-Wolf) is fitted to the training clips' vectors.
 
-    Used in: 09_anomaly_detection, benchmarks/anomaly.py.
+    Used in: no notebook.
     """
 
     def vectors(clips):
@@ -466,7 +466,7 @@ def error_gaussian_scores(model, transform, train_clips, test_clips, context: in
 class SplitResult:
     """One detector on one split: its scores and metrics.
 
-    Used in: 09_anomaly_detection, benchmarks/anomaly.py.
+    Used in: no notebook.
     """
 
     method: str
@@ -545,7 +545,7 @@ def evaluate(sounds: MachineSounds, seeds=range(5), epochs: int = 30, code_size:
 def summarize(results) -> dict:
     """Per method: mean and spread (sample standard deviation) of AUC and pAUC over the splits, and of the interval ends.
 
-    Used in: 09_anomaly_detection, benchmarks/anomaly.py.
+    Used in: 09_anomaly_detection.
     """
     table = {}
     for method in dict.fromkeys(r.method for r in results):

@@ -11,7 +11,7 @@ between the means is larger than the runs' own spread. This module:
 
 Importing this module imports TensorFlow: call ``setup_notebook()`` first.
 
-Used in: 06_troubleshooting.
+Used in: 06_troubleshooting, 09_anomaly_detection.
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ def verdict(a, b, names=("A", "B"), higher_is_better: bool = True) -> str:
     >>> verdict([10.0, 11.0, 9.0], [10.5, 9.5, 10.2])
     'tie'
 
-    Used in: 06_troubleshooting.
+    Used in: 06_troubleshooting, 09_anomaly_detection.
     """
     (mean_a, spread_a), (mean_b, spread_b) = mean_and_spread(a), mean_and_spread(b)
     gap = (mean_a - mean_b) if higher_is_better else (mean_b - mean_a)
