@@ -65,7 +65,12 @@ from bundled_data.documents import (  # noqa: E402
 )
 from bundled_data.instruments import SYNTH_SR, generate_instruments  # noqa: E402
 from bundled_data.music import compose_music  # noqa: E402
-from bundled_data.real import bundle_real_clips, bundle_real_digits, bundle_real_machines, clear_real  # noqa: E402
+from bundled_data.real import (  # noqa: E402
+    bundle_real_clips,
+    bundle_real_digits,
+    bundle_real_machines,
+    clear_real,
+)
 
 
 def main(argv=None) -> int:
