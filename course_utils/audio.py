@@ -20,6 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .checks import frame_settings
+from .checks import sample_rate as _checked_rate  # load_audio has a sample_rate of its own
 from .errors import (
     AudioFileError,
     AudioFileNotFoundError,
@@ -60,25 +62,6 @@ def _as_path(path) -> Path:
     raise AudioFileError(
         f"path must be a file name (str or pathlib.Path); got {type(path).__name__} {path!r}."
     )
-
-
-def _check_rate(sr) -> int | None:
-    """``None`` or a positive whole number of Hz (16000, np.int64(16000) and 16000.0 all give 16000)."""
-    if sr is None:
-        return None
-    whole = (
-        isinstance(sr, numbers.Real)
-        and not isinstance(sr, bool)
-        and math.isfinite(sr)
-        and float(sr) == int(sr)
-        and sr > 0
-    )
-    if not whole:
-        raise SignalError(
-            f"sr must be a positive whole number of samples per second, or None to keep the "
-            f"file's own rate; got {sr!r}. For example sr=8000 or sr=22050."
-        )
-    return int(sr)
 
 
 def _check_seconds(value, name: str, allow_none: bool) -> float | None:
@@ -186,7 +169,7 @@ def load_audio(
     import soundfile
 
     path = _as_path(path)
-    sr = _check_rate(sr)
+    sr = _checked_rate(sr, allow_none=True)
     offset = _check_seconds(offset, "offset", allow_none=False)
     duration = _check_seconds(duration, "duration", allow_none=True)
     if not path.exists():
@@ -321,18 +304,6 @@ def fit_standardizer(train_signal, name: str = "training signal"):
     return scaler
 
 
-def _check_frame_settings(frame_length, hop_length) -> tuple[int, int]:
-    for label, value in (("frame_length", frame_length), ("hop_length", hop_length)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
-            raise SignalError(f"{label} must be a positive whole number of samples; got {value!r}.")
-    if hop_length > frame_length:
-        raise SignalError(
-            f"hop_length={hop_length} is larger than frame_length={frame_length}, so samples "
-            "between frames would be lost and could never be put back. Use hop_length <= frame_length."
-        )
-    return int(frame_length), int(hop_length)
-
-
 def _check_bytes(needed: int, max_bytes, what: str, fix: str) -> None:
     if isinstance(max_bytes, bool) or not isinstance(max_bytes, (int, np.integer)) or max_bytes <= 0:
         raise SignalError(f"max_bytes must be a positive whole number of bytes; got {max_bytes!r}.")
@@ -358,7 +329,7 @@ def frame_signal(x, frame_length: int, hop_length: int, pad: bool = False, max_b
     06_troubleshooting, 07_compression, 12_efficiency_and_scale, benchmarks/codec.py,
     benchmarks/codes.py, scripts/make_weights.py.
     """
-    frame_length, hop_length = _check_frame_settings(frame_length, hop_length)
+    frame_length, hop_length = frame_settings(frame_length, hop_length)
     x = check_signal(x)
     if pad:
         n_frames = max(1, -(-max(len(x) - frame_length, 0) // hop_length) + 1)
@@ -417,7 +388,7 @@ def overlap_add(
     n_frames, frame_length = frames.shape
     if n_frames == 0:
         raise SignalError("frames is empty: there are no frames to put together.")
-    frame_length, hop_length = _check_frame_settings(frame_length, hop_length)
+    frame_length, hop_length = frame_settings(frame_length, hop_length)
     if length is not None and (
         isinstance(length, bool) or not isinstance(length, (int, np.integer)) or length <= 0
     ):

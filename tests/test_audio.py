@@ -13,6 +13,7 @@ from course_utils.audio import check_signal, fit_standardizer, frame_signal, loa
 from course_utils.errors import (
     AudioFileError,
     AudioFileNotFoundError,
+    SettingError,
     SignalError,
     SilentSignalError,
 )
@@ -146,12 +147,12 @@ def test_clip_shorter_than_one_frame():
 
 @pytest.mark.parametrize(("frame_length", "hop_length"), [(0, 1), (4, 0), (-3, 1), (4, -1), (4.5, 2)])
 def test_frame_settings_must_be_positive_integers(frame_length, hop_length):
-    with pytest.raises(SignalError, match="positive whole number"):
+    with pytest.raises(SettingError, match="positive whole number"):
         frame_signal(np.ones(100), frame_length=frame_length, hop_length=hop_length)
 
 
 def test_hop_larger_than_frame_is_rejected():
-    with pytest.raises(SignalError, match="larger than frame_length"):
+    with pytest.raises(SettingError, match="larger than frame_length"):
         frame_signal(np.ones(100), frame_length=4, hop_length=8)
 
 
@@ -210,7 +211,7 @@ from course_utils.errors import CourseWarning  # noqa: E402
 
 @pytest.mark.parametrize("sr", [0, -8000, 16000.5, True, "16000", np.nan, float("inf"), [8000]])
 def test_load_audio_sr_must_be_a_positive_whole_number(wav_file, sr):
-    with pytest.raises(SignalError, match="sr must be a positive whole number"):
+    with pytest.raises(SettingError, match="sr must be a positive whole number"):
         load_audio(wav_file, sr=sr)
 
 

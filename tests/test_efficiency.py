@@ -188,7 +188,7 @@ def test_streaming_dataset_errors_name_the_problem(tmp_path):
     with pytest.raises(DatasetLayoutError, match="empty"):
         eff.wav_frame_dataset([], frame_length=64)
     (mixed / "notes.txt").unlink()
-    with pytest.raises(SignalError, match="hop_length"):
+    with pytest.raises(SettingError, match="hop_length"):
         eff.wav_frame_dataset(mixed, frame_length=64, hop_length=128)
     one_file = eff.wav_frame_dataset(mixed / "chunk_0000.wav", frame_length=100, batch_size=100)
     assert sum(len(b[0]) for b in one_file) == 8

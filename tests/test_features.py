@@ -7,7 +7,7 @@ import pytest
 from spoken_words import SR, word
 
 from course_utils import features
-from course_utils.errors import SignalError, SilentSignalError
+from course_utils.errors import SettingError, SignalError, SilentSignalError
 
 
 @pytest.mark.parametrize("length", [1, 10, 200, 4000, 60 * SR])
@@ -46,7 +46,7 @@ def test_nan_and_bad_settings_are_rejected():
         features.log_mel_patch(word(), SR, normalize="zscore")
     with pytest.raises(SignalError, match="warp"):
         features.log_mel_patch(word(), SR, warp=3.0)
-    with pytest.raises(SignalError, match="sr"):
+    with pytest.raises(SettingError, match="sr"):
         features.patch_settings(0)
 
 

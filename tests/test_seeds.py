@@ -13,7 +13,7 @@ course_utils.setup_notebook(seed=0)
 import keras  # noqa: E402
 
 from course_utils import models, seeds, training  # noqa: E402
-from course_utils.errors import SignalError  # noqa: E402
+from course_utils.errors import SettingError, SignalError  # noqa: E402
 
 
 def test_mean_and_spread_is_the_mean_and_the_sample_standard_deviation():
@@ -99,15 +99,15 @@ def test_runner_matches_train_minibatch_in_spirit():
 
 
 @pytest.mark.parametrize(
-    "call, fragment",
+    "call, fragment, error",
     [
-        (lambda r: r.train(FRAMES, seed=0, steps=0), "steps must be a positive"),
-        (lambda r: r.train(FRAMES[0], seed=0, steps=5), "2 dimension"),
-        (lambda r: r.train(FRAMES[:0], seed=0, steps=5), "empty"),
+        (lambda r: r.train(FRAMES, seed=0, steps=0), "steps must be a positive", SettingError),
+        (lambda r: r.train(FRAMES[0], seed=0, steps=5), "2 dimension", SignalError),
+        (lambda r: r.train(FRAMES[:0], seed=0, steps=5), "empty", SignalError),
     ],
 )
-def test_runner_refuses_bad_input_with_a_course_error(call, fragment):
-    with pytest.raises(SignalError, match=fragment):
+def test_runner_refuses_bad_input_with_a_course_error(call, fragment, error):
+    with pytest.raises(error, match=fragment):
         call(seeds.SeedRunner(tiny_model))
 
 

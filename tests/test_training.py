@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from course_utils.errors import SignalError
+from course_utils.errors import SettingError, SignalError
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +57,7 @@ def test_article_loop_ends_near_the_sigmoid_floor(models, training):
 
 @pytest.mark.parametrize("epochs", [-5, 0, 2.5, True, "3"])
 def test_article_loop_epochs_must_be_a_positive_whole_number(models, training, epochs):
-    with pytest.raises(SignalError, match="epochs"):
+    with pytest.raises(SettingError, match="epochs"):
         training.article_training_loop(models.ArticleAutoencoder(1, 4, 1), np.zeros((8, 1)), epochs=epochs)
 
 
@@ -103,7 +103,7 @@ def test_trainers_reject_bad_data(models, training):
         training.article_training_loop(model, np.zeros(16), epochs=1)
     with pytest.raises(SignalError, match="NaN"):
         training.train_minibatch(model, np.full((8, 16), np.inf), steps=1)
-    with pytest.raises(SignalError, match="steps"):
+    with pytest.raises(SettingError, match="steps"):
         training.train_minibatch(model, np.zeros((8, 16)), steps=0)
     with pytest.raises(SignalError, match="frame_length=100"):
         training.fit_autoencoder(models.build_dense_autoencoder(64, 8)[0], np.zeros((10, 100)), steps=1)
@@ -120,19 +120,19 @@ def test_minibatch_training_lowers_validation_loss(models, training):
 def test_minibatch_settings_and_widths_get_course_errors(models, training):
     frames = low_rank_frames(32, 16, seed=3)
     model, _, _ = models.build_dense_autoencoder(16, 4, hidden_sizes=(8,))
-    with pytest.raises(SignalError, match="batch_size"):
+    with pytest.raises(SettingError, match="batch_size"):
         training.train_minibatch(model, frames, steps=2, batch_size=0)
-    with pytest.raises(SignalError, match="batch_size"):
+    with pytest.raises(SettingError, match="batch_size"):
         training.fit_autoencoder(model, frames, steps=2, batch_size=0)
-    with pytest.raises(SignalError, match="eval_every"):
+    with pytest.raises(SettingError, match="eval_every"):
         training.train_minibatch(model, frames, steps=2, eval_every=0)
-    with pytest.raises(SignalError, match="steps"):
+    with pytest.raises(SettingError, match="steps"):
         training.train_minibatch(model, frames, steps=2.5)
     with pytest.raises(SignalError, match="frame_length=16"):
         training.train_minibatch(model, frames[:, :10], steps=2)
     with pytest.raises(SignalError, match="16"):
         training.train_minibatch(model, frames, steps=2, validation=frames[:, :10])
-    with pytest.raises(SignalError, match="batch_size"):
+    with pytest.raises(SettingError, match="batch_size"):
         training.make_frame_dataset(frames, batch_size=-1)
 
 

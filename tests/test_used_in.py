@@ -50,6 +50,35 @@ def test_every_named_notebook_uses_what_the_docstring_says(found):
     assert not wrong, "run `python scripts/update_used_in.py`:\n" + "\n".join(wrong)
 
 
+def missing_notebooks(found) -> list[str]:
+    """Notebooks that use a name but are left out of its Used-in line."""
+    users, stems, modules = found
+    missing = []
+    for target, line in claims(modules):
+        named = set(used_in.NOTEBOOK_NAME.findall(line)) | (set(stems) if "every notebook" in line else set())
+        for notebook in sorted(set(users.get((target.module.name, target.name), [])) & set(stems)):
+            if notebook not in named:
+                missing.append(f"{target.label}: used by {notebook}, which its line leaves out")
+    return missing
+
+
+def test_no_notebook_is_missing_from_a_used_in_line(found):
+    missing = missing_notebooks(found)
+    assert not missing, "run `python scripts/update_used_in.py`:\n" + "\n".join(missing)
+
+
+def test_a_notebook_left_out_of_a_line_is_caught(tiny_course):
+    """Mutation case: after the rewrite every line is right; drop one notebook and the test sees it."""
+    used_in.run(tiny_course)
+    assert missing_notebooks(used_in.usage(tiny_course)) == []
+    audio = tiny_course / "course_utils" / "audio.py"
+    audio.write_text(audio.read_text().replace("Used in: 00_a, benchmarks/codec.py.", "Used in: benchmarks/codec.py."))
+    assert missing_notebooks(used_in.usage(tiny_course)) == [
+        "course_utils.audio.frame_signal: used by 00_a, which its line leaves out"
+    ]
+    assert used_in.run(tiny_course, check=True) == 1
+
+
 def test_the_claims_are_checked_at_all(found):
     _, stems, modules = found
     assert len(stems) >= 11

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import tensorflow as tf
 
+from ..checks import frame_settings
 from ..errors import AudioFileError, AudioFileNotFoundError, DatasetLayoutError, SignalError
 from ..settings import BATCH
 
@@ -45,11 +46,11 @@ def write_wav_chunks(signal, sr: int, folder, seconds: float = 2.0, prefix: str 
     import soundfile
 
     from ..audio import check_signal
-    from ..checks import plain_name, positive_int, positive_seconds
+    from ..checks import plain_name, positive_seconds, sample_rate
     from ..errors import OutputExistsError, SettingError
 
     prefix = plain_name(prefix, "prefix", 'prefix="chunk"')
-    sr = positive_int(sr, "sr", "sr=16000")
+    sr = sample_rate(sr)
     seconds = positive_seconds(seconds, "seconds", "seconds=2.0")
     x = check_signal(signal)
     step = int(round(seconds * sr))
@@ -158,10 +159,9 @@ def wav_frame_dataset(
 
     Used in: 12_efficiency_and_scale.
     """
-    from ..audio import _check_frame_settings
 
     hop_length = frame_length if hop_length is None else hop_length
-    frame_length, hop_length = _check_frame_settings(frame_length, hop_length)
+    frame_length, hop_length = frame_settings(frame_length, hop_length)
     from ..checks import is_number
 
     if not is_number(scale) or not math.isfinite(float(scale)) or float(scale) <= 0:
