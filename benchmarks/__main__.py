@@ -5,6 +5,7 @@
     python -m benchmarks --only notebooks     # one part
     python -m benchmarks --digits-dir DIR     # recognition on any FSDD-layout folder
     python -m benchmarks --only anomaly --machine-dir DIR   # anomaly detection on DIR/normal, DIR/abnormal
+    python -m benchmarks --only denoising --speech-dir DIR --noise-dir DIR   # your own recordings
     python -m benchmarks --markdown benchmarks/results.md --json benchmarks/results.json
 
 Every target is reported as met or missed; a missed target is never hidden.
@@ -20,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-PARTS = ("notebooks", "trainers", "codes", "recognition", "codec", "anomaly")
+PARTS = ("notebooks", "trainers", "codes", "recognition", "codec", "anomaly", "denoising")
 
 
 def _machine() -> dict:
@@ -43,7 +44,8 @@ def _machine() -> dict:
     }
 
 
-def run_part(part: str, quick: bool, digits_dir: str | None, machine_dir: str | None = None) -> dict:
+def run_part(part: str, quick: bool, digits_dir: str | None, machine_dir: str | None = None,
+             speech_dir: str | None = None, noise_dir: str | None = None) -> dict:
     if part == "notebooks":
         from .notebooks import MEMORY_BUDGET_MB, TIME_BUDGET_S, run_all
 
@@ -74,6 +76,10 @@ def run_part(part: str, quick: bool, digits_dir: str | None, machine_dir: str | 
         from .anomaly import run
 
         return run(quick=quick, machine_dir=machine_dir)
+    if part == "denoising":
+        from .denoising import run
+
+        return run(quick=quick, speech_dir=speech_dir, noise_dir=noise_dir)
     raise ValueError(part)
 
 
@@ -138,6 +144,8 @@ def main(argv=None) -> int:
     parser.add_argument("--skip", choices=PARTS, action="append", default=[], help="leave out this part (repeatable)")
     parser.add_argument("--digits-dir", help="run recognition on this FSDD-layout folder")
     parser.add_argument("--machine-dir", help="run anomaly detection on this folder (normal/ and abnormal/ inside)")
+    parser.add_argument("--speech-dir", help="denoising: a folder of clean speech recordings (WAV, FLAC, OGG)")
+    parser.add_argument("--noise-dir", help="denoising: a folder of noise recordings (WAV, FLAC, OGG)")
     parser.add_argument("--markdown", type=Path, help="write the Markdown table here")
     parser.add_argument("--json", type=Path, help="write the raw results here")
     parser.add_argument("--readme", type=Path, help="replace the table between the benchmark markers in this file")
@@ -157,7 +165,8 @@ def main(argv=None) -> int:
     for part in [part for part in args.only or PARTS if part not in args.skip]:
         print(f"{part} ...", flush=True)
         started = time.perf_counter()
-        results["parts"][part] = run_part(part, args.quick, args.digits_dir, args.machine_dir)
+        results["parts"][part] = run_part(part, args.quick, args.digits_dir, args.machine_dir, args.speech_dir,
+                                          args.noise_dir)
         results["parts"][part]["seconds"] = round(time.perf_counter() - started, 1)
     markdown = to_markdown(results)
     if args.markdown:

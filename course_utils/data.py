@@ -385,11 +385,14 @@ def load_synthetic_digits(speakers=None, sr: int = DIGITS_RATE) -> SpokenDigits:
     return load_spoken_digits(root=data_dir().joinpath(*SYNTHETIC_DIGITS_FOLDER), sr=sr, speakers=speakers)
 
 
+_CLIP_KINDS = ("real_music", "real_speech", "real_nature")
+
+
 def _real_clip_rows() -> dict:
     return {
         row["label"]: row
         for row in load_manifest()
-        if row["kind"].startswith("real_") and row["kind"] not in ("real_digit", "real_machine")
+        if row["kind"] in _CLIP_KINDS
     }
 
 

@@ -42,6 +42,7 @@ for _folder in (ROOT, ROOT / "scripts"):  # course_utils.settings and bundled_da
         sys.path.insert(0, str(_folder))
 
 from bundled_data.common import check_tools, write_wav  # noqa: E402
+from bundled_data.denoising import bundle_real_denoising  # noqa: E402
 from bundled_data.digits import (  # noqa: E402
     ENGLISH_ENDINGS,
     ENGLISH_SPEAKERS,
@@ -95,6 +96,7 @@ def main(argv=None) -> int:
         rows += bundle_real_clips(out, args.real.resolve())
         rows += bundle_real_digits(out, args.real.resolve())
         rows += bundle_real_machines(out, args.real.resolve())
+        rows += bundle_real_denoising(out, args.real.resolve())
     else:
         # Without --real, keep the real files already bundled (they need the source folder to redo).
         rows += real_rows_from_manifest(out)

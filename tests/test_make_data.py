@@ -58,6 +58,23 @@ def write_source(root: Path, real) -> Path:
         for take in range(3):
             soundfile.write(folder / f"{take:08d}.wav", (0.05 * rng.normal(size=16000 * 6)).astype(np.float32),
                             16000, subtype="PCM_16")
+    denoising = sys.modules["bundled_data.denoising"]
+    speech = root / "speech-librispeech-100"
+    speech.mkdir()
+    with open(speech / "MANIFEST.csv", "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=["file", "speaker", "gender", "reader_name", "core24", "source_path"])
+        writer.writeheader()
+        for number, core in ((11, "1"), (12, "1"), (13, "0")):
+            name = f"{number}-1-0000.flac"
+            soundfile.write(speech / name, (0.1 * rng.normal(size=16000)).astype(np.float32), 16000, format="FLAC")
+            writer.writerow({"file": name, "speaker": str(number), "gender": "F", "reader_name": f"Reader {number}",
+                             "core24": core, "source_path": f"x/{name}"})
+    (root / "noise").mkdir()
+    for excerpt in denoising.NOISE_EXCERPTS:
+        rate, channels = (16000, 1) if excerpt.source_file.endswith(".wav") else (44100, 2)
+        samples = 0.2 * rng.normal(size=(int((excerpt.start_s + excerpt.seconds + 1) * rate), channels))
+        kind = {"format": "WAV", "subtype": "PCM_16"} if channels == 1 else {"format": "OGG", "subtype": "VORBIS"}
+        soundfile.write(root / "noise" / excerpt.source_file, samples, rate, **kind)
     return root
 
 
@@ -98,6 +115,17 @@ def test_real_only_bundles_clips_and_digits_and_keeps_synthetic_rows(tmp_path, m
     assert np.array_equal(first, original[: int(real.MACHINE_SECONDS * 16000)])  # samples unchanged, cut
     assert all(row["licence"] == "CC-BY-SA-4.0" and "Purohit" in row["attribution"] for row in machines)
     assert "Purohit" in licence and "real/machines/fan-id00/" in licence
+    readers = [row for row in rows if row["kind"] == "real_reader"]
+    assert sorted(row["speaker"] for row in readers) == ["11", "12"]  # only the core24 readers
+    assert (out / "real" / "speech" / "11-1-0000.flac").read_bytes() == (
+        source / "speech-librispeech-100" / "11-1-0000.flac").read_bytes()
+    noises = [row for row in rows if row["kind"] == "real_noise"]
+    assert len(noises) == 12 and all(row["sample_rate"] == "16000" for row in noises)
+    birds = next(row for row in noises if row["label"] == "birds")
+    assert abs(float(birds["duration_s"]) - 20.0) < 0.01 and soundfile.info(str(out / birds["path"])).channels == 1
+    for row in readers + noises:
+        assert row["path"] in licence and row["attribution"] in licence
+    assert "converted to mono and resampled; excerpt" in licence
 
 
 def test_missing_attribution_stops_the_script(tmp_path, real):

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import soundfile
 
+from .denoising import denoising_licence
 from .digits import ENGLISH_SPEAKERS, MANDARIN_SPEAKERS, MANDARIN_TAKES, TAKES
 from .instruments import INSTRUMENTS, NOTE_SECONDS, NOTES
 from .music import MUSIC_BPM, PROGRESSION
@@ -129,7 +130,7 @@ def write_licence(out: Path, rows: list[dict]) -> None:
     """Write data/LICENSE.md: CC0 for the synthetic part, every real file's attribution."""
     digits = [r for r in rows if r["kind"] == "real_digit"]
     machines = [r for r in rows if r["kind"] == "real_machine"]
-    clips = [r for r in rows if r["kind"].startswith("real_") and r["kind"] not in ("real_digit", "real_machine")]
+    clips = [r for r in rows if r["kind"] in ("real_music", "real_speech", "real_nature")]
     text = SYNTHETIC_LICENCE
     if digits or clips:
         clip_lines = "\n".join(
@@ -177,6 +178,7 @@ same licence. Cite: H. Purohit, R. Tanabe, K. Ichige, T. Endo, Y. Nikaido, K. Su
 Y. Kawaguchi, "MIMII Dataset: Sound Dataset for Malfunctioning Industrial Machine
 Investigation and Inspection", Proc. DCASE 2019 Workshop, 2019 (arXiv:1909.09347).
 """
+    text += denoising_licence(rows)
     text += """
 ## Regenerate
 

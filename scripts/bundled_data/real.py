@@ -162,8 +162,8 @@ def bundle_real_machines(out: Path, source: Path) -> list[dict]:
 
 def clear_real(out: Path) -> None:
     """Remove earlier real files, so a clip dropped from REAL_CLIPS does not linger."""
-    for folder in ("real/digits", "real/clips"):
-        for path in (out / folder).glob("*.wav"):
+    for folder in ("real/digits", "real/clips", "real/speech", "real/noise"):
+        for path in (out / folder).glob("*.*"):
             path.unlink()
     for path in (out / MACHINE_TARGET_FOLDER).glob("*/*.flac"):
         path.unlink()
