@@ -32,7 +32,7 @@ help:
 	@echo "make test-pythons  package tests and notebooks on every Python 3.10-3.13 found (PYTHONS=3.13)"
 	@echo "make doctor     check Python, packages, data checksums and memory"
 	@echo "make data       regenerate data/ (needs espeak-ng and sox; REAL=DIR bundles real recordings)"
-	@echo "make weights    train the k-sparse autoencoder the notebooks load (data/weights/)"
+	@echo "make weights    train the k-sparse autoencoder and the denoiser the notebooks load (data/weights/)"
 	@echo "make lock       re-resolve requirements.lock and binder/requirements.txt"
 	@echo "make benchmark  measure notebooks and models, write benchmarks/results.md and results.json"
 	@echo "make readme-table  put benchmarks/results.md into README.md's benchmark section"
@@ -148,7 +148,7 @@ doctor: $(STAMP)
 data: $(STAMP)
 	$(BIN)/python scripts/make_data.py $(if $(REAL),--real "$(REAL)") $(if $(REAL_ONLY),--real-only)
 
-# Train the k-sparse autoencoder the notebooks load (data/weights/, checked by SHA-256).
+# Train the k-sparse autoencoder and the denoiser the notebooks load (data/weights/, checked by SHA-256).
 weights: $(STAMP)
 	$(BIN)/python scripts/make_weights.py
 

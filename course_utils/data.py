@@ -85,7 +85,7 @@ def data_dir() -> Path:
 def data_path(*parts: str) -> Path:
     """Path of a bundled file, e.g. ``data_path("music", "excerpt.wav")``.
 
-    Used in: 00_welcome, 01_loading_audio, benchmarks/recognition.py.
+    Used in: 00_welcome, 01_loading_audio, 08_denoising, benchmarks/recognition.py.
     """
     path = data_dir().joinpath(*parts)
     if not path.exists():

@@ -102,7 +102,7 @@ def _rows(kind: str) -> list[dict]:
 def reader_ids(split: str = "train") -> list[str]:
     """LibriSpeech reader ids of the bundled speech: ``"train"``, ``"test"`` or ``"all"``.
 
-    Used in: 08_denoising.
+    Used in: 08_denoising, scripts/make_weights.py.
     """
     ids = sorted(row["speaker"] for row in _rows("real_reader"))
     if split == "all":
@@ -115,7 +115,7 @@ def reader_ids(split: str = "train") -> list[str]:
 def load_reader(reader: str) -> np.ndarray:
     """One bundled LibriSpeech reader's utterance at :data:`RATE`, float32.
 
-    Used in: 08_denoising.
+    Used in: 08_denoising, benchmarks/denoising.py, scripts/make_weights.py.
     """
     from .data import data_dir
 
@@ -141,7 +141,7 @@ def training_speech() -> list[np.ndarray]:
 def load_noise(name: str, part: str = "all") -> np.ndarray:
     """A bundled real noise excerpt at :data:`RATE`: ``part`` is ``"train"`` (first 75 %), ``"test"`` or ``"all"``.
 
-    Used in: 08_denoising.
+    Used in: 08_denoising, benchmarks/denoising.py, scripts/make_weights.py.
     """
     from .data import data_dir
 
@@ -165,7 +165,7 @@ def load_noise(name: str, part: str = "all") -> np.ndarray:
 def loop_noise(noise, length: int, crossfade: int | None = None) -> np.ndarray:
     """``noise`` repeated to ``length`` samples, each join a linear crossfade of ``crossfade`` samples.
 
-    Used in: 08_denoising.
+    Used in: no notebook.
     """
     noise = check_signal(noise, name="noise").astype(np.float64)
     length = int(length)
@@ -195,7 +195,7 @@ def mix_at_snr(speech, noise, snr_db: float) -> tuple[np.ndarray, np.ndarray]:
     The noise is scaled by ``g = sqrt(P_s / (P_n 10^(snr/10)))``; a noise shorter than the
     speech is looped with a crossfade, a longer one cut.
 
-    Used in: 08_denoising, benchmarks/denoising.py.
+    Used in: 08_denoising.
     """
     speech = check_signal(speech, name="speech").astype(np.float64)
     noise = loop_noise(noise, len(speech))
@@ -212,7 +212,7 @@ def mix_at_snr(speech, noise, snr_db: float) -> tuple[np.ndarray, np.ndarray]:
 def si_sdr(reference, estimate) -> float:
     """Scale-invariant SDR in dB: ``10 log10(|a s|^2 / |a s - y|^2)`` with ``a = <y, s> / |s|^2``.
 
-    Used in: 08_denoising, benchmarks/denoising.py.
+    Used in: 08_denoising.
     """
     s = check_signal(reference, name="reference").astype(np.float64)
     y = check_signal(estimate, name="estimate").astype(np.float64)
@@ -256,7 +256,7 @@ def estimate_noise_power(power, quiet_fraction: float = 0.2) -> np.ndarray:
 def spectral_subtraction(noisy, over: float = 1.0, floor: float = 0.05) -> np.ndarray:
     """Boll's spectral subtraction: ``|S|^2 = max(|Y|^2 - over N, floor |Y|^2)``, noisy phase.
 
-    Used in: 08_denoising, benchmarks/denoising.py.
+    Used in: 08_denoising, benchmarks/denoising.py, scripts/make_weights.py.
     """
     noisy = check_signal(noisy, name="noisy")
     spectrum = _spectrum(noisy)
@@ -270,7 +270,7 @@ def spectral_subtraction(noisy, over: float = 1.0, floor: float = 0.05) -> np.nd
 def wiener_filter(noisy, floor: float = 0.1) -> np.ndarray:
     """A Wiener-style gain ``xi / (1 + xi)`` with the a-priori SNR ``xi = max(|Y|^2 / N - 1, 0)``.
 
-    Used in: 08_denoising, benchmarks/denoising.py.
+    Used in: 08_denoising, benchmarks/denoising.py, scripts/make_weights.py.
     """
     noisy = check_signal(noisy, name="noisy")
     spectrum = _spectrum(noisy)
@@ -282,7 +282,10 @@ def wiener_filter(noisy, floor: float = 0.1) -> np.ndarray:
 
 
 def spectral_gating(noisy) -> np.ndarray | None:
-    """``noisereduce.reduce_noise`` with its default settings, or None when noisereduce is not installed."""
+    """``noisereduce.reduce_noise`` with its default settings, or None when noisereduce is not installed.
+
+    Used in: 08_denoising, benchmarks/denoising.py, scripts/make_weights.py.
+    """
     try:
         import noisereduce
     except ImportError:
@@ -300,7 +303,7 @@ def noisy_features(spectrum, context: int = CONTEXT) -> np.ndarray:
     (edges repeated), minus the clip's mean log-magnitude, so a louder or quieter
     recording gives the same input.
 
-    Used in: 08_denoising.
+    Used in: no notebook.
     """
     log_mag = np.log(np.abs(spectrum) + EPS).T.astype(np.float32)
     log_mag -= log_mag.mean()
@@ -312,7 +315,7 @@ def noisy_features(spectrum, context: int = CONTEXT) -> np.ndarray:
 def build_mask_model(bins: int = N_FFT // 2 + 1, context: int = CONTEXT, hidden: int = 256, seed: int = 0):
     """Dense mask model: ``(2 context + 1) bins`` log-magnitudes in, ``bins`` sigmoid gains out.
 
-    Used in: 08_denoising, scripts/make_weights.py.
+    Used in: scripts/make_weights.py.
     """
     import keras
 
@@ -407,7 +410,7 @@ def train_mask_model(model, pairs, steps: int = 1000, learning_rate: float = 1e-
 def apply_mask_model(model, noisy, context: int | None = None) -> np.ndarray:
     """Denoise a 16 kHz clip: mask its STFT with the model's output and invert with the noisy phase.
 
-    Used in: 08_denoising, benchmarks/denoising.py.
+    Used in: 08_denoising, benchmarks/denoising.py, scripts/make_weights.py.
     """
     noisy = check_signal(noisy, name="noisy").astype(np.float32)
     spectrum = _spectrum(noisy)
@@ -422,7 +425,10 @@ def apply_mask_model(model, noisy, context: int | None = None) -> np.ndarray:
 
 
 def save_denoiser(model, path, **metadata) -> Path:
-    """Write the model's weights (``.npz``) and a ``.json`` with their SHA-256 and ``metadata``."""
+    """Write the model's weights (``.npz``) and a ``.json`` with their SHA-256 and ``metadata``.
+
+    Used in: scripts/make_weights.py.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     arrays = {f"w{i}": w for i, w in enumerate(model.get_weights())}
@@ -495,7 +501,7 @@ def test_mixtures(speech, noises, snrs=SNRS_DB, segment_s: float = 4.0, seed: in
     ``speech`` and ``noises`` are dicts name -> clip. Each mixture gets a noise excerpt at an
     offset drawn from ``seed``. Yields dicts with ``speech``, ``noise``, ``snr``, ``clean``, ``noisy``.
 
-    Used in: 08_denoising, benchmarks/denoising.py.
+    Used in: 08_denoising, benchmarks/denoising.py, scripts/make_weights.py.
     """
     rng = np.random.default_rng(int(seed))
     length = int(segment_s * RATE)
@@ -536,7 +542,7 @@ def evaluate(methods: dict, mixtures, stoi: bool = True) -> list[dict]:
 
     Returns one row per mixture and method: ``method, noise, snr, si_sdr, improvement, stoi, pesq``.
 
-    Used in: 08_denoising, benchmarks/denoising.py.
+    Used in: 08_denoising, benchmarks/denoising.py, scripts/make_weights.py.
     """
     rows = []
     for mix in mixtures:
@@ -558,7 +564,7 @@ def evaluate(methods: dict, mixtures, stoi: bool = True) -> list[dict]:
 def summarise(rows, by=("method", "snr")) -> dict:
     """Mean ``improvement``, ``si_sdr``, ``stoi`` (and ``pesq``) per group: ``{(method, snr): {...}}``.
 
-    Used in: 08_denoising, benchmarks/denoising.py.
+    Used in: 08_denoising, benchmarks/denoising.py, scripts/make_weights.py.
     """
     groups: dict = {}
     for row in rows:

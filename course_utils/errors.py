@@ -5,7 +5,8 @@ so a learner never has to read a traceback from deep inside TensorFlow.
 The classes subclass the built-in exceptions a Python programmer would
 expect (``ValueError``, ``FileNotFoundError``), so ``except ValueError`` works.
 
-Used in: 01_loading_audio, 02_standardizing, 03_building_the_autoencoder, 07_compression.
+Used in: 01_loading_audio, 02_standardizing, 03_building_the_autoencoder, 07_compression,
+benchmarks/denoising.py.
 """
 
 from __future__ import annotations
@@ -37,25 +38,31 @@ class AudioFileNotFoundError(CourseError, FileNotFoundError):
 
 
 class AudioFileError(CourseError, ValueError):
-    """The path exists but is not a readable audio file (empty, text, unsupported, a folder)."""
+    """The path exists but is not a readable audio file (empty, text, unsupported, a folder).
+
+    Used in: benchmarks/denoising.py.
+    """
 
 
 class SignalError(CourseError, ValueError):
     """A signal has the wrong shape or contains NaN or Inf, or a frame setting is invalid.
 
-    Used in: 03_building_the_autoencoder.
+    Used in: 03_building_the_autoencoder, benchmarks/denoising.py.
     """
 
 
 class SilentSignalError(SignalError):
     """A signal is silent (zero variance), so it cannot be standardized or used as a reference.
 
-    Used in: 02_standardizing.
+    Used in: 02_standardizing, benchmarks/denoising.py.
     """
 
 
 class DatasetLayoutError(CourseError, ValueError):
-    """A dataset folder does not follow the expected layout or naming."""
+    """A dataset folder does not follow the expected layout or naming.
+
+    Used in: benchmarks/denoising.py.
+    """
 
 
 class SettingError(CourseError, ValueError):

@@ -94,7 +94,7 @@ def plot_spectrogram(
 ):
     """Draw a spectrogram in dB below its peak, 80 dB deep (:mod:`course_utils.spectral`, ``librosa.display.specshow``).
 
-    Used in: 01_loading_audio, 05_evaluating, 11_synthesis.
+    Used in: 01_loading_audio, 05_evaluating, 08_denoising, 11_synthesis.
     """
     import librosa.display
 

@@ -27,7 +27,7 @@ calls 0.23 ms for both.
 
 Spectrograms follow librosa's layout ``(frequencies, frames)``.
 
-Used in: 07_compression, 11_synthesis.
+Used in: 07_compression, 08_denoising, 11_synthesis.
 """
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ def stft(clip, n_fft: int = 512, hop_length: int | None = None, center: bool = T
     ``librosa.stft(y=clip, n_fft=n_fft, hop_length=hop_length, center=center)``.
     A float32 clip gives complex64 (computed in float32), anything else complex128.
 
-    Used in: no notebook.
+    Used in: 08_denoising.
     """
     n_fft = positive_int(n_fft, "n_fft", "n_fft=512")
     n_fft, hop_length = _sizes(n_fft, n_fft // 4 if hop_length is None else hop_length)

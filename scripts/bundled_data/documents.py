@@ -194,7 +194,7 @@ def write_readme(out: Path, rows: list[dict]) -> None:
     """Write data/README.md with the folders, their counts and the speakers table."""
     count = {
         kind: sum(r["kind"] == kind for r in rows)
-        for kind in ("digit", "digit_mandarin", "instrument", "music", "real_digit", "real_machine")
+        for kind in ("digit", "digit_mandarin", "instrument", "music", "real_digit", "real_machine", "real_reader", "real_noise")
     }
     clips = [r for r in rows if r["kind"] in ("real_music", "real_speech", "real_nature")]
     real_clip_rows = "\n".join(
@@ -220,6 +220,8 @@ licence, attribution and SHA-256 in [manifest.csv](manifest.csv).
 | `real/digits/` | **real** spoken digits from the Free Spoken Digit Dataset (CC BY-SA 4.0): speakers {", ".join(REAL_DIGIT_SPEAKERS)}, digits 0-9, takes 0-{REAL_DIGIT_TAKES - 1}, 8 kHz mono 16-bit, unchanged | {count["real_digit"]} |
 | `real/clips/` | **real** recordings (table below), mono 16-bit WAV | {len(clips)} |
 | `{MACHINE_TARGET_FOLDER}/` | **real** sounds of one industrial fan, `normal/` and `abnormal/` (MIMII, CC BY-SA 4.0): first {MACHINE_SECONDS:g} s of each recording, 16 kHz mono FLAC; load with `course_utils.anomaly.load_machine_sounds()` | {count["real_machine"]} |
+| `real/speech/` | **real** read speech for denoising: one utterance from each of {count["real_reader"]} LibriSpeech readers (CC BY 4.0), 16 kHz FLAC, unchanged; `course_utils.denoising.load_reader` | {count["real_reader"]} |
+| `real/noise/` | **real** background noise for denoising: excerpts of {count["real_noise"]} recordings (kitchen, tap, birds, rain, ...), 16 kHz mono FLAC; `course_utils.denoising.load_noise` | {count["real_noise"]} |
 | `digits/` | English spoken digits 0-9, {len(ENGLISH_SPEAKERS)} voices x {TAKES} takes, 8 kHz mono 16-bit, named `{{digit}}_{{speaker}}_{{take}}.wav` as in the Free Spoken Digit Dataset | {count["digit"]} |
 | `digits_mandarin/` | Mandarin digits 零-九 (label 0-9), {len(MANDARIN_SPEAKERS)} voices x {MANDARIN_TAKES} takes, same format | {count["digit_mandarin"]} |
 | `instruments/` | {len(INSTRUMENTS)} synthesised instruments ({", ".join(INSTRUMENTS)}) x notes {", ".join(NOTES)} x dynamics pp/mf/ff, {NOTE_SECONDS:.1f} s, 22050 Hz, named `{{instrument}}_{{note}}_{{dynamic}}.wav` | {count["instrument"]} |

@@ -1,0 +1,232 @@
+"""Exercises for 08_denoising: a mixer at a target SNR, SI-SDR, and a mask model that must beat Wiener.
+
+Every checker runs the learner's code on held-out audio: a bundled reader the shipped model never
+trained on, mixed with real noise.
+
+Used in: 08_denoising.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._core import Exercise, Incorrect
+
+__all__ = ["q1", "q2", "q3"]
+
+
+def _held_out(seconds: float = 3.0, noises=("boat", "crickets")):
+    from .. import denoising as dn
+
+    speech = dn.load_reader(dn.TEST_READERS[0])[: int(seconds * dn.RATE)]
+    return speech, [dn.load_noise(name)[: int(seconds * dn.RATE)] for name in noises]
+
+
+# --- q1: mix at an SNR -----------------------------------------------------------------------------
+
+
+def _q1_context():
+    speech, noises = _held_out()
+    return {"speech": speech, "noise": noises[0]}
+
+
+def _q1_solution(speech, noise):
+    def mix(speech, noise, snr_db):
+        speech = np.asarray(speech, dtype=np.float64)
+        noise = np.asarray(noise, dtype=np.float64)[: len(speech)]
+        gain = np.sqrt(np.mean(speech**2) / (np.mean(noise**2) * 10 ** (snr_db / 10)))
+        return speech + gain * noise
+
+    return mix
+
+
+def _q1_check(answer, speech=None, noise=None):
+    if speech is None or noise is None:
+        speech, noise = _q1_context().values()
+    if not callable(answer):
+        raise Incorrect("Give the function itself, `mix`, not its result: the check calls it at several SNRs.")
+    speech = np.asarray(speech, dtype=np.float64)
+    noise = np.asarray(noise, dtype=np.float64)[: len(speech)]
+    for snr in (-5.0, 0.0, 7.5):
+        mixture = np.asarray(answer(speech, noise, snr), dtype=np.float64)
+        if mixture.shape != speech.shape:
+            raise Incorrect(f"At {snr:+g} dB the mixture has shape {mixture.shape}; it must have the speech's, {speech.shape}.")
+        added = mixture - speech
+        if not np.any(added):
+            raise Incorrect(f"At {snr:+g} dB the mixture is the speech alone: add the scaled noise.")
+        if abs(np.corrcoef(added, noise)[0, 1]) < 0.999:
+            raise Incorrect("What the mixture adds to the speech is not a scaled copy of the noise: "
+                            "add `gain * noise`, and do not change the speech.")
+        reached = 10 * np.log10(np.mean(speech**2) / np.mean(added**2))
+        if abs(reached - snr) > 0.05:
+            raise Incorrect(f"Asked for {snr:+g} dB, the mixture's SNR is {reached:+.2f} dB. The gain multiplies "
+                            "amplitudes, while the SNR is a ratio of powers.")
+
+
+q1 = Exercise(
+    "Exercise 1: mix at a target SNR",
+    _q1_check,
+    [
+        "SNR in dB is `10 log10(P_speech / P_noise)`, with the power `P = mean(x**2)`. Solve for the power the "
+        "scaled noise must have.",
+        "Scaling a signal by `g` multiplies its power by `g**2`: the gain is a square root of a power ratio.",
+    ],
+    _q1_solution,
+    context=_q1_context,
+    wrong_answers=[
+        (lambda c: (lambda s, n, snr: np.asarray(s) + np.sqrt(np.mean(np.square(s)) / np.mean(np.square(n))) * 10 ** (-snr / 10) * np.asarray(n)[: len(s)]),
+         "ratio of powers"),
+        (lambda c: (lambda s, n, snr: np.asarray(s) + np.sqrt(np.mean(np.square(s)) / (np.mean(np.square(n)) * 10 ** (-snr / 10))) * np.asarray(n)[: len(s)]),
+         "SNR"),
+        (lambda c: (lambda s, n, snr: np.asarray(s))(c["speech"], c["noise"], 0.0), "function itself"),
+    ],
+)
+
+
+# --- q2: SI-SDR -----------------------------------------------------------------------------------
+
+
+def _q2_context():
+    speech, noises = _held_out()
+    return {"speech": speech, "noise": noises[1]}
+
+
+def _q2_solution(speech, noise):
+    def si_sdr(reference, estimate):
+        reference = np.asarray(reference, dtype=np.float64)
+        estimate = np.asarray(estimate, dtype=np.float64)
+        target = np.dot(estimate, reference) / np.dot(reference, reference) * reference
+        return 10 * np.log10(np.sum(target**2) / np.sum((target - estimate) ** 2))
+
+    return si_sdr
+
+
+def _q2_check(answer, speech=None, noise=None):
+    from .. import denoising as dn
+
+    if speech is None or noise is None:
+        speech, noise = _q2_context().values()
+    if not callable(answer):
+        raise Incorrect("Give the function itself, `si_sdr`, not a number: the check calls it on several pairs.")
+    speech = np.asarray(speech, dtype=np.float64)
+    noise = np.asarray(noise, dtype=np.float64)[: len(speech)]
+    for snr, scale in ((0.0, 1.0), (5.0, 0.3), (-5.0, 2.0)):
+        noisy, _ = dn.mix_at_snr(speech, noise, snr)
+        estimate = scale * np.asarray(noisy, dtype=np.float64)
+        got = float(answer(speech, estimate))
+        expected = dn.si_sdr(speech, estimate)
+        if abs(got - expected) > 0.01:
+            plain = 10 * np.log10(np.sum(speech**2) / np.sum((speech - estimate) ** 2))
+            if abs(got - plain) < 0.01:
+                raise Incorrect("That is the plain SNR: it punishes a louder or quieter estimate. Project the "
+                                "estimate onto the reference first (the scale `a`).")
+            raise Incorrect(f"For an estimate at {scale:g} times a {snr:+g} dB mixture your SI-SDR is {got:.2f} dB; "
+                            "check the projection `a = <y, s> / <s, s>` and which of the two signals is scaled.")
+
+
+q2 = Exercise(
+    "Exercise 2: SI-SDR from its equation",
+    _q2_check,
+    [
+        "First the part of the estimate that points along the reference: `a * s` with `a = <y, s> / <s, s>` "
+        "(`np.dot`).",
+        "The rest, `a * s - y`, is the distortion; SI-SDR is `10 log10` of the two energies' ratio.",
+    ],
+    _q2_solution,
+    context=_q2_context,
+    wrong_answers=[
+        (lambda c: (lambda s, y: 10 * np.log10(np.sum(np.square(s)) / np.sum(np.square(np.asarray(s) - np.asarray(y))))),
+         "plain SNR"),
+        (lambda c: 3.0, "function itself"),
+    ],
+)
+
+
+# --- q3: a mask model that beats the Wiener gain ----------------------------------------------------
+
+Q3_STEPS = 200
+Q3_MARGIN_DB = 0.5
+
+
+def _q3_context():
+    return {"steps": Q3_STEPS}
+
+
+def _q3_solution(steps):
+    import keras
+
+    def build_model(input_width, bins):
+        return keras.Sequential([
+            keras.Input(shape=(input_width,)),
+            keras.layers.Dense(256, activation="relu"),
+            keras.layers.Dense(256, activation="relu"),
+            keras.layers.Dense(bins, activation="sigmoid"),
+        ])
+
+    return build_model
+
+
+def measure_mask_model(build, steps: int = Q3_STEPS, seed: int = 0) -> dict:
+    """Train ``build(input_width, bins)`` on the bundled training audio; mean SI-SDR improvements at 0 dB.
+
+    On the held-out readers, each mixed with the held-out part of every trained noise type:
+    ``{"model": ..., "wiener": ...}`` in dB. Used by :data:`q3`'s check.
+    """
+    import keras
+
+    from .. import denoising as dn
+
+    keras.utils.set_random_seed(seed)
+    bins = dn.N_FFT // 2 + 1
+    width = (2 * dn.CONTEXT + 1) * bins
+    model = build(width, bins)
+    if not isinstance(model, keras.Model):
+        raise Incorrect(f"build_model returned {type(model).__name__}; return a Keras model.")
+    if tuple(model.inputs[0].shape[1:]) != (width,) or tuple(model.outputs[0].shape[1:]) != (bins,):
+        raise Incorrect(f"The model maps {tuple(model.inputs[0].shape[1:])} to {tuple(model.outputs[0].shape[1:])}; "
+                        f"it must take the {width} context log-magnitudes and give one gain per bin ({bins}).")
+    probe = np.asarray(model(np.random.default_rng(0).normal(size=(64, width)).astype(np.float32) * 5))
+    if probe.min() < 0 or probe.max() > 1:
+        raise Incorrect(f"The model's output ranges over [{probe.min():.2f}, {probe.max():.2f}]: a mask is a gain "
+                        "between 0 and 1 (which activation gives that?).")
+    speech = dn.training_speech()
+    noises = [dn.load_noise(n, "train") for n in dn.TRAINED_NOISES]
+    dn.train_mask_model(model, dn.training_pairs(speech, noises, seed=seed, batch_clips=8), steps=steps)
+    test = {r: dn.load_reader(r) for r in dn.TEST_READERS}
+    held = {n: dn.load_noise(n, "test") for n in dn.TRAINED_NOISES}
+    rows = dn.evaluate({"model": lambda x: dn.apply_mask_model(model, x), "wiener": dn.wiener_filter},
+                       dn.test_mixtures(test, held, snrs=(0.0,), segments_per_clip=1), stoi=False)
+    summary = dn.summarise(rows)
+    return {"model": summary[("model", 0.0)]["improvement"], "wiener": summary[("wiener", 0.0)]["improvement"]}
+
+
+def _q3_check(answer, steps=Q3_STEPS):
+    if not callable(answer):
+        raise Incorrect("Give the function itself, `build_model`, not a model: the check builds and trains it.")
+    scores = measure_mask_model(answer, steps=steps)
+    if scores["model"] < scores["wiener"] + Q3_MARGIN_DB:
+        raise Incorrect(f"After {steps} steps your model improves SI-SDR by {scores['model']:+.2f} dB at 0 dB input on "
+                        f"the held-out readers; the Wiener gain does {scores['wiener']:+.2f} dB. Beat it by "
+                        f"{Q3_MARGIN_DB} dB.")
+
+
+q3 = Exercise(
+    "Exercise 3 (open): a mask model that beats the Wiener gain",
+    _q3_check,
+    [
+        "Start from the model you wrote in section 4: dense layers from the context log-magnitudes to one gain per "
+        "frequency bin.",
+        "The output must be a gain in [0, 1]; hidden ReLU layers of a few hundred units learn fast enough in "
+        f"{Q3_STEPS} steps.",
+    ],
+    _q3_solution,
+    context=_q3_context,
+    wrong_answers=[
+        (lambda c: (lambda w, b: __import__("keras").Sequential([__import__("keras").Input(shape=(w,)),
+                                                                 __import__("keras").layers.Dense(b)])),
+         "between 0 and 1"),
+        (lambda c: (lambda w, b: __import__("keras").Sequential([__import__("keras").Input(shape=(w,)),
+                                                                 __import__("keras").layers.Dense(b // 2, activation="sigmoid")])),
+         "one gain per bin"),
+    ],
+)
