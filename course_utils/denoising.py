@@ -315,7 +315,7 @@ def noisy_features(spectrum, context: int = CONTEXT) -> np.ndarray:
 def build_mask_model(bins: int = N_FFT // 2 + 1, context: int = CONTEXT, hidden: int = 256, seed: int = 0):
     """Dense mask model: ``(2 context + 1) bins`` log-magnitudes in, ``bins`` sigmoid gains out.
 
-    Used in: scripts/make_weights.py.
+    Used in: 08_denoising, scripts/make_weights.py.
     """
     import keras
 

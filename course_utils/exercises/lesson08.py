@@ -1,4 +1,4 @@
-"""Exercises for 08_denoising: a mixer at a target SNR, SI-SDR, and a mask model that must beat Wiener.
+"""Exercises for 08_denoising: a mixer, SI-SDR, two classical enhancers, the mask model, and one that beats Wiener.
 
 Every checker runs the learner's code on held-out audio: a bundled reader the shipped model never
 trained on, mixed with real noise.
@@ -12,7 +12,7 @@ import numpy as np
 
 from ._core import Exercise, Incorrect
 
-__all__ = ["q1", "q2", "q3"]
+__all__ = ["q1", "q2", "q3", "q4", "q5", "held_out_scores"]
 
 
 def _held_out(seconds: float = 3.0, noises=("boat", "crickets")):
@@ -142,46 +142,114 @@ q2 = Exercise(
 )
 
 
-# --- q3: a mask model that beats the Wiener gain ----------------------------------------------------
-
-Q3_STEPS = 200
-Q3_MARGIN_DB = 0.5
+# --- q3: two classical enhancers -------------------------------------------------------------------
 
 
 def _q3_context():
-    return {"steps": Q3_STEPS}
+    speech, _ = _held_out()
+    from .. import denoising as dn
+
+    return {"speech": speech, "noise": dn.load_noise("tap", "test")[: len(speech)]}
 
 
-def _q3_solution(steps):
+def _q3_solution(speech, noise):
+    import librosa
+
+    from .. import denoising, spectral
+
+    def stft(x):
+        return spectral.stft(np.asarray(x, dtype=np.float32), n_fft=denoising.N_FFT, hop_length=denoising.HOP_LENGTH)
+
+    def istft(spectrum, length):
+        return librosa.istft(stft_matrix=spectrum, hop_length=denoising.HOP_LENGTH, n_fft=denoising.N_FFT, length=length)
+
+    def spectral_subtraction(noisy, floor=0.05):
+        Y = stft(noisy)
+        power = np.abs(Y) ** 2
+        noise = denoising.estimate_noise_power(power)
+        return istft(np.sqrt(np.maximum(power - noise, floor * power) / np.maximum(power, 1e-20)) * Y, len(noisy))
+
+    def wiener(noisy, floor=0.1):
+        Y = stft(noisy)
+        power = np.abs(Y) ** 2
+        xi = np.maximum(power / np.maximum(denoising.estimate_noise_power(power), 1e-20) - 1, 0)
+        return istft(np.maximum(xi / (1 + xi), floor) * Y, len(noisy))
+
+    return spectral_subtraction, wiener
+
+
+def _q3_check(answer, speech=None, noise=None):
+    from .. import denoising as dn
+
+    if speech is None or noise is None:
+        speech, noise = _q3_context().values()
+    if not (isinstance(answer, (tuple, list)) and len(answer) == 2 and all(callable(f) for f in answer)):
+        raise Incorrect("Give a pair of functions, `(spectral_subtraction, wiener)`, not their results.")
+    noisy, _ = dn.mix_at_snr(speech, noise, 0.0)
+    base = dn.si_sdr(speech, noisy)
+    for name, method, reference in (("spectral subtraction", answer[0], dn.spectral_subtraction),
+                                    ("the Wiener gain", answer[1], dn.wiener_filter)):
+        out = np.asarray(method(noisy), dtype=np.float64)
+        if out.shape != noisy.shape:
+            raise Incorrect(f"{name} returns shape {out.shape}; give back a clip as long as the input, {noisy.shape}.")
+        got, expected = dn.si_sdr(speech, out) - base, dn.si_sdr(speech, reference(noisy)) - base
+        if abs(got - expected) > 0.3:
+            raise Incorrect(f"On a held-out reader with a running tap at 0 dB, your {name} improves SI-SDR by {got:+.2f} dB; "
+                            "the equations of section 4 do noticeably better or differently. Check the floor, the noise "
+                            "estimate and that the gain multiplies the complex STFT (keeping its phase).")
+
+
+q3 = Exercise(
+    "Exercise 3: spectral subtraction and a Wiener gain",
+    _q3_check,
+    [
+        "Both start from the noisy STFT `Y`, its power `|Y|**2`, and the noise power from "
+        "`denoising.estimate_noise_power(power)`.",
+        "Each computes a real gain per bin and multiplies `Y` by it: that keeps the noisy phase. Then `istft`.",
+    ],
+    _q3_solution,
+    context=_q3_context,
+    wrong_answers=[
+        (lambda c: (lambda x: np.asarray(x), lambda x: np.asarray(x)), "improves SI-SDR"),
+        (lambda c: 2.0, "pair of functions"),
+    ],
+)
+
+
+# --- q4: the mask model --------------------------------------------------------------------------
+
+
+def _q4_context():
+    return {}
+
+
+def _q4_solution():
     import keras
 
-    def build_model(input_width, bins):
+    def build_mask_model(input_width, bins, hidden=256):
         return keras.Sequential([
             keras.Input(shape=(input_width,)),
-            keras.layers.Dense(256, activation="relu"),
-            keras.layers.Dense(256, activation="relu"),
+            keras.layers.Dense(hidden, activation="relu"),
+            keras.layers.Dense(hidden, activation="relu"),
             keras.layers.Dense(bins, activation="sigmoid"),
         ])
 
-    return build_model
+    return build_mask_model
 
 
-def measure_mask_model(build, steps: int = Q3_STEPS, seed: int = 0) -> dict:
-    """Train ``build(input_width, bins)`` on the bundled training audio; mean SI-SDR improvements at 0 dB.
-
-    On the held-out readers, each mixed with the held-out part of every trained noise type:
-    ``{"model": ..., "wiener": ...}`` in dB. Used by :data:`q3`'s check.
-    """
+def _q4_check(answer):
     import keras
 
     from .. import denoising as dn
 
-    keras.utils.set_random_seed(seed)
+    if not callable(answer):
+        raise Incorrect("Give the function itself, `build_mask_model`, not a model: the check builds one.")
     bins = dn.N_FFT // 2 + 1
     width = (2 * dn.CONTEXT + 1) * bins
-    model = build(width, bins)
+    keras.utils.set_random_seed(0)
+    model = answer(width, bins)
     if not isinstance(model, keras.Model):
-        raise Incorrect(f"build_model returned {type(model).__name__}; return a Keras model.")
+        raise Incorrect(f"build_mask_model returned {type(model).__name__}; return a Keras model.")
     if tuple(model.inputs[0].shape[1:]) != (width,) or tuple(model.outputs[0].shape[1:]) != (bins,):
         raise Incorrect(f"The model maps {tuple(model.inputs[0].shape[1:])} to {tuple(model.outputs[0].shape[1:])}; "
                         f"it must take the {width} context log-magnitudes and give one gain per bin ({bins}).")
@@ -189,9 +257,42 @@ def measure_mask_model(build, steps: int = Q3_STEPS, seed: int = 0) -> dict:
     if probe.min() < 0 or probe.max() > 1:
         raise Incorrect(f"The model's output ranges over [{probe.min():.2f}, {probe.max():.2f}]: a mask is a gain "
                         "between 0 and 1 (which activation gives that?).")
-    speech = dn.training_speech()
-    noises = [dn.load_noise(n, "train") for n in dn.TRAINED_NOISES]
-    dn.train_mask_model(model, dn.training_pairs(speech, noises, seed=seed, batch_clips=8), steps=steps)
+
+
+q4 = Exercise(
+    "Exercise 4: the mask model",
+    _q4_check,
+    [
+        "Dense layers from the `input_width` context log-magnitudes to `bins` outputs.",
+        "A mask is a gain in [0, 1] per frequency bin: choose the last layer's activation for that.",
+    ],
+    _q4_solution,
+    context=_q4_context,
+    wrong_answers=[
+        (lambda c: (lambda w, b: __import__("keras").Sequential([__import__("keras").Input(shape=(w,)),
+                                                                 __import__("keras").layers.Dense(b)])),
+         "between 0 and 1"),
+        (lambda c: (lambda w, b: __import__("keras").Sequential([__import__("keras").Input(shape=(w,)),
+                                                                 __import__("keras").layers.Dense(b // 2, activation="sigmoid")])),
+         "one gain per bin"),
+        (lambda c: 5, "function itself"),
+    ],
+)
+
+
+# --- q5 (open): a trained mask model that beats the Wiener gain on held-out audio ---------------------
+
+Q5_MARGIN_DB = 0.25
+
+
+def held_out_scores(model) -> dict:
+    """Mean SI-SDR improvement at 0 dB of a trained mask model and of the Wiener gain.
+
+    On the first 4 s of each held-out reader, mixed with the held-out part of every trained noise
+    type: ``{"model": ..., "wiener": ...}`` in dB. Used by :data:`q5`'s check.
+    """
+    from .. import denoising as dn
+
     test = {r: dn.load_reader(r) for r in dn.TEST_READERS}
     held = {n: dn.load_noise(n, "test") for n in dn.TRAINED_NOISES}
     rows = dn.evaluate({"model": lambda x: dn.apply_mask_model(model, x), "wiener": dn.wiener_filter},
@@ -200,33 +301,46 @@ def measure_mask_model(build, steps: int = Q3_STEPS, seed: int = 0) -> dict:
     return {"model": summary[("model", 0.0)]["improvement"], "wiener": summary[("wiener", 0.0)]["improvement"]}
 
 
-def _q3_check(answer, steps=Q3_STEPS):
-    if not callable(answer):
-        raise Incorrect("Give the function itself, `build_model`, not a model: the check builds and trains it.")
-    scores = measure_mask_model(answer, steps=steps)
-    if scores["model"] < scores["wiener"] + Q3_MARGIN_DB:
-        raise Incorrect(f"After {steps} steps your model improves SI-SDR by {scores['model']:+.2f} dB at 0 dB input on "
-                        f"the held-out readers; the Wiener gain does {scores['wiener']:+.2f} dB. Beat it by "
-                        f"{Q3_MARGIN_DB} dB.")
+def _q5_context():
+    return {}
 
 
-q3 = Exercise(
-    "Exercise 3 (open): a mask model that beats the Wiener gain",
-    _q3_check,
+def _q5_solution(steps=150):
+    from .. import denoising as dn
+
+    model = dn.build_mask_model(seed=0)
+    pairs = dn.training_pairs(dn.training_speech(), [dn.load_noise(n, "train") for n in dn.TRAINED_NOISES], seed=0)
+    dn.train_mask_model(model, pairs, steps=steps)
+    return model
+
+
+def _q5_check(answer):
+    import keras
+
+    from .. import denoising as dn
+
+    if not isinstance(answer, keras.Model):
+        raise Incorrect("Give a trained Keras mask model (the object), not a function or a number.")
+    bins = dn.N_FFT // 2 + 1
+    if tuple(answer.outputs[0].shape[1:]) != (bins,) or int(answer.inputs[0].shape[-1]) % bins:
+        raise Incorrect(f"The model must take context log-magnitudes (a multiple of {bins}) and give {bins} gains.")
+    scores = held_out_scores(answer)
+    if scores["model"] < scores["wiener"] + Q5_MARGIN_DB:
+        raise Incorrect(f"Your model improves SI-SDR by {scores['model']:+.2f} dB at 0 dB input on the held-out "
+                        f"readers; the Wiener gain does {scores['wiener']:+.2f} dB. Beat it by {Q5_MARGIN_DB} dB.")
+
+
+q5 = Exercise(
+    "Exercise 5 (open): a mask model that beats the Wiener gain on voices it never heard",
+    _q5_check,
     [
-        "Start from the model you wrote in section 4: dense layers from the context log-magnitudes to one gain per "
-        "frequency bin.",
-        "The output must be a gain in [0, 1]; hidden ReLU layers of a few hundred units learn fast enough in "
-        f"{Q3_STEPS} steps.",
+        "Start from the live model of section 5 and `denoising.train_mask_model` with the same `pairs`.",
+        "More steps help most early on; a wider first layer or more context frames are worth a try too.",
     ],
-    _q3_solution,
-    context=_q3_context,
+    _q5_solution,
+    context=_q5_context,
     wrong_answers=[
-        (lambda c: (lambda w, b: __import__("keras").Sequential([__import__("keras").Input(shape=(w,)),
-                                                                 __import__("keras").layers.Dense(b)])),
-         "between 0 and 1"),
-        (lambda c: (lambda w, b: __import__("keras").Sequential([__import__("keras").Input(shape=(w,)),
-                                                                 __import__("keras").layers.Dense(b // 2, activation="sigmoid")])),
-         "one gain per bin"),
+        (lambda c: __import__("course_utils.denoising", fromlist=["x"]).build_mask_model(seed=0), "Wiener gain"),
+        (lambda c: "model", "trained Keras mask model"),
     ],
 )
