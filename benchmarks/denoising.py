@@ -111,7 +111,7 @@ def run(quick: bool = False, speech_dir: str | None = None, noise_dir: str | Non
     note = (f"Speech: {speech_source}; noise: {noise_source}; {len(per_mixture) // max(1, len(methods))} "
             "mixtures per method (4 s pieces, SNRs -5, 0, +5 dB, seed 0).")
     if looped:
-        note += f" Looped with a {dn.CROSSFADE_S * 1000:.0f} ms crossfade (shorter than the speech): {', '.join(looped)}."
+        note += f" Noise looped with a {dn.CROSSFADE_S * 1000:.0f} ms crossfade (shorter than the speech): {', '.join(looped)}."
     if not any(r["pesq"] is not None for r in rows):
         note += " PESQ is null: the pesq package is not installed (it ships only as C source)."
     return {"rows": rows, "note": note, "targets": targets,
