@@ -305,7 +305,7 @@ def _q5_context():
     return {}
 
 
-def _q5_solution(steps=150):
+def _q5_solution(steps=300):
     from .. import denoising as dn
 
     model = dn.build_mask_model(seed=0)
