@@ -22,6 +22,7 @@ One module per concern, in the order the course meets them:
 ``sparse``             The k-sparse autoencoder: a code of the few values that matter in each frame, and where they are
 ``synthesis``          New sounds from a decoder: interpolation, a VAE, how far generated spectra are from the data
 ``spectral``           The course's one spectral front end: STFT, decibels, log-magnitude, mel, and back to sound
+``denoising``          Denoising real speech: mixing at an SNR, SI-SDR, two classical baselines and a mask autoencoder
 ``features``           Features of a spoken word: a fixed-size log-mel patch, its cepstrum, MFCC statistics
 ``augmentation``       Augmentation of spoken digits: seeded changes of voice, microphone, room, noise and timing
 ``code_features``      Autoencoder codes of log-mel patches as recognition features, trained inside each split

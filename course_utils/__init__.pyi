@@ -23,6 +23,7 @@ from . import lapped as lapped
 from . import sparse as sparse
 from . import synthesis as synthesis
 from . import spectral as spectral
+from . import denoising as denoising
 from . import features as features
 from . import augmentation as augmentation
 from . import code_features as code_features
