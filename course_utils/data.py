@@ -16,7 +16,7 @@ in its layout can replace the bundled digits, by ``root=`` or by the
 environment variable ``COURSE_DIGITS_DIR``.
 
 Used in: 00_welcome, 01_loading_audio, 02_standardizing, 03_building_the_autoencoder, 04_training,
-05_evaluating, 06_troubleshooting, 07_compression, 10_recognition, 11_synthesis,
+05_evaluating, 06_troubleshooting, 07_compression, 08_denoising, 10_recognition, 11_synthesis,
 12_efficiency_and_scale, 13_capstone, benchmarks/codes.py, benchmarks/recognition.py,
 benchmarks/trainers.py, scripts/make_data.py, scripts/make_weights.py,
 scripts/recognition_on_folder.py.

@@ -11,7 +11,7 @@
 
 Only matplotlib is imported here; the models are passed in.
 
-Used in: 03_building_the_autoencoder, 09_anomaly_detection.
+Used in: 03_building_the_autoencoder, 08_denoising, 09_anomaly_detection.
 """
 
 from __future__ import annotations
@@ -93,7 +93,7 @@ def draw_autoencoder(model, ax=None, code_layer: str | None = None, title: str |
     Heights grow with the square root of the width, so a code of 32 is still
     visible next to a frame of 256. Returns the matplotlib ``Axes``.
 
-    Used in: 03_building_the_autoencoder, 09_anomaly_detection.
+    Used in: 03_building_the_autoencoder, 08_denoising, 09_anomaly_detection.
     """
     import matplotlib.pyplot as plt
 

@@ -13,8 +13,8 @@ This module imports nothing outside the standard library at import time, so
 the command above works with any Python 3, before the course's packages are installed.
 
 Used in: every notebook, benchmarks/__main__.py, benchmarks/anomaly.py, benchmarks/codec.py,
-benchmarks/codes.py, benchmarks/recognition.py, benchmarks/trainers.py, scripts/make_weights.py,
-scripts/recognition_on_folder.py, scripts/test_pythons.py.
+benchmarks/codes.py, benchmarks/denoising.py, benchmarks/recognition.py, benchmarks/trainers.py,
+scripts/make_weights.py, scripts/recognition_on_folder.py, scripts/test_pythons.py.
 """
 
 from __future__ import annotations
@@ -118,8 +118,8 @@ def setup_notebook(seed: int = 0, threads: int = 2, tensorflow: bool = True, sty
     its names) also gets a one-line hint: run the cells above, or Run > Run All Cells.
 
     Used in: every notebook, benchmarks/anomaly.py, benchmarks/codec.py, benchmarks/codes.py,
-    benchmarks/recognition.py, benchmarks/trainers.py, scripts/make_weights.py,
-    scripts/recognition_on_folder.py.
+    benchmarks/denoising.py, benchmarks/recognition.py, benchmarks/trainers.py,
+    scripts/make_weights.py, scripts/recognition_on_folder.py.
     """
     import numpy as np
 
