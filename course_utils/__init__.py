@@ -23,6 +23,7 @@ One module per concern, in the order the course meets them:
 ``synthesis``          New sounds from a decoder: interpolation, a VAE, how far generated spectra are from the data
 ``spectral``           The course's one spectral front end: STFT, decibels, log-magnitude, mel, and back to sound
 ``denoising``          Denoising real speech: mixing at an SNR, SI-SDR, two classical baselines and a mask autoencoder
+``anomaly``            Hearing a faulty machine: unsupervised anomaly detection on machine sounds (DCASE Task 2)
 ``features``           Features of a spoken word: a fixed-size log-mel patch, its cepstrum, MFCC statistics
 ``augmentation``       Augmentation of spoken digits: seeded changes of voice, microphone, room, noise and timing
 ``code_features``      Autoencoder codes of log-mel patches as recognition features, trained inside each split

@@ -24,6 +24,7 @@ from . import sparse as sparse
 from . import synthesis as synthesis
 from . import spectral as spectral
 from . import denoising as denoising
+from . import anomaly as anomaly
 from . import features as features
 from . import augmentation as augmentation
 from . import code_features as code_features

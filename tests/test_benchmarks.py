@@ -95,6 +95,6 @@ def test_skip_leaves_a_part_out(monkeypatch, tmp_path):
     import benchmarks.__main__ as harness
 
     ran = []
-    monkeypatch.setattr(harness, "run_part", lambda part, quick, digits_dir, machine_dir=None: ran.append(part) or {"rows": []})
+    monkeypatch.setattr(harness, "run_part", lambda part, quick, digits_dir, machine_dir=None, speech_dir=None, noise_dir=None: ran.append(part) or {"rows": []})
     assert harness.main(["--quick", "--skip", "trainers", "--skip", "codec", "--json", str(tmp_path / "r.json")]) == 0
     assert ran == [part for part in harness.PARTS if part not in ("trainers", "codec")]
