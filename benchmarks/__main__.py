@@ -44,8 +44,14 @@ def _machine() -> dict:
     }
 
 
-def run_part(part: str, quick: bool, digits_dir: str | None, machine_dir: str | None = None,
-             speech_dir: str | None = None, noise_dir: str | None = None) -> dict:
+def run_part(
+    part: str,
+    quick: bool,
+    digits_dir: str | None,
+    machine_dir: str | None = None,
+    speech_dir: str | None = None,
+    noise_dir: str | None = None,
+) -> dict:
     if part == "notebooks":
         from .notebooks import MEMORY_BUDGET_MB, TIME_BUDGET_S, run_all
 
@@ -53,7 +59,9 @@ def run_part(part: str, quick: bool, digits_dir: str | None, machine_dir: str | 
         return {
             "rows": rows,
             "targets": {
-                f"every notebook within {TIME_BUDGET_S:.0f} s and {MEMORY_BUDGET_MB:.0f} MB": all(r["within_budget"] for r in rows)
+                f"every notebook within {TIME_BUDGET_S:.0f} s and {MEMORY_BUDGET_MB:.0f} MB": all(
+                    r["within_budget"] for r in rows
+                )
             },
         }
     if part == "trainers":
@@ -95,7 +103,9 @@ def to_markdown(results: dict) -> str:
         "# Benchmark results",
         "",
         f"Measured {machine['date']} on {machine['cpu_cores']} CPU cores, {machine['memory_gb']} GB, "
-        f"Python {machine['python']}; " + ", ".join(f"{k} {v}" for k, v in machine["versions"].items()) + ".",
+        f"Python {machine['python']}; "
+        + ", ".join(f"{k} {v}" for k, v in machine["versions"].items())
+        + ".",
         f"Mode: {'quick' if results['quick'] else 'full'}. Reproduce with `make benchmark`"
         " (or `python -m benchmarks --markdown benchmarks/results.md --json benchmarks/results.json`).",
         "",
@@ -130,27 +140,53 @@ def update_readme(path: Path, markdown: str) -> None:
     """Put the results between the README's markers, demoting headings by one level."""
     text = path.read_text()
     if README_START not in text or README_END not in text:
-        raise SystemExit(f"{path} has no benchmark markers; add {README_START!r} and {README_END!r}.")
-    body = "\n".join(("#" + line) if line.startswith("#") else line for line in markdown.splitlines())
+        raise SystemExit(
+            f"{path} has no benchmark markers; add {README_START!r} and {README_END!r}."
+        )
+    body = "\n".join(
+        ("#" + line) if line.startswith("#") else line for line in markdown.splitlines()
+    )
     before, rest = text.split(README_START, 1)
     _, after = rest.split(README_END, 1)
     path.write_text(f"{before}{README_START}\n{body}\n{README_END}{after}")
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("--quick", action="store_true", help="a small version of each part, for CI")
-    parser.add_argument("--only", choices=PARTS, action="append", help="run only this part (repeatable)")
-    parser.add_argument("--skip", choices=PARTS, action="append", default=[], help="leave out this part (repeatable)")
+    parser.add_argument(
+        "--only", choices=PARTS, action="append", help="run only this part (repeatable)"
+    )
+    parser.add_argument(
+        "--skip",
+        choices=PARTS,
+        action="append",
+        default=[],
+        help="leave out this part (repeatable)",
+    )
     parser.add_argument("--digits-dir", help="run recognition on this FSDD-layout folder")
-    parser.add_argument("--machine-dir", help="run anomaly detection on this folder (normal/ and abnormal/ inside)")
-    parser.add_argument("--speech-dir", help="denoising: a folder of clean speech recordings (WAV, FLAC, OGG)")
-    parser.add_argument("--noise-dir", help="denoising: a folder of noise recordings (WAV, FLAC, OGG)")
+    parser.add_argument(
+        "--machine-dir", help="run anomaly detection on this folder (normal/ and abnormal/ inside)"
+    )
+    parser.add_argument(
+        "--speech-dir", help="denoising: a folder of clean speech recordings (WAV, FLAC, OGG)"
+    )
+    parser.add_argument(
+        "--noise-dir", help="denoising: a folder of noise recordings (WAV, FLAC, OGG)"
+    )
     parser.add_argument("--markdown", type=Path, help="write the Markdown table here")
     parser.add_argument("--json", type=Path, help="write the raw results here")
-    parser.add_argument("--readme", type=Path, help="replace the table between the benchmark markers in this file")
-    parser.add_argument("--readme-from", type=Path, metavar="MARKDOWN",
-                        help="run nothing: put this results file (benchmarks/results.md) into --readme")
+    parser.add_argument(
+        "--readme", type=Path, help="replace the table between the benchmark markers in this file"
+    )
+    parser.add_argument(
+        "--readme-from",
+        type=Path,
+        metavar="MARKDOWN",
+        help="run nothing: put this results file (benchmarks/results.md) into --readme",
+    )
     args = parser.parse_args(argv)
     if args.readme_from is not None:  # make readme-table
         if args.readme is None:
@@ -165,8 +201,9 @@ def main(argv=None) -> int:
     for part in [part for part in args.only or PARTS if part not in args.skip]:
         print(f"{part} ...", flush=True)
         started = time.perf_counter()
-        results["parts"][part] = run_part(part, args.quick, args.digits_dir, args.machine_dir, args.speech_dir,
-                                          args.noise_dir)
+        results["parts"][part] = run_part(
+            part, args.quick, args.digits_dir, args.machine_dir, args.speech_dir, args.noise_dir
+        )
         results["parts"][part]["seconds"] = round(time.perf_counter() - started, 1)
     markdown = to_markdown(results)
     if args.markdown:

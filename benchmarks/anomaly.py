@@ -34,18 +34,25 @@ def run(quick: bool = False, machine_dir: str | None = None) -> dict:
     source = "bundled MIMII fan id 00" if machine_dir is None else f"folder {machine_dir}"
     n_train = len(sounds.normal) // 2
     seeds = range(1) if quick else range(5)
-    results = anomaly.evaluate(sounds, seeds=seeds, epochs=10 if quick else 30, n_train=n_train,
-                               methods=tuple(KINDS))
+    results = anomaly.evaluate(
+        sounds, seeds=seeds, epochs=10 if quick else 30, n_train=n_train, methods=tuple(KINDS)
+    )
     rows = []
     for method, kind in KINDS.items():
         mine = [r for r in results if r.method == method]
-        rows.append({
-            "method": method, "kind": kind,
-            "auc": float(np.mean([r.auc for r in mine])), "pauc": float(np.mean([r.pauc for r in mine])),
-            "auc_low": float(np.mean([r.auc_low for r in mine])), "auc_high": float(np.mean([r.auc_high for r in mine])),
-            "n_train": n_train, "n_test_normal": len(sounds.normal) - n_train,
-            "n_test_abnormal": len(sounds.abnormal),
-        })
+        rows.append(
+            {
+                "method": method,
+                "kind": kind,
+                "auc": float(np.mean([r.auc for r in mine])),
+                "pauc": float(np.mean([r.pauc for r in mine])),
+                "auc_low": float(np.mean([r.auc_low for r in mine])),
+                "auc_high": float(np.mean([r.auc_high for r in mine])),
+                "n_train": n_train,
+                "n_test_normal": len(sounds.normal) - n_train,
+                "n_test_abnormal": len(sounds.abnormal),
+            }
+        )
     by = {row["method"]: row for row in rows}
     return {
         "rows": rows,

@@ -41,10 +41,20 @@ def run(quick: bool = False) -> dict:
     for name, train, test, sr in held_out_audio():
         train_frames = frame_signal(train, FRAME, TRAIN_HOP)
         for code_size, bits in settings:
-            codec = PCACodec(code_size=code_size, frame_length=FRAME, hop_length=TRAIN_HOP).fit(train)
+            codec = PCACodec(code_size=code_size, frame_length=FRAME, hop_length=TRAIN_HOP).fit(
+                train
+            )
             keras.utils.set_random_seed(0)
-            model, encoder, decoder = build_pca_residual_autoencoder(codec, scale=float(train_frames.std()))
-            fit_autoencoder(model, train_frames, steps=300 if quick else 1500, batch_size=128, learning_rate=3e-4)
+            model, encoder, decoder = build_pca_residual_autoencoder(
+                codec, scale=float(train_frames.std())
+            )
+            fit_autoencoder(
+                model,
+                train_frames,
+                steps=300 if quick else 1500,
+                batch_size=128,
+                learning_rate=3e-4,
+            )
             # k-sparse at equal bits: its 8-bit positions cost what 8-bit values would, so
             # its values get 2 * bits - 8 bits (k/2 values + k/2 positions = k numbers at `bits`).
             sparse = build_ksparse_autoencoder(train_frames, m=code_size // 2)
@@ -52,39 +62,62 @@ def run(quick: bool = False) -> dict:
             frames = frame_signal(test, FRAME, FRAME, pad=True)
             decoded, total_bits = ksparse_quantized_roundtrip(sparse, frames, bits=2 * bits - 8)
             estimate = overlap_add(decoded, FRAME, length=len(test))
-            rows.append({
-                "audio": name, "method": f"k-sparse autoencoder k={code_size} {bits}-bit",
-                "kbps": kbps(total_bits, len(test) / sr),
-                "snr_db": snr_db(test, estimate), "lsd_db": log_spectral_distance(test, estimate),
-            })
+            rows.append(
+                {
+                    "audio": name,
+                    "method": f"k-sparse autoencoder k={code_size} {bits}-bit",
+                    "kbps": kbps(total_bits, len(test) / sr),
+                    "snr_db": snr_db(test, estimate),
+                    "lsd_db": log_spectral_distance(test, estimate),
+                }
+            )
             for method, encode, decode in (
                 ("PCA", codec.encode, codec.decode),
-                ("autoencoder", lambda f, m=encoder: m.predict(f, verbose=0), lambda c, m=decoder: m.predict(c, verbose=0)),
+                (
+                    "autoencoder",
+                    lambda f, m=encoder: m.predict(f, verbose=0),
+                    lambda c, m=decoder: m.predict(c, verbose=0),
+                ),
             ):
                 frames = frame_signal(test, FRAME, FRAME, pad=True)  # coded once, not overlapping
                 decoded, total_bits = quantized_roundtrip(encode, decode, frames, bits)
                 estimate = overlap_add(decoded, FRAME, length=len(test))
-                rows.append({
-                    "audio": name, "method": f"{method} k={code_size} {bits}-bit",
-                    "kbps": kbps(total_bits, len(test) / sr),
-                    "snr_db": snr_db(test, estimate), "lsd_db": log_spectral_distance(test, estimate),
-                })
+                rows.append(
+                    {
+                        "audio": name,
+                        "method": f"{method} k={code_size} {bits}-bit",
+                        "kbps": kbps(total_bits, len(test) / sr),
+                        "snr_db": snr_db(test, estimate),
+                        "lsd_db": log_spectral_distance(test, estimate),
+                    }
+                )
         for codec_name in ("mp3", "opus"):
             if not lossy_codec_available(codec_name):
                 continue
-            for level in ((0.95,) if quick else LOSSY_LEVELS):
+            for level in (0.95,) if quick else LOSSY_LEVELS:
                 estimate, rate = lossy_codec(test, sr, codec=codec_name, compression_level=level)
-                rows.append({
-                    "audio": name, "method": f"{codec_name.upper()} level {level}", "kbps": rate,
-                    "snr_db": snr_db(test, estimate), "lsd_db": log_spectral_distance(test, estimate),
-                })
+                rows.append(
+                    {
+                        "audio": name,
+                        "method": f"{codec_name.upper()} level {level}",
+                        "kbps": rate,
+                        "snr_db": snr_db(test, estimate),
+                        "lsd_db": log_spectral_distance(test, estimate),
+                    }
+                )
         for row in rows:
             if row["audio"] == name:
-                print(f"  {name} {row['method']}: {row['kbps']:.1f} kbps, SNR {row['snr_db']:.1f} dB, "
-                      f"LSD {row['lsd_db']:.1f} dB", flush=True)
-    return {"rows": rows, "targets": {},
-            "note": "Real recordings, held out (music: last 25 % of the orchestra clip; speech: an unseen "
-                    "reader). The sources were Ogg Vorbis, already lossy-coded once."}
+                print(
+                    f"  {name} {row['method']}: {row['kbps']:.1f} kbps, SNR {row['snr_db']:.1f} dB, "
+                    f"LSD {row['lsd_db']:.1f} dB",
+                    flush=True,
+                )
+    return {
+        "rows": rows,
+        "targets": {},
+        "note": "Real recordings, held out (music: last 25 % of the orchestra clip; speech: an unseen "
+        "reader). The sources were Ogg Vorbis, already lossy-coded once.",
+    }
 
 
 def plot_rate_distortion(rows, path) -> None:
@@ -99,14 +132,19 @@ def plot_rate_distortion(rows, path) -> None:
     for line, audio in zip(axes, audios):
         mine = [row for row in rows if row["audio"] == audio]
         for family in ("PCA", "autoencoder", "k-sparse", "MP3", "OPUS"):
-            points = sorted((row["kbps"], row["snr_db"], row["lsd_db"]) for row in mine
-                            if row["method"].startswith(family))
+            points = sorted(
+                (row["kbps"], row["snr_db"], row["lsd_db"])
+                for row in mine
+                if row["method"].startswith(family)
+            )
             if points:
                 rate, snr, lsd = zip(*points)
                 line[0].plot(rate, snr, "o-", label=family)
                 line[1].plot(rate, lsd, "o-", label=family)
         line[0].set(title=f"{audio}: SNR (higher is better)", xlabel="kbps", ylabel="dB")
-        line[1].set(title=f"{audio}: log-spectral distance (lower is better)", xlabel="kbps", ylabel="dB")
+        line[1].set(
+            title=f"{audio}: log-spectral distance (lower is better)", xlabel="kbps", ylabel="dB"
+        )
         line[0].legend()
     fig.tight_layout()
     fig.savefig(path, dpi=80)

@@ -41,7 +41,10 @@ def held_out_audio(synthetic: bool = False):
     music, music_sr = load_real_clip(REAL_MUSIC)
     speech_train, speech_sr = load_real_clip(SPEECH_TRAIN)
     speech_test, _ = load_real_clip(SPEECH_HELD_OUT)
-    sets = [("music", *split_in_time(music), music_sr), ("speech", speech_train, speech_test, speech_sr)]
+    sets = [
+        ("music", *split_in_time(music), music_sr),
+        ("speech", speech_train, speech_test, speech_sr),
+    ]
     if synthetic:
         excerpt, excerpt_sr = load_music()
         sets.append(("synthetic music", *split_in_time(excerpt), excerpt_sr))
@@ -77,17 +80,26 @@ def compare(code_sizes=CODE_SIZES, steps: int = 1500, synthetic: bool = False) -
             keras.utils.set_random_seed(0)
             residual, _, _ = build_pca_residual_autoencoder(codec, scale=scale)
             fit_autoencoder(residual, train_frames, steps=steps, batch_size=128, learning_rate=3e-4)
-            residual_snr = snr_db(test, reconstruct_signal(lambda f, m=residual: m.predict(f, verbose=0), test, FRAME))
+            residual_snr = snr_db(
+                test, reconstruct_signal(lambda f, m=residual: m.predict(f, verbose=0), test, FRAME)
+            )
             dense, _, _ = build_dense_autoencoder(FRAME, k, hidden_sizes=(512,))
             fit_autoencoder(dense, train_frames / scale, steps=steps, batch_size=128)
             dense_snr = snr_db(
-                test, reconstruct_signal(lambda f, m=dense, s=scale: m.predict(f / s, verbose=0) * s, test, FRAME)
+                test,
+                reconstruct_signal(
+                    lambda f, m=dense, s=scale: m.predict(f / s, verbose=0) * s, test, FRAME
+                ),
             )
             # k-sparse: k/2 values and k/2 positions per frame, the same count of numbers.
             sparse = build_ksparse_autoencoder(train_frames, m=k // 2)
-            sparse_start = snr_db(test, reconstruct_signal(lambda f, m=sparse: m(f).numpy(), test, FRAME))
+            sparse_start = snr_db(
+                test, reconstruct_signal(lambda f, m=sparse: m(f).numpy(), test, FRAME)
+            )
             train_ksparse_autoencoder(sparse, train_frames, steps=steps)
-            sparse_snr = snr_db(test, reconstruct_signal(lambda f, m=sparse: m(f).numpy(), test, FRAME))
+            sparse_snr = snr_db(
+                test, reconstruct_signal(lambda f, m=sparse: m(f).numpy(), test, FRAME)
+            )
             # Lapped models: frames of 2 * FRAME every FRAME samples, k numbers per FRAME new samples.
             conv, _, _ = build_conv_autoencoder(FRAME, k, seed=0)
             train_lapped(conv, [train / scale], steps=steps, seed=0)
@@ -97,16 +109,25 @@ def compare(code_sizes=CODE_SIZES, steps: int = 1500, synthetic: bool = False) -
             train_lapped(lapped_model, [train], steps=steps, seed=0)
             lapped_snr = snr_db(test, lapped_reconstruct(lapped_model, test))
             row = {
-                "audio": name, "code_size": k, "ratio": FRAME / k,
-                "pca_db": pca_snr, "dense_ae_db": dense_snr, "pca_residual_ae_db": residual_snr,
+                "audio": name,
+                "code_size": k,
+                "ratio": FRAME / k,
+                "pca_db": pca_snr,
+                "dense_ae_db": dense_snr,
+                "pca_residual_ae_db": residual_snr,
                 "pca_residual_ae_untrained_db": pca_snr,  # its residual branch starts at zero: PCA
-                "ksparse_ae_db": sparse_snr, "ksparse_ae_untrained_db": sparse_start,
-                "conv_ae_db": conv_snr, "lapped_ae_db": lapped_snr, "lapped_ae_untrained_db": lapped_start,
+                "ksparse_ae_db": sparse_snr,
+                "ksparse_ae_untrained_db": sparse_start,
+                "conv_ae_db": conv_snr,
+                "lapped_ae_db": lapped_snr,
+                "lapped_ae_untrained_db": lapped_start,
             }
-            print(f"  {name} k={k}: PCA {pca_snr:.1f} dB, dense AE {dense_snr:.1f} dB, "
-                  f"PCA-residual AE {residual_snr:.1f} dB, k-sparse AE {sparse_snr:.1f} dB (start {sparse_start:.1f}), "
-                  f"conv AE {conv_snr:.1f} dB, lapped AE {lapped_snr:.1f} dB (MDCT start {lapped_start:.1f})",
-                  flush=True)
+            print(
+                f"  {name} k={k}: PCA {pca_snr:.1f} dB, dense AE {dense_snr:.1f} dB, "
+                f"PCA-residual AE {residual_snr:.1f} dB, k-sparse AE {sparse_snr:.1f} dB (start {sparse_start:.1f}), "
+                f"conv AE {conv_snr:.1f} dB, lapped AE {lapped_snr:.1f} dB (MDCT start {lapped_start:.1f})",
+                flush=True,
+            )
             rows.append(row)
     return rows
 
@@ -124,25 +145,36 @@ def _at_ratio_8(rows, audio: str):
 
 
 def run(quick: bool = False) -> dict:
-    rows = compare(QUICK_CODE_SIZES if quick else CODE_SIZES, steps=300 if quick else 1500, synthetic=not quick)
+    rows = compare(
+        QUICK_CODE_SIZES if quick else CODE_SIZES, steps=300 if quick else 1500, synthetic=not quick
+    )
     music, speech = best_margin(rows, "music"), best_margin(rows, "speech")
     music_8, speech_8 = _at_ratio_8(rows, "music"), _at_ratio_8(rows, "speech")
     return {
         "rows": rows,
-        "note": (f"Held out: the last 25 % of the real '{REAL_MUSIC}' clip (music) and the reader "
-                 f"'{SPEECH_HELD_OUT}' (speech, trained on '{SPEECH_TRAIN}'). Margins at ratio 8: "
-                 f"music {music:+.1f} dB, speech {speech:+.1f} dB (best autoencoder minus PCA)."),
+        "note": (
+            f"Held out: the last 25 % of the real '{REAL_MUSIC}' clip (music) and the reader "
+            f"'{SPEECH_HELD_OUT}' (speech, trained on '{SPEECH_TRAIN}'). Margins at ratio 8: "
+            f"music {music:+.1f} dB, speech {speech:+.1f} dB (best autoencoder minus PCA)."
+        ),
         "music_ratio_8_margin_db": music,
         "speech_ratio_8_margin_db": speech,
         "targets": {
-            "best autoencoder >= PCA + 1 dB at ratio 8 on held-out real music": music is not None and music >= 1.0,
-            "best autoencoder >= PCA at ratio 8 on held-out real speech": speech is not None and speech >= 0.0,
-            "lapped autoencoder >= 12.0 dB at ratio 8 on the orchestra's held-out tail (#20)":
-                music_8 is not None and music_8["lapped_ae_db"] >= 12.0,
-            "lapped autoencoder >= PCA + 3 dB at ratio 8 on the unseen reader (#20)":
-                speech_8 is not None and speech_8["lapped_ae_db"] >= speech_8["pca_db"] + 3.0,
-            "trained lapped autoencoder >= its MDCT start + 0.5 dB on held-out music and speech (#20)":
-                music_8 is not None and speech_8 is not None and all(
-                    r["lapped_ae_db"] >= r["lapped_ae_untrained_db"] + 0.5 for r in (music_8, speech_8)),
+            "best autoencoder >= PCA + 1 dB at ratio 8 on held-out real music": music is not None
+            and music >= 1.0,
+            "best autoencoder >= PCA at ratio 8 on held-out real speech": speech is not None
+            and speech >= 0.0,
+            "lapped autoencoder >= 12.0 dB at ratio 8 on the orchestra's held-out tail (#20)": music_8
+            is not None
+            and music_8["lapped_ae_db"] >= 12.0,
+            "lapped autoencoder >= PCA + 3 dB at ratio 8 on the unseen reader (#20)": speech_8
+            is not None
+            and speech_8["lapped_ae_db"] >= speech_8["pca_db"] + 3.0,
+            "trained lapped autoencoder >= its MDCT start + 0.5 dB on held-out music and speech (#20)": music_8
+            is not None
+            and speech_8 is not None
+            and all(
+                r["lapped_ae_db"] >= r["lapped_ae_untrained_db"] + 0.5 for r in (music_8, speech_8)
+            ),
         },
     }

@@ -32,7 +32,12 @@ def _descendants_rss_mb() -> float:
 def run_notebook(path: Path, timeout: int = 300) -> dict:
     """Execute one notebook in a fresh kernel; return its time, peak memory and status."""
     notebook = nbformat.read(path, as_version=4)
-    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
+    client = NotebookClient(
+        notebook,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+    )
     peak = [0.0]
     done = threading.Event()
 
@@ -66,6 +71,9 @@ def run_all(pattern: str = "*.ipynb") -> list[dict]:
     results = []
     for path in sorted((ROOT / "notebooks").glob(pattern)):
         result = run_notebook(path)
-        print(f"  {result['notebook']}: {result['seconds']} s, {result['peak_mb']} MB {result['error']}", flush=True)
+        print(
+            f"  {result['notebook']}: {result['seconds']} s, {result['peak_mb']} MB {result['error']}",
+            flush=True,
+        )
         results.append(result)
     return results

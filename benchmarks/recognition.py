@@ -26,7 +26,9 @@ def run(quick: bool = False, digits_dir: str | None = None) -> dict:
     source = "bundled real FSDD digits" if digits_dir is None else f"folder {digits_dir}"
     real = data.load_spoken_digits(root=digits_dir or data.data_path("real", "digits"))
     if quick:  # three speakers: the smallest set on which leave-one-speaker-out means something
-        real = data.load_spoken_digits(root=real.root, speakers=sorted(set(real.speakers.tolist()))[:3])
+        real = data.load_spoken_digits(
+            root=real.root, speakers=sorted(set(real.speakers.tolist()))[:3]
+        )
     synthetic = data.load_synthetic_digits()
     steps = 100 if quick else 400
     sets = [(source, real, synthetic, None)]
@@ -34,16 +36,26 @@ def run(quick: bool = False, digits_dir: str | None = None) -> dict:
         sets.append(("bundled synthetic voices (extra set)", synthetic, None, 4))
     rows = []
     for name_of_set, digits, extra, groups in sets:
-        results = recognition.compare_features(digits, steps=steps, speaker_groups=groups, extra=extra, verbose=True)
+        results = recognition.compare_features(
+            digits, steps=steps, speaker_groups=groups, extra=extra, verbose=True
+        )
         rows += [
-            {"features": name, "data": name_of_set,
-             "extra_training_speakers": "synthetic voices (not for MFCC)" if extra is not None else "none",
-             "standard_split": standard.accuracy,
-             "leave_one_speaker_out": loso.accuracy, "worst_voice": loso.worst_speaker,
-             "worst_voice_accuracy": loso.per_speaker[loso.worst_speaker]}
+            {
+                "features": name,
+                "data": name_of_set,
+                "extra_training_speakers": "synthetic voices (not for MFCC)"
+                if extra is not None
+                else "none",
+                "standard_split": standard.accuracy,
+                "leave_one_speaker_out": loso.accuracy,
+                "worst_voice": loso.worst_speaker,
+                "worst_voice_accuracy": loso.per_speaker[loso.worst_speaker],
+            }
             for name, (standard, loso) in results.items()
         ]
-    autoencoder = next(r for r in rows if r["features"].startswith("autoencoder") and r["data"] == source)
+    autoencoder = next(
+        r for r in rows if r["features"].startswith("autoencoder") and r["data"] == source
+    )
     return {
         "rows": rows,
         "note": (
@@ -54,9 +66,13 @@ def run(quick: bool = False, digits_dir: str | None = None) -> dict:
             "is far easier than real voices."
         ),
         "targets": {
-            f"autoencoder codes >= {STANDARD_TARGET:.1%} on the standard split ({source})":
-                autoencoder["standard_split"] >= STANDARD_TARGET,
-            f"autoencoder codes >= {SPEAKER_TARGET:.0%} leave-one-speaker-out ({source})":
-                autoencoder["leave_one_speaker_out"] >= SPEAKER_TARGET,
+            f"autoencoder codes >= {STANDARD_TARGET:.1%} on the standard split ({source})": autoencoder[
+                "standard_split"
+            ]
+            >= STANDARD_TARGET,
+            f"autoencoder codes >= {SPEAKER_TARGET:.0%} leave-one-speaker-out ({source})": autoencoder[
+                "leave_one_speaker_out"
+            ]
+            >= SPEAKER_TARGET,
         },
     }

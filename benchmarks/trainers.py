@@ -19,7 +19,9 @@ FLOOR_LIMIT_S = 60.0
 QUICK_FLOOR_LIMIT_S = 15.0
 
 
-def _measure_in_this_process(trainer: str, seconds: float, work: int, floor_limit_s: float = FLOOR_LIMIT_S) -> dict:
+def _measure_in_this_process(
+    trainer: str, seconds: float, work: int, floor_limit_s: float = FLOOR_LIMIT_S
+) -> dict:
     import course_utils
 
     course_utils.setup_notebook(seed=0, style=False)
@@ -43,7 +45,9 @@ def _measure_in_this_process(trainer: str, seconds: float, work: int, floor_limi
         samples = n * work
     else:
         train_minibatch(model, data, steps=2, batch_size=batch_size)
-        run = measure(train_minibatch, model, data, steps=work, batch_size=batch_size, eval_every=work)
+        run = measure(
+            train_minibatch, model, data, steps=work, batch_size=batch_size, eval_every=work
+        )
         samples = batch_size * work
     return {
         "trainer": trainer,
@@ -78,14 +82,18 @@ def _seconds_to_floor(trainer: str, data, limit_s: float = FLOOR_LIMIT_S, tolera
     return None
 
 
-def measure_trainer(trainer: str, seconds: float, work: int, floor_limit_s: float = FLOOR_LIMIT_S) -> dict:
+def measure_trainer(
+    trainer: str, seconds: float, work: int, floor_limit_s: float = FLOOR_LIMIT_S
+) -> dict:
     """Run one measurement in a subprocess and return its result."""
     code = (
         "import json, sys; from benchmarks.trainers import _measure_in_this_process as m; "
         f"print(json.dumps(m({trainer!r}, {seconds}, {work}, {floor_limit_s})))"
     )
     started = time.perf_counter()
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=900)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=900
+    )
     if result.returncode != 0:
         raise RuntimeError(f"trainer benchmark failed: {result.stderr[-2000:]}")
     row = json.loads(result.stdout.strip().splitlines()[-1])
@@ -100,7 +108,10 @@ def run(quick: bool = False) -> dict:
     for seconds in lengths:
         for trainer, work in (("article", 20 if quick else 50), ("course", 100 if quick else 300)):
             row = measure_trainer(trainer, seconds, work, floor_limit_s)
-            print(f"  {trainer} {seconds} s clip: {row['samples_per_s']:.0f} samples/s, +{row['extra_mb']:.0f} MB", flush=True)
+            print(
+                f"  {trainer} {seconds} s clip: {row['samples_per_s']:.0f} samples/s, +{row['extra_mb']:.0f} MB",
+                flush=True,
+            )
             rows.append(row)
     article = [r for r in rows if r["trainer"] == "article"]
     course = [r for r in rows if r["trainer"] == "course"]

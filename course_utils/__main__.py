@@ -28,7 +28,12 @@ def capstone_main(argv) -> int:
     return capstone(argv)
 
 
-COMMANDS = {"doctor": doctor_main, "env": env_main, "capstone": capstone_main, "kernel": kernel_main}
+COMMANDS = {
+    "doctor": doctor_main,
+    "env": env_main,
+    "capstone": capstone_main,
+    "kernel": kernel_main,
+}
 
 
 def main(argv=None) -> int:

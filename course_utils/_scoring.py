@@ -74,15 +74,20 @@ def child_environment() -> dict:
     return environment
 
 
-def run_python(role: str, message: bytes, time_limit: float, environment: dict) -> tuple[int, bytes, str, bool]:
+def run_python(
+    role: str, message: bytes, time_limit: float, environment: dict
+) -> tuple[int, bytes, str, bool]:
     """Run ``python -m course_utils._scoring ROLE`` on ``message``: ``(returncode, stdout, stderr tail, timed out)``.
 
     The process starts its own session, and everything it left behind is killed when it ends.
     """
     process = subprocess.Popen(
         [sys.executable, "-m", "course_utils._scoring", role],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        env=environment, start_new_session=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=environment,
+        start_new_session=True,
     )
     timed_out = False
     try:
@@ -135,14 +140,23 @@ def _load_codec(spec: dict, payload: bytes):
 
 def _describe(error: BaseException) -> str:
     frames = traceback.extract_tb(error.__traceback__)
-    where = f" (at {os.path.basename(frames[-1].filename)}, line {frames[-1].lineno})" if frames else ""
+    where = (
+        f" (at {os.path.basename(frames[-1].filename)}, line {frames[-1].lineno})" if frames else ""
+    )
     return f"{type(error).__name__}: {error}{where}"
 
 
 class _Guard:
     """The audit hook of a worker: records files written, refuses protected reads in the decoder."""
 
-    SPAWN_EVENTS = ("subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "pty.spawn")
+    SPAWN_EVENTS = (
+        "subprocess.Popen",
+        "os.system",
+        "os.exec",
+        "os.posix_spawn",
+        "os.spawn",
+        "pty.spawn",
+    )
 
     def __init__(self, protected: dict | None):
         self.protected = protected  # None in the encoder
@@ -166,8 +180,10 @@ class _Guard:
         allowed = [os.path.realpath(p) for p in self.protected.get("allowed", [])]
         for root in self.protected.get("folders", []):
             for folder, subfolders, files in os.walk(root):
-                if any(os.path.realpath(folder) == a or os.path.realpath(folder).startswith(a + os.sep)
-                       for a in allowed):
+                if any(
+                    os.path.realpath(folder) == a or os.path.realpath(folder).startswith(a + os.sep)
+                    for a in allowed
+                ):
                     subfolders[:] = []
                     continue
                 for name in files:
@@ -175,7 +191,9 @@ class _Guard:
 
     def refuse(self, what: str) -> None:
         self.refused.append(what)
-        raise PermissionError(f"the capstone's decoder may not {what}: it must decode from the bytes alone")
+        raise PermissionError(
+            f"the capstone's decoder may not {what}: it must decode from the bytes alone"
+        )
 
     def __call__(self, event: str, args) -> None:
         if event == "open":
@@ -184,13 +202,18 @@ class _Guard:
                 return
             path = os.fsdecode(path)
             writing = (isinstance(mode, str) and any(c in mode for c in "wax+")) or (
-                isinstance(flags, int) and flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC))
+                isinstance(flags, int)
+                and flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC)
+            )
             if self.protected is None:
                 if writing:
                     self.written.append(os.path.abspath(path))
                 return
             self._check_read(path)
-        elif event in ("os.link", "os.rename", "shutil.copyfile", "shutil.move") and self.protected is None:
+        elif (
+            event in ("os.link", "os.rename", "shutil.copyfile", "shutil.move")
+            and self.protected is None
+        ):
             if len(args) >= 2 and not isinstance(args[1], int):
                 self.written.append(os.path.abspath(os.fsdecode(args[1])))
         elif self.protected is not None and event.startswith(self.SPAWN_EVENTS):
@@ -207,7 +230,9 @@ class _Guard:
         if len(parts) > 2 and parts[1] == "proc" and parts[2].isdigit() and parts[2] != self.pid:
             self.refuse(f"read another process's memory or files ({path})")
         if self._protected_inode(real):
-            self.refuse(f"open {path} (the course's data, the scored recording, or a file compress wrote)")
+            self.refuse(
+                f"open {path} (the course's data, the scored recording, or a file compress wrote)"
+            )
 
     def _protected_inode(self, path: str) -> bool:
         try:
@@ -273,9 +298,13 @@ def worker(role: str) -> int:
     try:
         compress, decompress = _load_codec(request["codec"], codec_payload)
     except Exception as error:  # noqa: BLE001 - reported to the learner, with its cause
-        return reply({"error": f"the codec could not be loaded in a fresh process ({_describe(error)})"})
+        return reply(
+            {"error": f"the codec could not be loaded in a fresh process ({_describe(error)})"}
+        )
     started = time.process_time()
-    timer = hasattr(signal, "setitimer")  # POSIX; elsewhere the judge's outer time limit stops the process
+    timer = hasattr(
+        signal, "setitimer"
+    )  # POSIX; elsewhere the judge's outer time limit stops the process
     if timer:
         signal.signal(signal.SIGALRM, _time_up)
         signal.setitimer(signal.ITIMER_REAL, float(request["time_limit"]))
@@ -290,7 +319,11 @@ def worker(role: str) -> int:
     except Exception as error:  # noqa: BLE001
         if timer:
             signal.setitimer(signal.ITIMER_REAL, 0)
-        return reply({"error": f"{'compress' if role == 'encode' else 'decompress'}() raised {_describe(error)}"})
+        return reply(
+            {
+                "error": f"{'compress' if role == 'encode' else 'decompress'}() raised {_describe(error)}"
+            }
+        )
     if timer:
         signal.setitimer(signal.ITIMER_REAL, 0)
     cpu = time.process_time() - started
@@ -305,10 +338,24 @@ def worker(role: str) -> int:
     except Exception as error:  # noqa: BLE001
         return reply({"type": type(output).__name__, "error_kind": _describe(error), "cpu": cpu})
     if array.dtype.kind not in "biufc":
-        return reply({"type": type(output).__name__, "dtype": str(array.dtype), "shape": list(array.shape), "cpu": cpu})
+        return reply(
+            {
+                "type": type(output).__name__,
+                "dtype": str(array.dtype),
+                "shape": list(array.shape),
+                "cpu": cpu,
+            }
+        )
     array = np.ascontiguousarray(array)
-    return reply({"type": type(output).__name__, "dtype": array.dtype.str, "shape": list(array.shape), "cpu": cpu},
-                 array.tobytes())
+    return reply(
+        {
+            "type": type(output).__name__,
+            "dtype": array.dtype.str,
+            "shape": list(array.shape),
+            "cpu": cpu,
+        },
+        array.tobytes(),
+    )
 
 
 # -- the judge -------------------------------------------------------------------------------------
@@ -318,12 +365,20 @@ class _Refusal(Exception):
         self.kind = kind
 
 
-def _step(role: str, request: dict, codec_payload: bytes, data: bytes, time_limit: float, environment: dict):
+def _step(
+    role: str,
+    request: dict,
+    codec_payload: bytes,
+    data: bytes,
+    time_limit: float,
+    environment: dict,
+):
     name = "compress" if role == "encode" else "decompress"
     header = dict(request, codec_length=len(codec_payload), time_limit=time_limit)
     # The worker stops the learner's function after time_limit; the extra minute is for starting Python.
-    returncode, stdout, tail, timed_out = run_python(role, frame(header, codec_payload + data), time_limit + 60,
-                                                     environment)
+    returncode, stdout, tail, timed_out = run_python(
+        role, frame(header, codec_payload + data), time_limit + 60, environment
+    )
     answer = {}
     if not timed_out:
         try:
@@ -331,19 +386,31 @@ def _step(role: str, request: dict, codec_payload: bytes, data: bytes, time_limi
         except ValueError:
             answer = None
     if timed_out or (answer or {}).get("timeout"):
-        raise _Refusal("SettingError", f"{name}() did not finish within the time limit of {time_limit:g} s; "
-                       "make it faster, or pass a larger time_limit to score_codec.")
+        raise _Refusal(
+            "SettingError",
+            f"{name}() did not finish within the time limit of {time_limit:g} s; "
+            "make it faster, or pass a larger time_limit to score_codec.",
+        )
     if answer is None:
         last = tail.strip().splitlines()[-1] if tail.strip() else f"exit code {returncode}"
-        raise _Refusal("SettingError", f"the process running {name}() ended without an answer ({last}). "
-                       "Does your code call sys.exit or crash the interpreter?")
+        raise _Refusal(
+            "SettingError",
+            f"the process running {name}() ended without an answer ({last}). "
+            "Does your code call sys.exit or crash the interpreter?",
+        )
     if answer.get("refused"):
-        raise _Refusal("SettingError", f"decompress() tried to {answer['refused'][0]}. A decoder gets only the "
-                       "bytes: anything it needs besides them (weights, tables) must ship with the codec, "
-                       "not be read from data/ or from a file compress wrote.")
+        raise _Refusal(
+            "SettingError",
+            f"decompress() tried to {answer['refused'][0]}. A decoder gets only the "
+            "bytes: anything it needs besides them (weights, tables) must ship with the codec, "
+            "not be read from data/ or from a file compress wrote.",
+        )
     if "error" in answer:
-        raise _Refusal("SettingError", f"{answer['error']}. The encoder and the decoder run in two separate "
-                       "fresh processes that share only the bytes: keep no state between them.")
+        raise _Refusal(
+            "SettingError",
+            f"{answer['error']}. The encoder and the decoder run in two separate "
+            "fresh processes that share only the bytes: keep no state between them.",
+        )
     return answer, body
 
 
@@ -386,21 +453,36 @@ def _judge(request: dict, codec_payload: bytes, np) -> dict:
     time_limit = float(request["time_limit"])
     codec = {"codec": request["codec"]}
 
-    encoded, stream = _step("encode", dict(codec, protected=None), codec_payload, samples.tobytes(),
-                            time_limit, environment)
+    encoded, stream = _step(
+        "encode",
+        dict(codec, protected=None),
+        codec_payload,
+        samples.tobytes(),
+        time_limit,
+        environment,
+    )
     if encoded.get("type") != "bytes":
         raise _Refusal("SettingError", capstone._not_bytes_message(encoded.get("type"), clip))
     if not stream:
-        raise _Refusal("SettingError", f"compress() returned no bytes for the {clip} clip: nothing can be decoded "
-                       "from nothing.")
+        raise _Refusal(
+            "SettingError",
+            f"compress() returned no bytes for the {clip} clip: nothing can be decoded "
+            "from nothing.",
+        )
     folder = str(data.data_dir())
-    protected = {"folders": [folder], "allowed": [os.path.join(folder, "weights")],
-                 "files": [path] + [p for p in encoded.get("written", []) if _regular_file(p)]}
-    decoded, body = _step("decode", dict(codec, protected=protected), codec_payload, stream, time_limit, environment)
+    protected = {
+        "folders": [folder],
+        "allowed": [os.path.join(folder, "weights")],
+        "files": [path] + [p for p in encoded.get("written", []) if _regular_file(p)],
+    }
+    decoded, body = _step(
+        "decode", dict(codec, protected=protected), codec_payload, stream, time_limit, environment
+    )
     array = _rebuild(decoded, body, np)
     output = capstone._checked_output(array, decoded.get("type", "?"), len(samples), clip)
-    return capstone._measure(samples, output, stream, sr, clip, time.perf_counter() - started,
-                             request.get("budget_kbps"))
+    return capstone._measure(
+        samples, output, stream, sr, clip, time.perf_counter() - started, request.get("budget_kbps")
+    )
 
 
 def _regular_file(path) -> bool:
@@ -417,7 +499,9 @@ def _regular_file(path) -> bool:
 
 def _rebuild(header: dict, body: bytes, np):
     """The decoder's answer as an array rebuilt here from its dtype, shape and bytes, or what it was."""
-    described = header.get("type", "?") + (f" of dtype {header['dtype']}" if "dtype" in header else "")
+    described = header.get("type", "?") + (
+        f" of dtype {header['dtype']}" if "dtype" in header else ""
+    )
     try:
         dtype = np.dtype(header["dtype"])
         shape = tuple(int(n) for n in header["shape"])
@@ -437,8 +521,10 @@ def main(argv=None) -> int:
         return judge()
     if role in ("encode", "decode"):
         return worker(role)
-    print("usage: python -m course_utils._scoring {judge,encode,decode} (started by capstone.score_codec)",
-          file=sys.stderr)
+    print(
+        "usage: python -m course_utils._scoring {judge,encode,decode} (started by capstone.score_codec)",
+        file=sys.stderr,
+    )
     return 2
 
 

@@ -112,7 +112,11 @@ def _read_first_channel(path: Path, sr: int | None) -> tuple[np.ndarray, int]:
             "in normal/ and abnormal/, or convert this one (e.g. with ffmpeg or Audacity)."
         ) from None
     samples = np.ascontiguousarray(samples[:, 0])
-    if samples.size == 0 or not np.all(np.isfinite(samples)) or float(np.max(np.abs(samples))) == 0.0:
+    if (
+        samples.size == 0
+        or not np.all(np.isfinite(samples))
+        or float(np.max(np.abs(samples))) == 0.0
+    ):
         raise SilentSignalError(
             f"{path} is empty, silent or holds NaN/Inf samples: it cannot be scored. "
             "Remove it from the folder or record it again."
@@ -181,13 +185,18 @@ def load_machine_sounds(folder=None, sr: int | None = None) -> MachineSounds:
             clips.append(samples)
         loaded[kind] = clips
     return MachineSounds(
-        normal=loaded["normal"], abnormal=loaded["abnormal"], sr=int(rate),
-        normal_names=[p.name for p in found["normal"]], abnormal_names=[p.name for p in found["abnormal"]],
+        normal=loaded["normal"],
+        abnormal=loaded["abnormal"],
+        sr=int(rate),
+        normal_names=[p.name for p in found["normal"]],
+        abnormal_names=[p.name for p in found["abnormal"]],
         source=str(root),
     )
 
 
-def log_mel_frames(clip, sr: int, n_mels: int = N_MELS, n_fft: int = N_FFT, hop_length: int = MEL_HOP) -> np.ndarray:
+def log_mel_frames(
+    clip, sr: int, n_mels: int = N_MELS, n_fft: int = N_FFT, hop_length: int = MEL_HOP
+) -> np.ndarray:
     """A clip's log-mel spectrogram in decibels, one frame per row: shape ``(frames, n_mels)``.
 
     ``10 log10`` of the mel power (floor 1e-10), as the DCASE 2020 baseline
@@ -197,8 +206,9 @@ def log_mel_frames(clip, sr: int, n_mels: int = N_MELS, n_fft: int = N_FFT, hop_
     """
     from .spectral import mel_spectrogram
 
-    mel = mel_spectrogram(np.asarray(clip, dtype=np.float32), sr=sr, n_fft=n_fft, hop_length=hop_length,
-                          n_mels=n_mels)
+    mel = mel_spectrogram(
+        np.asarray(clip, dtype=np.float32), sr=sr, n_fft=n_fft, hop_length=hop_length, n_mels=n_mels
+    )
     return (10.0 * np.log10(np.maximum(mel, 1e-10))).T.astype(np.float32)
 
 
@@ -219,11 +229,15 @@ def stack_context(frames, context: int = CONTEXT) -> np.ndarray:
             f"A clip of {len(frames)} frames is shorter than the context of {context}: use longer clips "
             "or a smaller context."
         )
-    windows = np.lib.stride_tricks.sliding_window_view(frames, context, axis=0)  # (n, bands, context)
+    windows = np.lib.stride_tricks.sliding_window_view(
+        frames, context, axis=0
+    )  # (n, bands, context)
     return np.ascontiguousarray(windows.transpose(0, 2, 1).reshape(len(windows), -1))
 
 
-def split_normal(n_normal: int, seed: int, n_train: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+def split_normal(
+    n_normal: int, seed: int, n_train: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Indices ``(train, test)`` of the normal clips, shuffled by ``seed``: a split by clip, never by frame.
 
     ``n_train`` defaults to 70 % of the clips (14 of 20), at least two
@@ -232,7 +246,9 @@ def split_normal(n_normal: int, seed: int, n_train: int | None = None) -> tuple[
     Used in: 09_anomaly_detection.
     """
     if n_normal < MIN_NORMAL:
-        raise DatasetLayoutError(f"{n_normal} normal clips are too few; at least {MIN_NORMAL} are needed.")
+        raise DatasetLayoutError(
+            f"{n_normal} normal clips are too few; at least {MIN_NORMAL} are needed."
+        )
     if n_train is None:
         n_train = int(round(0.7 * n_normal))
     n_train = int(min(max(n_train, 2), n_normal - 2))
@@ -247,7 +263,9 @@ def pool(frame_scores, how="mean") -> float:
     """
     scores = np.asarray(frame_scores, dtype=np.float64).ravel()
     if scores.size == 0:
-        raise SettingError("There are no frame scores to pool: the clip is shorter than one stacked frame.")
+        raise SettingError(
+            "There are no frame scores to pool: the clip is shorter than one stacked frame."
+        )
     if how == "mean":
         return float(scores.mean())
     if how == "max":
@@ -255,7 +273,9 @@ def pool(frame_scores, how="mean") -> float:
     if isinstance(how, (float, int)) and not isinstance(how, bool) and 0 < how <= 1:
         k = max(1, int(np.ceil(how * scores.size)))
         return float(np.sort(scores)[-k:].mean())
-    raise SettingError(f"how must be 'mean', 'max' or a fraction in (0, 1] such as 0.1; got {how!r}.")
+    raise SettingError(
+        f"how must be 'mean', 'max' or a fraction in (0, 1] such as 0.1; got {how!r}."
+    )
 
 
 def _labels_and_scores(normal_scores, abnormal_scores):
@@ -296,7 +316,9 @@ def partial_auc(normal_scores, abnormal_scores, max_fpr: float = 0.1) -> float:
     return float(roc_auc_score(labels, scores, max_fpr=max_fpr))
 
 
-def bootstrap_interval(normal_scores, abnormal_scores, n: int = 1000, seed: int = 0, level: float = 0.95):
+def bootstrap_interval(
+    normal_scores, abnormal_scores, n: int = 1000, seed: int = 0, level: float = 0.95
+):
     """A bootstrap ``level`` interval of the AUC: resample each class's clips with replacement ``n`` times.
 
     Each resample's AUC is the share of (abnormal, normal) pairs in the right
@@ -319,7 +341,9 @@ def bootstrap_interval(normal_scores, abnormal_scores, n: int = 1000, seed: int 
 # ---------------------------------------------------------------- detectors
 
 
-def build_anomaly_autoencoder(input_size: int, code_size: int = 8, hidden: int = 128, depth: int = 4):
+def build_anomaly_autoencoder(
+    input_size: int, code_size: int = 8, hidden: int = 128, depth: int = 4
+):
     """The DCASE 2020 baseline's dense autoencoder: ``input -> hidden x depth -> code -> hidden x depth -> input``.
 
     Each hidden and code layer is Dense, batch normalization and ReLU, as in
@@ -352,7 +376,9 @@ def train_autoencoder(model, train_x, epochs: int = 30, batch_size: int = 256, s
     keras.utils.set_random_seed(seed)
     if epochs == 0:
         return []
-    history = model.fit(train_x, train_x, epochs=epochs, batch_size=batch_size, shuffle=True, verbose=0)
+    history = model.fit(
+        train_x, train_x, epochs=epochs, batch_size=batch_size, shuffle=True, verbose=0
+    )
     return [float(v) for v in history.history["loss"]]
 
 
@@ -388,7 +414,11 @@ def _clip_features(sounds: MachineSounds, context: int) -> tuple[_Features, _Fea
     out = []
     for clips in (sounds.normal, sounds.abnormal):
         mels = [log_mel_frames(c, sounds.sr) for c in clips]
-        out.append(_Features([stack_context(m, context) for m in mels], np.stack([m.mean(axis=0) for m in mels])))
+        out.append(
+            _Features(
+                [stack_context(m, context) for m in mels], np.stack([m.mean(axis=0) for m in mels])
+            )
+        )
     return out[0], out[1]
 
 
@@ -399,8 +429,15 @@ def _standardizer(train_stacked):
     return lambda x: (x - mean) / std
 
 
-def autoencoder_scores(model, train_clips, test_clips, how="mean", epochs: int = 30, seed: int = 0,
-                       standardize: bool = True):
+def autoencoder_scores(
+    model,
+    train_clips,
+    test_clips,
+    how="mean",
+    epochs: int = 30,
+    seed: int = 0,
+    standardize: bool = True,
+):
     """Train ``model`` on the stacked frames of ``train_clips``; pool each test clip's frame errors into one score.
 
     Returns ``(scores, loss_per_epoch, transform)``: ``transform`` is the
@@ -410,12 +447,16 @@ def autoencoder_scores(model, train_clips, test_clips, how="mean", epochs: int =
     Used in: no notebook.
     """
     transform = _standardizer(train_clips) if standardize else (lambda x: x)
-    loss = train_autoencoder(model, transform(np.concatenate(train_clips)), epochs=epochs, seed=seed)
+    loss = train_autoencoder(
+        model, transform(np.concatenate(train_clips)), epochs=epochs, seed=seed
+    )
     scores = np.array([pool(error, how) for error in clip_errors(model, test_clips, transform)])
     return scores, loss, transform
 
 
-def pca_scores(train_clips, test_clips, n_components: int = 8, how="mean", standardize: bool = True):
+def pca_scores(
+    train_clips, test_clips, n_components: int = 8, how="mean", standardize: bool = True
+):
     """PCA reconstruction error of each stacked frame, pooled per test clip: the linear autoencoder.
 
     Used in: no notebook.
@@ -483,14 +524,37 @@ class SplitResult:
 def _result(method, seed, scores, n_test_normal):
     normal, abnormal = scores[:n_test_normal], scores[n_test_normal:]
     low, high = bootstrap_interval(normal, abnormal, seed=seed)
-    return SplitResult(method, seed, normal, abnormal, auc(normal, abnormal), partial_auc(normal, abnormal),
-                       low, high)
+    return SplitResult(
+        method,
+        seed,
+        normal,
+        abnormal,
+        auc(normal, abnormal),
+        partial_auc(normal, abnormal),
+        low,
+        high,
+    )
 
 
-def evaluate(sounds: MachineSounds, seeds=range(5), epochs: int = 30, code_size: int = 8, context: int = CONTEXT,
-             how="mean", methods=("autoencoder", "autoencoder, untrained", "autoencoder + Gaussian on band errors", "PCA", "Gaussian"),
-             n_train: int | None = None, standardize: bool = True, build=None,
-             verbose: bool = False) -> list[SplitResult]:
+def evaluate(
+    sounds: MachineSounds,
+    seeds=range(5),
+    epochs: int = 30,
+    code_size: int = 8,
+    context: int = CONTEXT,
+    how="mean",
+    methods=(
+        "autoencoder",
+        "autoencoder, untrained",
+        "autoencoder + Gaussian on band errors",
+        "PCA",
+        "Gaussian",
+    ),
+    n_train: int | None = None,
+    standardize: bool = True,
+    build=None,
+    verbose: bool = False,
+) -> list[SplitResult]:
     """Every detector in ``methods`` on the same seeded splits of the normal clips; one :class:`SplitResult` each.
 
     Each split trains on ``n_train`` normal clips and tests on the other
@@ -512,24 +576,45 @@ def evaluate(sounds: MachineSounds, seeds=range(5), epochs: int = 30, code_size:
             import keras
 
             keras.utils.set_random_seed(seed)
-            model = (build or build_anomaly_autoencoder)(train_stacked[0].shape[1], code_size=code_size)
-            if "autoencoder, untrained" in methods:  # the model's own start: the yardstick for training
-                untrained, _, _ = autoencoder_scores(model, train_stacked, test_stacked, how=how, epochs=0,
-                                                     standardize=standardize)
-            ae, _, transform = autoencoder_scores(model, train_stacked, test_stacked, how=how, epochs=epochs,
-                                                  seed=seed, standardize=standardize)
+            model = (build or build_anomaly_autoencoder)(
+                train_stacked[0].shape[1], code_size=code_size
+            )
+            if (
+                "autoencoder, untrained" in methods
+            ):  # the model's own start: the yardstick for training
+                untrained, _, _ = autoencoder_scores(
+                    model, train_stacked, test_stacked, how=how, epochs=0, standardize=standardize
+                )
+            ae, _, transform = autoencoder_scores(
+                model,
+                train_stacked,
+                test_stacked,
+                how=how,
+                epochs=epochs,
+                seed=seed,
+                standardize=standardize,
+            )
         for method in methods:
             if method == "autoencoder":
                 scores = ae
             elif method == "autoencoder, untrained":
                 scores = untrained
             elif method == "autoencoder + Gaussian on band errors":
-                scores = error_gaussian_scores(model, transform, train_stacked, test_stacked, context)
+                scores = error_gaussian_scores(
+                    model, transform, train_stacked, test_stacked, context
+                )
             elif method == "PCA":
-                scores = pca_scores(train_stacked, test_stacked, n_components=code_size, how=how,
-                                    standardize=standardize)
+                scores = pca_scores(
+                    train_stacked,
+                    test_stacked,
+                    n_components=code_size,
+                    how=how,
+                    standardize=standardize,
+                )
             elif method == "Gaussian":
-                scores = gaussian_scores(normal.mean_mel[train], np.r_[normal.mean_mel[test], abnormal.mean_mel])
+                scores = gaussian_scores(
+                    normal.mean_mel[train], np.r_[normal.mean_mel[test], abnormal.mean_mel]
+                )
             else:
                 raise SettingError(f"Unknown method {method!r}.")
             results.append(_result(method, seed, scores, n_test))
@@ -559,8 +644,10 @@ def summarize(results) -> dict:
         table[method] = {
             "auc": float(get("auc").mean()),
             "auc_spread": float(get("auc").std(ddof=1)) if len(rows) > 1 else 0.0,
-            "pauc": float(get("pauc").mean()), "auc_low": float(get("auc_low").mean()),
-            "auc_high": float(get("auc_high").mean()), "splits": len(rows),
+            "pauc": float(get("pauc").mean()),
+            "auc_low": float(get("auc_low").mean()),
+            "auc_high": float(get("auc_high").mean()),
+            "splits": len(rows),
             "aucs": [float(v) for v in get("auc")],
         }
     return table

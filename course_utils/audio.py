@@ -68,7 +68,11 @@ def _check_seconds(value, name: str, allow_none: bool) -> float | None:
     if value is None and allow_none:
         return None
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
-        fix = " Use duration=None for the whole file." if allow_none else " Use offset=0 to start at the beginning."
+        fix = (
+            " Use duration=None for the whole file."
+            if allow_none
+            else " Use offset=0 to start at the beginning."
+        )
         raise SignalError(f"{name} must be a finite number of seconds; got {value!r}.{fix}")
     return float(value)
 
@@ -87,7 +91,10 @@ def _wav_data_sizes(path: Path) -> tuple[int, int] | None:
             chunk = stream.read(8)
             length = int.from_bytes(chunk[4:8], order)
             if chunk[:4] == b"data":
-                if length in (0, 0xFFFFFFFF):  # written while streaming: the size was never filled in
+                if length in (
+                    0,
+                    0xFFFFFFFF,
+                ):  # written while streaming: the size was never filled in
                     return None
                 return length, size - position - 8
             position += 8 + length + (length & 1)
@@ -250,9 +257,7 @@ def check_signal(x, name: str = "signal", allow_channels: bool = False) -> np.nd
             if x.ndim == 2
             else ""
         )
-        raise SignalError(
-            f"{name} must be a 1-D array of samples; got shape {x.shape}.{hint}"
-        )
+        raise SignalError(f"{name} must be a 1-D array of samples; got shape {x.shape}.{hint}")
     if x.size == 0:
         raise SignalError(f"{name} is empty (0 samples). Check the file and the offset/duration.")
     finite = np.isfinite(x)
@@ -296,7 +301,11 @@ def fit_standardizer(train_signal, name: str = "training signal"):
             "(librosa.effects.trim) or choose a clip with sound in it."
         )
     scaler = StandardScaler().fit(x.reshape(-1, 1))
-    if not (math.isfinite(std) and np.all(np.isfinite(scaler.mean_)) and np.all(np.isfinite(scaler.scale_))):
+    if not (
+        math.isfinite(std)
+        and np.all(np.isfinite(scaler.mean_))
+        and np.all(np.isfinite(scaler.scale_))
+    ):
         raise SignalError(
             f"{name} holds values too large to standardize (peak {float(np.max(np.abs(x))):.3g}): its mean or "
             "standard deviation is not finite. Audio samples lie in [-1, 1]; divide by the peak first."
@@ -305,7 +314,11 @@ def fit_standardizer(train_signal, name: str = "training signal"):
 
 
 def _check_bytes(needed: int, max_bytes, what: str, fix: str) -> None:
-    if isinstance(max_bytes, bool) or not isinstance(max_bytes, (int, np.integer)) or max_bytes <= 0:
+    if (
+        isinstance(max_bytes, bool)
+        or not isinstance(max_bytes, (int, np.integer))
+        or max_bytes <= 0
+    ):
         raise SignalError(f"max_bytes must be a positive whole number of bytes; got {max_bytes!r}.")
     if needed > max_bytes:
         raise SignalError(
@@ -314,7 +327,9 @@ def _check_bytes(needed: int, max_bytes, what: str, fix: str) -> None:
         )
 
 
-def frame_signal(x, frame_length: int, hop_length: int, pad: bool = False, max_bytes: int = MAX_FRAME_BYTES) -> np.ndarray:
+def frame_signal(
+    x, frame_length: int, hop_length: int, pad: bool = False, max_bytes: int = MAX_FRAME_BYTES
+) -> np.ndarray:
     """Cut a 1-D signal into frames of ``frame_length`` samples every ``hop_length``.
 
     Returns an array of shape ``(n_frames, frame_length)``: one frame per row,
@@ -341,7 +356,8 @@ def frame_signal(x, frame_length: int, hop_length: int, pad: bool = False, max_b
     else:
         n_frames = 1 + (len(x) - frame_length) // hop_length
     _check_bytes(
-        n_frames * frame_length * x.dtype.itemsize, max_bytes,
+        n_frames * frame_length * x.dtype.itemsize,
+        max_bytes,
         f"{n_frames:,} frames of {frame_length:,} samples",
         "Use a larger hop_length, a shorter frame_length or a shorter clip.",
     )
@@ -355,7 +371,11 @@ def frame_signal(x, frame_length: int, hop_length: int, pad: bool = False, max_b
 
 
 def overlap_add(
-    frames, hop_length: int, window=None, length: int | None = None, max_bytes: int = MAX_FRAME_BYTES,
+    frames,
+    hop_length: int,
+    window=None,
+    length: int | None = None,
+    max_bytes: int = MAX_FRAME_BYTES,
 ) -> np.ndarray:
     """Put frames back into one signal by (weighted) overlap-add.
 
@@ -399,8 +419,10 @@ def overlap_add(
     check_signal(frames.ravel(), name="frames")
     total = (n_frames - 1) * hop_length + frame_length
     _check_bytes(
-        8 * (4 * total + max(int(length or 0) - total, 0)), max_bytes,
-        f"Putting {n_frames:,} frames together" + (f" into {int(length):,} samples" if length else ""),
+        8 * (4 * total + max(int(length or 0) - total, 0)),
+        max_bytes,
+        f"Putting {n_frames:,} frames together"
+        + (f" into {int(length):,} samples" if length else ""),
         "Check hop_length and length.",
     )
     if window is None:

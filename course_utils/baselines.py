@@ -33,7 +33,9 @@ from .settings import FRAME
 __all__ = ["PCACodec", "reconstruct_signal"]
 
 
-def reconstruct_signal(transform, signal, frame_length: int, hop_length: int | None = None, window=None):
+def reconstruct_signal(
+    transform, signal, frame_length: int, hop_length: int | None = None, window=None
+):
     """Frame ``signal``, pass the frames through ``transform``, overlap-add them back.
 
     ``transform`` maps an array of frames ``(n_frames, frame_length)`` to an
@@ -115,7 +117,9 @@ class PCACodec:
 
     def _check_fitted(self) -> None:
         if self.pca is None:
-            raise SignalError("This PCACodec is not fitted yet: call codec.fit(training_audio) first.")
+            raise SignalError(
+                "This PCACodec is not fitted yet: call codec.fit(training_audio) first."
+            )
 
     def fit(self, x) -> PCACodec:
         """Fit the principal components to a 1-D training signal or to training frames.
@@ -166,7 +170,9 @@ class PCACodec:
         By default the frames do not overlap (``hop_length = frame_length``).
         """
         self._check_fitted()
-        return reconstruct_signal(self.reconstruct_frames, signal, self.frame_length, hop_length, window)
+        return reconstruct_signal(
+            self.reconstruct_frames, signal, self.frame_length, hop_length, window
+        )
 
     @property
     def explained_variance(self) -> float:

@@ -94,8 +94,10 @@ class CodecScore:
     clip: str
 
     def __str__(self) -> str:
-        return (f"{self.clip}: {self.kbps:.2f} kbps ({self.n_bytes} bytes), SNR {self.snr_db:.2f} dB, "
-                f"log-spectral distance {self.lsd_db:.2f} dB, coded in {self.seconds:.1f} s")
+        return (
+            f"{self.clip}: {self.kbps:.2f} kbps ({self.n_bytes} bytes), SNR {self.snr_db:.2f} dB, "
+            f"log-spectral distance {self.lsd_db:.2f} dB, coded in {self.seconds:.1f} s"
+        )
 
 
 def training_speech(duration: float | None = None) -> tuple[np.ndarray, int]:
@@ -118,7 +120,9 @@ def _hidden_speech() -> tuple[np.ndarray, int]:
 
 # -- bytes -----------------------------------------------------------------------------------------
 def _bits_per_column(bits, code_size: int) -> np.ndarray:
-    column_bits = np.broadcast_to(np.asarray(bits), (code_size,)) if np.ndim(bits) == 0 else np.asarray(bits)
+    column_bits = (
+        np.broadcast_to(np.asarray(bits), (code_size,)) if np.ndim(bits) == 0 else np.asarray(bits)
+    )
     if column_bits.shape != (code_size,) or not np.issubdtype(column_bits.dtype, np.integer):
         raise SignalError(
             f"bits must be one whole number or one per code dimension ({code_size}); got {bits!r}. "
@@ -142,14 +146,22 @@ def pack_stream(codes, bits, n_samples: int, frame_length: int) -> bytes:
     Used in: no notebook.
     """
     codes = np.asarray(codes, dtype=np.float64)
-    if codes.ndim != 2 or codes.shape[0] == 0 or codes.shape[1] == 0 or not np.all(np.isfinite(codes)):
+    if (
+        codes.ndim != 2
+        or codes.shape[0] == 0
+        or codes.shape[1] == 0
+        or not np.all(np.isfinite(codes))
+    ):
         raise SignalError(
             f"codes must be a finite 2-D array (n_frames, code_size); got shape {codes.shape}. "
             "Pass the encoder's output for every frame of the clip."
         )
     n_frames, code_size = codes.shape
     column_bits = _bits_per_column(bits, code_size)
-    parts = [_HEADER.pack(_MAGIC, int(n_samples), n_frames, code_size, int(frame_length)), column_bits.tobytes()]
+    parts = [
+        _HEADER.pack(_MAGIC, int(n_samples), n_frames, code_size, int(frame_length)),
+        column_bits.tobytes(),
+    ]
     ranges = np.zeros((2, code_size), dtype=np.float32)
     packed = []
     for j in range(code_size):
@@ -160,7 +172,9 @@ def pack_stream(codes, bits, n_samples: int, frame_length: int) -> bytes:
         ranges[:, j] = column_range[:, 0]
         packed.append(integers[:, 0].astype(np.uint32) if column_bits[j] > 8 else integers[:, 0])
     if packed:
-        levels = np.concatenate([_to_bits(p, b) for p, b in zip(packed, column_bits[column_bits > 0])])
+        levels = np.concatenate(
+            [_to_bits(p, b) for p, b in zip(packed, column_bits[column_bits > 0])]
+        )
         parts += [ranges.tobytes(), np.packbits(levels).tobytes()]
     else:
         parts += [ranges.tobytes()]
@@ -172,11 +186,17 @@ MAX_STREAM_SAMPLES = 600 * SPEECH_RATE
 
 
 def _damaged(what: str) -> SignalError:
-    return SignalError(f"These bytes are truncated or damaged: {what}. Pass exactly the bytes compress() returned.")
+    return SignalError(
+        f"These bytes are truncated or damaged: {what}. Pass exactly the bytes compress() returned."
+    )
 
 
 def _check_stream_size(n_samples: int, n_frames: int, frame_length: int, max_samples) -> None:
-    if isinstance(max_samples, bool) or not isinstance(max_samples, (int, np.integer)) or max_samples <= 0:
+    if (
+        isinstance(max_samples, bool)
+        or not isinstance(max_samples, (int, np.integer))
+        or max_samples <= 0
+    ):
         raise SettingError(f"max_samples must be a positive whole number; got {max_samples!r}.")
     if n_frames * frame_length > max_samples + frame_length or n_samples > max_samples:
         raise SignalError(
@@ -186,7 +206,9 @@ def _check_stream_size(n_samples: int, n_frames: int, frame_length: int, max_sam
         )
 
 
-def unpack_stream(data: bytes, max_samples: int = MAX_STREAM_SAMPLES) -> tuple[np.ndarray, int, int]:
+def unpack_stream(
+    data: bytes, max_samples: int = MAX_STREAM_SAMPLES
+) -> tuple[np.ndarray, int, int]:
     """Undo :func:`pack_stream`: ``(codes, n_samples, frame_length)`` with codes dequantized.
 
     The header's sizes are checked against the length of ``data`` and
@@ -195,25 +217,39 @@ def unpack_stream(data: bytes, max_samples: int = MAX_STREAM_SAMPLES) -> tuple[n
 
     Used in: no notebook.
     """
-    if not isinstance(data, (bytes, bytearray, memoryview)) or len(data) < _HEADER.size or bytes(data[:4]) != _MAGIC:
-        raise SignalError("These are not bytes written by capstone.pack_stream: pass what pack_stream returned.")
+    if (
+        not isinstance(data, (bytes, bytearray, memoryview))
+        or len(data) < _HEADER.size
+        or bytes(data[:4]) != _MAGIC
+    ):
+        raise SignalError(
+            "These are not bytes written by capstone.pack_stream: pass what pack_stream returned."
+        )
     data = bytes(data)
     magic, n_samples, n_frames, code_size, frame_length = _HEADER.unpack_from(data, 0)
     if n_frames == 0 or code_size == 0 or frame_length == 0 or n_samples > n_frames * frame_length:
-        raise _damaged(f"a header of {n_frames} frames of {frame_length} samples, {code_size} numbers each, "
-                       f"for {n_samples} samples")
+        raise _damaged(
+            f"a header of {n_frames} frames of {frame_length} samples, {code_size} numbers each, "
+            f"for {n_samples} samples"
+        )
     if len(data) < _HEADER.size + 9 * code_size:
-        raise _damaged(f"{len(data)} bytes cannot hold the bits and ranges of {code_size} code dimensions")
+        raise _damaged(
+            f"{len(data)} bytes cannot hold the bits and ranges of {code_size} code dimensions"
+        )
     offset = _HEADER.size
     column_bits = np.frombuffer(data, dtype=np.uint8, count=code_size, offset=offset)
     if column_bits.max() > 16:
         raise _damaged(f"a code dimension with {int(column_bits.max())} bits (at most 16)")
     level_bytes = -(-n_frames * int(column_bits.sum(dtype=np.int64)) // 8)
     if len(data) != _HEADER.size + 9 * code_size + level_bytes:
-        raise _damaged(f"{len(data)} bytes where the header implies {_HEADER.size + 9 * code_size + level_bytes}")
+        raise _damaged(
+            f"{len(data)} bytes where the header implies {_HEADER.size + 9 * code_size + level_bytes}"
+        )
     _check_stream_size(n_samples, n_frames, frame_length, max_samples)
     offset += code_size
-    ranges = np.frombuffer(data, dtype=np.float32, count=2 * code_size, offset=offset).reshape(2, code_size)
+    ranges = np.frombuffer(data, dtype=np.float32, count=2 * code_size, offset=offset).reshape(
+        2, code_size
+    )
     offset += ranges.nbytes
     bit_array = np.unpackbits(np.frombuffer(data, dtype=np.uint8, offset=offset))
     codes = np.empty((n_frames, code_size), dtype=np.float32)
@@ -257,7 +293,9 @@ class PCABaselineCodec:
         from .audio import frame_signal
 
         samples = np.asarray(samples, dtype=np.float32)
-        frames = frame_signal(samples, frame_length=self.frame_length, hop_length=self.frame_length, pad=True)
+        frames = frame_signal(
+            samples, frame_length=self.frame_length, hop_length=self.frame_length, pad=True
+        )
         return pack_stream(self.pca.encode(frames), self.bits, len(samples), self.frame_length)
 
     def decompress(self, data: bytes) -> np.ndarray:
@@ -295,25 +333,41 @@ class TransformCodec:
     Used in: 13_capstone.
     """
 
-    def __init__(self, encode, decode, frame_length: int = FRAME, sr: int = SPEECH_RATE,
-                 target_kbps: float = 0.98 * BUDGET_KBPS):
+    def __init__(
+        self,
+        encode,
+        decode,
+        frame_length: int = FRAME,
+        sr: int = SPEECH_RATE,
+        target_kbps: float = 0.98 * BUDGET_KBPS,
+    ):
         _check_callable(encode, "encode", "TransformCodec(pca.encode, pca.decode)")
         _check_callable(decode, "decode", "TransformCodec(pca.encode, pca.decode)")
         if not (isinstance(target_kbps, (int, float)) and 0 < target_kbps):
-            raise SettingError(f"target_kbps must be a positive number of kbps; got {target_kbps!r}.")
+            raise SettingError(
+                f"target_kbps must be a positive number of kbps; got {target_kbps!r}."
+            )
         self.encode, self.decode = encode, decode
-        self.frame_length, self.sr, self.target_kbps = int(frame_length), int(sr), float(target_kbps)
+        self.frame_length, self.sr, self.target_kbps = (
+            int(frame_length),
+            int(sr),
+            float(target_kbps),
+        )
 
     def _stream(self, codes: np.ndarray, step: float, n_samples: int) -> bytes:
         levels = np.clip(np.rint(codes / step), -127, 127).astype(np.int8)
         header = _TRANSFORM_HEADER.pack(b"SAT1", n_samples, codes.shape[0], codes.shape[1], step)
-        return header + lzma.compress(levels.T.tobytes(), format=lzma.FORMAT_RAW, filters=_LZMA_FILTERS)
+        return header + lzma.compress(
+            levels.T.tobytes(), format=lzma.FORMAT_RAW, filters=_LZMA_FILTERS
+        )
 
     def compress(self, samples) -> bytes:
         from .audio import frame_signal
 
         samples = np.asarray(samples, dtype=np.float32)
-        frames = frame_signal(samples, frame_length=self.frame_length, hop_length=self.frame_length, pad=True)
+        frames = frame_signal(
+            samples, frame_length=self.frame_length, hop_length=self.frame_length, pad=True
+        )
         codes = np.asarray(self.encode(frames), dtype=np.float64)
         budget_bytes = self.target_kbps * 1000 / 8 * len(samples) / self.sr
         low, high = 1e-4, float(np.abs(codes).max()) / 2 + 1e-3  # at `high` nearly every level is 0
@@ -331,16 +385,27 @@ class TransformCodec:
         The header's sizes are checked against ``max_samples`` (default
         :data:`MAX_STREAM_SAMPLES`), and LZMA inflates no more than they announce.
         """
-        if not isinstance(data, (bytes, bytearray, memoryview)) or len(data) < _TRANSFORM_HEADER.size:
-            raise SignalError("These bytes were not written by TransformCodec.compress (too short for its header).")
+        if (
+            not isinstance(data, (bytes, bytearray, memoryview))
+            or len(data) < _TRANSFORM_HEADER.size
+        ):
+            raise SignalError(
+                "These bytes were not written by TransformCodec.compress (too short for its header)."
+            )
         data = bytes(data)
         magic, n_samples, n_frames, code_size, step = _TRANSFORM_HEADER.unpack_from(data, 0)
         if magic != b"SAT1":
             raise SignalError("These bytes were not written by TransformCodec.compress.")
-        if n_frames == 0 or code_size == 0 or not (np.isfinite(step) and step > 0) \
-                or n_samples > n_frames * self.frame_length:
-            raise _damaged(f"a header of {n_frames} frames, {code_size} numbers each, step {step}, for "
-                           f"{n_samples} samples")
+        if (
+            n_frames == 0
+            or code_size == 0
+            or not (np.isfinite(step) and step > 0)
+            or n_samples > n_frames * self.frame_length
+        ):
+            raise _damaged(
+                f"a header of {n_frames} frames, {code_size} numbers each, step {step}, for "
+                f"{n_samples} samples"
+            )
         _check_stream_size(n_samples, n_frames, self.frame_length, max_samples)
         expected = n_frames * code_size
         inflater = lzma.LZMADecompressor(format=lzma.FORMAT_RAW, filters=_LZMA_FILTERS)
@@ -349,8 +414,10 @@ class TransformCodec:
         except lzma.LZMAError as error:
             raise _damaged(f"the levels are not LZMA data ({error})") from None
         if len(raw) != expected:
-            raise _damaged(f"the levels hold {'more' if len(raw) > expected else len(raw)} bytes where the "
-                           f"header announces {expected}")
+            raise _damaged(
+                f"the levels hold {'more' if len(raw) > expected else len(raw)} bytes where the "
+                f"header announces {expected}"
+            )
         levels = np.frombuffer(raw, dtype=np.int8).reshape(code_size, n_frames).T
         frames = np.asarray(self.decode(levels.astype(np.float32) * np.float32(step)))
         return frames.reshape(-1)[:n_samples].astype(np.float32)
@@ -398,8 +465,12 @@ def _as_bytes(data, clip: str) -> bytes:
 
 def _checked_output(output, type_name: str, n_samples: int, clip: str) -> np.ndarray:
     """The decoded samples as float64 when they are a finite 1-D float array of exactly ``n_samples``."""
-    kinds = {"c": "complex numbers (keep the real part of an inverse transform: np.real or irfft)",
-             "b": "True/False values", "i": "integers", "u": "integers"}
+    kinds = {
+        "c": "complex numbers (keep the real part of an inverse transform: np.real or irfft)",
+        "b": "True/False values",
+        "i": "integers",
+        "u": "integers",
+    }
     if not isinstance(output, np.ndarray):
         raise SettingError(
             f"decompress() returned {type_name} for the {clip} clip; it must return the decoded "
@@ -451,8 +522,15 @@ def _decoded(decompress, data: bytes, n_samples: int, clip: str) -> np.ndarray:
 MAX_PLAUSIBLE_SNR_DB = 40.0
 
 
-def _measure(samples: np.ndarray, decoded: np.ndarray, data: bytes, sr: int, clip: str, seconds: float,
-             budget_kbps: float | None) -> dict:
+def _measure(
+    samples: np.ndarray,
+    decoded: np.ndarray,
+    data: bytes,
+    sr: int,
+    clip: str,
+    seconds: float,
+    budget_kbps: float | None,
+) -> dict:
     """The score's numbers as a dict, or a course error when the codec broke a rule."""
     from .metrics import log_spectral_distance, snr_db
 
@@ -464,23 +542,39 @@ def _measure(samples: np.ndarray, decoded: np.ndarray, data: bytes, sr: int, cli
             "(a smaller code or longer frames) or fewer bits per number."
         )
     snr, lsd = float(snr_db(samples, decoded)), float(log_spectral_distance(samples, decoded))
-    if budget_kbps is not None and not (np.isfinite(snr) and np.isfinite(lsd) and snr <= MAX_PLAUSIBLE_SNR_DB):
+    if budget_kbps is not None and not (
+        np.isfinite(snr) and np.isfinite(lsd) and snr <= MAX_PLAUSIBLE_SNR_DB
+    ):
         raise SettingError(
             f"An SNR of {snr:.1f} dB at {rate:.2f} kbps on the {clip} clip is impossible for a codec "
             f"within {budget_kbps:g} kbps (at most {MAX_PLAUSIBLE_SNR_DB:g} dB is plausible): the decoder "
             "did not decode from the bytes alone. Decode only what compress() wrote."
         )
-    return {"kbps": float(rate), "snr_db": snr, "lsd_db": lsd, "n_bytes": len(data), "seconds": float(seconds),
-            "clip": clip}
+    return {
+        "kbps": float(rate),
+        "snr_db": snr,
+        "lsd_db": lsd,
+        "n_bytes": len(data),
+        "seconds": float(seconds),
+        "clip": clip,
+    }
 
 
 def _check_scored_samples(samples: np.ndarray, sr: int) -> None:
     if samples.ndim != 1 or len(samples) < sr // 2 or not np.all(np.isfinite(samples)):
-        raise SignalError(f"samples must be a finite 1-D signal of at least 0.5 s; got shape {samples.shape}.")
+        raise SignalError(
+            f"samples must be a finite 1-D signal of at least 0.5 s; got shape {samples.shape}."
+        )
 
 
-def evaluate_codec(compress, decompress, samples, sr: int = SPEECH_RATE, clip: str = "given",
-                   budget_kbps: float | None = BUDGET_KBPS) -> CodecScore:
+def evaluate_codec(
+    compress,
+    decompress,
+    samples,
+    sr: int = SPEECH_RATE,
+    clip: str = "given",
+    budget_kbps: float | None = BUDGET_KBPS,
+) -> CodecScore:
     """Measure a codec on ``samples``: bit rate from the bytes, SNR and log-spectral distance.
 
     Use it on your validation audio while you work: it runs the codec here,
@@ -500,10 +594,16 @@ def evaluate_codec(compress, decompress, samples, sr: int = SPEECH_RATE, clip: s
     started = time.perf_counter()
     data = _as_bytes(compress(samples.copy()), clip)
     if not data:
-        raise SettingError(f"compress() returned no bytes for the {clip} clip: nothing can be decoded from nothing.")
-    _as_bytes(compress(_decoy(samples)), "decoy")  # a decoder must use the bytes, not a remembered clip
+        raise SettingError(
+            f"compress() returned no bytes for the {clip} clip: nothing can be decoded from nothing."
+        )
+    _as_bytes(
+        compress(_decoy(samples)), "decoy"
+    )  # a decoder must use the bytes, not a remembered clip
     decoded = _decoded(decompress, data, len(samples), clip)
-    return CodecScore(**_measure(samples, decoded, data, sr, clip, time.perf_counter() - started, budget_kbps))
+    return CodecScore(
+        **_measure(samples, decoded, data, sr, clip, time.perf_counter() - started, budget_kbps)
+    )
 
 
 def _decoy(samples: np.ndarray) -> np.ndarray:
@@ -522,8 +622,10 @@ def _ship(compress, decompress) -> tuple[dict, bytes]:
     """The codec as bytes a fresh process can load: cloudpickle if installed, else plain pickle."""
     import pickle
 
-    advice = ("Define compress and decompress as methods of an object (like TransformCodec) or as "
-              "functions in a module file (%%writefile my_codec.py, then from my_codec import ...).")
+    advice = (
+        "Define compress and decompress as methods of an object (like TransformCodec) or as "
+        "functions in a module file (%%writefile my_codec.py, then from my_codec import ...)."
+    )
     try:
         import cloudpickle
     except ImportError:
@@ -547,25 +649,48 @@ def _ship(compress, decompress) -> tuple[dict, bytes]:
 def _judged(codec: dict, payload: bytes, audio, time_limit) -> CodecScore:
     from . import _scoring, errors
 
-    if not (isinstance(time_limit, (int, float)) and not isinstance(time_limit, bool) and 0 < time_limit < 1e6):
-        raise SettingError(f"time_limit must be a positive number of seconds; got {time_limit!r}. For example 300.")
+    if not (
+        isinstance(time_limit, (int, float))
+        and not isinstance(time_limit, bool)
+        and 0 < time_limit < 1e6
+    ):
+        raise SettingError(
+            f"time_limit must be a positive number of seconds; got {time_limit!r}. For example 300."
+        )
     if audio is not None:
         from pathlib import Path
 
         audio = str(Path(audio).resolve())
-    request = {"codec": codec, "audio": audio, "time_limit": float(time_limit), "budget_kbps": BUDGET_KBPS}
+    request = {
+        "codec": codec,
+        "audio": audio,
+        "time_limit": float(time_limit),
+        "budget_kbps": BUDGET_KBPS,
+    }
     returncode, stdout, tail, timed_out = _scoring.run_python(
-        "judge", _scoring.frame(request, payload), 2 * float(time_limit) + 300, _scoring.child_environment())
+        "judge",
+        _scoring.frame(request, payload),
+        2 * float(time_limit) + 300,
+        _scoring.child_environment(),
+    )
     try:
         result, _ = _scoring.unframe(stdout)
     except ValueError:
         last = tail.strip().splitlines()[-1] if tail.strip() else f"exit code {returncode}"
         raise SettingError(f"The capstone's scorer ended without a result ({last}).") from None
     if "error" in result:
-        kinds = {"SettingError", "SignalError", "AudioFileError", "AudioFileNotFoundError", "DatasetLayoutError"}
+        kinds = {
+            "SettingError",
+            "SignalError",
+            "AudioFileError",
+            "AudioFileNotFoundError",
+            "DatasetLayoutError",
+        }
         error_class = getattr(errors, result["error"]) if result["error"] in kinds else SettingError
         raise error_class(result["message"])
-    return CodecScore(**{key: result[key] for key in ("kbps", "snr_db", "lsd_db", "n_bytes", "seconds", "clip")})
+    return CodecScore(
+        **{key: result[key] for key in ("kbps", "snr_db", "lsd_db", "n_bytes", "seconds", "clip")}
+    )
 
 
 def score_codec(compress, decompress, audio=None, time_limit: float = 300.0) -> CodecScore:
@@ -607,7 +732,9 @@ def score_codec_file(path, audio=None, time_limit: float = 300.0) -> CodecScore:
 
     path = Path(path).resolve()
     if not path.is_file() or path.suffix != ".py":
-        raise SettingError(f"'{path}' is not a Python file; pass the module file that defines compress and decompress.")
+        raise SettingError(
+            f"'{path}' is not a Python file; pass the module file that defines compress and decompress."
+        )
     return _judged({"kind": "module", "path": str(path)}, b"", audio, time_limit)
 
 
@@ -619,9 +746,12 @@ def main(argv=None) -> int:
 
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0].startswith("-"):
-        print("usage: python -m course_utils capstone CODEC.py [RECORDING ...]\n"
-              "  scores CODEC.py (defining compress and decompress) on each recording, "
-              f"or on the hidden {HIDDEN_CLIP} clip", file=sys.stderr)
+        print(
+            "usage: python -m course_utils capstone CODEC.py [RECORDING ...]\n"
+            "  scores CODEC.py (defining compress and decompress) on each recording, "
+            f"or on the hidden {HIDDEN_CLIP} clip",
+            file=sys.stderr,
+        )
         return 2
     failures = 0
     for recording in argv[1:] or [None]:

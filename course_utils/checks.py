@@ -26,8 +26,17 @@ import numpy as np
 
 from .errors import SettingError, SignalError
 
-__all__ = ["is_number", "is_whole_number", "is_close", "positive_int", "as_float_array", "plain_name",
-           "positive_seconds", "sample_rate", "frame_settings"]
+__all__ = [
+    "is_number",
+    "is_whole_number",
+    "is_close",
+    "positive_int",
+    "as_float_array",
+    "plain_name",
+    "positive_seconds",
+    "sample_rate",
+    "frame_settings",
+]
 
 
 def is_number(value) -> bool:
@@ -78,7 +87,9 @@ def positive_int(value, name: str, example: str) -> int:
     Used in: course_utils internals (the exercises' checkers and argument checks).
     """
     if not is_whole_number(value) or value <= 0:
-        raise SettingError(f"{name} must be a positive whole number; got {value!r}. For example {example}.")
+        raise SettingError(
+            f"{name} must be a positive whole number; got {value!r}. For example {example}."
+        )
     return int(value)
 
 
@@ -114,7 +125,9 @@ def frame_settings(frame_length, hop_length) -> tuple[int, int]:
     checked = []
     for label, value in (("frame_length", frame_length), ("hop_length", hop_length)):
         if not is_whole_number(value) or value <= 0:
-            raise SettingError(f"{label} must be a positive whole number of samples; got {value!r}.")
+            raise SettingError(
+                f"{label} must be a positive whole number of samples; got {value!r}."
+            )
         checked.append(int(value))
     frame_length, hop_length = checked
     if hop_length > frame_length:
@@ -136,11 +149,15 @@ def as_float_array(value, name: str, ndim: int | None = None) -> np.ndarray:
     try:
         array = np.asarray(value, dtype=np.float32)
     except (TypeError, ValueError) as problem:
-        raise SignalError(f"{name} must be an array of numbers; got {type(value).__name__} ({problem}).") from None
+        raise SignalError(
+            f"{name} must be an array of numbers; got {type(value).__name__} ({problem})."
+        ) from None
     if ndim is not None and array.ndim != ndim:
         raise SignalError(f"{name} must have {ndim} dimension(s); got shape {array.shape}.")
     if array.size and not np.all(np.isfinite(array)):
-        raise SignalError(f"{name} contains NaN or infinite values; remove or replace them first (np.nan_to_num).")
+        raise SignalError(
+            f"{name} contains NaN or infinite values; remove or replace them first (np.nan_to_num)."
+        )
     return array
 
 
@@ -154,8 +171,14 @@ def plain_name(value, name: str, example: str) -> str:
 
     Used in: course_utils internals (the exercises' checkers and argument checks).
     """
-    if (not isinstance(value, str) or not value.strip() or "/" in value or "\\" in value or value in (".", "..")
-            or "\0" in value):
+    if (
+        not isinstance(value, str)
+        or not value.strip()
+        or "/" in value
+        or "\\" in value
+        or value in (".", "..")
+        or "\0" in value
+    ):
         raise SettingError(
             f"{name} must be a plain file name, without a folder; got {value!r}. For example {example} "
             "(choose the folder with the folder argument)."
@@ -172,5 +195,7 @@ def positive_seconds(value, name: str, example: str) -> float:
     Used in: course_utils internals (the exercises' checkers and argument checks).
     """
     if not is_number(value) or not math.isfinite(float(value)) or float(value) <= 0:
-        raise SettingError(f"{name} must be a positive number of seconds; got {value!r}. For example {example}.")
+        raise SettingError(
+            f"{name} must be a positive number of seconds; got {value!r}. For example {example}."
+        )
     return float(value)

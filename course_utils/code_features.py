@@ -62,7 +62,9 @@ def train_patch_autoencoder(
         raise SignalError("The training patches are empty or contain NaN/Inf.")
     steps = positive_int(steps, "steps (optimizer steps)", "steps=400")
     keras.utils.set_random_seed(seed)
-    autoencoder, encoder, _ = build_dense_autoencoder(x.shape[1], code_size, hidden_sizes=hidden_sizes)
+    autoencoder, encoder, _ = build_dense_autoencoder(
+        x.shape[1], code_size, hidden_sizes=hidden_sizes
+    )
     optimizer = keras.optimizers.Adam(learning_rate=learning_rate)
     loss_function = keras.losses.MeanSquaredError()
 
@@ -89,8 +91,10 @@ def encode_patches(encoder, patches, batch_size: int = 1024) -> np.ndarray:
     Used in: 10_recognition.
     """
     x = np.asarray(patches, dtype=np.float32).reshape(len(patches), -1)
-    chunks = [np.asarray(encoder(x[start : start + batch_size], training=False))
-              for start in range(0, len(x), batch_size)]
+    chunks = [
+        np.asarray(encoder(x[start : start + batch_size], training=False))
+        for start in range(0, len(x), batch_size)
+    ]
     return np.concatenate(chunks) if chunks else np.zeros((0, encoder.output_shape[-1]), np.float32)
 
 
@@ -145,23 +149,37 @@ class AutoencoderFeatures:
     Used in: 10_recognition.
     """
 
-    def __init__(self, digits, patches, augmented=None, source=None, speaker_groups: int | None = 3,
-                 extra_patches=None, extra_labels=None, **autoencoder_kwargs):
+    def __init__(
+        self,
+        digits,
+        patches,
+        augmented=None,
+        source=None,
+        speaker_groups: int | None = 3,
+        extra_patches=None,
+        extra_labels=None,
+        **autoencoder_kwargs,
+    ):
         patches = np.asarray(patches, dtype=np.float32)
         if len(patches) != len(digits):
             raise SignalError(
                 f"patches has {len(patches)} rows but there are {len(digits)} clips: one patch per clip."
             )
         if (augmented is None) != (source is None):
-            raise SignalError("Pass both augmented and source (as returned by augmented_patches), or neither.")
+            raise SignalError(
+                "Pass both augmented and source (as returned by augmented_patches), or neither."
+            )
         self.digits = digits
         self.patches = patches
         self.augmented = None if augmented is None else np.asarray(augmented, dtype=np.float32)
         self.source = None if source is None else np.asarray(source)
-        self.extra_patches = None if extra_patches is None else np.asarray(extra_patches, dtype=np.float32)
+        self.extra_patches = (
+            None if extra_patches is None else np.asarray(extra_patches, dtype=np.float32)
+        )
         self.extra_labels = None if extra_labels is None else np.asarray(extra_labels)
-        if self.extra_labels is not None and (self.extra_patches is None
-                                              or len(self.extra_labels) != len(self.extra_patches)):
+        if self.extra_labels is not None and (
+            self.extra_patches is None or len(self.extra_labels) != len(self.extra_patches)
+        ):
             raise SignalError("extra_labels needs extra_patches, one label per extra patch.")
         if self.extra_patches is not None and self.extra_patches.shape[1:] != patches.shape[1:]:
             raise SignalError(
@@ -178,10 +196,18 @@ class AutoencoderFeatures:
         self.seconds = {}
 
     def __repr__(self) -> str:
-        extra = "" if self.extra_patches is None else (
-            f", {len(self.extra_patches)} extra patches" + (" (labelled)" if self.extra_labels is not None else ""))
-        return (f"AutoencoderFeatures({len(self.patches)} clips{extra}, groups={self.groups}, "
-                f"trained={list(self.encoders)})")
+        extra = (
+            ""
+            if self.extra_patches is None
+            else (
+                f", {len(self.extra_patches)} extra patches"
+                + (" (labelled)" if self.extra_labels is not None else "")
+            )
+        )
+        return (
+            f"AutoencoderFeatures({len(self.patches)} clips{extra}, groups={self.groups}, "
+            f"trained={list(self.encoders)})"
+        )
 
     def without_extra_labels(self) -> AutoencoderFeatures:
         """The same features function, sharing the trained autoencoders, without the extra classifier rows.
@@ -237,4 +263,8 @@ class AutoencoderFeatures:
         if self.extra_labels is not None:
             x_train = np.concatenate([x_train, self.extra_patches])
             y_train = np.concatenate([y_train, self.extra_labels])
-        return encode_patches(encoder, x_train), y_train, encode_patches(encoder, self.patches[test])
+        return (
+            encode_patches(encoder, x_train),
+            y_train,
+            encode_patches(encoder, self.patches[test]),
+        )

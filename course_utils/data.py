@@ -59,7 +59,9 @@ __all__ = [
 
 # {digit}_{speaker}_{take}.wav: a speaker is letters of any alphabet, digits or hyphens (no
 # underscore, which separates the parts); the extension may be in any case (.wav, .WAV).
-DIGIT_FILE_PATTERN = re.compile(r"^(?P<digit>[0-9])_(?P<speaker>(?:[^\W_]|-)+)_(?P<take>[0-9]+)\.(?i:wav)$")
+DIGIT_FILE_PATTERN = re.compile(
+    r"^(?P<digit>[0-9])_(?P<speaker>(?:[^\W_]|-)+)_(?P<take>[0-9]+)\.(?i:wav)$"
+)
 DIGIT_NAMING_RULE = (
     "'{digit}_{speaker}_{take}.wav', for example '7_jackson_12.wav' or '7_张伟_3.WAV': digit is "
     "one of 0 to 9; speaker is letters of any alphabet, digits or hyphens, with no underscore "
@@ -100,9 +102,13 @@ _REQUIRED_MANIFEST_COLUMNS = ("path", "kind", "label", "sha256")
 #: The SHA-256 of the manifest this version of the course ships (written by record_manifest).
 _MANIFEST_RECORD = Path(__file__).resolve().parent / "registry" / "data_manifest.txt"
 # File endings counted as audio when verify_data looks for files the manifest does not list.
-_AUDIO_SUFFIXES = frozenset({".wav", ".flac", ".ogg", ".oga", ".opus", ".mp3", ".aif", ".aiff", ".au", ".m4a"})
+_AUDIO_SUFFIXES = frozenset(
+    {".wav", ".flac", ".ogg", ".oga", ".opus", ".mp3", ".aif", ".aiff", ".au", ".m4a"}
+)
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
-_RESTORE = "Restore it with `git checkout -- data/manifest.csv`, or regenerate data/ with `make data`."
+_RESTORE = (
+    "Restore it with `git checkout -- data/manifest.csv`, or regenerate data/ with `make data`."
+)
 
 
 def load_manifest() -> list[dict]:
@@ -128,7 +134,9 @@ def load_manifest() -> list[dict]:
     except (OSError, csv.Error) as error:
         raise DatasetLayoutError(f"'{manifest}' cannot be read ({error}). {_RESTORE}") from None
     if not columns:
-        raise DatasetLayoutError(f"'{manifest}' is empty: it has no header line and lists no files. {_RESTORE}")
+        raise DatasetLayoutError(
+            f"'{manifest}' is empty: it has no header line and lists no files. {_RESTORE}"
+        )
     absent = [column for column in _REQUIRED_MANIFEST_COLUMNS if column not in columns]
     if absent:
         raise DatasetLayoutError(
@@ -274,7 +282,9 @@ def _digits_folder(root) -> Path:
         source = f"root={root!r}"
         fix = "Pass root= the folder that holds the '{digit}_{speaker}_{take}.wav' files (for FSDD, its recordings/ folder)"
         if isinstance(root, (str, bytes)) and not os.fsdecode(root).strip():
-            raise DatasetLayoutError(f"root is empty ({root!r}). {fix}, or root=None for the bundled digits.")
+            raise DatasetLayoutError(
+                f"root is empty ({root!r}). {fix}, or root=None for the bundled digits."
+            )
     elif os.environ.get("COURSE_DIGITS_DIR"):
         root = os.environ["COURSE_DIGITS_DIR"]
         source = f"the environment variable COURSE_DIGITS_DIR={root!r}"
@@ -293,7 +303,9 @@ def _digits_folder(root) -> Path:
             f"perhaps its folder, '{root.parent}'."
         )
     if not root.is_dir():
-        raise AudioFileNotFoundError(f"The digits folder '{root}' (from {source}) does not exist. {fix}.")
+        raise AudioFileNotFoundError(
+            f"The digits folder '{root}' (from {source}) does not exist. {fix}."
+        )
     return root
 
 
@@ -371,7 +383,9 @@ def load_real_digits(speakers=None, sr: int = DIGITS_RATE) -> SpokenDigits:
 
     Used in: 11_synthesis.
     """
-    return load_spoken_digits(root=data_dir().joinpath(*REAL_DIGITS_FOLDER), sr=sr, speakers=speakers)
+    return load_spoken_digits(
+        root=data_dir().joinpath(*REAL_DIGITS_FOLDER), sr=sr, speakers=speakers
+    )
 
 
 def load_synthetic_digits(speakers=None, sr: int = DIGITS_RATE) -> SpokenDigits:
@@ -382,18 +396,16 @@ def load_synthetic_digits(speakers=None, sr: int = DIGITS_RATE) -> SpokenDigits:
 
     Used in: 10_recognition, benchmarks/recognition.py, scripts/recognition_on_folder.py.
     """
-    return load_spoken_digits(root=data_dir().joinpath(*SYNTHETIC_DIGITS_FOLDER), sr=sr, speakers=speakers)
+    return load_spoken_digits(
+        root=data_dir().joinpath(*SYNTHETIC_DIGITS_FOLDER), sr=sr, speakers=speakers
+    )
 
 
 _CLIP_KINDS = ("real_music", "real_speech", "real_nature")
 
 
 def _real_clip_rows() -> dict:
-    return {
-        row["label"]: row
-        for row in load_manifest()
-        if row["kind"] in _CLIP_KINDS
-    }
+    return {row["label"]: row for row in load_manifest() if row["kind"] in _CLIP_KINDS}
 
 
 def real_clip_names(kind: str | None = None) -> list[str]:
@@ -404,10 +416,14 @@ def real_clip_names(kind: str | None = None) -> list[str]:
     rows = _real_clip_rows()
     if kind is not None and f"real_{kind}" not in {row["kind"] for row in rows.values()}:
         raise DatasetLayoutError(f"kind must be 'music', 'speech' or 'nature'; got {kind!r}.")
-    return sorted(name for name, row in rows.items() if kind is None or row["kind"] == f"real_{kind}")
+    return sorted(
+        name for name, row in rows.items() if kind is None or row["kind"] == f"real_{kind}"
+    )
 
 
-def load_real_clip(name: str, sr: int | None = None, duration: float | None = None) -> tuple[np.ndarray, int]:
+def load_real_clip(
+    name: str, sr: int | None = None, duration: float | None = None
+) -> tuple[np.ndarray, int]:
     """A bundled real recording by name, e.g. ``load_real_clip("trumpet")``, as ``(samples, sample_rate)``.
 
     Music and nature clips are stored at 22050 Hz, speech at 16 kHz; ``sr``

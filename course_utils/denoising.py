@@ -121,7 +121,9 @@ def load_reader(reader: str) -> np.ndarray:
 
     rows = {row["speaker"]: row for row in _rows("real_reader")}
     if str(reader) not in rows:
-        raise AudioFileNotFoundError(f"No bundled reader {reader!r}; the readers are {', '.join(sorted(rows))}.")
+        raise AudioFileNotFoundError(
+            f"No bundled reader {reader!r}; the readers are {', '.join(sorted(rows))}."
+        )
     audio, _ = load_audio(data_dir() / rows[str(reader)]["path"], sr=RATE)
     return audio.astype(np.float32)
 
@@ -134,7 +136,10 @@ def training_speech() -> list[np.ndarray]:
     from .data import load_real_clip
 
     clips = [load_reader(r) for r in reader_ids("train")]
-    clips += [load_real_clip(name, sr=RATE)[0].astype(np.float32) for name in ("speech_female", "speech_male")]
+    clips += [
+        load_real_clip(name, sr=RATE)[0].astype(np.float32)
+        for name in ("speech_female", "speech_male")
+    ]
     return clips
 
 
@@ -147,7 +152,9 @@ def load_noise(name: str, part: str = "all") -> np.ndarray:
 
     rows = {row["label"]: row for row in _rows("real_noise")}
     if name not in rows:
-        raise AudioFileNotFoundError(f"No bundled noise {name!r}; the noises are {', '.join(sorted(rows))}.")
+        raise AudioFileNotFoundError(
+            f"No bundled noise {name!r}; the noises are {', '.join(sorted(rows))}."
+        )
     audio, _ = load_audio(data_dir() / rows[name]["path"], sr=RATE)
     cut = int(TRAIN_FRACTION * len(audio))
     if part == "train":
@@ -201,9 +208,13 @@ def mix_at_snr(speech, noise, snr_db: float) -> tuple[np.ndarray, np.ndarray]:
     noise = loop_noise(noise, len(speech))
     p_speech, p_noise = _power(speech), _power(noise)
     if p_speech == 0.0:
-        raise SilentSignalError("The speech is silent, so no SNR can be set. Pass a clip with sound in it.")
+        raise SilentSignalError(
+            "The speech is silent, so no SNR can be set. Pass a clip with sound in it."
+        )
     if p_noise == 0.0:
-        raise SilentSignalError("The noise is silent, so it cannot be scaled to an SNR. Pass a noise with sound in it.")
+        raise SilentSignalError(
+            "The noise is silent, so it cannot be scaled to an SNR. Pass a noise with sound in it."
+        )
     gain = np.sqrt(p_speech / (p_noise * 10.0 ** (float(snr_db) / 10.0)))
     scaled = gain * noise
     return (speech + scaled).astype(np.float32), scaled.astype(np.float32)
@@ -217,13 +228,23 @@ def si_sdr(reference, estimate) -> float:
     s = check_signal(reference, name="reference").astype(np.float64)
     y = check_signal(estimate, name="estimate").astype(np.float64)
     if len(s) != len(y):
-        raise SignalError(f"reference has {len(s)} samples, estimate {len(y)}; pass two clips of the same length.")
+        raise SignalError(
+            f"reference has {len(s)} samples, estimate {len(y)}; pass two clips of the same length."
+        )
     energy = float(np.dot(s, s))
     if energy == 0.0:
-        raise SilentSignalError("The reference is silent: SI-SDR needs a clean clip with sound in it.")
+        raise SilentSignalError(
+            "The reference is silent: SI-SDR needs a clean clip with sound in it."
+        )
     target = (np.dot(y, s) / energy) * s
     residual = target - y
-    return float(10.0 * np.log10(max(float(np.dot(target, target)), 1e-20) / max(float(np.dot(residual, residual)), 1e-20)))
+    return float(
+        10.0
+        * np.log10(
+            max(float(np.dot(target, target)), 1e-20)
+            / max(float(np.dot(residual, residual)), 1e-20)
+        )
+    )
 
 
 # ---------------------------------------------------------------- classical baselines
@@ -236,7 +257,9 @@ def _spectrum(x) -> np.ndarray:
 def _inverse(spectrum, length: int) -> np.ndarray:
     import librosa
 
-    return librosa.istft(stft_matrix=spectrum, hop_length=HOP_LENGTH, n_fft=N_FFT, length=length).astype(np.float32)
+    return librosa.istft(
+        stft_matrix=spectrum, hop_length=HOP_LENGTH, n_fft=N_FFT, length=length
+    ).astype(np.float32)
 
 
 def estimate_noise_power(power, quiet_fraction: float = 0.2) -> np.ndarray:
@@ -290,7 +313,9 @@ def spectral_gating(noisy) -> np.ndarray | None:
         import noisereduce
     except ImportError:
         return None
-    return np.asarray(noisereduce.reduce_noise(y=np.asarray(noisy, dtype=np.float32), sr=RATE), dtype=np.float32)
+    return np.asarray(
+        noisereduce.reduce_noise(y=np.asarray(noisy, dtype=np.float32), sr=RATE), dtype=np.float32
+    )
 
 
 # ---------------------------------------------------------------- the mask autoencoder
@@ -309,10 +334,12 @@ def noisy_features(spectrum, context: int = CONTEXT) -> np.ndarray:
     log_mag -= log_mag.mean()
     padded = np.pad(log_mag, ((context, context), (0, 0)), mode="edge")
     frames = len(log_mag)
-    return np.concatenate([padded[i:i + frames] for i in range(2 * context + 1)], axis=1)
+    return np.concatenate([padded[i : i + frames] for i in range(2 * context + 1)], axis=1)
 
 
-def build_mask_model(bins: int = N_FFT // 2 + 1, context: int = CONTEXT, hidden: int = 256, seed: int = 0):
+def build_mask_model(
+    bins: int = N_FFT // 2 + 1, context: int = CONTEXT, hidden: int = 256, seed: int = 0
+):
     """Dense mask model: ``(2 context + 1) bins`` log-magnitudes in, ``bins`` sigmoid gains out.
 
     Used in: 08_denoising, scripts/make_weights.py.
@@ -320,23 +347,33 @@ def build_mask_model(bins: int = N_FFT // 2 + 1, context: int = CONTEXT, hidden:
     import keras
 
     keras.utils.set_random_seed(int(seed))
-    return keras.Sequential([
-        keras.Input(shape=((2 * context + 1) * bins,)),
-        keras.layers.Dense(hidden, activation="relu"),
-        keras.layers.Dense(hidden, activation="relu"),
-        keras.layers.Dense(bins, activation="sigmoid"),
-    ], name="mask_autoencoder")
+    return keras.Sequential(
+        [
+            keras.Input(shape=((2 * context + 1) * bins,)),
+            keras.layers.Dense(hidden, activation="relu"),
+            keras.layers.Dense(hidden, activation="relu"),
+            keras.layers.Dense(bins, activation="sigmoid"),
+        ],
+        name="mask_autoencoder",
+    )
 
 
 def _excerpt(rng, audio, length: int) -> np.ndarray:
     if len(audio) <= length:
         return loop_noise(audio, length)
     start = int(rng.integers(0, len(audio) - length))
-    return audio[start:start + length]
+    return audio[start : start + length]
 
 
-def training_pairs(speech, noises, seed: int = 0, batch_clips: int = 16, seconds: float = 1.0,
-                   snr_range=(-8.0, 8.0), context: int = CONTEXT):
+def training_pairs(
+    speech,
+    noises,
+    seed: int = 0,
+    batch_clips: int = 16,
+    seconds: float = 1.0,
+    snr_range=(-8.0, 8.0),
+    context: int = CONTEXT,
+):
     """A ``tf.data.Dataset`` of ``(features, noisy magnitude, clean magnitude)`` batches, made on the fly.
 
     Every batch draws ``batch_clips`` random speech excerpts of ``seconds``, each with a
@@ -366,16 +403,24 @@ def training_pairs(speech, noises, seed: int = 0, batch_clips: int = 16, seconds
                 if _power(noise) == 0.0:
                     continue
                 noisy, _ = mix_at_snr(clean, noise, rng.uniform(*snr_range))
-                level = 10.0 ** (rng.uniform(-30.0, -10.0) / 20.0) / np.sqrt(max(_power(noisy), 1e-12))
+                level = 10.0 ** (rng.uniform(-30.0, -10.0) / 20.0) / np.sqrt(
+                    max(_power(noisy), 1e-12)
+                )
                 noisy_spec, clean_spec = _spectrum(noisy * level), _spectrum(clean * level)
                 feats.append(noisy_features(noisy_spec, context))
                 noisy_mags.append(np.abs(noisy_spec).T)
                 clean_mags.append(np.abs(clean_spec).T)
-            yield (np.concatenate(feats).astype(np.float32), np.concatenate(noisy_mags).astype(np.float32),
-                   np.concatenate(clean_mags).astype(np.float32))
+            yield (
+                np.concatenate(feats).astype(np.float32),
+                np.concatenate(noisy_mags).astype(np.float32),
+                np.concatenate(clean_mags).astype(np.float32),
+            )
 
-    spec = (tf.TensorSpec((None, width), tf.float32), tf.TensorSpec((None, bins), tf.float32),
-            tf.TensorSpec((None, bins), tf.float32))
+    spec = (
+        tf.TensorSpec((None, width), tf.float32),
+        tf.TensorSpec((None, bins), tf.float32),
+        tf.TensorSpec((None, bins), tf.float32),
+    )
     return tf.data.Dataset.from_generator(batches, output_signature=spec).prefetch(2)
 
 
@@ -396,7 +441,9 @@ def train_mask_model(model, pairs, steps: int = 1000, learning_rate: float = 1e-
     def step(features, noisy_mag, clean_mag):
         with tf.GradientTape() as tape:
             mask = model(features, training=True)
-            loss = tf.reduce_mean(tf.square(tf.sqrt(mask * noisy_mag + 1e-8) - tf.sqrt(clean_mag + 1e-8)))
+            loss = tf.reduce_mean(
+                tf.square(tf.sqrt(mask * noisy_mag + 1e-8) - tf.sqrt(clean_mag + 1e-8))
+            )
         grads = tape.gradient(loss, model.trainable_variables)
         optimizer.apply_gradients(zip(grads, model.trainable_variables))
         return loss
@@ -434,8 +481,14 @@ def save_denoiser(model, path, **metadata) -> Path:
     arrays = {f"w{i}": w for i, w in enumerate(model.get_weights())}
     with open(path, "wb") as handle:
         np.savez(handle, **arrays)
-    record = {"file": path.name, "sha256": hashlib.sha256(path.read_bytes()).hexdigest(), **metadata}
-    path.with_suffix(".json").write_text(json.dumps(record, indent=1, default=float) + "\n", encoding="utf-8")
+    record = {
+        "file": path.name,
+        "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+        **metadata,
+    }
+    path.with_suffix(".json").write_text(
+        json.dumps(record, indent=1, default=float) + "\n", encoding="utf-8"
+    )
     return path
 
 
@@ -449,14 +502,21 @@ def load_denoiser(path=None):
 
     path = data_dir().joinpath(*WEIGHTS) if path is None else Path(path)
     if not path.is_file() or not path.with_suffix(".json").is_file():
-        raise AudioFileNotFoundError(f"'{path}' (or its .json) is missing. Run `make weights` to train the denoiser.")
+        raise AudioFileNotFoundError(
+            f"'{path}' (or its .json) is missing. Run `make weights` to train the denoiser."
+        )
     record = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
     if hashlib.sha256(path.read_bytes()).hexdigest() != record["sha256"]:
-        raise DatasetLayoutError(f"'{path}' does not match the SHA-256 in its .json: run `make weights` again.")
+        raise DatasetLayoutError(
+            f"'{path}' does not match the SHA-256 in its .json: run `make weights` again."
+        )
     with np.load(path) as stored:
         weights = [stored[f"w{i}"] for i in range(len(stored.files))]
-    model = build_mask_model(bins=weights[-1].shape[0], context=record.get("context", CONTEXT),
-                             hidden=weights[0].shape[1])
+    model = build_mask_model(
+        bins=weights[-1].shape[0],
+        context=record.get("context", CONTEXT),
+        hidden=weights[0].shape[1],
+    )
     model.set_weights(weights)
     return model, record
 
@@ -474,16 +534,24 @@ def denoise(audio, sample_rate: int) -> np.ndarray:
     audio = check_signal(audio, name="audio").astype(np.float32)
     rate = int(sample_rate)
     if rate <= 0:
-        raise SettingError(f"sample_rate must be a positive whole number of Hz; got {sample_rate!r}.")
+        raise SettingError(
+            f"sample_rate must be a positive whole number of Hz; got {sample_rate!r}."
+        )
     minimum = (N_FFT + 2 * CONTEXT * HOP_LENGTH) / RATE
     if len(audio) < minimum * rate:
-        raise SignalError(f"The clip lasts {len(audio) / rate:.3f} s, shorter than the model's context "
-                          f"({minimum:.3f} s). Pass a longer recording.")
+        raise SignalError(
+            f"The clip lasts {len(audio) / rate:.3f} s, shorter than the model's context "
+            f"({minimum:.3f} s). Pass a longer recording."
+        )
     if not np.any(audio):
         raise SilentSignalError("The clip is silent (all zeros): there is nothing to denoise.")
     if "model" not in _SHIPPED:
         _SHIPPED["model"] = load_denoiser()[0]
-    x = audio if rate == RATE else librosa.resample(y=audio, orig_sr=rate, target_sr=RATE, res_type="soxr_hq")
+    x = (
+        audio
+        if rate == RATE
+        else librosa.resample(y=audio, orig_sr=rate, target_sr=RATE, res_type="soxr_hq")
+    )
     y = apply_mask_model(_SHIPPED["model"], x)
     if rate != RATE:
         y = librosa.resample(y=y, orig_sr=RATE, target_sr=rate, res_type="soxr_hq")
@@ -494,8 +562,14 @@ def denoise(audio, sample_rate: int) -> np.ndarray:
 # ---------------------------------------------------------------- measuring
 
 
-def test_mixtures(speech, noises, snrs=SNRS_DB, segment_s: float = 4.0, seed: int = 0,
-                  segments_per_clip: int | None = None):
+def test_mixtures(
+    speech,
+    noises,
+    snrs=SNRS_DB,
+    segment_s: float = 4.0,
+    seed: int = 0,
+    segments_per_clip: int | None = None,
+):
     """Deterministic test mixtures: every ``segment_s`` piece of every speech clip x noise x SNR.
 
     ``speech`` and ``noises`` are dicts name -> clip. Each mixture gets a noise excerpt at an
@@ -506,7 +580,7 @@ def test_mixtures(speech, noises, snrs=SNRS_DB, segment_s: float = 4.0, seed: in
     rng = np.random.default_rng(int(seed))
     length = int(segment_s * RATE)
     for speech_name, clip in speech.items():
-        pieces = [clip[i:i + length] for i in range(0, len(clip) - length + 1, length)] or [clip]
+        pieces = [clip[i : i + length] for i in range(0, len(clip) - length + 1, length)] or [clip]
         if segments_per_clip is not None:
             pieces = pieces[:segments_per_clip]
         for index, clean in enumerate(pieces):
@@ -516,8 +590,13 @@ def test_mixtures(speech, noises, snrs=SNRS_DB, segment_s: float = 4.0, seed: in
                 excerpt = _excerpt(rng, noise, len(clean))
                 for snr in snrs:
                     noisy, _ = mix_at_snr(clean, excerpt, snr)
-                    yield {"speech": f"{speech_name}#{index}", "noise": noise_name, "snr": float(snr),
-                           "clean": clean.astype(np.float32), "noisy": noisy}
+                    yield {
+                        "speech": f"{speech_name}#{index}",
+                        "noise": noise_name,
+                        "snr": float(snr),
+                        "clean": clean.astype(np.float32),
+                        "noisy": noisy,
+                    }
 
 
 def _stoi(clean, estimate):
@@ -552,12 +631,18 @@ def evaluate(methods: dict, mixtures, stoi: bool = True) -> list[dict]:
             if estimate is None:
                 continue
             score = si_sdr(mix["clean"], estimate)
-            rows.append({
-                "method": name, "speech": mix["speech"], "noise": mix["noise"], "snr": mix["snr"],
-                "si_sdr": score, "improvement": score - base,
-                "stoi": _stoi(mix["clean"], estimate) if stoi else None,
-                "pesq": _pesq(mix["clean"], estimate) if stoi else None,
-            })
+            rows.append(
+                {
+                    "method": name,
+                    "speech": mix["speech"],
+                    "noise": mix["noise"],
+                    "snr": mix["snr"],
+                    "si_sdr": score,
+                    "improvement": score - base,
+                    "stoi": _stoi(mix["clean"], estimate) if stoi else None,
+                    "pesq": _pesq(mix["clean"], estimate) if stoi else None,
+                }
+            )
     return rows
 
 

@@ -66,7 +66,9 @@ def layer_sizes(model) -> list[tuple[str, int, str]]:
     if not layers:
         built = getattr(model, "built", True)
         fix = " Call it once on a batch (model(x[:1])) to create its weights." if not built else ""
-        raise SignalError(f"Model '{getattr(model, 'name', model)}' has no Dense layers to draw.{fix}")
+        raise SignalError(
+            f"Model '{getattr(model, 'name', model)}' has no Dense layers to draw.{fix}"
+        )
     rows = [("input", int(layers[0].kernel.shape[0]), "")]
     rows += [(layer.name, int(layer.kernel.shape[1]), _activation_name(layer)) for layer in layers]
     return rows
@@ -76,7 +78,9 @@ def _code_index(rows, code_layer) -> int:
     names = [name for name, _, _ in rows]
     if code_layer is not None:
         if code_layer not in names:
-            raise SignalError(f"No layer named {code_layer!r}; the model's Dense layers are {names[1:]}.")
+            raise SignalError(
+                f"No layer named {code_layer!r}; the model's Dense layers are {names[1:]}."
+            )
         return names.index(code_layer)
     if "code" in names:
         return names.index("code")
@@ -110,24 +114,39 @@ def draw_autoencoder(model, ax=None, code_layer: str | None = None, title: str |
         else:
             role = "encoder" if index < code else "code" if index == code else "decoder"
         height = np.sqrt(width) / tallest
-        ax.add_patch(plt.Rectangle((index - 0.18, -height / 2), 0.36, height, color=ROLE_COLOURS[role]))
+        ax.add_patch(
+            plt.Rectangle((index - 0.18, -height / 2), 0.36, height, color=ROLE_COLOURS[role])
+        )
         if index:  # a band from the previous bar: every unit there feeds every unit here
             previous = np.sqrt(rows[index - 1][1]) / tallest
-            ax.fill([index - 0.82, index - 0.18, index - 0.18, index - 0.82],
-                    [-previous / 2, -height / 2, height / 2, previous / 2], color="0.85", zorder=0)
+            ax.fill(
+                [index - 0.82, index - 0.18, index - 0.18, index - 0.82],
+                [-previous / 2, -height / 2, height / 2, previous / 2],
+                color="0.85",
+                zorder=0,
+            )
         ax.text(index, height / 2 + 0.05, f"{width}", ha="center", va="bottom", fontsize=10)
         label = activation if role in ("encoder", "decoder") else role
         if role in ("code", "output") and activation != "linear":
             label = f"{role}, {activation}"
         ax.text(index, -height / 2 - 0.07, label, ha="center", va="top", fontsize=8, color="0.3")
-    ax.annotate("", xy=(code, -0.72), xytext=(0, -0.72), arrowprops={"arrowstyle": "->", "color": "C0"})
-    ax.annotate("", xy=(len(rows) - 1, -0.72), xytext=(code, -0.72),
-                arrowprops={"arrowstyle": "->", "color": "C2"})
+    ax.annotate(
+        "", xy=(code, -0.72), xytext=(0, -0.72), arrowprops={"arrowstyle": "->", "color": "C0"}
+    )
+    ax.annotate(
+        "",
+        xy=(len(rows) - 1, -0.72),
+        xytext=(code, -0.72),
+        arrowprops={"arrowstyle": "->", "color": "C2"},
+    )
     ax.text(code / 2, -0.8, "encoder", ha="center", va="top", color="C0")
     ax.text((code + len(rows) - 1) / 2, -0.8, "decoder", ha="center", va="top", color="C2")
     ratio = rows[0][1] / rows[code][1]
-    ax.set_title(title or f"{getattr(model, 'name', 'model')}: {model.count_params():,} parameters, "
-                 f"input {rows[0][1]} / code {rows[code][1]} = ratio {ratio:g}")
+    ax.set_title(
+        title
+        or f"{getattr(model, 'name', 'model')}: {model.count_params():,} parameters, "
+        f"input {rows[0][1]} / code {rows[code][1]} = ratio {ratio:g}"
+    )
     ax.set(xlim=(-0.6, len(rows) - 0.4), ylim=(-0.95, 0.7))
     ax.axis("off")
     return ax
@@ -144,7 +163,11 @@ def draw_dense_layer(n_inputs: int = 4, n_outputs: int = 3, ax=None, activation:
     import matplotlib.pyplot as plt
 
     for value, name in ((n_inputs, "n_inputs"), (n_outputs, "n_outputs")):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 1 <= value <= 12:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, np.integer))
+            or not 1 <= value <= 12
+        ):
             raise SignalError(f"{name} must be a whole number from 1 to 12 to draw; got {value!r}.")
     if ax is None:
         _, ax = plt.subplots(figsize=(4.2, 3))
@@ -158,9 +181,19 @@ def draw_dense_layer(n_inputs: int = 4, n_outputs: int = 3, ax=None, activation:
     for i, a in enumerate(x_in[::-1]):
         ax.text(-0.12, a, f"$x_{i + 1}$", ha="right", va="center")
     for j, b in enumerate(y_out[::-1]):
-        ax.text(1.12, b, f"$y_{j + 1} = {activation}(\\ldots + b_{j + 1})$", ha="left", va="center", fontsize=9)
-    ax.set_title(f"Dense({n_outputs}): {n_inputs} × {n_outputs} weights + {n_outputs} biases "
-                 f"= {n_inputs * n_outputs + n_outputs} parameters", fontsize=10)
+        ax.text(
+            1.12,
+            b,
+            f"$y_{j + 1} = {activation}(\\ldots + b_{j + 1})$",
+            ha="left",
+            va="center",
+            fontsize=9,
+        )
+    ax.set_title(
+        f"Dense({n_outputs}): {n_inputs} × {n_outputs} weights + {n_outputs} biases "
+        f"= {n_inputs * n_outputs + n_outputs} parameters",
+        fontsize=10,
+    )
     ax.set(xlim=(-0.5, 2.2))
     ax.axis("off")
     return ax

@@ -85,19 +85,36 @@ def check_package(name: str, specifier: str) -> Check:
     try:
         version = importlib.metadata.version(name)
     except importlib.metadata.PackageNotFoundError:
-        return Check(name, False, "not installed", "run `make lab` or `pip install -r requirements.lock`")
+        return Check(
+            name, False, "not installed", "run `make lab` or `pip install -r requirements.lock`"
+        )
     ok = SpecifierSet(specifier).contains(version, prereleases=True)
-    return Check(name, ok, version, f"install {name}{specifier}: `pip install -r requirements.lock`")
+    return Check(
+        name, ok, version, f"install {name}{specifier}: `pip install -r requirements.lock`"
+    )
 
 
 def check_packages() -> list[Check]:
     try:
         wanted = requirements()
     except importlib.metadata.PackageNotFoundError:
-        return [Check(DISTRIBUTION, False, "not installed",
-                      "run `make lab`, or `pip install --no-deps -e .` in the course folder")]
+        return [
+            Check(
+                DISTRIBUTION,
+                False,
+                "not installed",
+                "run `make lab`, or `pip install --no-deps -e .` in the course folder",
+            )
+        ]
     except ImportError:
-        return [Check("packaging", False, "not installed", "run `make lab` or `pip install -r requirements.lock`")]
+        return [
+            Check(
+                "packaging",
+                False,
+                "not installed",
+                "run `make lab` or `pip install -r requirements.lock`",
+            )
+        ]
     return [check_package(name, specifier) for name, specifier in sorted(wanted.items())]
 
 
@@ -109,7 +126,12 @@ def check_tensorflow() -> Check:
         except importlib.metadata.PackageNotFoundError:
             version = None
     if version is None:
-        return Check("tensorflow", False, "not installed", "run `make lab` or `pip install -r requirements.lock`")
+        return Check(
+            "tensorflow",
+            False,
+            "not installed",
+            "run `make lab` or `pip install -r requirements.lock`",
+        )
     if _version_tuple(version) < (2, 16):
         return Check("tensorflow", False, version, "TensorFlow 2.16 or newer is needed for Keras 3")
     from .session import setup_notebook
@@ -129,7 +151,9 @@ def check_memory() -> Check:
     available = psutil.virtual_memory().available / 1e9
     ok = available >= MIN_MEMORY_GB
     return Check(
-        "memory", ok, f"{available:.1f} GB available",
+        "memory",
+        ok,
+        f"{available:.1f} GB available",
         f"close other programs: each notebook needs up to 1.2 GB and {MIN_MEMORY_GB:.0f} GB free is safe",
     )
 
@@ -145,11 +169,20 @@ def check_data() -> Check:
     except AudioFileNotFoundError as error:
         return Check("data", False, str(error), "run from a clone of the course repository")
     except CourseError as error:
-        return Check("data", False, str(error), "`git checkout -- data` restores the bundled data; `make data` rebuilds it")
-    if problems:
-        shown = "; ".join(problems[:3]) + (f" (and {len(problems) - 3} more)" if len(problems) > 3 else "")
         return Check(
-            "data", False, f"{len(problems)} problem(s) with the {count} bundled files: {shown}",
+            "data",
+            False,
+            str(error),
+            "`git checkout -- data` restores the bundled data; `make data` rebuilds it",
+        )
+    if problems:
+        shown = "; ".join(problems[:3]) + (
+            f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+        )
+        return Check(
+            "data",
+            False,
+            f"{len(problems)} problem(s) with the {count} bundled files: {shown}",
             "each problem above names its fix; `git checkout -- data` restores everything",
         )
     return Check("data", True, f"{count} bundled files match their SHA-256")
@@ -168,8 +201,12 @@ def check_audio_io() -> Check:
         samples, _ = soundfile.read(buffer)
         ok = len(samples) == 800
     except Exception as error:  # libsndfile missing or broken
-        return Check("audio I/O", False, str(error), "install libsndfile (apt-get install libsndfile1)")
-    return Check("audio I/O", ok, f"libsndfile {soundfile.__libsndfile_version__}", "reinstall soundfile")
+        return Check(
+            "audio I/O", False, str(error), "install libsndfile (apt-get install libsndfile1)"
+        )
+    return Check(
+        "audio I/O", ok, f"libsndfile {soundfile.__libsndfile_version__}", "reinstall soundfile"
+    )
 
 
 def run_checks(tensorflow: bool = True) -> list[Check]:
@@ -192,12 +229,19 @@ def main(argv=None) -> int:
     """
     import argparse
 
-    parser = argparse.ArgumentParser(prog="python -m course_utils doctor", description=__doc__.splitlines()[0])
-    parser.add_argument("--no-tensorflow", action="store_true", help="skip the (slow) TensorFlow check")
+    parser = argparse.ArgumentParser(
+        prog="python -m course_utils doctor", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument(
+        "--no-tensorflow", action="store_true", help="skip the (slow) TensorFlow check"
+    )
     args = parser.parse_args(argv)
     checks = run_checks(tensorflow=not args.no_tensorflow)
     for check in checks:
         print(check.line())
     failed = [c for c in checks if not c.ok]
-    print(f"\n{len(checks) - len(failed)} of {len(checks)} checks passed." + (" Fix the lines marked FAIL." if failed else " Ready for the course."))
+    print(
+        f"\n{len(checks) - len(failed)} of {len(checks)} checks passed."
+        + (" Fix the lines marked FAIL." if failed else " Ready for the course.")
+    )
     return 1 if failed else 0

@@ -57,7 +57,10 @@ def patch_settings(sr: int) -> dict:
     n_fft = int(2 ** np.ceil(np.log2(0.032 * sr)))
     return {"n_fft": n_fft, "hop_length": n_fft // 4}
 
-def _mel_power(clip: np.ndarray, sr: int, n_mels: int, fmin: float, fmax, warp: float = 1.0) -> np.ndarray:
+
+def _mel_power(
+    clip: np.ndarray, sr: int, n_mels: int, fmin: float, fmax, warp: float = 1.0
+) -> np.ndarray:
     """Mel power spectrogram (n_mels, frames) with the course's window sizes."""
     settings = patch_settings(sr)
     if len(clip) < settings["n_fft"]:
@@ -187,7 +190,9 @@ def log_mel_patch(
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 2:
             raise SignalError(f"{label} must be a whole number of at least 2; got {value!r}.")
     if not 0.5 <= warp <= 2.0:
-        raise SignalError(f"warp={warp} is not a plausible frequency stretch; use 0.5 to 2 (1 = none).")
+        raise SignalError(
+            f"warp={warp} is not a plausible frequency stretch; use 0.5 to 2 (1 = none)."
+        )
     mel = _mel_power(clip, sr, n_mels, fmin, fmax, warp)
     energy = mel.sum(axis=0)
     energy_db = power_to_db(energy, amin=1e-20, top_db=None)
@@ -235,8 +240,14 @@ def cepstral_patches(patches, n_ceps: int = 13) -> np.ndarray:
 
     patches = np.asarray(patches, dtype=np.float32)
     if patches.ndim != 3:
-        raise SignalError(f"patches must have shape (n, n_mels, n_frames); got shape {patches.shape}.")
-    if isinstance(n_ceps, bool) or not isinstance(n_ceps, (int, np.integer)) or not 2 <= n_ceps <= patches.shape[1]:
+        raise SignalError(
+            f"patches must have shape (n, n_mels, n_frames); got shape {patches.shape}."
+        )
+    if (
+        isinstance(n_ceps, bool)
+        or not isinstance(n_ceps, (int, np.integer))
+        or not 2 <= n_ceps <= patches.shape[1]
+    ):
         raise SignalError(
             f"n_ceps must be a whole number from 2 to the number of mel bands ({patches.shape[1]}); got {n_ceps!r}."
         )

@@ -194,7 +194,8 @@ def _fetch_one(pup: pooch.Pooch, fname: str, downloader, url_variable: str, move
         f"The copy of '{fname}' found in {local.parent} does not match its known SHA-256 hash "
         f"(corrupt, truncated, or not the published file), so it was moved, not deleted, to "
         f"'{aside}', where no loader looks. "
-        if aside is not None else ""
+        if aside is not None
+        else ""
     )
     try:
         return Path(pup.fetch(fname, downloader=downloader))
@@ -273,8 +274,10 @@ def fetch_fsdd(dest=None, *, speakers=None, progress: bool = True, base_url=None
     pup = _fsdd_pooch(base_url, dest)
     names = sorted(pup.registry)
     if speakers is not None:
-        if not isinstance(speakers, str) and not (isinstance(speakers, (list, tuple, set, frozenset))
-                                                  and all(isinstance(s, str) for s in speakers)):
+        if not isinstance(speakers, str) and not (
+            isinstance(speakers, (list, tuple, set, frozenset))
+            and all(isinstance(s, str) for s in speakers)
+        ):
             raise SettingError(
                 f"speakers must be a speaker's name or a list of names, e.g. speakers=['george', 'jackson']; "
                 f"got {speakers!r}."

@@ -22,8 +22,14 @@ from pathlib import Path
 
 from .session import TF_ENVIRONMENT, _install_name_error_hint, apply_tf_environment
 
-__all__ = ["load_ipython_extension", "kernel_spec", "write_kernel_spec", "write_lab_overrides", "EXTENSION",
-           "LAB_OVERRIDES"]
+__all__ = [
+    "load_ipython_extension",
+    "kernel_spec",
+    "write_kernel_spec",
+    "write_lab_overrides",
+    "EXTENSION",
+    "LAB_OVERRIDES",
+]
 
 #: The dotted name the kernel spec passes to ``--ext``.
 EXTENSION = "course_utils.ipython_extension"
@@ -31,7 +37,9 @@ DISPLAY_NAME = "Python 3 (Sound Autoencoders)"
 #: JupyterLab settings for the course: a Markdown file (the glossary) opens rendered, so a lesson's
 #: link ``../docs/glossary.md#snr`` lands on the term (the editor ignores ``#snr``; the preview
 #: scrolls to the element whose ``data-jupyter-id`` is ``snr``, which docs/glossary.md gives each term).
-LAB_OVERRIDES = {"@jupyterlab/docmanager-extension:plugin": {"defaultViewers": {"markdown": "Markdown Preview"}}}
+LAB_OVERRIDES = {
+    "@jupyterlab/docmanager-extension:plugin": {"defaultViewers": {"markdown": "Markdown Preview"}}
+}
 
 
 def load_ipython_extension(ipython) -> None:
@@ -51,7 +59,10 @@ def kernel_spec(python: str | None = None, existing: dict | None = None) -> dict
     Used in: course_utils internals (``python -m course_utils kernel``).
     """
     spec = dict(existing or {})
-    argv = list(spec.get("argv") or [python or sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"])
+    argv = list(
+        spec.get("argv")
+        or [python or sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+    )
     if python:
         argv[0] = python
     # Leave out an --ext of ours from an earlier run, then add it once.
@@ -101,12 +112,22 @@ def main(argv=None) -> int:
     import argparse
 
     parser = argparse.ArgumentParser(prog="python -m course_utils kernel", description=main.__doc__)
-    parser.add_argument("--dir", required=True, type=Path,
-                        help="the kernel's folder, e.g. .venv/share/jupyter/kernels/python3")
-    parser.add_argument("--python", default=sys.executable, help="the interpreter the kernel runs (this one)")
-    parser.add_argument("--lab-settings", type=Path, metavar="DIR",
-                        help="also write JupyterLab's overrides.json there (e.g. .venv/share/jupyter/lab/settings): "
-                             "Markdown opens rendered, so glossary links land on the term")
+    parser.add_argument(
+        "--dir",
+        required=True,
+        type=Path,
+        help="the kernel's folder, e.g. .venv/share/jupyter/kernels/python3",
+    )
+    parser.add_argument(
+        "--python", default=sys.executable, help="the interpreter the kernel runs (this one)"
+    )
+    parser.add_argument(
+        "--lab-settings",
+        type=Path,
+        metavar="DIR",
+        help="also write JupyterLab's overrides.json there (e.g. .venv/share/jupyter/lab/settings): "
+        "Markdown opens rendered, so glossary links land on the term",
+    )
     args = parser.parse_args(argv)
     print(f"kernel spec with the course's help: {write_kernel_spec(args.dir, args.python)}")
     if args.lab_settings:

@@ -75,7 +75,9 @@ def mdct_basis(hop: int) -> np.ndarray:
         raise SignalError(f"hop must be at least 2 samples; got {hop}.")
     n = np.arange(2 * hop)[:, None]
     k = np.arange(hop)[None, :]
-    return (np.sqrt(2.0 / hop) * np.cos(np.pi / hop * (n + 0.5 + hop / 2) * (k + 0.5))).astype(np.float32)
+    return (np.sqrt(2.0 / hop) * np.cos(np.pi / hop * (n + 0.5 + hop / 2) * (k + 0.5))).astype(
+        np.float32
+    )
 
 
 def _as_batch(signal) -> np.ndarray:
@@ -83,9 +85,13 @@ def _as_batch(signal) -> np.ndarray:
     if x.ndim == 1:
         x = x[None, :]
     if x.ndim != 2 or x.shape[1] == 0:
-        raise SignalError(f"Expected a signal (n_samples,) or a batch (n, n_samples); got shape {x.shape}.")
+        raise SignalError(
+            f"Expected a signal (n_samples,) or a batch (n, n_samples); got shape {x.shape}."
+        )
     if not np.isfinite(x).all():
-        raise SignalError("The signal contains NaN or Inf; check it with course_utils.audio.check_signal.")
+        raise SignalError(
+            "The signal contains NaN or Inf; check it with course_utils.audio.check_signal."
+        )
     return x
 
 
@@ -97,7 +103,9 @@ def _padded(x: np.ndarray, hop: int) -> np.ndarray:
     return np.pad(x, ((0, 0), (hop, total - n - hop)))
 
 
-def build_conv_autoencoder(hop: int = FRAME, code_size: int = CODE, hidden: int = HIDDEN, seed: int | None = None):
+def build_conv_autoencoder(
+    hop: int = FRAME, code_size: int = CODE, hidden: int = HIDDEN, seed: int | None = None
+):
     """A convolutional autoencoder from a random start: ``Conv1D`` with stride, ``Conv1DTranspose`` back.
 
     The encoder reads frames of ``2 * hop`` samples every ``hop`` samples (half
@@ -110,11 +118,15 @@ def build_conv_autoencoder(hop: int = FRAME, code_size: int = CODE, hidden: int 
     Used in: 05_evaluating, benchmarks/codes.py.
     """
     if code_size >= hop:
-        raise SignalError(f"code_size={code_size} must be smaller than hop={hop}, or nothing is compressed.")
+        raise SignalError(
+            f"code_size={code_size} must be smaller than hop={hop}, or nothing is compressed."
+        )
     if seed is not None:
         keras.utils.set_random_seed(seed)
     sound = keras.Input(shape=(None, 1), name="sound")
-    x = keras.layers.Conv1D(hidden, kernel_size=2 * hop, strides=hop, activation="relu", name="analysis")(sound)
+    x = keras.layers.Conv1D(
+        hidden, kernel_size=2 * hop, strides=hop, activation="relu", name="analysis"
+    )(sound)
     code = keras.layers.Conv1D(code_size, kernel_size=1, name="code")(x)
     encoder = keras.Model(sound, code, name="encoder")
 
@@ -143,24 +155,43 @@ class LappedAutoencoder(keras.Model):
     Used in: no notebook.
     """
 
-    def __init__(self, hop: int = FRAME, m: int = CODE // 2, refine: int = 8, l2: float = 1e-5, **kwargs):
+    def __init__(
+        self, hop: int = FRAME, m: int = CODE // 2, refine: int = 8, l2: float = 1e-5, **kwargs
+    ):
         super().__init__(**kwargs)
         if not 0 < m < hop:
             raise SignalError(f"m must be between 1 and hop - 1; got m={m}, hop={hop}.")
         self.hop, self.m, self.refine_width, self.l2 = int(hop), int(m), int(refine), float(l2)
         window = keras.initializers.Constant(sine_window(hop))
-        self.analysis_window = self.add_weight(shape=(2 * hop,), initializer=window, name="analysis_window")
-        self.synthesis_window = self.add_weight(shape=(2 * hop,), initializer=window, name="synthesis_window")
+        self.analysis_window = self.add_weight(
+            shape=(2 * hop,), initializer=window, name="analysis_window"
+        )
+        self.synthesis_window = self.add_weight(
+            shape=(2 * hop,), initializer=window, name="synthesis_window"
+        )
         self.gains = self.add_weight(shape=(hop,), initializer="ones", name="gains")
         self.basis = tf.constant(mdct_basis(hop))
         if self.refine_width:
             # Fills in the dropped coefficients from the kept ones around them (3 frames x 5 bins),
             # the same small filters at every frequency; the last layer starts at zero.
             regularizer = keras.regularizers.L2(self.l2)
-            self.refine_in = keras.layers.Conv2D(self.refine_width, (3, 5), padding="same", activation="relu",
-                                                 kernel_regularizer=regularizer, name="refine_in")
-            self.refine_out = keras.layers.Conv2D(1, (3, 5), padding="same", kernel_initializer="zeros",
-                                                  use_bias=False, kernel_regularizer=regularizer, name="refine_out")
+            self.refine_in = keras.layers.Conv2D(
+                self.refine_width,
+                (3, 5),
+                padding="same",
+                activation="relu",
+                kernel_regularizer=regularizer,
+                name="refine_in",
+            )
+            self.refine_out = keras.layers.Conv2D(
+                1,
+                (3, 5),
+                padding="same",
+                kernel_initializer="zeros",
+                use_bias=False,
+                kernel_regularizer=regularizer,
+                name="refine_out",
+            )
 
     def encode(self, x):
         x = tf.convert_to_tensor(x, tf.float32)[..., None]
@@ -185,14 +216,17 @@ class LappedAutoencoder(keras.Model):
         kernel = (self.synthesis_window[:, None] * self.basis)[:, None, :]
         frames = tf.shape(decoded)[1]
         shape = tf.stack([tf.shape(decoded)[0], (frames + 1) * self.hop, 1])
-        return tf.nn.conv1d_transpose(decoded, kernel, shape, strides=self.hop, padding="VALID")[..., 0]
+        return tf.nn.conv1d_transpose(decoded, kernel, shape, strides=self.hop, padding="VALID")[
+            ..., 0
+        ]
 
     def call(self, x):
         return self.decode(self.encode(x))
 
 
-def build_lapped_autoencoder(hop: int = FRAME, m: int = CODE // 2, refine: int = 8, l2: float = 1e-5,
-                             seed: int | None = None) -> LappedAutoencoder:
+def build_lapped_autoencoder(
+    hop: int = FRAME, m: int = CODE // 2, refine: int = 8, l2: float = 1e-5, seed: int | None = None
+) -> LappedAutoencoder:
     """The lapped autoencoder at its MDCT start (sine windows, unit gains, refinement zero).
 
     ``seed`` seeds the refinement's first layer (its output layer starts at zero, so
@@ -216,13 +250,15 @@ def lapped_reconstruct(model, signal, batch_seconds_samples: int = 1 << 16) -> n
     x = _as_batch(signal)
     if x.shape[0] != 1:
         raise SignalError("lapped_reconstruct codes one signal at a time; pass a 1-D array.")
-    hop = int(getattr(model, "hop", 0) or model.get_layer("encoder").get_layer("analysis").strides[0])
+    hop = int(
+        getattr(model, "hop", 0) or model.get_layer("encoder").get_layer("analysis").strides[0]
+    )
     padded = _padded(x, hop)
     if isinstance(model, LappedAutoencoder):
         y = model(padded).numpy()
     else:
         y = model(padded[..., None], training=False).numpy()[..., 0]
-    return y[0, hop: hop + x.shape[1]].astype(np.float32)
+    return y[0, hop : hop + x.shape[1]].astype(np.float32)
 
 
 def _sparse_code(model, signal):
@@ -246,14 +282,18 @@ def lapped_quantized_roundtrip(model, signal, bits: int = 8):
     from .codec import bitstream_bits, dequantize, quantize
 
     if not isinstance(model, LappedAutoencoder):
-        raise SignalError("lapped_quantized_roundtrip needs a LappedAutoencoder (a sparse code of values and positions).")
+        raise SignalError(
+            "lapped_quantized_roundtrip needs a LappedAutoencoder (a sparse code of values and positions)."
+        )
     x = _as_batch(signal)
     positions, values, shape = _sparse_code(model, x[0])
     integers, ranges = quantize(values, bits)
     restored, kept = np.zeros(shape, np.float32), np.zeros(shape, np.float32)
     np.put_along_axis(restored, positions, dequantize(integers, ranges, bits), axis=1)
     np.put_along_axis(kept, positions, 1.0, axis=1)
-    decoded = model.decode(restored[None], kept[None]).numpy()[0, model.hop: model.hop + x.shape[1]]
+    decoded = model.decode(restored[None], kept[None]).numpy()[
+        0, model.hop : model.hop + x.shape[1]
+    ]
     total = bitstream_bits(len(values), model.m, bits, side_floats=ranges.size)
     total += len(values) * model.m * int(np.ceil(np.log2(model.hop)))
     return decoded.astype(np.float32), int(total)
@@ -288,12 +328,19 @@ def _crops(signals, hop: int, length: int, batch_size: int, rng) -> np.ndarray:
     batch = np.empty((batch_size, length), np.float32)
     for row, index in enumerate(which):
         start = rng.integers(0, len(signals[index]) - length + 1)
-        batch[row] = signals[index][start: start + length]
+        batch[row] = signals[index][start : start + length]
     return batch
 
 
-def train_lapped(model, signals, steps: int = 1000, batch_size: int = 16, crop_hops: int = 16,
-                 learning_rate: float = 1e-3, seed: int = 0) -> float:
+def train_lapped(
+    model,
+    signals,
+    steps: int = 1000,
+    batch_size: int = 16,
+    crop_hops: int = 16,
+    learning_rate: float = 1e-3,
+    seed: int = 0,
+) -> float:
     """Adam on the waveform's squared error relative to its variance, on random crops; returns the last loss.
 
     ``signals``: one training signal or a list of them (e.g. all the bundled
@@ -304,13 +351,20 @@ def train_lapped(model, signals, steps: int = 1000, batch_size: int = 16, crop_h
     Used in: 05_evaluating, benchmarks/codes.py, scripts/make_weights.py.
     """
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
-        raise SignalError(f"steps must be a positive whole number of optimizer steps; got {steps!r}.")
-    signals = [np.asarray(s, np.float32).ravel() for s in ([signals] if np.ndim(signals[0]) == 0 else signals)]
+        raise SignalError(
+            f"steps must be a positive whole number of optimizer steps; got {steps!r}."
+        )
+    signals = [
+        np.asarray(s, np.float32).ravel()
+        for s in ([signals] if np.ndim(signals[0]) == 0 else signals)
+    ]
     lapped = isinstance(model, LappedAutoencoder)
     hop = model.hop if lapped else model.get_layer("encoder").get_layer("analysis").strides[0]
     length = (crop_hops + 1) * hop
     if min(len(s) for s in signals) < length:
-        raise SignalError(f"Every training signal needs at least {length} samples (crop_hops + 1 hops).")
+        raise SignalError(
+            f"Every training signal needs at least {length} samples (crop_hops + 1 hops)."
+        )
     variance = float(np.mean([np.var(s) for s in signals]))
     keras.utils.set_random_seed(seed)
     rng = np.random.default_rng(seed)
@@ -345,8 +399,15 @@ def save_lapped_weights(model, path, overwrite: bool = False, **metadata) -> Pat
     path.parent.mkdir(parents=True, exist_ok=True)
     arrays = {f"w{index}": w.numpy() for index, w in enumerate(model.weights)}
     np.savez_compressed(path, **arrays)
-    record = {"file": path.name, "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
-              "hop": model.hop, "m": model.m, "refine": model.refine_width, "l2": model.l2, **metadata}
+    record = {
+        "file": path.name,
+        "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+        "hop": model.hop,
+        "m": model.m,
+        "refine": model.refine_width,
+        "l2": model.l2,
+        **metadata,
+    }
     path.with_suffix(".json").write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
     return path
 
@@ -370,7 +431,9 @@ def load_lapped_autoencoder(path) -> LappedAutoencoder:
             f"{path} does not match the SHA-256 in {record_path.name}: it was changed or corrupted. "
             "Run `git checkout -- data/weights` or `make weights`."
         )
-    model = build_lapped_autoencoder(int(record["hop"]), int(record["m"]), int(record["refine"]), float(record["l2"]))
+    model = build_lapped_autoencoder(
+        int(record["hop"]), int(record["m"]), int(record["refine"]), float(record["l2"])
+    )
     with np.load(path) as stored:
         for index, weight in enumerate(model.weights):
             weight.assign(stored[f"w{index}"])

@@ -76,7 +76,9 @@ def mse(reference, estimate) -> float:
     if not math.isfinite(value):
         peak = max(float(np.max(np.abs(reference))), float(np.max(np.abs(estimate))))
         with np.errstate(over="ignore"):
-            value = float(np.float64(peak) ** 2 * np.mean((reference / peak - estimate / peak) ** 2))
+            value = float(
+                np.float64(peak) ** 2 * np.mean((reference / peak - estimate / peak) ** 2)
+            )
         if not math.isfinite(value):
             raise SignalError(
                 f"The mean squared error is too large to represent as a float64 (values reach "
@@ -134,8 +136,10 @@ def log_spectral_distance(
     Used in: 05_evaluating, 07_compression, 11_synthesis, benchmarks/codec.py.
     """
     if (
-        isinstance(floor_db, bool) or not isinstance(floor_db, numbers.Real)
-        or not math.isfinite(floor_db) or floor_db >= 0
+        isinstance(floor_db, bool)
+        or not isinstance(floor_db, numbers.Real)
+        or not math.isfinite(floor_db)
+        or floor_db >= 0
     ):
         raise SignalError(
             f"floor_db must be a negative number of dB (how far below the reference's peak "

@@ -52,8 +52,12 @@ class ArticleAutoencoder(keras.Model):
     """
 
     def __init__(
-        self, input_dim: int, hidden_dim: int, output_dim: int,
-        output_activation: str | None = "sigmoid", **kwargs,
+        self,
+        input_dim: int,
+        hidden_dim: int,
+        output_dim: int,
+        output_activation: str | None = "sigmoid",
+        **kwargs,
     ):
         super().__init__(**kwargs)
         self.input_dim = input_dim
@@ -104,7 +108,9 @@ def build_dense_autoencoder(
     frame_length = positive_int(frame_length, "frame_length", "frame_length=256")
     code_size = positive_int(code_size, "code_size", "code_size=32")
     if not is_number(l2) or not np.isfinite(float(l2)) or l2 < 0:
-        raise SettingError(f"l2 must be a finite number >= 0 (the weight penalty; 0 for none); got {l2!r}. For example l2=1e-4.")
+        raise SettingError(
+            f"l2 must be a finite number >= 0 (the weight penalty; 0 for none); got {l2!r}. For example l2=1e-4."
+        )
     if code_size >= frame_length:
         raise SignalError(
             f"code_size={code_size} is not smaller than frame_length={frame_length}: the model "
@@ -115,13 +121,19 @@ def build_dense_autoencoder(
     def dense_block(x, width, block_name):
         if not batch_norm:  # the plain case: one Dense layer with its activation, as in lesson 03
             x = keras.layers.Dense(
-                width, activation=activation, kernel_initializer=kernel_initializer,
-                kernel_regularizer=regularizer, name=block_name,
+                width,
+                activation=activation,
+                kernel_initializer=kernel_initializer,
+                kernel_regularizer=regularizer,
+                name=block_name,
             )(x)
         else:  # Dense (no bias: batch normalization has its own shift), normalize, then activate
             x = keras.layers.Dense(
-                width, kernel_initializer=kernel_initializer, kernel_regularizer=regularizer,
-                use_bias=False, name=block_name,
+                width,
+                kernel_initializer=kernel_initializer,
+                kernel_regularizer=regularizer,
+                use_bias=False,
+                name=block_name,
             )(x)
             x = keras.layers.BatchNormalization(name=f"{block_name}_bn")(x)
             x = keras.layers.Activation(activation, name=f"{block_name}_{activation}")(x)
@@ -140,7 +152,9 @@ def build_dense_autoencoder(
     y = code_input
     for index, width in enumerate(reversed(hidden_sizes)):
         y = dense_block(y, width, f"decoder_{index}")
-    output = keras.layers.Dense(frame_length, activation=output_activation, name="reconstruction")(y)
+    output = keras.layers.Dense(frame_length, activation=output_activation, name="reconstruction")(
+        y
+    )
     decoder = keras.Model(code_input, output, name="decoder")
 
     autoencoder = keras.Model(inputs, decoder(encoder(inputs)), name=name)
@@ -207,7 +221,11 @@ def check_model_input(model, x, name: str = "input") -> np.ndarray:
     if expected is not None:
         expected_ndim, expected_width = expected
         if x.ndim != expected_ndim:
-            hint = " Use frame_signal(x, frame_length, hop_length) to turn a 1-D signal into frames." if x.ndim == 1 else ""
+            hint = (
+                " Use frame_signal(x, frame_length, hop_length) to turn a 1-D signal into frames."
+                if x.ndim == 1
+                else ""
+            )
             raise SignalError(
                 f"{name} has shape {x.shape}, but the model expects {expected_ndim}-D input "
                 f"of shape (batch, {expected_width}).{hint}"
@@ -222,7 +240,9 @@ def check_model_input(model, x, name: str = "input") -> np.ndarray:
     return x.astype(np.float32)
 
 
-def build_pca_residual_autoencoder(pca_codec, hidden_size: int = 512, activation: str = "gelu", scale: float | None = None):
+def build_pca_residual_autoencoder(
+    pca_codec, hidden_size: int = 512, activation: str = "gelu", scale: float | None = None
+):
     """An autoencoder that starts as PCA and learns only what PCA cannot.
 
     The code is a linear path, initialized to PCA's projection, plus a
@@ -263,7 +283,9 @@ def build_pca_residual_autoencoder(pca_codec, hidden_size: int = 512, activation
     hidden = keras.layers.Dense(hidden_size, activation=activation, name="encoder_hidden")(
         keras.layers.Rescaling(1.0 / scale, name="encoder_scale")(frames)
     )
-    correction = keras.layers.Dense(code_size, kernel_initializer="zeros", name="encoder_correction")(hidden)
+    correction = keras.layers.Dense(
+        code_size, kernel_initializer="zeros", name="encoder_correction"
+    )(hidden)
     code = keras.layers.Add(name="code")(
         [linear_code, keras.layers.Rescaling(scale, name="code_scale")(correction)]
     )
@@ -274,7 +296,9 @@ def build_pca_residual_autoencoder(pca_codec, hidden_size: int = 512, activation
     hidden = keras.layers.Dense(hidden_size, activation=activation, name="decoder_hidden")(
         keras.layers.Rescaling(1.0 / scale, name="decoder_scale")(code_input)
     )
-    correction = keras.layers.Dense(frame_length, kernel_initializer="zeros", name="decoder_correction")(hidden)
+    correction = keras.layers.Dense(
+        frame_length, kernel_initializer="zeros", name="decoder_correction"
+    )(hidden)
     reconstruction = keras.layers.Add(name="reconstruction")(
         [linear_frame, keras.layers.Rescaling(scale, name="output_scale")(correction)]
     )

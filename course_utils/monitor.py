@@ -66,12 +66,25 @@ class TrainingProgress(keras.callbacks.Callback):
     Used in: course_utils internals (fit_autoencoder's progress line).
     """
 
-    def __init__(self, total_steps: int, label: str = "training", min_interval: float = 0.5,
-                 width: int = 24, show: bool | None = None):
+    def __init__(
+        self,
+        total_steps: int,
+        label: str = "training",
+        min_interval: float = 0.5,
+        width: int = 24,
+        show: bool | None = None,
+    ):
         super().__init__()
         if not isinstance(total_steps, int) or total_steps < 1:
-            raise SettingError(f"total_steps must be a positive whole number of optimizer steps, not {total_steps!r}.")
-        self.total_steps, self.label, self.min_interval, self.width = total_steps, label, min_interval, width
+            raise SettingError(
+                f"total_steps must be a positive whole number of optimizer steps, not {total_steps!r}."
+            )
+        self.total_steps, self.label, self.min_interval, self.width = (
+            total_steps,
+            label,
+            min_interval,
+            width,
+        )
         self.show = _in_ipython() if show is None else bool(show)
         self.handle = None
         self.step = 0
@@ -82,7 +95,9 @@ class TrainingProgress(keras.callbacks.Callback):
         """The line for the current step (``done``: the end-of-training line)."""
         filled = round(self.width * min(self.step, self.total_steps) / self.total_steps)
         bar = "#" * filled + "." * (self.width - filled)
-        words = [f"{'trained' if done else self.label} [{bar}] {self.step}/{self.total_steps} steps"]
+        words = [
+            f"{'trained' if done else self.label} [{bar}] {self.step}/{self.total_steps} steps"
+        ]
         if loss is not None:
             words.append(f"loss {loss:.4g}")
         if validation_loss is not None:
@@ -110,8 +125,13 @@ class TrainingProgress(keras.callbacks.Callback):
             self.handle.update(empty, raw=True)
             print(line)
         elif line:
-            self.handle.update({"text/plain": line, "text/html": f"<pre style='margin: 0;'>{html.escape(line)}</pre>"},
-                               raw=True)
+            self.handle.update(
+                {
+                    "text/plain": line,
+                    "text/html": f"<pre style='margin: 0;'>{html.escape(line)}</pre>",
+                },
+                raw=True,
+            )
 
     def on_train_begin(self, logs=None):
         self.step = 0
@@ -129,8 +149,14 @@ class TrainingProgress(keras.callbacks.Callback):
     def on_train_end(self, logs=None):
         logs = logs or {}
         loss, validation = logs.get("loss"), logs.get("val_loss")
-        self._show(self.text(None if loss is None else float(loss),
-                             None if validation is None else float(validation), done=True), final=True)
+        self._show(
+            self.text(
+                None if loss is None else float(loss),
+                None if validation is None else float(validation),
+                done=True,
+            ),
+            final=True,
+        )
 
 
 class LiveTrainingMonitor(keras.callbacks.Callback):
@@ -181,16 +207,31 @@ class LiveTrainingMonitor(keras.callbacks.Callback):
     Used in: 04_training.
     """
 
-    def __init__(self, every: int | None = None, min_interval: float = 1.0, metrics=None,
-                 log_scale: bool = True, title: str | None = None, show: bool | None = None,
-                 figsize=(7.0, 3.0)):
+    def __init__(
+        self,
+        every: int | None = None,
+        min_interval: float = 1.0,
+        metrics=None,
+        log_scale: bool = True,
+        title: str | None = None,
+        show: bool | None = None,
+        figsize=(7.0, 3.0),
+    ):
         super().__init__()
-        if every is not None and (not isinstance(every, int) or isinstance(every, bool) or every < 1):
+        if every is not None and (
+            not isinstance(every, int) or isinstance(every, bool) or every < 1
+        ):
             raise SettingError(
                 f"every must be a positive whole number of batches or None (redraw per epoch); got {every!r}."
             )
-        if not (isinstance(min_interval, (int, float)) and math.isfinite(min_interval) and min_interval >= 0):
-            raise SettingError(f"min_interval must be a number of seconds >= 0; got {min_interval!r}.")
+        if not (
+            isinstance(min_interval, (int, float))
+            and math.isfinite(min_interval)
+            and min_interval >= 0
+        ):
+            raise SettingError(
+                f"min_interval must be a number of seconds >= 0; got {min_interval!r}."
+            )
         import ipywidgets as widgets
         from matplotlib.figure import Figure
 
@@ -298,10 +339,21 @@ class LiveTrainingMonitor(keras.callbacks.Callback):
                 ax.plot(*zip(*points), marker="o", markersize=3, label=label)
         drawn["batch_step"], drawn["batch_loss"] = list(self.batch_step), list(self.batch_loss)
         if self.batch_step:
-            ax.plot(self.batch_step, self.batch_loss, color="grey", linewidth=1, linestyle="--",
-                    label="this epoch so far (running mean)")
-        values = [v for k, vs in drawn.items() if k not in ("step", "batch_step") for v in vs
-                  if v is not None and np.isfinite(v)]
+            ax.plot(
+                self.batch_step,
+                self.batch_loss,
+                color="grey",
+                linewidth=1,
+                linestyle="--",
+                label="this epoch so far (running mean)",
+            )
+        values = [
+            v
+            for k, vs in drawn.items()
+            if k not in ("step", "batch_step")
+            for v in vs
+            if v is not None and np.isfinite(v)
+        ]
         # A logarithmic axis once the loss spans a decade; within one, its ticks are unreadable.
         if self.log_scale and values and min(values) > 0 and max(values) / min(values) > 10:
             ax.set_yscale("log")
@@ -321,8 +373,11 @@ class LiveTrainingMonitor(keras.callbacks.Callback):
     def _status_text(self) -> str:
         epochs = f"/{self._epochs}" if self._epochs else ""
         parts = [f"epoch <b>{self.epoch}{epochs}</b>", f"step <b>{self.step}</b>"]
-        latest = {name: values[-1] for name, values in self.history.items()
-                  if name != "step" and values and values[-1] is not None}
+        latest = {
+            name: values[-1]
+            for name, values in self.history.items()
+            if name != "step" and values and values[-1] is not None
+        }
         if self.batch_loss:
             latest["loss"] = self.batch_loss[-1]
         for name in self._plotted_metrics() or list(latest):

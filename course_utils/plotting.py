@@ -69,7 +69,10 @@ def _png_output(figure, description: str = "<figure>") -> dict:
     figure.savefig(buffer, format="png")
     return {
         "output_type": "display_data",
-        "data": {"image/png": base64.b64encode(buffer.getvalue()).decode("ascii"), "text/plain": description},
+        "data": {
+            "image/png": base64.b64encode(buffer.getvalue()).decode("ascii"),
+            "text/plain": description,
+        },
         "metadata": {},
     }
 
@@ -89,8 +92,14 @@ def plot_waveform(x, sr: int, ax=None, title: str | None = None, **kwargs):
 
 
 def plot_spectrogram(
-    x, sr: int, ax=None, title: str | None = None, n_fft: int = 512, hop_length: int = 128,
-    y_axis: str = "log", colorbar: bool = True,
+    x,
+    sr: int,
+    ax=None,
+    title: str | None = None,
+    n_fft: int = 512,
+    hop_length: int = 128,
+    y_axis: str = "log",
+    colorbar: bool = True,
 ):
     """Draw a spectrogram in dB below its peak, 80 dB deep (:mod:`course_utils.spectral`, ``librosa.display.specshow``).
 
@@ -113,8 +122,16 @@ def plot_spectrogram(
     return ax
 
 
-def plot_log_magnitude(log_mag, sr: int, hop_length: int = 256, ax=None, title: str | None = None,
-                       y_axis: str = "log", vmin: float | None = None, vmax: float | None = None):
+def plot_log_magnitude(
+    log_mag,
+    sr: int,
+    hop_length: int = 256,
+    ax=None,
+    title: str | None = None,
+    y_axis: str = "log",
+    vmin: float | None = None,
+    vmax: float | None = None,
+):
     """Draw a natural-log magnitude spectrogram ``(frequencies, frames)`` in dB.
 
     Used in: 11_synthesis.
@@ -134,14 +151,23 @@ def plot_log_magnitude(log_mag, sr: int, hop_length: int = 256, ax=None, title: 
     if vmin is None:
         vmin = vmax - 80.0
     librosa.display.specshow(
-        data=decibels, sr=sr, hop_length=hop_length, x_axis="time", y_axis=y_axis, ax=ax,
-        vmin=vmin, vmax=vmax, cmap="magma",
+        data=decibels,
+        sr=sr,
+        hop_length=hop_length,
+        x_axis="time",
+        y_axis=y_axis,
+        ax=ax,
+        vmin=vmin,
+        vmax=vmax,
+        cmap="magma",
     )
     ax.set(title=title)
     return ax
 
 
-def plot_learning_curves(history, ax=None, title: str | None = None, log: bool = True, x_label: str = "epoch"):
+def plot_learning_curves(
+    history, ax=None, title: str | None = None, log: bool = True, x_label: str = "epoch"
+):
     """Plot training and validation loss from a Keras ``History`` or a dict of lists.
 
     Used in: 04_training, 06_troubleshooting.
@@ -151,7 +177,9 @@ def plot_learning_curves(history, ax=None, title: str | None = None, log: bool =
     for name, values in curves.items():
         if "loss" not in name:
             continue
-        ax.plot(np.arange(1, len(values) + 1), values, label=name.replace("val_loss", "validation loss"))
+        ax.plot(
+            np.arange(1, len(values) + 1), values, label=name.replace("val_loss", "validation loss")
+        )
     if log:
         ax.set_yscale("log")
     ax.set(xlabel=x_label, ylabel="loss", title=title)
@@ -193,10 +221,14 @@ def listening_table(clips: dict, sr: int, notes: dict | None = None):
             f"<td style='text-align:left'>{html.escape(str(notes.get(name, '')))}</td>"
             f"<td>{player}</td></tr>"
         )
-    return HTML("<table><tr><th>clip</th><th>measure</th><th>listen</th></tr>" + "".join(rows) + "</table>")
+    return HTML(
+        "<table><tr><th>clip</th><th>measure</th><th>listen</th></tr>" + "".join(rows) + "</table>"
+    )
 
 
-def compare_audio(original, reconstruction, sr: int, title: str = "", labels=("original", "reconstruction")):
+def compare_audio(
+    original, reconstruction, sr: int, title: str = "", labels=("original", "reconstruction")
+):
     """Show an original and its reconstruction: waveforms, spectrograms, error, and players.
 
     Returns the matplotlib figure; the players are displayed below it, each
@@ -214,7 +246,9 @@ def compare_audio(original, reconstruction, sr: int, title: str = "", labels=("o
     reconstruction = check_signal(reconstruction, name=labels[1])
     error = original - reconstruction
     figure, axes = plt.subplots(2, 3, figsize=(12, 5), sharex=True)
-    for column, (name, signal) in enumerate(zip((*labels, "error"), (original, reconstruction, error))):
+    for column, (name, signal) in enumerate(
+        zip((*labels, "error"), (original, reconstruction, error))
+    ):
         plot_waveform(signal, sr, ax=axes[0, column], title=name)
         plot_spectrogram(signal, sr, ax=axes[1, column], colorbar=False)
     snr = snr_db(original, reconstruction)
@@ -227,6 +261,9 @@ def compare_audio(original, reconstruction, sr: int, title: str = "", labels=("o
 def _comparison_notes(original, snr: float, labels) -> dict:
     """The measure column of :func:`compare_audio`'s players, one text per row."""
     rms = float(np.sqrt(np.mean(np.square(original, dtype=np.float64))))
-    error = ("none: the reconstruction is exact" if snr == float("inf")
-             else f"{-snr:.1f} dB relative to the {labels[0]}")
+    error = (
+        "none: the reconstruction is exact"
+        if snr == float("inf")
+        else f"{-snr:.1f} dB relative to the {labels[0]}"
+    )
     return {labels[0]: f"RMS level {rms:.3g}", labels[1]: f"SNR {snr:.1f} dB", "error": error}

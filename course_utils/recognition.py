@@ -34,8 +34,13 @@ __all__ = [
 ]
 
 
-def make_classifier(C: float | None = None, pca: int | None = None, max_iter: int = 3000, seed: int = 0,
-                    kind: str = "logistic"):
+def make_classifier(
+    C: float | None = None,
+    pca: int | None = None,
+    max_iter: int = 3000,
+    seed: int = 0,
+    kind: str = "logistic",
+):
     """A classifier on standardised features, as a scikit-learn ``Pipeline``.
 
     ``kind="logistic"`` (the default): logistic regression, a linear
@@ -149,14 +154,18 @@ def evaluate_split(features, digits, train, test, classifier=None) -> Recognitio
     train, test = np.asarray(train), np.asarray(test)
     x_train, y_train, x_test = _fold_data(features, digits, train, test)
     if len(x_test) != len(test):
-        raise SignalError(f"{len(x_test)} rows of test features for {len(test)} test clips; they must pair up.")
+        raise SignalError(
+            f"{len(x_test)} rows of test features for {len(test)} test clips; they must pair up."
+        )
     model = clone(classifier if classifier is not None else make_classifier())
     with _one_blas_thread():
         predictions = model.fit(x_train, y_train).predict(x_test)
     return _score(digits.labels[test], predictions, digits.speakers[test])
 
 
-def evaluate_standard_split(features, digits, classifier=None, test_takes=range(5)) -> RecognitionScore:
+def evaluate_standard_split(
+    features, digits, classifier=None, test_takes=range(5)
+) -> RecognitionScore:
     """Train on takes 5 and later of every voice, test on takes 0-4 (FSDD's standard split).
 
     ``features`` and ``classifier`` as in :func:`evaluate_split`. Every
@@ -183,18 +192,34 @@ def evaluate_leave_one_speaker_out(features, digits, classifier=None) -> Recogni
     """
     from .data import leave_one_speaker_out
 
-    scores = [evaluate_split(features, digits, train, test, classifier)
-              for _, train, test in leave_one_speaker_out(digits)]
-    return _score(*(np.concatenate([getattr(score, name) for score in scores])
-                    for name in ("y_true", "y_pred", "speakers")))
+    scores = [
+        evaluate_split(features, digits, train, test, classifier)
+        for _, train, test in leave_one_speaker_out(digits)
+    ]
+    return _score(
+        *(
+            np.concatenate([getattr(score, name) for score in scores])
+            for name in ("y_true", "y_pred", "speakers")
+        )
+    )
 
 
 # --- the whole comparison, for scripts and benchmarks ---------------------------------------------
 
 
-def compare_features(digits, code_size: int = 128, steps: int = 400, speaker_groups: int | None = None,
-                     copies: int = 2, seed: int = 0, verbose: bool = False, extra=None,
-                     classifier: str = "svm", n_ceps: int | None = 13, hidden_sizes=(HIDDEN,)) -> dict:
+def compare_features(
+    digits,
+    code_size: int = 128,
+    steps: int = 400,
+    speaker_groups: int | None = None,
+    copies: int = 2,
+    seed: int = 0,
+    verbose: bool = False,
+    extra=None,
+    classifier: str = "svm",
+    n_ceps: int | None = 13,
+    hidden_sizes=(HIDDEN,),
+) -> dict:
     """The comparison of 10_recognition in one call: every feature, both splits.
 
     Returns ``{name: (standard_split_score, leave_one_speaker_out_score)}``
@@ -233,7 +258,9 @@ def compare_features(digits, code_size: int = 128, steps: int = 400, speaker_gro
 
     sr = digits.sample_rate
     if extra is not None and extra.sample_rate != sr:
-        raise SignalError(f"extra digits are at {extra.sample_rate} Hz, the digits at {sr} Hz; load both at one rate.")
+        raise SignalError(
+            f"extra digits are at {extra.sample_rate} Hz, the digits at {sr} Hz; load both at one rate."
+        )
 
     def smooth(x):
         return x if n_ceps is None else cepstral_patches(x, n_ceps)
@@ -257,17 +284,33 @@ def compare_features(digits, code_size: int = 128, steps: int = 400, speaker_gro
             y.append(extra_labels)
         return np.concatenate(x), np.concatenate(y), patches[test]
 
-    autoencoder = AutoencoderFeatures(digits, patches, augmented, source, speaker_groups=speaker_groups,
-                                      extra_patches=extra_patches, extra_labels=extra_labels,
-                                      code_size=code_size, hidden_sizes=hidden_sizes, steps=steps, seed=seed)
+    autoencoder = AutoencoderFeatures(
+        digits,
+        patches,
+        augmented,
+        source,
+        speaker_groups=speaker_groups,
+        extra_patches=extra_patches,
+        extra_labels=extra_labels,
+        code_size=code_size,
+        hidden_sizes=hidden_sizes,
+        steps=steps,
+        seed=seed,
+    )
     for name, chosen, model in [
         ("MFCC mean+std", mfcc, make_classifier(kind=classifier)),
-        (f"PCA-{code_size} of patches", with_augmentation, make_classifier(pca=code_size, kind=classifier, seed=seed)),
+        (
+            f"PCA-{code_size} of patches",
+            with_augmentation,
+            make_classifier(pca=code_size, kind=classifier, seed=seed),
+        ),
         (f"autoencoder code ({code_size})", autoencoder, make_classifier(kind=classifier)),
     ]:
         started = time.perf_counter()
-        results[name] = (evaluate_standard_split(chosen, digits, model),
-                         evaluate_leave_one_speaker_out(chosen, digits, model))
+        results[name] = (
+            evaluate_standard_split(chosen, digits, model),
+            evaluate_leave_one_speaker_out(chosen, digits, model),
+        )
         say(f"{name}: {time.perf_counter() - started:.1f} s")
     return results
 
@@ -278,8 +321,12 @@ def format_results(results: dict) -> str:
     Used in: 10_recognition, scripts/recognition_on_folder.py.
     """
     width = max([len("features")] + [len(name) for name in results])
-    lines = [f"{'features':{width}s} {'standard split':>15s} {'one speaker out':>16s} {'worst voice':>18s}"]
+    lines = [
+        f"{'features':{width}s} {'standard split':>15s} {'one speaker out':>16s} {'worst voice':>18s}"
+    ]
     for name, (standard, loso) in results.items():
         worst = f"{loso.worst_speaker} {loso.per_speaker[loso.worst_speaker]:.0%}"
-        lines.append(f"{name:{width}s} {standard.accuracy:>15.1%} {loso.accuracy:>16.1%} {worst:>18s}")
+        lines.append(
+            f"{name:{width}s} {standard.accuracy:>15.1%} {loso.accuracy:>16.1%} {worst:>18s}"
+        )
     return "\n".join(lines)

@@ -28,7 +28,6 @@ from .training import gradient_step
 __all__ = ["SEEDS", "SeedRunner", "mean_and_spread", "verdict", "spread_table"]
 
 
-
 def mean_and_spread(values) -> tuple[float, float]:
     """``(mean, spread)`` of the results of several runs; the spread is the sample standard deviation.
 
@@ -44,7 +43,9 @@ def mean_and_spread(values) -> tuple[float, float]:
             "for example seeds=(0, 1, 2)."
         )
     if not np.all(np.isfinite(array)):
-        raise SignalError(f"The runs contain NaN or infinite results ({array.tolist()}); check for a diverged run.")
+        raise SignalError(
+            f"The runs contain NaN or infinite results ({array.tolist()}); check for a diverged run."
+        )
     return float(array.mean()), float(array.std(ddof=1))
 
 
@@ -77,12 +78,18 @@ def spread_table(results: dict, unit: str = "", digits: int = 2) -> str:
     Used in: 06_troubleshooting.
     """
     if not results:
-        raise SignalError("spread_table needs at least one setting, e.g. {'good fit': [0.3, 0.31, 0.29]}.")
+        raise SignalError(
+            "spread_table needs at least one setting, e.g. {'good fit': [0.3, 0.31, 0.29]}."
+        )
     width = max(len(str(name)) for name in results)
-    lines = [f"{'setting':{width}s}  {'mean':>8s}   {'spread':>7s}  (over {len(next(iter(results.values())))} seeds)"]
+    lines = [
+        f"{'setting':{width}s}  {'mean':>8s}   {'spread':>7s}  (over {len(next(iter(results.values())))} seeds)"
+    ]
     for name, values in results.items():
         mean, spread = mean_and_spread(values)
-        lines.append(f"{str(name):{width}s}  {mean:8.{digits}f} ± {spread:7.{digits}f} {unit}".rstrip())
+        lines.append(
+            f"{str(name):{width}s}  {mean:8.{digits}f} ± {spread:7.{digits}f} {unit}".rstrip()
+        )
     return "\n".join(lines)
 
 
@@ -113,7 +120,9 @@ class SeedRunner:
         keras.utils.set_random_seed(0)
         self.model = build()
         if not isinstance(self.model, keras.Model):
-            raise SignalError(f"build() must return a keras.Model; it returned {type(self.model).__name__}.")
+            raise SignalError(
+                f"build() must return a keras.Model; it returned {type(self.model).__name__}."
+            )
         self.optimizer = (optimizer or (lambda: keras.optimizers.Adam(learning_rate=1e-3)))()
         self.optimizer.build(self.model.trainable_variables)
         self._optimizer_start = [variable.numpy() for variable in self.optimizer.variables]
@@ -139,8 +148,15 @@ class SeedRunner:
         order = np.concatenate([rng.permutation(len(frames)) for _ in range(epochs)])[:needed]
         return frames[order].reshape(steps, self.batch_size, *frames.shape[1:])
 
-    def train(self, frames, seed: int, steps: int, learning_rate: float = 1e-3, validation=None,
-              eval_every: int | None = None):
+    def train(
+        self,
+        frames,
+        seed: int,
+        steps: int,
+        learning_rate: float = 1e-3,
+        validation=None,
+        eval_every: int | None = None,
+    ):
         """Train from seed ``seed``; return ``(model, history)``.
 
         ``history`` holds ``step`` and ``loss`` (mean training loss since the previous
@@ -149,7 +165,9 @@ class SeedRunner:
         at the end).
         """
         steps = positive_int(steps, "steps", "steps=300")
-        eval_every = steps if eval_every is None else positive_int(eval_every, "eval_every", "eval_every=50")
+        eval_every = (
+            steps if eval_every is None else positive_int(eval_every, "eval_every", "eval_every=50")
+        )
         frames = as_float_array(frames, "frames", ndim=2)
         if len(frames) == 0:
             raise SignalError("frames is empty: give at least one training frame.")
@@ -165,7 +183,7 @@ class SeedRunner:
         if validation is not None:
             history["val_loss"] = []
         for start in range(0, steps, eval_every):
-            chunk = tf.constant(batches[start:start + eval_every])
+            chunk = tf.constant(batches[start : start + eval_every])
             history["loss"].append(float(self._run_steps(chunk)))
             history["step"].append(min(start + eval_every, steps))
             if validation is not None:

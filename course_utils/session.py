@@ -71,7 +71,10 @@ class SessionInfo(dict):
 
 def _name_error_hint(shell, etype, value, tb, tb_offset=None):
     """IPython custom exception handler: the usual traceback, then one line saying what to do."""
-    traceback = [*shell.InteractiveTB.structured_traceback(etype, value, tb, tb_offset=tb_offset), NAME_ERROR_HINT]
+    traceback = [
+        *shell.InteractiveTB.structured_traceback(etype, value, tb, tb_offset=tb_offset),
+        NAME_ERROR_HINT,
+    ]
     # IPython leaves showing the error to the handler; _showtraceback is what its own
     # showtraceback() calls (ipykernel sends it to the notebook as the cell's error output).
     shell._showtraceback(etype, value, traceback)
@@ -91,7 +94,9 @@ def _install_name_error_hint() -> bool:
     return True
 
 
-def setup_notebook(seed: int = 0, threads: int = 2, tensorflow: bool = True, style: bool = True) -> SessionInfo:
+def setup_notebook(
+    seed: int = 0, threads: int = 2, tensorflow: bool = True, style: bool = True
+) -> SessionInfo:
     """Make a notebook quiet, deterministic and sized for a 2-core machine.
 
     Parameters
@@ -171,8 +176,14 @@ def main(argv=None) -> int:
     import argparse
 
     parser = argparse.ArgumentParser(prog="python -m course_utils env", description=main.__doc__)
-    parser.add_argument("--env", nargs="?", const="sh", choices=("sh", "make"), required=True,
-                        help="print `export KEY=value` lines (sh, the default) or KEY=value words (make)")
+    parser.add_argument(
+        "--env",
+        nargs="?",
+        const="sh",
+        choices=("sh", "make"),
+        required=True,
+        help="print `export KEY=value` lines (sh, the default) or KEY=value words (make)",
+    )
     args = parser.parse_args(argv)
     if args.env == "make":
         print(" ".join(f"{key}={value}" for key, value in TF_ENVIRONMENT.items()))

@@ -62,9 +62,13 @@ class KSparseAutoencoder(keras.Model):
     def __init__(self, frame_length: int = FRAME, m: int = 16, **kwargs):
         super().__init__(**kwargs)
         if not 0 < m < frame_length:
-            raise SignalError(f"m must be between 1 and frame_length - 1; got m={m}, frame_length={frame_length}.")
+            raise SignalError(
+                f"m must be between 1 and frame_length - 1; got m={m}, frame_length={frame_length}."
+            )
         self.frame_length, self.m = int(frame_length), int(m)
-        self.atoms = self.add_weight(shape=(frame_length, frame_length), initializer="zeros", name="atoms")
+        self.atoms = self.add_weight(
+            shape=(frame_length, frame_length), initializer="zeros", name="atoms"
+        )
         self.mean = self.add_weight(shape=(frame_length,), initializer="zeros", name="mean")
 
     def encode(self, frames):
@@ -83,9 +87,13 @@ class KSparseAutoencoder(keras.Model):
 def _check_frames(frames, frame_length: int) -> np.ndarray:
     frames = np.asarray(frames, dtype=np.float32)
     if frames.ndim != 2 or frames.shape[1] != frame_length or len(frames) == 0:
-        raise SignalError(f"frames must have shape (n, {frame_length}) with n > 0; got {frames.shape}.")
+        raise SignalError(
+            f"frames must have shape (n, {frame_length}) with n > 0; got {frames.shape}."
+        )
     if not np.isfinite(frames).all():
-        raise SignalError("frames contain NaN or Inf; check the audio with course_utils.audio.check_signal.")
+        raise SignalError(
+            "frames contain NaN or Inf; check the audio with course_utils.audio.check_signal."
+        )
     return frames
 
 
@@ -107,8 +115,14 @@ def build_ksparse_autoencoder(train_frames, m: int = 16) -> KSparseAutoencoder:
     return model
 
 
-def train_ksparse_autoencoder(model, train_frames, steps: int = 2000, batch_size: int = 128,
-                              learning_rate: float = 1e-4, seed: int = 0) -> float:
+def train_ksparse_autoencoder(
+    model,
+    train_frames,
+    steps: int = 2000,
+    batch_size: int = 128,
+    learning_rate: float = 1e-4,
+    seed: int = 0,
+) -> float:
     """Adam on the mean squared error (relative to the frames' variance), cosine-decayed; returns the last loss.
 
     Used in: 05_evaluating, benchmarks/codec.py, benchmarks/codes.py, scripts/make_weights.py.
@@ -117,19 +131,24 @@ def train_ksparse_autoencoder(model, train_frames, steps: int = 2000, batch_size
 
     frames = _check_frames(train_frames, model.frame_length)
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
-        raise SignalError(f"steps must be a positive whole number of optimizer steps; got {steps!r}.")
+        raise SignalError(
+            f"steps must be a positive whole number of optimizer steps; got {steps!r}."
+        )
     keras.utils.set_random_seed(seed)
     schedule = keras.optimizers.schedules.CosineDecay(learning_rate, int(steps), alpha=0.02)
     variance = float(frames.var())
-    step = make_train_step(model, keras.optimizers.Adam(schedule),
-                           lambda y, estimate: tf.reduce_mean(tf.square(estimate - y)) / variance)
+    step = make_train_step(
+        model,
+        keras.optimizers.Adam(schedule),
+        lambda y, estimate: tf.reduce_mean(tf.square(estimate - y)) / variance,
+    )
     rng = np.random.default_rng(seed)
     batch_size = min(int(batch_size), len(frames))
     order, position, loss = rng.permutation(len(frames)), 0, None
     for _ in range(int(steps)):
         if position + batch_size > len(order):
             order, position = rng.permutation(len(frames)), 0
-        batch = tf.constant(frames[order[position: position + batch_size]])
+        batch = tf.constant(frames[order[position : position + batch_size]])
         loss = step(batch, batch)
         position += batch_size
     return float(loss)
@@ -185,8 +204,13 @@ def save_ksparse_weights(model, path, overwrite: bool = False, **metadata) -> Pa
     buffer = io.BytesIO()
     np.savez_compressed(buffer, atoms=model.atoms.numpy(), mean=model.mean.numpy())
     written = buffer.getvalue()
-    record = {"file": path.name, "sha256": hashlib.sha256(written).hexdigest(),
-              "frame_length": model.frame_length, "m": model.m, **metadata}
+    record = {
+        "file": path.name,
+        "sha256": hashlib.sha256(written).hexdigest(),
+        "frame_length": model.frame_length,
+        "m": model.m,
+        **metadata,
+    }
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(written)
     record_path.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")

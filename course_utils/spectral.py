@@ -59,8 +59,10 @@ NEPER_TO_DB = 20.0 / np.log(10.0)
 
 
 def _sizes(n_fft, hop_length) -> tuple[int, int]:
-    return (positive_int(n_fft, "n_fft", "n_fft=512"),
-            positive_int(hop_length, "hop_length", "hop_length=128"))
+    return (
+        positive_int(n_fft, "n_fft", "n_fft=512"),
+        positive_int(hop_length, "hop_length", "hop_length=128"),
+    )
 
 
 def stft(clip, n_fft: int = 512, hop_length: int | None = None, center: bool = True) -> np.ndarray:
@@ -95,7 +97,9 @@ def stft(clip, n_fft: int = 512, hop_length: int | None = None, center: bool = T
     return np.fft.rfft(frames * window, axis=1).T
 
 
-def power_spectrogram(clip, n_fft: int = 512, hop_length: int | None = None, center: bool = True) -> np.ndarray:
+def power_spectrogram(
+    clip, n_fft: int = 512, hop_length: int | None = None, center: bool = True
+) -> np.ndarray:
     """``|STFT|**2`` of a clip (:func:`stft`), shape ``(1 + n_fft // 2, frames)``.
 
     Used in: no notebook.
@@ -104,7 +108,9 @@ def power_spectrogram(clip, n_fft: int = 512, hop_length: int | None = None, cen
     return spectrum.real**2 + spectrum.imag**2
 
 
-def power_to_db(power, *, ref: float = 1.0, amin: float = 1e-10, top_db: float | None = 80.0) -> np.ndarray:
+def power_to_db(
+    power, *, ref: float = 1.0, amin: float = 1e-10, top_db: float | None = 80.0
+) -> np.ndarray:
     """Decibels of a power spectrum with a floor, as ``librosa.power_to_db``.
 
     ``10 log10(max(power, amin)) - 10 log10(max(ref, amin))``, then raised
@@ -203,7 +209,9 @@ def to_audio(
         )
     check_signal(log_mag.ravel(), name="log_mag")
     hop_length = positive_int(hop_length, "hop_length", "hop_length=256")
-    n_fft = 2 * (log_mag.shape[0] - 1) if n_fft is None else positive_int(n_fft, "n_fft", "n_fft=1024")
+    n_fft = (
+        2 * (log_mag.shape[0] - 1) if n_fft is None else positive_int(n_fft, "n_fft", "n_fft=1024")
+    )
     if n_fft // 2 + 1 != log_mag.shape[0]:
         raise SignalError(
             f"log_mag has {log_mag.shape[0]} frequency rows but n_fft={n_fft} gives "
@@ -212,8 +220,12 @@ def to_audio(
     magnitude = np.maximum(np.exp(log_mag) - eps, 0.0)
     if phase is None:
         audio = compat.griffinlim(
-            magnitude, seed=seed, n_iter=positive_int(n_iter, "n_iter", "n_iter=32"), hop_length=hop_length,
-            n_fft=n_fft, length=length,
+            magnitude,
+            seed=seed,
+            n_iter=positive_int(n_iter, "n_iter", "n_iter=32"),
+            hop_length=hop_length,
+            n_fft=n_fft,
+            length=length,
         )
     else:
         phase = np.asarray(phase)
@@ -222,8 +234,14 @@ def to_audio(
                 f"phase has shape {phase.shape} but log_mag has {log_mag.shape}; "
                 "use the phase returned with this very spectrogram by log_magnitude()."
             )
-        unit = phase / np.maximum(np.abs(phase), 1e-12) if np.iscomplexobj(phase) else np.exp(1j * phase)
-        audio = librosa.istft(stft_matrix=magnitude * unit, hop_length=hop_length, n_fft=n_fft, length=length)
+        unit = (
+            phase / np.maximum(np.abs(phase), 1e-12)
+            if np.iscomplexobj(phase)
+            else np.exp(1j * phase)
+        )
+        audio = librosa.istft(
+            stft_matrix=magnitude * unit, hop_length=hop_length, n_fft=n_fft, length=length
+        )
     return np.asarray(audio, dtype=np.float32)
 
 
@@ -243,7 +261,9 @@ def _mel_to_hz(mel):
 
 
 @functools.lru_cache(maxsize=16)
-def mel_filterbank(sr: int, n_fft: int, n_mels: int = 40, fmin: float = 0.0, fmax: float | None = None) -> np.ndarray:
+def mel_filterbank(
+    sr: int, n_fft: int, n_mels: int = 40, fmin: float = 0.0, fmax: float | None = None
+) -> np.ndarray:
     """Triangular mel filters, shape ``(n_mels, 1 + n_fft // 2)``: the same matrix as ``librosa.filters.mel``.
 
     Slaney's mel scale and area normalisation, librosa's defaults. The result
@@ -256,7 +276,9 @@ def mel_filterbank(sr: int, n_fft: int, n_mels: int = 40, fmin: float = 0.0, fma
     n_mels = positive_int(n_mels, "n_mels", "n_mels=40")
     fmax = sr / 2.0 if fmax is None else float(fmax)
     if not 0.0 <= fmin < fmax <= sr / 2.0:
-        raise SignalError(f"Need 0 <= fmin < fmax <= sr / 2 = {sr / 2}; got fmin={fmin}, fmax={fmax}.")
+        raise SignalError(
+            f"Need 0 <= fmin < fmax <= sr / 2 = {sr / 2}; got fmin={fmin}, fmax={fmax}."
+        )
     bin_frequencies = np.fft.rfftfreq(n_fft, d=1.0 / sr)
     edges = _mel_to_hz(np.linspace(_hz_to_mel(fmin), _hz_to_mel(fmax), n_mels + 2))
     widths = np.diff(edges)
@@ -270,8 +292,16 @@ def mel_filterbank(sr: int, n_fft: int, n_mels: int = 40, fmin: float = 0.0, fma
     return weights
 
 
-def mel_spectrogram(clip, sr: int, n_fft: int, hop_length: int, n_mels: int = 40, fmin: float = 0.0,
-                    fmax: float | None = None, power=None) -> np.ndarray:
+def mel_spectrogram(
+    clip,
+    sr: int,
+    n_fft: int,
+    hop_length: int,
+    n_mels: int = 40,
+    fmin: float = 0.0,
+    fmax: float | None = None,
+    power=None,
+) -> np.ndarray:
     """Mel power spectrogram, shape ``(n_mels, frames)``: :func:`mel_filterbank` times :func:`power_spectrogram`.
 
     The same numbers as ``librosa.feature.melspectrogram`` with these

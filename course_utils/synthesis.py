@@ -75,7 +75,9 @@ def interpolate_codes(code_a, code_b, steps: int, method: str = "linear") -> np.
             "encoder; for trajectories, give both notes the same number of frames first."
         )
     if a.ndim not in (1, 2) or a.size == 0:
-        raise SignalError(f"codes must be 1-D (latent,) or 2-D (frames, latent); got shape {a.shape}.")
+        raise SignalError(
+            f"codes must be 1-D (latent,) or 2-D (frames, latent); got shape {a.shape}."
+        )
     steps = positive_int(steps, "steps", "steps=5")
     if steps < 2:
         raise SignalError("steps must be at least 2: the two endpoints.")
@@ -90,7 +92,9 @@ def interpolate_codes(code_a, code_b, steps: int, method: str = "linear") -> np.
         omega = np.arccos(np.clip(np.sum(unit_a * unit_b, axis=-1, keepdims=True), -1.0, 1.0))
         sin_omega = np.sin(omega)
         safe = sin_omega > 1e-6
-        weight_a = np.where(safe, np.sin((1.0 - t) * omega) / np.where(safe, sin_omega, 1.0), 1.0 - t)
+        weight_a = np.where(
+            safe, np.sin((1.0 - t) * omega) / np.where(safe, sin_omega, 1.0), 1.0 - t
+        )
         weight_b = np.where(safe, np.sin(t * omega) / np.where(safe, sin_omega, 1.0), t)
         direction = weight_a * unit_a + weight_b * unit_b
         direction /= np.maximum(np.linalg.norm(direction, axis=-1, keepdims=True), 1e-12)
@@ -125,7 +129,9 @@ def nearest_frame_distance(frames, reference_frames, chunk: int = 256) -> np.nda
     for start in range(0, len(frames), chunk):
         block = frames[start : start + chunk]
         squared = np.sum(block**2, axis=1)[:, None] - 2.0 * block @ reference.T + ref_sq[None, :]
-        best[start : start + chunk] = np.sqrt(np.maximum(squared.min(axis=1), 0.0) / frames.shape[1])
+        best[start : start + chunk] = np.sqrt(
+            np.maximum(squared.min(axis=1), 0.0) / frames.shape[1]
+        )
     return NEPER_TO_DB * best
 
 
@@ -231,8 +237,14 @@ class VAE(keras.Model):
         return codes.astype(np.float32), self.decode(codes)
 
 
-def build_vae(frame_length: int, latent_dim: int, hidden_sizes=(HIDDEN,), beta: float = 1.0,
-              seed: int = 0, name: str = "vae"):
+def build_vae(
+    frame_length: int,
+    latent_dim: int,
+    hidden_sizes=(HIDDEN,),
+    beta: float = 1.0,
+    seed: int = 0,
+    name: str = "vae",
+):
     """Build a dense variational autoencoder for frames of ``frame_length`` values.
 
     The encoder (functional API) maps a frame through ReLU layers to two
@@ -276,8 +288,18 @@ def _decode(decoder, codes) -> np.ndarray:
     return np.asarray(out, dtype=np.float64)
 
 
-def render_latent(decoder, code, *, sr: int, n_frames: int = 43, hop_length: int = 256,
-                  postprocess=None, n_iter: int = 32, seed: int = 0, fade: float = 0.02):
+def render_latent(
+    decoder,
+    code,
+    *,
+    sr: int,
+    n_frames: int = 43,
+    hop_length: int = 256,
+    postprocess=None,
+    n_iter: int = 32,
+    seed: int = 0,
+    fade: float = 0.02,
+):
     """Decode a code into a sound; returns ``(audio, log_mag)``.
 
     ``code`` is one code ``(latent,)``, held for ``n_frames`` frames (a steady
@@ -304,7 +326,9 @@ def render_latent(decoder, code, *, sr: int, n_frames: int = 43, hop_length: int
     if postprocess is not None:
         rows = np.asarray(postprocess(rows), dtype=np.float64)
     if not np.all(np.isfinite(rows)):
-        raise SignalError("The decoder returned NaN or Inf for this code; the model may have diverged.")
+        raise SignalError(
+            "The decoder returned NaN or Inf for this code; the model may have diverged."
+        )
     log_mag = rows.T
     # A code far from the data can decode to magnitudes of e^40 and more, which overflow
     # float32 audio: turn such a spectrogram down as a whole (its shape, so its sound, is kept).

@@ -50,7 +50,11 @@ def _as_training_array(x, name: str = "training data") -> np.ndarray:
 
     x = np.asarray(x)
     if x.ndim != 2:
-        hint = " Reshape a 1-D signal with x.reshape(-1, 1) (the article) or frame it." if x.ndim == 1 else ""
+        hint = (
+            " Reshape a 1-D signal with x.reshape(-1, 1) (the article) or frame it."
+            if x.ndim == 1
+            else ""
+        )
         raise SignalError(f"{name} must be 2-D (examples, features); got shape {x.shape}.{hint}")
     if len(x) == 0:
         raise SignalError(f"{name} has no examples.")
@@ -69,14 +73,22 @@ def _diverged(value: float, where: str, learning_rate, data: np.ndarray) -> Sign
     """The error when the loss became NaN or Inf, naming the likely cause: constant data or the learning rate."""
     rate = f"{learning_rate:g}" if isinstance(learning_rate, numbers.Real) else "a schedule"
     if data.size and float(np.ptp(data)) == 0.0:
-        cause = (f"Every value of the data is {float(data.flat[0]):g}: constant data hold nothing to learn, "
-                 "and standardizing them divides by 0. Check that the frames come from the audio you meant "
-                 "(not silence or a constant).")
+        cause = (
+            f"Every value of the data is {float(data.flat[0]):g}: constant data hold nothing to learn, "
+            "and standardizing them divides by 0. Check that the frames come from the audio you meant "
+            "(not silence or a constant)."
+        )
     else:
-        smaller = f", e.g. to {learning_rate / 10:g}" if isinstance(learning_rate, numbers.Real) else ""
-        cause = (f"The likely cause is the learning_rate ({rate}): lower it{smaller}; and check that the "
-                 "data are standardized (fit_standardizer).")
-    return SignalError(f"Training diverged: the loss became {value} at {where} (learning_rate={rate}). {cause}")
+        smaller = (
+            f", e.g. to {learning_rate / 10:g}" if isinstance(learning_rate, numbers.Real) else ""
+        )
+        cause = (
+            f"The likely cause is the learning_rate ({rate}): lower it{smaller}; and check that the "
+            "data are standardized (fit_standardizer)."
+        )
+    return SignalError(
+        f"Training diverged: the loss became {value} at {where} (learning_rate={rate}). {cause}"
+    )
 
 
 class _StopOnNonFinite(keras.callbacks.Callback):
@@ -97,8 +109,10 @@ def _check_learning_rate(learning_rate):
     if isinstance(learning_rate, keras.optimizers.schedules.LearningRateSchedule):
         return learning_rate
     if (
-        isinstance(learning_rate, bool) or not isinstance(learning_rate, numbers.Real)
-        or not math.isfinite(learning_rate) or learning_rate <= 0
+        isinstance(learning_rate, bool)
+        or not isinstance(learning_rate, numbers.Real)
+        or not math.isfinite(learning_rate)
+        or learning_rate <= 0
     ):
         raise SignalError(
             f"learning_rate must be a positive finite number; got {learning_rate!r}. "
@@ -132,7 +146,9 @@ def _check_fits(model, inputs: np.ndarray, targets: np.ndarray, name: str) -> No
         )
 
 
-def article_training_loop(model, data, epochs: int = 1000, learning_rate: float = 0.001) -> list[float]:
+def article_training_loop(
+    model, data, epochs: int = 1000, learning_rate: float = 0.001
+) -> list[float]:
     """Train exactly as the article does: full batch, eager GradientTape, fixed epochs.
 
     Returns the loss after each epoch. Kept for comparison; prefer
@@ -172,8 +188,9 @@ def article_training_loop(model, data, epochs: int = 1000, learning_rate: float 
     return losses
 
 
-
-def make_frame_dataset(frames, batch_size: int = BATCH, shuffle: bool = True, seed: int = 0, targets=None):
+def make_frame_dataset(
+    frames, batch_size: int = BATCH, shuffle: bool = True, seed: int = 0, targets=None
+):
     """A ``tf.data.Dataset`` of ``(input, target)`` mini-batches (target = input by default).
 
     Shuffled with a fixed seed, reshuffled every epoch, batched, prefetched.
@@ -273,7 +290,9 @@ def train_minibatch(
     if optimizer is None:
         optimizer = keras.optimizers.Adam(learning_rate=learning_rate)
     elif isinstance(optimizer, str):
-        optimizer = keras.optimizers.get({"class_name": optimizer, "config": {"learning_rate": learning_rate}})
+        optimizer = keras.optimizers.get(
+            {"class_name": optimizer, "config": {"learning_rate": learning_rate}}
+        )
     val = None if validation is None else tf.constant(_as_training_array(validation, "validation"))
 
     train_step = make_train_step(model, optimizer, loss_function)
@@ -355,7 +374,9 @@ def fit_autoencoder(
     callback_list = list(callbacks) + [_StopOnNonFinite(learning_rate, train_frames)]
     if patience is not None and validation is not None:
         callback_list.append(
-            keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience, restore_best_weights=True)
+            keras.callbacks.EarlyStopping(
+                monitor="val_loss", patience=patience, restore_best_weights=True
+            )
         )
     if progress or (progress is None and not verbose):  # verbose: Keras's own bar instead
         from .monitor import TrainingProgress
@@ -365,11 +386,17 @@ def fit_autoencoder(
             callback_list.append(bar)
     dataset = make_frame_dataset(train_frames, batch_size=batch_size, seed=seed)
     history = model.fit(
-        dataset, validation_data=validation, epochs=epochs, verbose=verbose, callbacks=callback_list,
+        dataset,
+        validation_data=validation,
+        epochs=epochs,
+        verbose=verbose,
+        callbacks=callback_list,
         shuffle=False,  # tf.data already shuffles, with a seed
     )
     steps_per_epoch = math.ceil(len(train_frames) / batch_size)
-    history.history["step"] = [steps_per_epoch * (i + 1) for i in range(len(history.history["loss"]))]
+    history.history["step"] = [
+        steps_per_epoch * (i + 1) for i in range(len(history.history["loss"]))
+    ]
     return history
 
 
@@ -401,8 +428,11 @@ def gradient_norms(model, frames, targets=None, loss="mse", training: bool = Tru
     """
     x = tf.constant(_as_training_array(frames, "frames"))
     y = x if targets is None else tf.constant(_as_training_array(targets, "targets"))
-    kernels = [(layer.name, layer.kernel) for layer in _leaf_layers(model)
-               if getattr(layer, "kernel", None) is not None and layer.trainable]
+    kernels = [
+        (layer.name, layer.kernel)
+        for layer in _leaf_layers(model)
+        if getattr(layer, "kernel", None) is not None and layer.trainable
+    ]
     if not kernels:
         raise SignalError(f"Model '{model.name}' has no layers with a weight matrix (kernel).")
     loss_object = keras.losses.get(loss)

@@ -33,11 +33,20 @@ __all__ = ["code_size_explorer", "latent_explorer"]
 
 
 def _html_output(text: str) -> dict:
-    return {"output_type": "display_data", "data": {"text/html": text, "text/plain": ""}, "metadata": {}}
+    return {
+        "output_type": "display_data",
+        "data": {"text/html": text, "text/plain": ""},
+        "metadata": {},
+    }
 
 
-def code_size_explorer(originals: dict, reconstructions: dict, sr: int, seconds: float | None = 0.05,
-                       description: str = "code size"):
+def code_size_explorer(
+    originals: dict,
+    reconstructions: dict,
+    sr: int,
+    seconds: float | None = 0.05,
+    description: str = "code size",
+):
     """A widget to pick a clip and a code size, then see and hear the reconstruction.
 
     Parameters
@@ -99,7 +108,10 @@ def code_size_explorer(originals: dict, reconstructions: dict, sr: int, seconds:
 
     clip_menu = widgets.Dropdown(options=list(originals), description="clip")
     slider = widgets.SelectionSlider(
-        options=sizes, value=sizes[len(sizes) // 2], description=description, continuous_update=False
+        options=sizes,
+        value=sizes[len(sizes) // 2],
+        description=description,
+        continuous_update=False,
     )
     summary = widgets.HTML()
     output = widgets.Output()
@@ -120,7 +132,9 @@ def code_size_explorer(originals: dict, reconstructions: dict, sr: int, seconds:
         ax_wave, ax_error = figure.subplots(1, 2)
         ax_wave.plot(time, original[start:stop], color="black", linewidth=1.2, label="original")
         for label, x in labelled.items():
-            ax_wave.plot(time, x[start:stop], linewidth=1.0, label=f"{label} ({scores[label]:.1f} dB)")
+            ax_wave.plot(
+                time, x[start:stop], linewidth=1.0, label=f"{label} ({scores[label]:.1f} dB)"
+            )
             ax_error.plot(time, (original - x)[start:stop], linewidth=1.0, label=label)
         ax_wave.set(title=f"{clip}, code size {size}", xlabel="time (s)", ylabel="amplitude")
         ax_error.set(title="error = original - reconstruction", xlabel="time (s)")
@@ -130,7 +144,9 @@ def code_size_explorer(originals: dict, reconstructions: dict, sr: int, seconds:
         figure.tight_layout()
         notes = {label: f"{score:.1f} dB SNR" for label, score in scores.items()}
         players = listening_table({"original": original, **labelled}, sr, notes=notes).data
-        line = ", ".join(f"{html.escape(str(label))}: {score:.1f} dB SNR" for label, score in scores.items())
+        line = ", ".join(
+            f"{html.escape(str(label))}: {score:.1f} dB SNR" for label, score in scores.items()
+        )
         text = f"<b>{html.escape(str(clip))}</b>, code size <b>{size}</b>: {line}"
         return text, (_png_output(figure, "<reconstruction figure>"), _html_output(players))
 
@@ -148,9 +164,19 @@ def code_size_explorer(originals: dict, reconstructions: dict, sr: int, seconds:
     return box
 
 
-def latent_explorer(decoder, latent_dim: int, *, sr: int, dims=None, n_sliders: int = 4,
-                    value_range: float = 3.0, step: float = 0.5, base_code=None, peak: float = 0.5,
-                    **render_options):
+def latent_explorer(
+    decoder,
+    latent_dim: int,
+    *,
+    sr: int,
+    dims=None,
+    n_sliders: int = 4,
+    value_range: float = 3.0,
+    step: float = 0.5,
+    base_code=None,
+    peak: float = 0.5,
+    **render_options,
+):
     """Sliders on a few latent dimensions; see the decoded spectrogram and hear it.
 
     ``dims`` lists the dimensions that get a slider (by default the first
@@ -196,16 +222,24 @@ def latent_explorer(decoder, latent_dim: int, *, sr: int, dims=None, n_sliders: 
         dims = list(range(min(positive_int(n_sliders, "n_sliders", "n_sliders=4"), latent_dim)))
     dims = [int(d) for d in dims]
     if not dims or len(set(dims)) != len(dims) or not all(0 <= d < latent_dim for d in dims):
-        raise SignalError(f"dims must list distinct latent dimensions in 0..{latent_dim - 1}; got {dims}.")
+        raise SignalError(
+            f"dims must list distinct latent dimensions in 0..{latent_dim - 1}; got {dims}."
+        )
     n_sliders = len(dims)
-    base = np.zeros(latent_dim, np.float32) if base_code is None else np.asarray(base_code, np.float32)
+    base = (
+        np.zeros(latent_dim, np.float32) if base_code is None else np.asarray(base_code, np.float32)
+    )
     if base.shape != (latent_dim,):
         raise SignalError(f"base_code must have shape ({latent_dim},); got {base.shape}.")
     hop_length = render_options.get("hop_length", 256)
     sliders = [
         widgets.FloatSlider(
-            value=float(np.clip(base[d], -value_range, value_range)), min=-value_range, max=value_range,
-            step=step, description=f"z[{d}]", continuous_update=False,
+            value=float(np.clip(base[d], -value_range, value_range)),
+            min=-value_range,
+            max=value_range,
+            step=step,
+            description=f"z[{d}]",
+            continuous_update=False,
         )
         for d in dims
     ]
@@ -236,14 +270,26 @@ def latent_explorer(decoder, latent_dim: int, *, sr: int, dims=None, n_sliders: 
         ax_spectrum, ax_sound = figure.subplots(1, 2)
         frequencies = np.linspace(0.0, sr / 2, log_mag.shape[0])
         ax_spectrum.plot(frequencies[1:], NEPER_TO_DB * log_mag[1:, log_mag.shape[1] // 2])
-        ax_spectrum.set(xscale="log", xlabel="frequency (Hz)", ylabel="dB", title="decoded spectrum")
+        ax_spectrum.set(
+            xscale="log", xlabel="frequency (Hz)", ylabel="dB", title="decoded spectrum"
+        )
         n_fft = 2 * (log_mag.shape[0] - 1)
-        plot_spectrogram(audio, sr, ax=ax_sound, colorbar=False, n_fft=n_fft, hop_length=hop_length,
-                         title=f"the sound (Griffin-Lim; peak {level:.2f} before scaling)")
+        plot_spectrogram(
+            audio,
+            sr,
+            ax=ax_sound,
+            colorbar=False,
+            n_fft=n_fft,
+            hop_length=hop_length,
+            title=f"the sound (Griffin-Lim; peak {level:.2f} before scaling)",
+        )
         figure.suptitle(", ".join(f"z[{d}] = {v:+.1f}" for d, v in zip(dims, values)))
         figure.tight_layout()
         player = audio_player(audio, sr)._repr_html_()
-        output.outputs = (_png_output(figure, "<latent explorer figure>"), _html_output(f"<div>decoded sound {player}</div>"))
+        output.outputs = (
+            _png_output(figure, "<latent explorer figure>"),
+            _html_output(f"<div>decoded sound {player}</div>"),
+        )
         box.audio = audio
 
     box = widgets.VBox([widgets.HBox(sliders[:2]), widgets.HBox(sliders[2:]), output])

@@ -54,14 +54,38 @@ DOCS_ORDER = ("glossary", "cheatsheet", "references", "instructors", "capstone_r
 HIDDEN_TAGS = {"check"}  # cells left out of the site: a lesson's collapsed asserts
 #: The site's languages: page suffix, HTML language code, the switch's label, the chrome's words.
 LANGUAGES = {
-    "en": {"suffix": "", "code": "en", "name": "English", "title": SITE_TITLE,
-           "labels": {"home": "Home", "lessons": "Lessons", "reference": "Reference",
-                      "download": "Download notebook", "binder": "Run on Binder", "note": ""}},
-    "zh": {"suffix": ".zh", "code": "zh", "html_lang": "zh-CN", "name": "中文", "title": "声音自编码器 · Sound Autoencoders",
-           "labels": {"home": "首页", "lessons": "课程", "reference": "参考", "download": "下载笔记本",
-                      "binder": "在 Binder 上运行",
-                      "note": ("中文页面与英文页面运行的是同一份代码，这里显示的是英文版运行的结果："
-                               "程序输出（数字、提示、check() 的反馈）保持英文。")}},
+    "en": {
+        "suffix": "",
+        "code": "en",
+        "name": "English",
+        "title": SITE_TITLE,
+        "labels": {
+            "home": "Home",
+            "lessons": "Lessons",
+            "reference": "Reference",
+            "download": "Download notebook",
+            "binder": "Run on Binder",
+            "note": "",
+        },
+    },
+    "zh": {
+        "suffix": ".zh",
+        "code": "zh",
+        "html_lang": "zh-CN",
+        "name": "中文",
+        "title": "声音自编码器 · Sound Autoencoders",
+        "labels": {
+            "home": "首页",
+            "lessons": "课程",
+            "reference": "参考",
+            "download": "下载笔记本",
+            "binder": "在 Binder 上运行",
+            "note": (
+                "中文页面与英文页面运行的是同一份代码，这里显示的是英文版运行的结果："
+                "程序输出（数字、提示、check() 的反馈）保持英文。"
+            ),
+        },
+    },
 }
 
 
@@ -84,16 +108,23 @@ def executed_notebook(source: Path, executed_dir: Path | None, timeout: int, log
         candidate = executed_dir / source.name
         if candidate.exists():
             executed = nbformat.read(candidate, as_version=4)
-            outputs = any(cell.get("outputs") for cell in executed.cells if cell.cell_type == "code")
+            outputs = any(
+                cell.get("outputs") for cell in executed.cells if cell.cell_type == "code"
+            )
             if code_of(executed) == code_of(notebook) and outputs:
-                log(f"  {source.name}: reusing {candidate.relative_to(ROOT) if candidate.is_relative_to(ROOT) else candidate}")
+                log(
+                    f"  {source.name}: reusing {candidate.relative_to(ROOT) if candidate.is_relative_to(ROOT) else candidate}"
+                )
                 return executed
     from nbclient import NotebookClient
 
     log(f"  {source.name}: executing (not in {executed_dir or 'any folder'} or changed since)")
     started = time.monotonic()
     NotebookClient(
-        notebook, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(source.parent)}},
+        notebook,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(source.parent)}},
     ).execute()
     log(f"  {source.name}: executed in {time.monotonic() - started:.0f} s")
     return notebook
@@ -129,7 +160,7 @@ def _output_html(output: dict) -> str:
 
 def _model_ref(value) -> str | None:
     if isinstance(value, str) and value.startswith("IPY_MODEL_"):
-        return value[len("IPY_MODEL_"):]
+        return value[len("IPY_MODEL_") :]
     return None
 
 
@@ -148,41 +179,60 @@ def widget_html(model_id: str, models: dict, depth: int = 0) -> str:
     name = model.get("model_name", "")
     description = html.escape(str(state.get("description", "")))
     label = f"<span>{description}</span>" if description else ""
-    if name in ("VBoxModel", "BoxModel", "GridBoxModel", "AccordionModel", "TabModel", "StackModel"):
-        children = "".join(widget_html(_model_ref(c) or "", models, depth + 1) for c in state.get("children", ()))
+    if name in (
+        "VBoxModel",
+        "BoxModel",
+        "GridBoxModel",
+        "AccordionModel",
+        "TabModel",
+        "StackModel",
+    ):
+        children = "".join(
+            widget_html(_model_ref(c) or "", models, depth + 1) for c in state.get("children", ())
+        )
         return f'<div class="static-widget-column">{children}</div>'
     if name == "HBoxModel":
-        children = "".join(widget_html(_model_ref(c) or "", models, depth + 1) for c in state.get("children", ()))
+        children = "".join(
+            widget_html(_model_ref(c) or "", models, depth + 1) for c in state.get("children", ())
+        )
         return f'<div class="static-widget-row">{children}</div>'
     if name == "OutputModel":
         return "".join(_output_html(output) for output in state.get("outputs", ()))
     if name in ("HTMLModel", "HTMLMathModel"):
-        return f'<div class="static-widget-control">{label}<span>{state.get("value", "")}</span></div>'
+        return (
+            f'<div class="static-widget-control">{label}<span>{state.get("value", "")}</span></div>'
+        )
     if name == "LabelModel":
-        return f'<div class="static-widget-control">{html.escape(str(state.get("value", "")))}</div>'
+        return (
+            f'<div class="static-widget-control">{html.escape(str(state.get("value", "")))}</div>'
+        )
     if name in ("SelectionSliderModel",):
         labels, index = _options_and_index(state)
         current = html.escape(labels[index]) if labels and index is not None else ""
-        return (f'<label class="static-widget-control">{label}<input type="range" disabled min="0" '
-                f'max="{max(len(labels) - 1, 0)}" value="{index or 0}"><output>{current}</output></label>')
+        return (
+            f'<label class="static-widget-control">{label}<input type="range" disabled min="0" '
+            f'max="{max(len(labels) - 1, 0)}" value="{index or 0}"><output>{current}</output></label>'
+        )
     if name.endswith("SliderModel") and "RangeSlider" not in name:
         value = state.get("value", "")
         try:  # as the slider shows it, e.g. ".2f"
             shown = format(value, state.get("readout_format") or "")
         except (TypeError, ValueError):
             shown = str(value)
-        return (f'<label class="static-widget-control">{label}<input type="range" disabled '
-                f'min="{state.get("min", 0)}" max="{state.get("max", 100)}" step="{state.get("step", 1)}" '
-                f'value="{value}"><output>{html.escape(shown)}</output></label>')
+        return (
+            f'<label class="static-widget-control">{label}<input type="range" disabled '
+            f'min="{state.get("min", 0)}" max="{state.get("max", 100)}" step="{state.get("step", 1)}" '
+            f'value="{value}"><output>{html.escape(shown)}</output></label>'
+        )
     if name in ("DropdownModel", "SelectModel", "RadioButtonsModel", "ToggleButtonsModel"):
         labels, index = _options_and_index(state)
         options = "".join(
-            f'<option{" selected" if i == index else ""}>{html.escape(str(text))}</option>'
+            f"<option{' selected' if i == index else ''}>{html.escape(str(text))}</option>"
             for i, text in enumerate(labels)
         )
         return f'<label class="static-widget-control">{label}<select disabled>{options}</select></label>'
     if name == "ButtonModel":
-        return f'<button disabled>{html.escape(str(state.get("description", "button")))}</button>'
+        return f"<button disabled>{html.escape(str(state.get('description', 'button')))}</button>"
     if name in ("CheckboxModel", "ToggleButtonModel"):
         checked = " checked" if state.get("value") else ""
         return f'<label class="static-widget-control"><input type="checkbox" disabled{checked}>{description}</label>'
@@ -192,12 +242,16 @@ def widget_html(model_id: str, models: dict, depth: int = 0) -> str:
 
 
 WIDGET_NOTES = {
-    "en": ("Interactive in JupyterLab: shown here as it was when the notebook ran.{run}",
-           "An interactive widget: it works in JupyterLab, not on this page.{run}",
-           ' <a href="{url}">Run it on Binder</a> to use it.'),
-    "zh": ("在 JupyterLab 中可以交互：这里显示的是笔记本运行时的样子。{run}",
-           "交互控件：在 JupyterLab 中可用，本页面上不可用。{run}",
-           ' <a href="{url}">在 Binder 上运行</a>即可使用。'),
+    "en": (
+        "Interactive in JupyterLab: shown here as it was when the notebook ran.{run}",
+        "An interactive widget: it works in JupyterLab, not on this page.{run}",
+        ' <a href="{url}">Run it on Binder</a> to use it.',
+    ),
+    "zh": (
+        "在 JupyterLab 中可以交互：这里显示的是笔记本运行时的样子。{run}",
+        "交互控件：在 JupyterLab 中可用，本页面上不可用。{run}",
+        ' <a href="{url}">在 Binder 上运行</a>即可使用。',
+    ),
 }
 
 
@@ -340,36 +394,77 @@ def doc_sources(docs_dir: Path) -> list[Path]:
     """The Markdown files of ``docs_dir`` that become pages: the known ones first, then the rest."""
     if not docs_dir.is_dir():
         return []
-    found = {path.stem: path for path in docs_dir.glob("*.md") if path.stem.lower() not in ("readme", "index")}
+    found = {
+        path.stem: path
+        for path in docs_dir.glob("*.md")
+        if path.stem.lower() not in ("readme", "index")
+    }
     ordered = [found.pop(stem) for stem in DOCS_ORDER if stem in found]
     return ordered + [found[stem] for stem in sorted(found)]
 
 
-def _language_pages(lang: str, notebooks: list, docs: list, front: tuple[str, str] | None) -> list[dict]:
+def _language_pages(
+    lang: str, notebooks: list, docs: list, front: tuple[str, str] | None
+) -> list[dict]:
     """The pages of one language: its home (``front``: source path, text), lessons, reference pages."""
     suffix = LANGUAGES[lang]["suffix"]
     labels = LANGUAGES[lang]["labels"]
     pages = []
     if front is not None:
         source, text = front
-        pages.append({"href": f"index{suffix}.html", "title": labels["home"], "notebook": None, "group": None,
-                      "lang": lang, "source": source, "base": "",
-                      "document": nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(text)])})
+        pages.append(
+            {
+                "href": f"index{suffix}.html",
+                "title": labels["home"],
+                "notebook": None,
+                "group": None,
+                "lang": lang,
+                "source": source,
+                "base": "",
+                "document": nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(text)]),
+            }
+        )
     for name, notebook, base, download in notebooks:
-        pages.append({"href": Path(name).stem + suffix + ".html", "title": title_of(notebook, Path(name).stem),
-                      "notebook": name, "group": labels["lessons"], "lang": lang, "document": notebook,
-                      "base": base, "download": download, "source": f"{base}/{name}"})
+        pages.append(
+            {
+                "href": Path(name).stem + suffix + ".html",
+                "title": title_of(notebook, Path(name).stem),
+                "notebook": name,
+                "group": labels["lessons"],
+                "lang": lang,
+                "document": notebook,
+                "base": base,
+                "download": download,
+                "source": f"{base}/{name}",
+            }
+        )
     for doc, base in docs:
         text = doc.read_text(encoding="utf-8")
         notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(text)])
-        pages.append({"href": doc.stem + suffix + ".html", "title": title_of(notebook, doc.stem), "notebook": None,
-                      "group": labels["reference"], "lang": lang, "document": notebook, "base": base,
-                      "source": f"{base}/{doc.name}"})
+        pages.append(
+            {
+                "href": doc.stem + suffix + ".html",
+                "title": title_of(notebook, doc.stem),
+                "notebook": None,
+                "group": labels["reference"],
+                "lang": lang,
+                "document": notebook,
+                "base": base,
+                "source": f"{base}/{doc.name}",
+            }
+        )
     return pages
 
 
-def build(notebooks_dir: Path, out: Path, executed_dir: Path | None, timeout: int = 180, log=print,
-          docs_dir: Path | None = None, zh_front: Path | None = None) -> dict:
+def build(
+    notebooks_dir: Path,
+    out: Path,
+    executed_dir: Path | None,
+    timeout: int = 180,
+    log=print,
+    docs_dir: Path | None = None,
+    zh_front: Path | None = None,
+) -> dict:
     """Build the site into ``out``; return a summary (pages, widgets, unlinked references).
 
     English pages are ``NAME.html``. When ``notebooks_dir/zh`` holds Chinese twins of the
@@ -394,19 +489,39 @@ def build(notebooks_dir: Path, out: Path, executed_dir: Path | None, timeout: in
         mathjax_url = "_static/mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe"
 
     readme_path = ROOT / "README.md"
-    readme = readme_path.read_text(encoding="utf-8") if readme_path.exists() else f"# {SITE_TITLE}\n"
+    readme = (
+        readme_path.read_text(encoding="utf-8") if readme_path.exists() else f"# {SITE_TITLE}\n"
+    )
     repository = repository_of(readme)
-    notebooks_rel = notebooks_dir.resolve().relative_to(ROOT).as_posix() if notebooks_dir.resolve().is_relative_to(ROOT) else "notebooks"
+    notebooks_rel = (
+        notebooks_dir.resolve().relative_to(ROOT).as_posix()
+        if notebooks_dir.resolve().is_relative_to(ROOT)
+        else "notebooks"
+    )
 
     log(f"Collecting {len(sources)} executed notebooks")
-    executed = [(source, executed_notebook(source, executed_dir, timeout, log=log)) for source in sources]
+    executed = [
+        (source, executed_notebook(source, executed_dir, timeout, log=log)) for source in sources
+    ]
     docs_dir = notebooks_dir.parent / "docs" if docs_dir is None else docs_dir
-    docs_rel = docs_dir.resolve().relative_to(ROOT).as_posix() if docs_dir.resolve().is_relative_to(ROOT) else "docs"
+    docs_rel = (
+        docs_dir.resolve().relative_to(ROOT).as_posix()
+        if docs_dir.resolve().is_relative_to(ROOT)
+        else "docs"
+    )
 
-    pages = _language_pages("en", [(s.name, nb, notebooks_rel, s.name) for s, nb in executed],
-                            [(doc, docs_rel) for doc in doc_sources(docs_dir)], ("README.md", readme))
+    pages = _language_pages(
+        "en",
+        [(s.name, nb, notebooks_rel, s.name) for s, nb in executed],
+        [(doc, docs_rel) for doc in doc_sources(docs_dir)],
+        ("README.md", readme),
+    )
     zh_dir = notebooks_dir / "zh"
-    twins = [(source, notebook, zh_dir / source.name) for source, notebook in executed if (zh_dir / source.name).exists()]
+    twins = [
+        (source, notebook, zh_dir / source.name)
+        for source, notebook in executed
+        if (zh_dir / source.name).exists()
+    ]
     if twins:
         from zh_edition import localize
 
@@ -415,13 +530,27 @@ def build(notebooks_dir: Path, out: Path, executed_dir: Path | None, timeout: in
         for source, notebook, twin in twins:
             (out / "zh").mkdir(exist_ok=True)
             shutil.copyfile(twin, out / "zh" / source.name)
-            zh_lessons.append((source.name, localize(notebook, nbformat.read(twin, as_version=4)),
-                               f"{notebooks_rel}/zh", f"zh/{source.name}"))
-        pages += _language_pages("zh", zh_lessons, [(doc, f"{docs_rel}/zh") for doc in doc_sources(docs_dir / "zh")],
-                                 ("README.zh-CN.md", zh_front.read_text(encoding="utf-8")) if zh_front.exists() else None)
+            zh_lessons.append(
+                (
+                    source.name,
+                    localize(notebook, nbformat.read(twin, as_version=4)),
+                    f"{notebooks_rel}/zh",
+                    f"zh/{source.name}",
+                )
+            )
+        pages += _language_pages(
+            "zh",
+            zh_lessons,
+            [(doc, f"{docs_rel}/zh") for doc in doc_sources(docs_dir / "zh")],
+            ("README.zh-CN.md", zh_front.read_text(encoding="utf-8"))
+            if zh_front.exists()
+            else None,
+        )
         log(f"  Chinese edition: {len(twins)} lessons, shown with the English notebooks' outputs")
     hrefs = {page["href"] for page in pages}
-    for page in pages:  # the same page in the other language (X.html <-> X.zh.html), else that language's home
+    for page in (
+        pages
+    ):  # the same page in the other language (X.html <-> X.zh.html), else that language's home
         other = "zh" if page["lang"] == "en" else "en"
         stem = page["href"].removesuffix(".html").removesuffix(LANGUAGES[page["lang"]]["suffix"])
         twin = stem + LANGUAGES[other]["suffix"] + ".html"
@@ -429,18 +558,26 @@ def build(notebooks_dir: Path, out: Path, executed_dir: Path | None, timeout: in
         page["alternate"] = twin if twin in hrefs else home
         page["alternate_label"] = LANGUAGES[other]["name"]
 
-    has_math = any(re.search(r"\$[^$\n]+\$", cell.source) for page in pages
-                   for cell in page["document"].cells if cell.cell_type == "markdown")
+    has_math = any(
+        re.search(r"\$[^$\n]+\$", cell.source)
+        for page in pages
+        for cell in page["document"].cells
+        if cell.cell_type == "markdown"
+    )
     if has_math and not mathjax_url:
-        log("  warning: the notebooks contain $math$, which the site shows as TeX source: "
-            "`pip install jupyter-server-mathjax` gives the site its own MathJax")
+        log(
+            "  warning: the notebooks contain $math$, which the site shows as TeX source: "
+            "`pip install jupyter-server-mathjax` gives the site its own MathJax"
+        )
     targets = {page["source"]: page["href"] for page in pages}
     linker = Linker(targets, repository, out)
 
     from nbconvert.preprocessors import TagRemovePreprocessor
 
     exporter = HTMLExporter(template_name="course", extra_template_basedirs=[str(TEMPLATE_DIR)])
-    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=HIDDEN_TAGS), enabled=True)
+    exporter.register_preprocessor(
+        TagRemovePreprocessor(remove_cell_tags=HIDDEN_TAGS), enabled=True
+    )
     if mathjax_url:
         exporter.mathjax_url = mathjax_url
     widgets = 0
@@ -451,31 +588,51 @@ def build(notebooks_dir: Path, out: Path, executed_dir: Path | None, timeout: in
         notebook = copy.deepcopy(page["document"])
         binder = None
         if page["notebook"]:
-            binder = (f"https://mybinder.org/v2/gh/{repository}/HEAD?urlpath=lab/tree/"
-                      f"{page['base']}/{page['notebook']}")
+            binder = (
+                f"https://mybinder.org/v2/gh/{repository}/HEAD?urlpath=lab/tree/"
+                f"{page['base']}/{page['notebook']}"
+            )
             widgets += render_widgets(notebook, binder, page["lang"])
             if page["lang"] == "en":
                 shutil.copyfile(notebooks_dir / page["notebook"], out / page["notebook"])
         title = language["title"]
         notebook.metadata["title"] = f"{page['title']} · {title}" if index else title
         site = {
-            "title": title, "root": "", "pages": same_language, "mathjax_url": mathjax_url,
+            "title": title,
+            "root": "",
+            "pages": same_language,
+            "mathjax_url": mathjax_url,
             "labels": language["labels"],
-            "page": {**{k: v for k, v in page.items() if k != "document"}, "binder": binder,
-                     "previous": same_language[index - 1] if index > 0 else None,
-                     "next": same_language[index + 1] if index + 1 < len(same_language) else None},
+            "page": {
+                **{k: v for k, v in page.items() if k != "document"},
+                "binder": binder,
+                "previous": same_language[index - 1] if index > 0 else None,
+                "next": same_language[index + 1] if index + 1 < len(same_language) else None,
+            },
         }
-        exporter.language_code = language["code"]  # nbconvert takes ISO 639-1 only; the page says zh-CN
+        exporter.language_code = language[
+            "code"
+        ]  # nbconvert takes ISO 639-1 only; the page says zh-CN
         body, _ = exporter.from_notebook_node(notebook, resources={"site": site})
         if "html_lang" in language:
-            body = body.replace(f'<html lang="{language["code"]}">', f'<html lang="{language["html_lang"]}">', 1)
+            body = body.replace(
+                f'<html lang="{language["code"]}">', f'<html lang="{language["html_lang"]}">', 1
+            )
         body = linker.rewrite(body, page["base"], page["href"])
         (out / page["href"]).write_text(body, encoding="utf-8")
-    summary = {"pages": [p["href"] for p in pages], "widgets": widgets, "unlinked": linker.unlinked,
-               "math": bool(has_math and mathjax_url), "languages": sorted({p["lang"] for p in pages}),
-               "images": sorted(linker.copied), "seconds": time.monotonic() - started}
-    log(f"Wrote {len(pages)} pages ({widgets} widgets drawn as pictures) to {out} "
-        f"in {summary['seconds']:.0f} s")
+    summary = {
+        "pages": [p["href"] for p in pages],
+        "widgets": widgets,
+        "unlinked": linker.unlinked,
+        "math": bool(has_math and mathjax_url),
+        "languages": sorted({p["lang"] for p in pages}),
+        "images": sorted(linker.copied),
+        "seconds": time.monotonic() - started,
+    }
+    log(
+        f"Wrote {len(pages)} pages ({widgets} widgets drawn as pictures) to {out} "
+        f"in {summary['seconds']:.0f} s"
+    )
     for reference in linker.unlinked:
         log(f"  not linked (no such page yet): {reference}")
     return summary
@@ -502,13 +659,19 @@ def npm_package(spec: str, cache: Path, log=print) -> Path:
         return folder / "package"
     npm = shutil.which("npm")
     if npm is None:
-        raise SystemExit(f"The slides need the npm package {spec} and there is no `npm` here: "
-                         "install Node.js (`apt-get install npm`), or copy the package into "
-                         f"{folder}/package yourself.")
+        raise SystemExit(
+            f"The slides need the npm package {spec} and there is no `npm` here: "
+            "install Node.js (`apt-get install npm`), or copy the package into "
+            f"{folder}/package yourself."
+        )
     cache.mkdir(parents=True, exist_ok=True)
     log(f"  npm pack {spec}")
-    result = subprocess.run([npm, "pack", spec, "--silent", "--pack-destination", str(cache)],
-                            capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [npm, "pack", spec, "--silent", "--pack-destination", str(cache)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     if result.returncode != 0:
         raise SystemExit(f"`npm pack {spec}` failed: {(result.stderr or result.stdout)[-600:]}")
     tarball = cache / result.stdout.strip().splitlines()[-1]
@@ -532,7 +695,9 @@ def slide_types(notebook) -> int:
             count += cell.metadata.get("slideshow", {}).get("slide_type") == "slide"
             continue
         kind = "-"
-        if cell.cell_type == "markdown" and (index == 0 or re.search(r"^##\s", cell.source, flags=re.MULTILINE)):
+        if cell.cell_type == "markdown" and (
+            index == 0 or re.search(r"^##\s", cell.source, flags=re.MULTILINE)
+        ):
             kind = "slide"
         elif cell.cell_type == "markdown" and re.search(r"^###\s", cell.source, flags=re.MULTILINE):
             kind = "subslide"
@@ -541,8 +706,15 @@ def slide_types(notebook) -> int:
     return count
 
 
-def build_slides(notebooks_dir: Path, out: Path, executed_dir: Path | None, lessons=SLIDE_LESSONS,
-                 timeout: int = 180, log=print, npm_cache: Path | None = None) -> dict:
+def build_slides(
+    notebooks_dir: Path,
+    out: Path,
+    executed_dir: Path | None,
+    lessons=SLIDE_LESSONS,
+    timeout: int = 180,
+    log=print,
+    npm_cache: Path | None = None,
+) -> dict:
     """reveal.js slides of ``lessons`` into ``out``, with everything they load beside them."""
     from nbconvert import SlidesExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
@@ -556,17 +728,30 @@ def build_slides(notebooks_dir: Path, out: Path, executed_dir: Path | None, less
         source = npm_package(spec, cache, log=log) / inside
         (out / target).parent.mkdir(parents=True, exist_ok=True)
         if source.is_dir():
-            shutil.copytree(source, out / target, ignore=shutil.ignore_patterns("node_modules", "test", "examples"))
+            shutil.copytree(
+                source,
+                out / target,
+                ignore=shutil.ignore_patterns("node_modules", "test", "examples"),
+            )
         else:
             shutil.copyfile(source, out / target)
-    for theme in (out / "reveal.js" / "dist" / "theme").glob("*.css"):  # themes @import web fonts: drop them
+    for theme in (out / "reveal.js" / "dist" / "theme").glob(
+        "*.css"
+    ):  # themes @import web fonts: drop them
         css = theme.read_text(encoding="utf-8")
         theme.write_text(re.sub(r"@import url\([^)]*//[^)]*\);?", "", css), encoding="utf-8")
     mathjax = find_mathjax()
-    exporter = SlidesExporter(template_name="course_slides", extra_template_basedirs=[str(TEMPLATE_DIR)],
-                              reveal_url_prefix="reveal.js", reveal_scroll=True,
-                              require_js_url="vendor/require.js", jquery_url="vendor/jquery.min.js")
-    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=HIDDEN_TAGS), enabled=True)
+    exporter = SlidesExporter(
+        template_name="course_slides",
+        extra_template_basedirs=[str(TEMPLATE_DIR)],
+        reveal_url_prefix="reveal.js",
+        reveal_scroll=True,
+        require_js_url="vendor/require.js",
+        jquery_url="vendor/jquery.min.js",
+    )
+    exporter.register_preprocessor(
+        TagRemovePreprocessor(remove_cell_tags=HIDDEN_TAGS), enabled=True
+    )
     if mathjax:
         shutil.copytree(mathjax, out / "mathjax")
         exporter.mathjax_url = "mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe"
@@ -582,19 +767,29 @@ def build_slides(notebooks_dir: Path, out: Path, executed_dir: Path | None, less
         page = out / f"{lesson}.slides.html"
         page.write_text(body, encoding="utf-8")
         written[page.name] = slides
-    log(f"Wrote slides {', '.join(f'{name} ({n} slides)' for name, n in written.items())} to {out} "
-        f"in {time.monotonic() - started:.0f} s")
+    log(
+        f"Wrote slides {', '.join(f'{name} ({n} slides)' for name, n in written.items())} to {out} "
+        f"in {time.monotonic() - started:.0f} s"
+    )
     return {"slides": written, "math": bool(mathjax)}
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--notebooks", type=Path, default=ROOT / "notebooks")
-    parser.add_argument("--executed", type=Path, default=ROOT / "build" / "executed",
-                        help="reuse executed notebooks from here (make notebooks writes them)")
-    parser.add_argument("--out", type=Path, default=None, help="default: build/site, or build/slides with --slides")
+    parser.add_argument(
+        "--executed",
+        type=Path,
+        default=ROOT / "build" / "executed",
+        help="reuse executed notebooks from here (make notebooks writes them)",
+    )
+    parser.add_argument(
+        "--out", type=Path, default=None, help="default: build/site, or build/slides with --slides"
+    )
     parser.add_argument("--timeout", type=int, default=180, help="seconds per cell when executing")
-    parser.add_argument("--slides", action="store_true", help="build the reveal.js slides of lessons 03 and 05")
+    parser.add_argument(
+        "--slides", action="store_true", help="build the reveal.js slides of lessons 03 and 05"
+    )
     args = parser.parse_args(argv)
     executed = args.executed if args.executed.exists() else None
     if args.slides:

@@ -37,7 +37,10 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-for _folder in (ROOT, ROOT / "scripts"):  # course_utils.settings and bundled_data/, when imported by path
+for _folder in (
+    ROOT,
+    ROOT / "scripts",
+):  # course_utils.settings and bundled_data/, when imported by path
     if str(_folder) not in sys.path:
         sys.path.insert(0, str(_folder))
 
@@ -78,10 +81,17 @@ def main(argv=None) -> int:
     """Generate everything into --out (default: data/ beside scripts/)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "data")
-    parser.add_argument("--real", type=Path, default=None,
-                        help="folder of real recordings to bundle (clips/, fsdd-4-speakers/ and machines/)")
-    parser.add_argument("--real-only", action="store_true",
-                        help="keep the synthetic files and their manifest rows; redo only real/")
+    parser.add_argument(
+        "--real",
+        type=Path,
+        default=None,
+        help="folder of real recordings to bundle (clips/, fsdd-4-speakers/ and machines/)",
+    )
+    parser.add_argument(
+        "--real-only",
+        action="store_true",
+        help="keep the synthetic files and their manifest rows; redo only real/",
+    )
     args = parser.parse_args(argv)
     if args.real_only and args.real is None:
         parser.error("--real-only needs --real DIR")

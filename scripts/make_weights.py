@@ -39,8 +39,17 @@ from pathlib import Path
 from course_utils.settings import FRAME
 
 ROOT = Path(__file__).resolve().parent.parent
-TRAIN_HOP, M, TRAIN_STEPS = 32, 16, 2000  # the k-sparse model's own training, not the course's model
-LAPPED = {"hop": 256, "m": 16, "refine": 8, "l2": 1e-5}  # hop 256: 16 values + 16 positions per 256 samples
+TRAIN_HOP, M, TRAIN_STEPS = (
+    32,
+    16,
+    2000,
+)  # the k-sparse model's own training, not the course's model
+LAPPED = {
+    "hop": 256,
+    "m": 16,
+    "refine": 8,
+    "l2": 1e-5,
+}  # hop 256: 16 values + 16 positions per 256 samples
 LAPPED_STEPS = 1000
 
 
@@ -52,16 +61,30 @@ def measure_denoiser(model) -> dict:
     from course_utils import denoising as dn
 
     test = {r: dn.load_reader(r) for r in dn.TEST_READERS}
-    methods = {"noisy": None, "spectral subtraction": dn.spectral_subtraction, "Wiener gain": dn.wiener_filter,
-               "noisereduce": dn.spectral_gating, "denoising autoencoder": lambda x: dn.apply_mask_model(model, x)}
+    methods = {
+        "noisy": None,
+        "spectral subtraction": dn.spectral_subtraction,
+        "Wiener gain": dn.wiener_filter,
+        "noisereduce": dn.spectral_gating,
+        "denoising autoencoder": lambda x: dn.apply_mask_model(model, x),
+    }
     results = {}
-    for label, names, part in (("trained", dn.TRAINED_NOISES, "test"), ("unseen", dn.UNSEEN_NOISES, "all")):
+    for label, names, part in (
+        ("trained", dn.TRAINED_NOISES, "test"),
+        ("unseen", dn.UNSEEN_NOISES, "all"),
+    ):
         noises = {n: dn.load_noise(n, part) for n in names}
         rows = dn.evaluate(methods, dn.test_mixtures(test, noises))
-        results[label] = {f"{method} @ {snr:+.0f} dB": {k: (None if v is None else round(v, 4)) for k, v in entry.items()}
-                          for (method, snr), entry in dn.summarise(rows).items()}
-        results[f"{label} per noise"] = {f"{method} / {noise}": round(entry["improvement"], 3)
-                                         for (method, noise), entry in dn.summarise(rows, by=("method", "noise")).items()}
+        results[label] = {
+            f"{method} @ {snr:+.0f} dB": {
+                k: (None if v is None else round(v, 4)) for k, v in entry.items()
+            }
+            for (method, snr), entry in dn.summarise(rows).items()
+        }
+        results[f"{label} per noise"] = {
+            f"{method} / {noise}": round(entry["improvement"], 3)
+            for (method, noise), entry in dn.summarise(rows, by=("method", "noise")).items()
+        }
     return results
 
 
@@ -71,7 +94,9 @@ def train_denoiser(seed: int, steps: int):
     from course_utils import denoising as dn
 
     model = dn.build_mask_model(seed=seed)
-    pairs = dn.training_pairs(dn.training_speech(), [dn.load_noise(n, "train") for n in dn.TRAINED_NOISES], seed=seed)
+    pairs = dn.training_pairs(
+        dn.training_speech(), [dn.load_noise(n, "train") for n in dn.TRAINED_NOISES], seed=seed
+    )
     started = time.process_time()
     losses = dn.train_mask_model(model, pairs, steps=steps)
     return model, losses, time.process_time() - started
@@ -87,19 +112,36 @@ def make_denoiser(out: Path, steps: int, seeds) -> None:
         model, losses, cpu = train_denoiser(seed, steps)
         scores = measure_denoiser(model)
         per_seed[str(seed)] = scores
-        print(f"denoiser seed {seed}: {steps} steps, {cpu:.0f} s CPU, final loss {sum(losses[-100:]) / 100:.4f}")
+        print(
+            f"denoiser seed {seed}: {steps} steps, {cpu:.0f} s CPU, final loss {sum(losses[-100:]) / 100:.4f}"
+        )
         for label in ("trained", "unseen"):
-            line = ", ".join(f"{k}: {v['improvement']:+.2f} dB" for k, v in scores[label].items() if "noisy" not in k)
+            line = ", ".join(
+                f"{k}: {v['improvement']:+.2f} dB"
+                for k, v in scores[label].items()
+                if "noisy" not in k
+            )
             print(f"  {label}: {line}")
         if seed == 0:
             dn.save_denoiser(
-                model, out, steps=steps, batch_clips=16, seconds=1.0, learning_rate=1e-3, seed=0,
-                context=dn.CONTEXT, n_fft=dn.N_FFT, hop_length=dn.HOP_LENGTH, training_cpu_s=round(cpu),
+                model,
+                out,
+                steps=steps,
+                batch_clips=16,
+                seconds=1.0,
+                learning_rate=1e-3,
+                seed=0,
+                context=dn.CONTEXT,
+                n_fft=dn.N_FFT,
+                hop_length=dn.HOP_LENGTH,
+                training_cpu_s=round(cpu),
                 training_audio=f"readers {', '.join(dn.reader_ids('train'))}, speech_female, speech_male; "
-                               f"noise {', '.join(dn.TRAINED_NOISES)} (first 75 %)",
+                f"noise {', '.join(dn.TRAINED_NOISES)} (first 75 %)",
                 held_out=f"readers {', '.join(dn.TEST_READERS)}; noise last 25 %; noise types "
-                         f"{', '.join(dn.UNSEEN_NOISES)}",
-                final_loss=round(sum(losses[-100:]) / 100, 5), scores=scores, versions=_versions(),
+                f"{', '.join(dn.UNSEEN_NOISES)}",
+                final_loss=round(sum(losses[-100:]) / 100, 5),
+                scores=scores,
+                versions=_versions(),
             )
     # Every seed's scores, kept across runs (seeds may be trained in separate runs): the lesson's
     # claims over seeds 0, 1, 2 are read from here.
@@ -112,19 +154,30 @@ def make_denoiser(out: Path, steps: int, seeds) -> None:
     record["versions"] = _versions()
     path.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
     print(f"scores of seeds {', '.join(record['seeds'])} in {path}")
-    _update_manifest([p for p in (out, out.with_suffix(".json"), path) if p.is_file()],
-                     source="trained by scripts/make_weights.py on the bundled real speech and noise")
+    _update_manifest(
+        [p for p in (out, out.with_suffix(".json"), path) if p.is_file()],
+        source="trained by scripts/make_weights.py on the bundled real speech and noise",
+    )
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "data" / "weights" / "ksparse_music.npz")
     parser.add_argument("--steps", type=int, default=TRAIN_STEPS)
-    parser.add_argument("--only", choices=("ksparse", "lapped", "denoiser"), help="train only this model")
-    parser.add_argument("--denoiser-out", type=Path, default=ROOT / "data" / "weights" / "denoiser.npz")
+    parser.add_argument(
+        "--only", choices=("ksparse", "lapped", "denoiser"), help="train only this model"
+    )
+    parser.add_argument(
+        "--denoiser-out", type=Path, default=ROOT / "data" / "weights" / "denoiser.npz"
+    )
     parser.add_argument("--denoiser-steps", type=int, default=DENOISER_STEPS)
-    parser.add_argument("--seeds", type=int, nargs="+", default=[0],
-                        help="denoiser seeds to train and score (seed 0's weights are saved)")
+    parser.add_argument(
+        "--seeds",
+        type=int,
+        nargs="+",
+        default=[0],
+        help="denoiser seeds to train and score (seed 0's weights are saved)",
+    )
     args = parser.parse_args(argv)
     if args.only in (None, "ksparse"):
         make_ksparse(args)
@@ -171,11 +224,15 @@ def dense_longer_training(train_raw, test_raw) -> dict:
             keras.utils.set_random_seed(seed)
             model, _, _ = models.build_dense_autoencoder(FRAME, CODE, hidden_sizes=(HIDDEN,))
             training.fit_autoencoder(model, frames, steps=steps, batch_size=64, seed=seed)
-            decoded = baselines.reconstruct_signal(lambda f, m=model: m.predict(f, verbose=0, batch_size=1024),
-                                                   test, FRAME)
+            decoded = baselines.reconstruct_signal(
+                lambda f, m=model: m.predict(f, verbose=0, batch_size=1024), test, FRAME
+            )
             scores.append(round(metrics.snr_db(test, decoded), 3))
         record["steps"][str(steps)] = scores
-        print(f"  dense AE, {steps} steps, seeds {SEEDS}: {scores} dB (PCA {record['pca_db']} dB)", flush=True)
+        print(
+            f"  dense AE, {steps} steps, seeds {SEEDS}: {scores} dB (PCA {record['pca_db']} dB)",
+            flush=True,
+        )
     return record
 
 
@@ -194,30 +251,59 @@ def make_lapped(folder: Path) -> None:
     music = [train_part, load_real_clip("jazz")[0], load_real_clip("trumpet")[0]]
     sets = {
         "music": (music, held_out, "jazz, trumpet, orchestra first 75 %", "orchestra last 25 %"),
-        "speech": ([load_real_clip("speech_female")[0]], load_real_clip("speech_male")[0],
-                   "speech_female (16 kHz)", "speech_male (16 kHz)"),
-        "speech8k": ([load_real_clip("speech_female", sr=8000)[0]], load_real_clip("speech_male", sr=8000)[0],
-                     "speech_female (8 kHz)", "speech_male (8 kHz)"),
+        "speech": (
+            [load_real_clip("speech_female")[0]],
+            load_real_clip("speech_male")[0],
+            "speech_female (16 kHz)",
+            "speech_male (16 kHz)",
+        ),
+        "speech8k": (
+            [load_real_clip("speech_female", sr=8000)[0]],
+            load_real_clip("speech_male", sr=8000)[0],
+            "speech_female (8 kHz)",
+            "speech_male (8 kHz)",
+        ),
     }
     for name, (training_audio, test, trained_on, judged_on) in sets.items():
-        pca = PCACodec(code_size=2 * M, frame_length=FRAME, hop_length=TRAIN_HOP).fit(training_audio[0])
+        pca = PCACodec(code_size=2 * M, frame_length=FRAME, hop_length=TRAIN_HOP).fit(
+            training_audio[0]
+        )
         start, trained, models = None, [], {}
-        seeds = SEEDS if name != "speech8k" else SEEDS[:1]  # lesson 07 uses it; 05 makes the seeds claim
+        seeds = (
+            SEEDS if name != "speech8k" else SEEDS[:1]
+        )  # lesson 07 uses it; 05 makes the seeds claim
         for seed in seeds:
             model = lapped.build_lapped_autoencoder(**LAPPED, seed=seed)
             start = snr_db(test, lapped.lapped_reconstruct(model, test))
             loss = lapped.train_lapped(model, training_audio, steps=LAPPED_STEPS, seed=seed)
             trained.append(round(snr_db(test, lapped.lapped_reconstruct(model, test)), 3))
             models[seed] = (model, loss)
-            print(f"  lapped {name}, seed {seed}: MDCT start {start:.2f} dB, trained {trained[-1]:.2f} dB", flush=True)
+            print(
+                f"  lapped {name}, seed {seed}: MDCT start {start:.2f} dB, trained {trained[-1]:.2f} dB",
+                flush=True,
+            )
         model, loss = models[SEEDS[0]]
-        extra = {"dense_longer_training": dense_longer_training(train_part, held_out)} if name == "music" else {}
+        extra = (
+            {"dense_longer_training": dense_longer_training(train_part, held_out)}
+            if name == "music"
+            else {}
+        )
         path = folder / f"lapped_{name}.npz"
         lapped.save_lapped_weights(
-            model, path, overwrite=True, steps=LAPPED_STEPS, seed=SEEDS[0],
-            training_audio=trained_on, held_out=judged_on, final_loss=round(loss, 5),
-            snr_db_pca_32=round(snr_db(test, pca.reconstruct(test)), 3), snr_db_mdct_start=round(start, 3),
-            snr_db_trained_seeds=trained, seeds=list(seeds), versions=_versions(), **extra,
+            model,
+            path,
+            overwrite=True,
+            steps=LAPPED_STEPS,
+            seed=SEEDS[0],
+            training_audio=trained_on,
+            held_out=judged_on,
+            final_loss=round(loss, 5),
+            snr_db_pca_32=round(snr_db(test, pca.reconstruct(test)), 3),
+            snr_db_mdct_start=round(start, 3),
+            snr_db_trained_seeds=trained,
+            seeds=list(seeds),
+            versions=_versions(),
+            **extra,
         )
         _update_manifest([path, path.with_suffix(".json")])
 
@@ -247,18 +333,31 @@ def make_ksparse(args) -> None:
     start_snr = snr_db(held_out, reconstruct_signal(lambda f: model(f).numpy(), held_out, FRAME))
     loss = train_ksparse_autoencoder(model, frames, steps=args.steps)
     trained_snr = snr_db(held_out, reconstruct_signal(lambda f: model(f).numpy(), held_out, FRAME))
-    pca = PCACodec(code_size=2 * M, frame_length=FRAME, hop_length=TRAIN_HOP).fit(np.concatenate(training))
+    pca = PCACodec(code_size=2 * M, frame_length=FRAME, hop_length=TRAIN_HOP).fit(
+        np.concatenate(training)
+    )
     pca_snr = snr_db(held_out, pca.reconstruct(held_out))
     versions = _versions()
     save_ksparse_weights(
-        model, args.out, overwrite=True, steps=args.steps, batch_size=128, learning_rate=1e-4,
-        training_audio="jazz, trumpet, orchestra first 75 %", final_loss=round(loss, 5),
-        held_out="orchestra last 25 %", snr_db_dct_start=round(start_snr, 2),
-        snr_db_trained=round(trained_snr, 2), snr_db_pca_32=round(pca_snr, 2), versions=versions,
+        model,
+        args.out,
+        overwrite=True,
+        steps=args.steps,
+        batch_size=128,
+        learning_rate=1e-4,
+        training_audio="jazz, trumpet, orchestra first 75 %",
+        final_loss=round(loss, 5),
+        held_out="orchestra last 25 %",
+        snr_db_dct_start=round(start_snr, 2),
+        snr_db_trained=round(trained_snr, 2),
+        snr_db_pca_32=round(pca_snr, 2),
+        versions=versions,
     )
     _update_manifest([args.out, args.out.with_suffix(".json")])
-    print(f"held-out orchestra: PCA-32 {pca_snr:.2f} dB, k-sparse at the DCT start {start_snr:.2f} dB, "
-          f"trained {trained_snr:.2f} dB; weights in {args.out}")
+    print(
+        f"held-out orchestra: PCA-32 {pca_snr:.2f} dB, k-sparse at the DCT start {start_snr:.2f} dB, "
+        f"trained {trained_snr:.2f} dB; weights in {args.out}"
+    )
 
 
 def _update_manifest(paths, source: str = "") -> None:
@@ -275,16 +374,34 @@ def _update_manifest(paths, source: str = "") -> None:
     with open(manifest, newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
         columns, rows = reader.fieldnames, list(reader)
-    digests = {Path(p).resolve().relative_to(folder).as_posix(): hashlib.sha256(Path(p).read_bytes()).hexdigest()
-               for p in paths}
+    digests = {
+        Path(p).resolve().relative_to(folder).as_posix(): hashlib.sha256(
+            Path(p).read_bytes()
+        ).hexdigest()
+        for p in paths
+    }
     for row in rows:
         if row["path"] in digests:
             row["sha256"] = digests.pop(row["path"])
     for relative, digest in digests.items():
-        rows.append({**dict.fromkeys(columns, ""), "path": relative, "kind": "weights",
-                     "label": Path(relative).stem, "sha256": digest,
-                     **({"source": source, "licence": "CC0-1.0",
-                         "attribution": "Sound Autoencoders course (no attribution required)"} if source else {})})
+        rows.append(
+            {
+                **dict.fromkeys(columns, ""),
+                "path": relative,
+                "kind": "weights",
+                "label": Path(relative).stem,
+                "sha256": digest,
+                **(
+                    {
+                        "source": source,
+                        "licence": "CC0-1.0",
+                        "attribution": "Sound Autoencoders course (no attribution required)",
+                    }
+                    if source
+                    else {}
+                ),
+            }
+        )
     rows.sort(key=lambda row: row["path"])
     with open(manifest, "w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")

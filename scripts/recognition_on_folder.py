@@ -26,10 +26,17 @@ def main(argv=None) -> int:
     # The defaults are lesson 10's pipeline (recognition.compare_features).
     parser.add_argument("--code-size", type=int, default=128)
     parser.add_argument("--steps", type=int, default=400, help="optimizer steps per autoencoder")
-    parser.add_argument("--speaker-groups", type=int, default=0,
-                        help="autoencoders for leave-one-speaker-out (0: one per speaker)")
-    parser.add_argument("--without-synthetic", action="store_true",
-                        help="do not add the bundled synthetic voices as extra training speakers")
+    parser.add_argument(
+        "--speaker-groups",
+        type=int,
+        default=0,
+        help="autoencoders for leave-one-speaker-out (0: one per speaker)",
+    )
+    parser.add_argument(
+        "--without-synthetic",
+        action="store_true",
+        help="do not add the bundled synthetic voices as extra training speakers",
+    )
     arguments = parser.parse_args(argv)
     if arguments.folder is None and not arguments.fetch:
         parser.error("give a folder, or --fetch to download the real Free Spoken Digit Dataset")
@@ -44,8 +51,11 @@ def main(argv=None) -> int:
     digits = data.load_spoken_digits(root=folder)
     print(digits, flush=True)
     results = recognition.compare_features(
-        digits, code_size=arguments.code_size, steps=arguments.steps,
-        speaker_groups=arguments.speaker_groups or None, verbose=True,
+        digits,
+        code_size=arguments.code_size,
+        steps=arguments.steps,
+        speaker_groups=arguments.speaker_groups or None,
+        verbose=True,
         extra=None if arguments.without_synthetic else data.load_synthetic_digits(),
     )
     print()

@@ -76,17 +76,23 @@ def solution_regions(source: str) -> list[str]:
     for number, line in enumerate(source.split("\n"), start=1):
         if BEGIN in line:
             if current is not None:
-                raise SolutionRegionError(f"line {number}: a BEGIN SOLUTION inside another region; close the first with ### END SOLUTION")
+                raise SolutionRegionError(
+                    f"line {number}: a BEGIN SOLUTION inside another region; close the first with ### END SOLUTION"
+                )
             current = []
         elif END in line:
             if current is None:
-                raise SolutionRegionError(f"line {number}: END SOLUTION without a BEGIN SOLUTION above it")
+                raise SolutionRegionError(
+                    f"line {number}: END SOLUTION without a BEGIN SOLUTION above it"
+                )
             regions.append("\n".join(current))
             current = None
         elif current is not None:
             current.append(line)
     if current is not None:
-        raise SolutionRegionError("a BEGIN SOLUTION has no END SOLUTION after it; add ### END SOLUTION")
+        raise SolutionRegionError(
+            "a BEGIN SOLUTION has no END SOLUTION after it; add ### END SOLUTION"
+        )
     return regions
 
 
@@ -111,8 +117,14 @@ def skeleton(source: str, stub: str = CODE_STUB) -> str:
 
 def nbgrader_metadata(cell) -> dict:
     """nbgrader's metadata for a cell the learner completes (a solution cell, not graded itself)."""
-    return {"grade": False, "grade_id": f"cell-{cell.id}", "locked": False,
-            "schema_version": 3, "solution": True, "task": False}
+    return {
+        "grade": False,
+        "grade_id": f"cell-{cell.id}",
+        "locked": False,
+        "schema_version": 3,
+        "solution": True,
+        "task": False,
+    }
 
 
 def mark(notebook) -> int:
@@ -134,14 +146,18 @@ def relink(text: str, levels: int) -> str:
 
 #: The note a student lesson with skeletons opens with (after its title cell), by language.
 NOTE = {
-    "en": ("**Student edition.** The code you write is left out: replace each `# YOUR CODE HERE` and "
-           "its `...`, then run the cell; the check right after it says whether your code works. "
-           "Stuck? `exercises.qN.hint()` gives a step at a time, `exercises.qN.solution()` shows the "
-           "course's code, and [the complete lesson]({complete}) has every solution in place."),
-    "zh": ("**学生版。** 需要你自己写的代码被留空了：把每个 `# YOUR CODE HERE` 和它下面的 `...` "
-           "换成你的代码，再运行这个单元格；紧接着的检查会告诉你代码对不对。卡住了？"
-           "`exercises.qN.hint()` 一步一步给提示，`exercises.qN.solution()` 显示课程的代码，"
-           "[完整版的这一课]({complete})里所有解答都在。"),
+    "en": (
+        "**Student edition.** The code you write is left out: replace each `# YOUR CODE HERE` and "
+        "its `...`, then run the cell; the check right after it says whether your code works. "
+        "Stuck? `exercises.qN.hint()` gives a step at a time, `exercises.qN.solution()` shows the "
+        "course's code, and [the complete lesson]({complete}) has every solution in place."
+    ),
+    "zh": (
+        "**学生版。** 需要你自己写的代码被留空了：把每个 `# YOUR CODE HERE` 和它下面的 `...` "
+        "换成你的代码，再运行这个单元格；紧接着的检查会告诉你代码对不对。卡住了？"
+        "`exercises.qN.hint()` 一步一步给提示，`exercises.qN.solution()` 显示课程的代码，"
+        "[完整版的这一课]({complete})里所有解答都在。"
+    ),
 }
 
 
@@ -160,7 +176,9 @@ def student_notebook(notebook, levels: int = 2, complete: str | None = None, lan
             cell.execution_count = None
         elif cell.cell_type == "markdown":
             cell.source = relink(cell.source, levels)
-    if complete and any(cell.cell_type == "code" and has_region(cell.source) for cell in notebook.cells):
+    if complete and any(
+        cell.cell_type == "code" and has_region(cell.source) for cell in notebook.cells
+    ):
         note = nbformat.v4.new_markdown_cell(NOTE[language].format(complete=complete))
         note.id = "student-edition-note"
         student.cells.insert(1, note)
@@ -192,9 +210,15 @@ def verdicts(notebook, ids=None) -> dict:
 
     ``ids``: these cells instead (a student edition's cells, whose regions are gone).
     """
-    return {cell.id: _output_text(cell) for cell in notebook.cells
-            if (cell.id in ids if ids is not None else
-                cell.cell_type == "code" and has_region(cell.source) and checked_after(cell.source))}
+    return {
+        cell.id: _output_text(cell)
+        for cell in notebook.cells
+        if (
+            cell.id in ids
+            if ids is not None
+            else cell.cell_type == "code" and has_region(cell.source) and checked_after(cell.source)
+        )
+    }
 
 
 def verify_executed(paths) -> list[str]:
@@ -204,13 +228,17 @@ def verify_executed(paths) -> list[str]:
         for cell_id, text in verdicts(nbformat.read(path, as_version=4)).items():
             if not text.lstrip().startswith("Correct"):
                 first = text.strip().splitlines()[0] if text.strip() else "no output"
-                problems.append(f"{Path(path).name}, cell {cell_id}: the solution's check says {first!r}, not 'Correct'")
+                problems.append(
+                    f"{Path(path).name}, cell {cell_id}: the solution's check says {first!r}, not 'Correct'"
+                )
     return problems
 
 
 def lessons(notebooks: Path = NOTEBOOKS) -> list[Path]:
     """Every lesson of both languages: ``notebooks/*.ipynb`` and ``notebooks/zh/*.ipynb``."""
-    return sorted(notebooks.glob("[0-9][0-9]_*.ipynb")) + sorted((notebooks / "zh").glob("[0-9][0-9]_*.ipynb"))
+    return sorted(notebooks.glob("[0-9][0-9]_*.ipynb")) + sorted(
+        (notebooks / "zh").glob("[0-9][0-9]_*.ipynb")
+    )
 
 
 def build(out: Path = DEFAULT_OUT, notebooks: Path = NOTEBOOKS) -> list[Path]:
@@ -224,12 +252,20 @@ def build(out: Path = DEFAULT_OUT, notebooks: Path = NOTEBOOKS) -> list[Path]:
     written = []
     for path in lessons(notebooks):
         relative = path.relative_to(notebooks)
-        complete = "../" * (levels + len(relative.parts)) + "notebooks/" + relative.as_posix() if levels else None
+        complete = (
+            "../" * (levels + len(relative.parts)) + "notebooks/" + relative.as_posix()
+            if levels
+            else None
+        )
         language = "zh" if relative.parts[0] == "zh" else "en"
         try:
-            student = student_notebook(nbformat.read(path, as_version=4), levels, complete, language)
+            student = student_notebook(
+                nbformat.read(path, as_version=4), levels, complete, language
+            )
         except SolutionRegionError as error:
-            raise SolutionRegionError(f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}: {error}") from None
+            raise SolutionRegionError(
+                f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}: {error}"
+            ) from None
         target = out / "notebooks" / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(student, target)
@@ -239,19 +275,38 @@ def build(out: Path = DEFAULT_OUT, notebooks: Path = NOTEBOOKS) -> list[Path]:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="folder of the student edition (build/student)")
-    parser.add_argument("--mark", metavar="NN", help="add nbgrader's solution metadata to lesson NN's region cells (both languages)")
-    parser.add_argument("--list", action="store_true", help="print the cells with solution regions, lesson by lesson")
-    parser.add_argument("--verify", type=Path, metavar="DIR",
-                        help="check that in the executed lessons in DIR every solution's check said Correct")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=DEFAULT_OUT,
+        help="folder of the student edition (build/student)",
+    )
+    parser.add_argument(
+        "--mark",
+        metavar="NN",
+        help="add nbgrader's solution metadata to lesson NN's region cells (both languages)",
+    )
+    parser.add_argument(
+        "--list",
+        action="store_true",
+        help="print the cells with solution regions, lesson by lesson",
+    )
+    parser.add_argument(
+        "--verify",
+        type=Path,
+        metavar="DIR",
+        help="check that in the executed lessons in DIR every solution's check said Correct",
+    )
     args = parser.parse_args(argv)
     if args.verify:
         paths = sorted(args.verify.glob("*.ipynb"))
         problems = verify_executed(paths)
         for problem in problems:
             print(problem)
-        print(f"{len(paths)} executed lessons, {sum(len(verdicts(nbformat.read(p, as_version=4))) for p in paths)} "
-              f"checked solutions, {len(problems)} problems")
+        print(
+            f"{len(paths)} executed lessons, {sum(len(verdicts(nbformat.read(p, as_version=4))) for p in paths)} "
+            f"checked solutions, {len(problems)} problems"
+        )
         return 1 if problems else 0
     if args.mark:
         for path in [p for p in lessons() if p.name.startswith(args.mark)]:
@@ -262,9 +317,14 @@ def main(argv=None) -> int:
         return 0
     if args.list:
         for path in lessons():
-            cells = [cell for cell in nbformat.read(path, as_version=4).cells
-                     if cell.cell_type == "code" and has_region(cell.source)]
-            print(f"{path.relative_to(ROOT)}: {sum(len(solution_regions(c.source)) for c in cells)} regions")
+            cells = [
+                cell
+                for cell in nbformat.read(path, as_version=4).cells
+                if cell.cell_type == "code" and has_region(cell.source)
+            ]
+            print(
+                f"{path.relative_to(ROOT)}: {sum(len(solution_regions(c.source)) for c in cells)} regions"
+            )
         return 0
     written = build(args.out)
     print(f"student edition: {len(written)} notebooks in {args.out}")

@@ -46,9 +46,16 @@ print(json.dumps(found))
 
 def find_python(version: str) -> str | None:
     """A ``pythonX.Y`` on PATH, else one under pyenv's versions folder."""
-    for candidate in (shutil.which(f"python{version}"),
-                      *sorted(glob.glob(os.path.expanduser(f"~/.pyenv/versions/{version}.*/bin/python{version}")))):
-        if candidate and subprocess.run([candidate, "-c", "pass"], capture_output=True).returncode == 0:
+    for candidate in (
+        shutil.which(f"python{version}"),
+        *sorted(
+            glob.glob(os.path.expanduser(f"~/.pyenv/versions/{version}.*/bin/python{version}"))
+        ),
+    ):
+        if (
+            candidate
+            and subprocess.run([candidate, "-c", "pass"], capture_output=True).returncode == 0
+        ):
             return candidate
     return None
 
@@ -102,10 +109,21 @@ def run_notebooks(venv: Path, version: str, out: Path, pattern: str) -> tuple[bo
     for notebook in sorted((ROOT / "notebooks").glob(pattern)):
         started = time.perf_counter()
         result = subprocess.run(
-            [str(venv / "bin" / "jupyter"), "nbconvert", "--to", "notebook", "--execute",
-             "--ExecutePreprocessor.timeout=300", "--ExecutePreprocessor.kernel_name=python3",
-             "--output-dir", str(out), str(notebook)],
-            capture_output=True, text=True, cwd=ROOT / "notebooks",
+            [
+                str(venv / "bin" / "jupyter"),
+                "nbconvert",
+                "--to",
+                "notebook",
+                "--execute",
+                "--ExecutePreprocessor.timeout=300",
+                "--ExecutePreprocessor.kernel_name=python3",
+                "--output-dir",
+                str(out),
+                str(notebook),
+            ],
+            capture_output=True,
+            text=True,
+            cwd=ROOT / "notebooks",
         )
         seconds = time.perf_counter() - started
         if result.returncode != 0:
@@ -115,23 +133,47 @@ def run_notebooks(venv: Path, version: str, out: Path, pattern: str) -> tuple[bo
             continue
         warnings = notebook_warnings(out / notebook.name)
         problems += warnings
-        print(f"[{version}] {notebook.name}: {'warnings' if warnings else 'ok'} ({seconds:.0f} s)", flush=True)
+        print(
+            f"[{version}] {notebook.name}: {'warnings' if warnings else 'ok'} ({seconds:.0f} s)",
+            flush=True,
+        )
     return not problems, problems
 
 
 def test_one(version: str, python: str, args) -> dict:
     venv = ensure_venv(python, version, args.venv_root)
-    versions = json.loads(subprocess.run([str(venv / "bin" / "python"), "-c", VERSIONS_SCRIPT],
-                                         capture_output=True, text=True, check=True).stdout)
-    row = {"python": versions["python"], "librosa": versions.get("librosa", "-"),
-           "numpy": versions.get("numpy", "-"),
-           "tensorflow": versions.get("tensorflow-cpu", versions.get("tensorflow", "-")),
-           "keras": versions.get("keras", "-"), "problems": []}
+    versions = json.loads(
+        subprocess.run(
+            [str(venv / "bin" / "python"), "-c", VERSIONS_SCRIPT],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
+    row = {
+        "python": versions["python"],
+        "librosa": versions.get("librosa", "-"),
+        "numpy": versions.get("numpy", "-"),
+        "tensorflow": versions.get("tensorflow-cpu", versions.get("tensorflow", "-")),
+        "keras": versions.get("keras", "-"),
+        "problems": [],
+    }
     print(f"[{version}] package tests", flush=True)
     tests = subprocess.run(
-        [str(venv / "bin" / "python"), "-m", "pytest", "tests", "--ignore=tests/browser", "-q",
-         "-p", "no:cacheprovider", *args.pytest_args],
-        cwd=ROOT, capture_output=True, text=True,
+        [
+            str(venv / "bin" / "python"),
+            "-m",
+            "pytest",
+            "tests",
+            "--ignore=tests/browser",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            *args.pytest_args,
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     summary = (tests.stdout.strip().splitlines() or ["(no output)"])[-1]
     row["package tests"] = f"{'pass' if tests.returncode == 0 else 'FAIL'}: {summary}"
@@ -140,7 +182,9 @@ def test_one(version: str, python: str, args) -> dict:
     if args.skip_notebooks:
         row["notebooks"] = "skipped"
     else:
-        ok, problems = run_notebooks(venv, version, ROOT / "build" / f"notebooks-py{version}", args.notebooks)
+        ok, problems = run_notebooks(
+            venv, version, ROOT / "build" / f"notebooks-py{version}", args.notebooks
+        )
         row["notebooks"] = "pass" if ok else f"FAIL ({len(problems)} problems)"
         row["problems"] += problems
     row["result"] = "pass" if tests.returncode == 0 and not row["problems"] else "FAIL"
@@ -148,7 +192,16 @@ def test_one(version: str, python: str, args) -> dict:
 
 
 def to_markdown(rows: list[dict]) -> str:
-    columns = ["python", "librosa", "numpy", "tensorflow", "keras", "package tests", "notebooks", "result"]
+    columns = [
+        "python",
+        "librosa",
+        "numpy",
+        "tensorflow",
+        "keras",
+        "package tests",
+        "notebooks",
+        "result",
+    ]
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     lines += ["| " + " | ".join(str(row.get(c, "")) for c in columns) + " |" for row in rows]
     return "\n".join(lines) + "\n"
@@ -157,9 +210,13 @@ def to_markdown(rows: list[dict]) -> str:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pythons", nargs="+", default=list(SUPPORTED), choices=SUPPORTED)
-    parser.add_argument("--require", action="store_true", help="fail when a named Python is not found")
+    parser.add_argument(
+        "--require", action="store_true", help="fail when a named Python is not found"
+    )
     parser.add_argument("--skip-notebooks", action="store_true")
-    parser.add_argument("--notebooks", default="[0-9][0-9]_*.ipynb", help="glob of notebooks to execute")
+    parser.add_argument(
+        "--notebooks", default="[0-9][0-9]_*.ipynb", help="glob of notebooks to execute"
+    )
     parser.add_argument("--venv-root", type=Path, default=ROOT / ".venvs")
     parser.add_argument("--pytest-args", nargs=argparse.REMAINDER, default=[])
     args = parser.parse_args(argv)
@@ -173,7 +230,10 @@ def main(argv=None) -> int:
         python = find_python(version)
         if python is None:
             missing.append(version)
-            print(f"[{version}] not found on this machine (looked for python{version} and pyenv)", flush=True)
+            print(
+                f"[{version}] not found on this machine (looked for python{version} and pyenv)",
+                flush=True,
+            )
             continue
         rows.append(test_one(version, python, args))
     table = to_markdown(rows)

@@ -37,7 +37,9 @@ def first_line(package: Path, name: str) -> str:
     doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
     line = doc.strip().splitlines()[0] if doc.strip() else ""
     if not line:
-        raise SystemExit(f"{path} has no docstring: its first line describes the module in the table.")
+        raise SystemExit(
+            f"{path} has no docstring: its first line describes the module in the table."
+        )
     return line.rstrip(".")
 
 
@@ -55,20 +57,26 @@ def rewritten(package: Path = PACKAGE) -> tuple[str, str]:
     text = path.read_text(encoding="utf-8")
     start, end = text.find(BEGIN), text.find(END)
     if start < 0 or end < start:
-        raise SystemExit(f"{path}: the docstring lost the lines around its module table ({BEGIN.strip()!r}).")
+        raise SystemExit(
+            f"{path}: the docstring lost the lines around its module table ({BEGIN.strip()!r})."
+        )
     return text, text[: start + len(BEGIN)] + table(package) + text[end:]
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="only check; exit 1 if the table is stale")
+    parser.add_argument(
+        "--check", action="store_true", help="only check; exit 1 if the table is stale"
+    )
     args = parser.parse_args(argv)
     current, expected = rewritten()
     if current == expected:
         print("The module table in course_utils/__init__.py is up to date.")
         return 0
     if args.check:
-        print("course_utils/__init__.py: the module table is stale; run python scripts/update_module_table.py")
+        print(
+            "course_utils/__init__.py: the module table is stale; run python scripts/update_module_table.py"
+        )
         return 1
     (PACKAGE / "__init__.py").write_text(expected, encoding="utf-8")
     print("Rewrote the module table in course_utils/__init__.py.")

@@ -51,7 +51,9 @@ class Module:
     name: str  # "audio", "efficiency.cost", "" for the package itself
     path: Path
     tree: ast.Module
-    defined: dict[str, ast.AST] = field(default_factory=dict)  # public top-level functions and classes
+    defined: dict[str, ast.AST] = field(
+        default_factory=dict
+    )  # public top-level functions and classes
     reexports: dict[str, tuple[str, str]] = field(default_factory=dict)  # name -> (module, name)
 
 
@@ -68,7 +70,7 @@ def _resolve_relative(module: Module, node: ast.ImportFrom) -> str | None:
         if node.module == PACKAGE:
             return ""
         if node.module and node.module.startswith(PACKAGE + "."):
-            return node.module[len(PACKAGE) + 1:]
+            return node.module[len(PACKAGE) + 1 :]
         return None
     base = module.name.split(".") if module.name else []
     if module.path.name != "__init__.py":
@@ -85,7 +87,9 @@ def load_package(package_dir: Path) -> dict[str, Module]:
         tree = ast.parse(path.read_text(), filename=str(path))
         module = Module(_module_name(path, package_dir), path, tree)
         for node in tree.body:
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and not node.name.startswith("_"):
+            if isinstance(
+                node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+            ) and not node.name.startswith("_"):
                 module.defined[node.name] = node
         modules[module.name] = module
     for module in modules.values():
@@ -99,7 +103,9 @@ def load_package(package_dir: Path) -> dict[str, Module]:
     return modules
 
 
-def resolve(modules: dict[str, Module], module_name: str, name: str, depth: int = 0) -> tuple[str, str] | None:
+def resolve(
+    modules: dict[str, Module], module_name: str, name: str, depth: int = 0
+) -> tuple[str, str] | None:
     """The (module, name) that defines ``module_name.name``, following re-exports."""
     module = modules.get(module_name)
     if module is None or depth > 10:
@@ -115,7 +121,9 @@ def resolve(modules: dict[str, Module], module_name: str, name: str, depth: int 
 
 
 def _strip_magics(source: str) -> str:
-    return "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines())
+    return "\n".join(
+        "" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines()
+    )
 
 
 def _submodule(modules, parent: str, name: str) -> str | None:
@@ -145,7 +153,7 @@ def uses_in_code(source: str, modules: dict[str, Module]) -> set[tuple[str, str 
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.name == PACKAGE or alias.name.startswith(PACKAGE + "."):
-                    relative = alias.name[len(PACKAGE) + 1:] if alias.name != PACKAGE else ""
+                    relative = alias.name[len(PACKAGE) + 1 :] if alias.name != PACKAGE else ""
                     if relative:
                         used.add((relative, None))
                     if alias.asname:
@@ -155,7 +163,7 @@ def uses_in_code(source: str, modules: dict[str, Module]) -> set[tuple[str, str 
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             if node.module != PACKAGE and not node.module.startswith(PACKAGE + "."):
                 continue
-            relative = node.module[len(PACKAGE) + 1:] if node.module != PACKAGE else ""
+            relative = node.module[len(PACKAGE) + 1 :] if node.module != PACKAGE else ""
             if relative:
                 used.add((relative, None))
             for alias in node.names:
@@ -191,15 +199,19 @@ def uses_in_code(source: str, modules: dict[str, Module]) -> set[tuple[str, str 
 def notebook_code(path: Path) -> str:
     notebook = json.loads(path.read_text())
     cells = [cell for cell in notebook["cells"] if cell["cell_type"] == "code"]
-    return "\n\n".join("".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-                       for cell in cells)
+    return "\n\n".join(
+        "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        for cell in cells
+    )
 
 
 def notebooks(root: Path = ROOT) -> list[Path]:
     return sorted((root / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 
-def usage(root: Path = ROOT) -> tuple[dict[tuple[str, str | None], list[str]], list[str], dict[str, Module]]:
+def usage(
+    root: Path = ROOT,
+) -> tuple[dict[tuple[str, str | None], list[str]], list[str], dict[str, Module]]:
     """``{(module, name or None): [users]}`` (notebook stems first, then extras), notebook stems, modules."""
     modules = load_package(root / PACKAGE)
     users: dict[tuple[str, str | None], list[str]] = {}
@@ -233,8 +245,12 @@ def used_in_text(users: list[str], all_notebooks: list[str]) -> str | None:
 
 def docstring_node(node) -> ast.Constant | None:
     body = getattr(node, "body", None)
-    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
-            and isinstance(body[0].value.value, str):
+    if (
+        body
+        and isinstance(body[0], ast.Expr)
+        and isinstance(body[0].value, ast.Constant)
+        and isinstance(body[0].value.value, str)
+    ):
         return body[0].value
     return None
 
@@ -245,7 +261,7 @@ def claimed_line(docstring: str) -> str | None:
     for index, line in enumerate(lines):
         if USED_IN.match(line):
             parts = [line.strip()]
-            for more in lines[index + 1:]:
+            for more in lines[index + 1 :]:
                 if not more.strip():
                     break
                 parts.append(more.strip())
@@ -279,7 +295,12 @@ def wanted_line(target: Target, users, stems) -> str | None:
         return text
     docstring = ast.get_docstring(target.node, clean=True) or ""
     current = claimed_line(docstring)
-    if current and not NOTEBOOK_NAME.search(current) and "notebook" not in current and "benchmarks" not in current:
+    if (
+        current
+        and not NOTEBOOK_NAME.search(current)
+        and "notebook" not in current
+        and "benchmarks" not in current
+    ):
         return current  # a hand-written note about internal use, e.g. "course_utils internals"
     return "Used in: no notebook." if current else None
 
@@ -287,13 +308,17 @@ def wanted_line(target: Target, users, stems) -> str | None:
 def _rewrite(source_lines: list[str], constant: ast.Constant, line: str | None) -> bool:
     """Replace (or add, or remove) the Used in line of the docstring ``constant``; True if changed."""
     start, end = constant.lineno - 1, constant.end_lineno - 1
-    block = source_lines[start: end + 1]
+    block = source_lines[start : end + 1]
     for index, text in enumerate(block):
         match = USED_IN.match(text)
         if not match or (index == 0 and not text.lstrip().startswith("Used in:")):
             continue
         stop = index + 1
-        while stop < len(block) and block[stop].strip() and not block[stop].strip().startswith(('"""', "'''")):
+        while (
+            stop < len(block)
+            and block[stop].strip()
+            and not block[stop].strip().startswith(('"""', "'''"))
+        ):
             stop += 1
         tail = ""
         last = block[stop - 1].rstrip("\n")
@@ -306,7 +331,7 @@ def _rewrite(source_lines: list[str], constant: ast.Constant, line: str | None) 
             new = new[:-1] + [new[-1].rstrip("\n") + tail + "\n"] if new else [indent + tail + "\n"]
         if block[index:stop] == new:
             return False
-        source_lines[start + index: start + stop] = new
+        source_lines[start + index : start + stop] = new
         return True
     if line is None:
         return False
@@ -319,7 +344,12 @@ def _rewrite(source_lines: list[str], constant: ast.Constant, line: str | None) 
         text = closing.rstrip("\n")
         quote = '"""' if text.rstrip().endswith('"""') else "'''"
         head = text.rstrip()[: -len(quote)]
-        source_lines[start: start + 1] = [head + "\n", "\n", *_wrapped(line, indent), indent + quote + "\n"]
+        source_lines[start : start + 1] = [
+            head + "\n",
+            "\n",
+            *_wrapped(line, indent),
+            indent + quote + "\n",
+        ]
         return True
     if closing.strip() in ('"""', "'''"):
         insert = ["\n"] if block[-2].strip() else []
@@ -327,14 +357,26 @@ def _rewrite(source_lines: list[str], constant: ast.Constant, line: str | None) 
     else:  # text and closing quotes on the last line
         text = closing.rstrip("\n")
         quote = '"""' if text.rstrip().endswith('"""') else "'''"
-        source_lines[end: end + 1] = [text.rstrip()[: -len(quote)] + "\n", "\n", *_wrapped(line, indent),
-                                      indent + quote + "\n"]
+        source_lines[end : end + 1] = [
+            text.rstrip()[: -len(quote)] + "\n",
+            "\n",
+            *_wrapped(line, indent),
+            indent + quote + "\n",
+        ]
     return True
 
 
 def _wrapped(line: str, indent: str) -> list[str]:
-    return [text + "\n" for text in textwrap.wrap(line, width=WIDTH, initial_indent=indent,
-                                                  subsequent_indent=indent, break_on_hyphens=False)]
+    return [
+        text + "\n"
+        for text in textwrap.wrap(
+            line,
+            width=WIDTH,
+            initial_indent=indent,
+            subsequent_indent=indent,
+            break_on_hyphens=False,
+        )
+    ]
 
 
 def run(root: Path = ROOT, check: bool = False, only: list[Path] | None = None, out=None) -> int:
@@ -349,7 +391,10 @@ def run(root: Path = ROOT, check: bool = False, only: list[Path] | None = None, 
     for path, file_targets in sorted(by_file.items()):
         source_lines = path.read_text().splitlines(keepends=True)
         # Bottom to top, so earlier line numbers stay valid while lines are replaced.
-        for target in sorted(file_targets, key=lambda t: -(docstring_node(t.node).lineno if docstring_node(t.node) else 0)):
+        for target in sorted(
+            file_targets,
+            key=lambda t: -(docstring_node(t.node).lineno if docstring_node(t.node) else 0),
+        ):
             constant = docstring_node(target.node)
             if constant is None:
                 continue
@@ -366,8 +411,12 @@ def run(root: Path = ROOT, check: bool = False, only: list[Path] | None = None, 
             if new_text != path.read_text():
                 path.write_text(new_text)
     if check:
-        print(f"{differences} docstring line(s) differ from what the notebooks use." if differences
-              else "Every Used in line agrees with the notebooks.", file=out)
+        print(
+            f"{differences} docstring line(s) differ from what the notebooks use."
+            if differences
+            else "Every Used in line agrees with the notebooks.",
+            file=out,
+        )
         return 1 if differences else 0
     print(f"{differences} docstring line(s) rewritten.", file=out)
     return 0
@@ -375,8 +424,12 @@ def run(root: Path = ROOT, check: bool = False, only: list[Path] | None = None, 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="only list the lines that differ; exit 1 if any")
-    parser.add_argument("files", nargs="*", type=Path, help="only these course_utils files (default: all)")
+    parser.add_argument(
+        "--check", action="store_true", help="only list the lines that differ; exit 1 if any"
+    )
+    parser.add_argument(
+        "files", nargs="*", type=Path, help="only these course_utils files (default: all)"
+    )
     args = parser.parse_args(argv)
     return run(check=args.check, only=args.files or None)
 

@@ -71,8 +71,14 @@ def join_chinese_lines(text: str) -> str:
         quoted = previous.lstrip().startswith(">") and line.lstrip().startswith(">")
         content = line.lstrip()[1:].lstrip() if quoted else line.lstrip()
         previous_content = previous.rstrip()
-        if (content and previous_content and _CJK_END.search(previous_content) and _CJK_START.search(content)
-                and not _BLOCK_START.match(content) and not previous_content.lstrip(">").strip().startswith(("|", "#"))):
+        if (
+            content
+            and previous_content
+            and _CJK_END.search(previous_content)
+            and _CJK_START.search(content)
+            and not _BLOCK_START.match(content)
+            and not previous_content.lstrip(">").strip().startswith(("|", "#"))
+        ):
             result[-1] = previous_content + content
         else:
             result.append(line)
@@ -96,7 +102,8 @@ def code_without_comments(source: str) -> str:
     """Code as Python reads it: comments and trailing spaces dropped (comments may be translated)."""
     try:
         tokens = [
-            token for token in tokenize.generate_tokens(io.StringIO(source).readline)
+            token
+            for token in tokenize.generate_tokens(io.StringIO(source).readline)
             if token.type != tokenize.COMMENT
         ]
         text = tokenize.untokenize(tokens)
@@ -116,8 +123,10 @@ def build_translation(english: Path, translations: Mapping[str, str]) -> nbforma
     missing = [cell_id for cell_id in markdown_ids if cell_id not in translations]
     unknown = sorted(set(translations) - set(markdown_ids))
     if missing or unknown:
-        raise SystemExit(f"{english.name}: no translation for Markdown cells {missing}; "
-                         f"translations for cells that are not Markdown cells here: {unknown}")
+        raise SystemExit(
+            f"{english.name}: no translation for Markdown cells {missing}; "
+            f"translations for cells that are not Markdown cells here: {unknown}"
+        )
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
             cell.metadata[DIGEST_KEY] = {"source_digest": source_digest(cell.source)}
@@ -143,25 +152,35 @@ def parity_problems(english: Path, chinese: Path | None = None) -> list[str]:
     chinese = chinese or chinese_twin(english)
     name = english.name
     if not chinese.exists():
-        return [f"{name}: no Chinese twin at {chinese.relative_to(ROOT) if chinese.is_relative_to(ROOT) else chinese}"]
+        return [
+            f"{name}: no Chinese twin at {chinese.relative_to(ROOT) if chinese.is_relative_to(ROOT) else chinese}"
+        ]
     en = nbformat.read(english, as_version=4).cells
     zh = nbformat.read(chinese, as_version=4).cells
     problems = []
     if [(c.cell_type, c.get("id")) for c in en] != [(c.cell_type, c.get("id")) for c in zh]:
-        problems.append(f"{name}: the Chinese lesson's cells (types and ids) are not the English lesson's, "
-                        f"cell for cell ({len(zh)} cells against {len(en)})")
+        problems.append(
+            f"{name}: the Chinese lesson's cells (types and ids) are not the English lesson's, "
+            f"cell for cell ({len(zh)} cells against {len(en)})"
+        )
         return problems
     for index, (a, b) in enumerate(zip(en, zh)):
         where = f"{name} cell {index} ({a.get('id')})"
         if a.metadata.get("tags", []) != b.metadata.get("tags", []):
-            problems.append(f"{where}: tags {b.metadata.get('tags', [])} differ from the English {a.metadata.get('tags', [])}")
-        if a.cell_type == "code" and code_without_comments(a.source) != code_without_comments(b.source):
+            problems.append(
+                f"{where}: tags {b.metadata.get('tags', [])} differ from the English {a.metadata.get('tags', [])}"
+            )
+        if a.cell_type == "code" and code_without_comments(a.source) != code_without_comments(
+            b.source
+        ):
             problems.append(f"{where}: the code differs from the English lesson's")
         if a.cell_type == "markdown":
             recorded = b.metadata.get(DIGEST_KEY, {}).get("source_digest")
             if recorded != source_digest(a.source):
-                problems.append(f"{where}: the English text changed since it was translated "
-                                f"(update the Chinese, then `python scripts/zh_edition.py --restamp {name[:2]}`)")
+                problems.append(
+                    f"{where}: the English text changed since it was translated "
+                    f"(update the Chinese, then `python scripts/zh_edition.py --restamp {name[:2]}`)"
+                )
             if not CJK.search(b.source):
                 problems.append(f"{where}: no Chinese in the translation")
     return problems
@@ -174,7 +193,9 @@ def localize(executed_english, chinese) -> nbformat.NotebookNode:
     for cell in page.cells:
         twin = by_id.get(cell.get("id"))
         if twin is None or twin.cell_type != cell.cell_type:
-            raise ValueError(f"cell {cell.get('id')} has no Chinese twin of its kind: run the parity test")
+            raise ValueError(
+                f"cell {cell.get('id')} has no Chinese twin of its kind: run the parity test"
+            )
         if cell.cell_type == "markdown":
             cell.source = twin.source
         elif cell.cell_type == "code":
@@ -207,7 +228,11 @@ def sync(number: str) -> tuple[Path, list[str]]:
     """
     [english] = [path for path in english_lessons() if path.name.startswith(number)]
     chinese = chinese_twin(english)
-    old = {cell.get("id"): cell for cell in nbformat.read(chinese, as_version=4).cells} if chinese.exists() else {}
+    old = (
+        {cell.get("id"): cell for cell in nbformat.read(chinese, as_version=4).cells}
+        if chinese.exists()
+        else {}
+    )
     notebook = nbformat.read(english, as_version=4)
     untranslated = []
     for cell in notebook.cells:
@@ -219,7 +244,9 @@ def sync(number: str) -> tuple[Path, list[str]]:
             else:
                 untranslated.append(cell.id)
         elif cell.cell_type == "code":
-            if twin is not None and code_without_comments(twin.source) == code_without_comments(cell.source):
+            if twin is not None and code_without_comments(twin.source) == code_without_comments(
+                cell.source
+            ):
                 cell.source = twin.source  # the same code: keep its translated comments
             cell.outputs = []
             cell.execution_count = None
@@ -230,14 +257,27 @@ def sync(number: str) -> tuple[Path, list[str]]:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="report every lesson whose twin is missing or stale")
+    parser.add_argument(
+        "--check", action="store_true", help="report every lesson whose twin is missing or stale"
+    )
     parser.add_argument("--restamp", metavar="NN", help="mark lesson NN's translation as current")
-    parser.add_argument("--stale", metavar="NN", help="print the English cells of lesson NN changed since translated")
-    parser.add_argument("--sync", metavar="NN", help="copy lesson NN's code and cells into its twin, keep the Chinese text")
+    parser.add_argument(
+        "--stale",
+        metavar="NN",
+        help="print the English cells of lesson NN changed since translated",
+    )
+    parser.add_argument(
+        "--sync",
+        metavar="NN",
+        help="copy lesson NN's code and cells into its twin, keep the Chinese text",
+    )
     args = parser.parse_args(argv)
     if args.sync:
         path, untranslated = sync(args.sync)
-        print(f"synced {path.relative_to(ROOT)}" + (f"; translate the new cells {untranslated}" if untranslated else ""))
+        print(
+            f"synced {path.relative_to(ROOT)}"
+            + (f"; translate the new cells {untranslated}" if untranslated else "")
+        )
         return 0
     if args.restamp:
         print(f"restamped {restamp(args.restamp).relative_to(ROOT)}")

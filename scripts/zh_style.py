@@ -52,12 +52,16 @@ def _protect(text: str) -> tuple[str, list[str]]:
         def keep(match: re.Match) -> str:
             kept.append(match.group(0))
             return f"{opening}{len(kept) - 1}{closing}"
+
         return keep
 
     for pattern, (opening, closing) in (
-        (_FENCE, (TAG_OPEN, TAG_CLOSE)), (_DISPLAY_MATH, (TAG_OPEN, TAG_CLOSE)),
-        (_INLINE_CODE, (LATIN_OPEN, LATIN_CLOSE)), (_INLINE_MATH, (LATIN_OPEN, LATIN_CLOSE)),
-        (_LINK_TARGET, (TARGET_OPEN, TARGET_CLOSE)), (_TAG, (TAG_OPEN, TAG_CLOSE)),
+        (_FENCE, (TAG_OPEN, TAG_CLOSE)),
+        (_DISPLAY_MATH, (TAG_OPEN, TAG_CLOSE)),
+        (_INLINE_CODE, (LATIN_OPEN, LATIN_CLOSE)),
+        (_INLINE_MATH, (LATIN_OPEN, LATIN_CLOSE)),
+        (_LINK_TARGET, (TARGET_OPEN, TARGET_CLOSE)),
+        (_TAG, (TAG_OPEN, TAG_CLOSE)),
         (_QUOTED, (f"“{QUOTE_OPEN}", f"{QUOTE_CLOSE}”")),
     ):
         text = pattern.sub(keeper(opening, closing), text)
@@ -65,8 +69,10 @@ def _protect(text: str) -> tuple[str, list[str]]:
 
 
 def _restore(text: str, kept: list[str]) -> str:
-    pattern = re.compile(f"“{QUOTE_OPEN}([0-9]+){QUOTE_CLOSE}”|"
-                         f"[{LATIN_OPEN}{TARGET_OPEN}{TAG_OPEN}]([0-9]+)[{LATIN_CLOSE}{TARGET_CLOSE}{TAG_CLOSE}]")
+    pattern = re.compile(
+        f"“{QUOTE_OPEN}([0-9]+){QUOTE_CLOSE}”|"
+        f"[{LATIN_OPEN}{TARGET_OPEN}{TAG_OPEN}]([0-9]+)[{LATIN_CLOSE}{TARGET_CLOSE}{TAG_CLOSE}]"
+    )
     while pattern.search(text):
         text = pattern.sub(lambda match: kept[int(match.group(1) or match.group(2))], text)
     return text
@@ -77,22 +83,52 @@ RULES: list[tuple[str, re.Pattern, str]] = [
     ("a space before % (write 75%)", re.compile(r"(?<=[0-9]) %"), "%"),
     ("-> for an arrow (write →)", re.compile(r"(?<![<-])->(?!>)"), "→"),
     ("x between counts (write ×)", re.compile(r"(?<=[0-9]) x (?=\S)|(?<=\S) x (?=[0-9])"), " × "),
-    ("a half-width gloss after Chinese (write 自编码器（autoencoder）)",
-     re.compile(rf"(?<=[{HAN}*{TARGET_CLOSE}）”]) \(([A-Za-z][^()\n{HAN}]*)\)"), r"（\1）"),
-    ("half-width parentheses around Chinese (write （…）)",
-     re.compile(rf"\(([^()\n{TARGET_OPEN}+=·×/^]*[{HAN}][^()\n+=·×/^]*)\)"), r"（\1）"),
+    (
+        "a half-width gloss after Chinese (write 自编码器（autoencoder）)",
+        re.compile(rf"(?<=[{HAN}*{TARGET_CLOSE}）”]) \(([A-Za-z][^()\n{HAN}]*)\)"),
+        r"（\1）",
+    ),
+    (
+        "half-width parentheses around Chinese (write （…）)",
+        re.compile(rf"\(([^()\n{TARGET_OPEN}+=·×/^]*[{HAN}][^()\n+=·×/^]*)\)"),
+        r"（\1）",
+    ),
     ("a straight quote beside a curly one (write “…”)", re.compile(r'"(?=[“”])|(?<=[“”])"'), ""),
-    ("straight quotes around Chinese (write “…”)", re.compile(rf'"([^"\n]*[{HAN}][^"\n]*)"'), r"“\1”"),
-    ("an exercise label as **练习 N.** (write **练习 N**：)",
-     re.compile(r"\*\*练习 ([0-9]+)((?:（[^）]*）)?)\.\*\* ?"), r"**练习 \1\2**："),
-    ("two glosses in a row (merge them: （seed，…）)", re.compile(r"（([A-Za-z][^（）\n]*)）（"), r"（\1，"),
-    ("a space beside a full-width mark", re.compile(rf"(?<=[^\s|]) +(?=[{FULL_WIDTH_MARKS}])|(?<=[{FULL_WIDTH_MARKS}]) +(?=[^\s|])"), ""),
-    ("Chinese glued to Latin text, a number, code or math (put a space between)",
-     re.compile(rf"(?<=[{HAN}])(?=[{LATIN}]|\[[{LATIN}])"), " "),
-    ("Latin text, a number, code or math glued to Chinese (put a space between)",
-     re.compile(rf"(?<=[{LATIN_END}])(?=[{HAN}])"), " "),
-    ("a link whose text ends in Latin glued to Chinese (put a space between)",
-     re.compile(rf"([A-Za-z0-9{LATIN_CLOSE}]{_LINK_END})(?=[{HAN}])"), r"\1 "),
+    (
+        "straight quotes around Chinese (write “…”)",
+        re.compile(rf'"([^"\n]*[{HAN}][^"\n]*)"'),
+        r"“\1”",
+    ),
+    (
+        "an exercise label as **练习 N.** (write **练习 N**：)",
+        re.compile(r"\*\*练习 ([0-9]+)((?:（[^）]*）)?)\.\*\* ?"),
+        r"**练习 \1\2**：",
+    ),
+    (
+        "two glosses in a row (merge them: （seed，…）)",
+        re.compile(r"（([A-Za-z][^（）\n]*)）（"),
+        r"（\1，",
+    ),
+    (
+        "a space beside a full-width mark",
+        re.compile(rf"(?<=[^\s|]) +(?=[{FULL_WIDTH_MARKS}])|(?<=[{FULL_WIDTH_MARKS}]) +(?=[^\s|])"),
+        "",
+    ),
+    (
+        "Chinese glued to Latin text, a number, code or math (put a space between)",
+        re.compile(rf"(?<=[{HAN}])(?=[{LATIN}]|\[[{LATIN}])"),
+        " ",
+    ),
+    (
+        "Latin text, a number, code or math glued to Chinese (put a space between)",
+        re.compile(rf"(?<=[{LATIN_END}])(?=[{HAN}])"),
+        " ",
+    ),
+    (
+        "a link whose text ends in Latin glued to Chinese (put a space between)",
+        re.compile(rf"([A-Za-z0-9{LATIN_CLOSE}]{_LINK_END})(?=[{HAN}])"),
+        r"\1 ",
+    ),
 ]
 
 
@@ -117,10 +153,12 @@ def style_problems(text: str) -> list[str]:
         match = pattern.search(outside)
         if match:
             start = max(0, match.start() - 12)
-            problems.append(f"{name}: …{_restore(outside[start:match.end() + 12], kept)}…")
+            problems.append(f"{name}: …{_restore(outside[start : match.end() + 12], kept)}…")
     restored = _restore(protected, kept)
     if any('"' in line and re.search("[“”]", line) for line in restored.splitlines()):
-        problems.append("straight and curly quotes mixed in one line (write “…” for each quotation)")
+        problems.append(
+            "straight and curly quotes mixed in one line (write “…” for each quotation)"
+        )
     opened = closed = 0
     for mark in re.findall("[“”]", restored):
         opened, closed = (opened + 1, closed) if mark == "“" else (opened, closed + 1)
@@ -138,7 +176,9 @@ def chinese_documents() -> dict[Path, list[str]]:
     documents = {}
     for path in sorted((ROOT / "notebooks" / "zh").glob("[0-9][0-9]_*.ipynb")):
         cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-        documents[path] = ["".join(cell["source"]) for cell in cells if cell["cell_type"] == "markdown"]
+        documents[path] = [
+            "".join(cell["source"]) for cell in cells if cell["cell_type"] == "markdown"
+        ]
     for path in [ROOT / "README.zh-CN.md", *sorted((ROOT / "docs" / "zh").glob("*.md"))]:
         documents[path] = [path.read_text(encoding="utf-8")]
     return documents
@@ -155,9 +195,13 @@ def fix_all() -> list[Path]:
                 if cell["cell_type"] == "markdown":
                     styled = house_style("".join(cell["source"]))
                     lines = styled.split("\n")
-                    cell["source"] = [line + "\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
+                    cell["source"] = [line + "\n" for line in lines[:-1]] + (
+                        [lines[-1]] if lines[-1] else []
+                    )
             if json.dumps(notebook, ensure_ascii=False) != before:
-                path.write_text(json.dumps(notebook, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+                path.write_text(
+                    json.dumps(notebook, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+                )
                 changed.append(path)
         else:
             text = path.read_text(encoding="utf-8")

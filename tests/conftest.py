@@ -108,11 +108,20 @@ def jupyterlab(tmp_path):
         log_path = tmp_path / f"jupyterlab-{len(started)}.log"
         log = open(log_path, "wb")  # noqa: SIM115 - closed at teardown
         environment = {
-            **os.environ, "JUPYTER_CONFIG_DIR": str(tmp_path / "jupyter-config"), "PYTHONHASHSEED": "0",
-            **apply_tf_environment({}), **(env or {}),
+            **os.environ,
+            "JUPYTER_CONFIG_DIR": str(tmp_path / "jupyter-config"),
+            "PYTHONHASHSEED": "0",
+            **apply_tf_environment({}),
+            **(env or {}),
         }
-        server = subprocess.Popen(command, cwd=cwd, stdout=log, stderr=subprocess.STDOUT,
-                                  start_new_session=True, env=environment)
+        server = subprocess.Popen(
+            command,
+            cwd=cwd,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            env=environment,
+        )
         started.append((server, log))
         lab = Lab(f"http://127.0.0.1:{port}")
         deadline = time.monotonic() + timeout
@@ -123,7 +132,9 @@ def jupyterlab(tmp_path):
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
                     log.flush()
-                    pytest.fail(f"JupyterLab did not answer on {lab.base}: {log_path.read_text(errors='replace')[-2000:]}")
+                    pytest.fail(
+                        f"JupyterLab did not answer on {lab.base}: {log_path.read_text(errors='replace')[-2000:]}"
+                    )
                 time.sleep(0.5)
 
     yield start

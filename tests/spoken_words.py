@@ -15,7 +15,10 @@ def word(seconds=0.5, sr=SR, seed=0, f0=140.0):
     t = np.arange(int(seconds * sr)) / sr
     envelope = np.sin(np.pi * t / t[-1]) ** 2
     formant = 600 + 1200 * t / t[-1]
-    voiced = sum(np.sin(2 * np.pi * k * f0 * t) / k * np.exp(-((k * f0 - formant) / 400) ** 2) for k in range(1, 25))
+    voiced = sum(
+        np.sin(2 * np.pi * k * f0 * t) / k * np.exp(-(((k * f0 - formant) / 400) ** 2))
+        for k in range(1, 25)
+    )
     silence = np.zeros(int(0.1 * sr))
     clip = np.concatenate([silence, 0.5 * envelope * voiced, silence])
     return (clip + 1e-3 * rng.standard_normal(len(clip))).astype(np.float32)

@@ -29,8 +29,11 @@ def make_folder(root, n_normal=6, n_abnormal=4, formats=("wav",)):
         (root / state).mkdir(parents=True, exist_ok=True)
         for i in range(n):
             fmt = formats[i % len(formats)]
-            soundfile.write(root / state / f"{i:03d}.{fmt}", hum(rng, fault=state == "abnormal", channels=1 + i % 2),
-                            SR)
+            soundfile.write(
+                root / state / f"{i:03d}.{fmt}",
+                hum(rng, fault=state == "abnormal", channels=1 + i % 2),
+                SR,
+            )
     return root
 
 
@@ -43,7 +46,9 @@ def test_loads_any_format_first_channel(tmp_path):
 
 def test_resamples_to_one_rate(tmp_path):
     folder = make_folder(tmp_path / "m")
-    soundfile.write(folder / "normal" / "zz.wav", np.repeat(hum(np.random.default_rng(1)), 2)[:SR * 2], 2 * SR)
+    soundfile.write(
+        folder / "normal" / "zz.wav", np.repeat(hum(np.random.default_rng(1)), 2)[: SR * 2], 2 * SR
+    )
     sounds = anomaly.load_machine_sounds(folder, sr=8000)
     assert sounds.sr == 8000 and all(abs(len(c) - 8000) <= 1 for c in sounds.normal)
 
@@ -80,7 +85,9 @@ def test_features_and_context():
     assert mel.shape == (1 + SR // anomaly.MEL_HOP, anomaly.N_MELS)
     stacked = anomaly.stack_context(mel, 5)
     assert stacked.shape == (len(mel) - 4, 5 * anomaly.N_MELS)
-    assert np.array_equal(stacked[3, : anomaly.N_MELS], mel[3]) and np.array_equal(stacked[3, -anomaly.N_MELS:], mel[7])
+    assert np.array_equal(stacked[3, : anomaly.N_MELS], mel[3]) and np.array_equal(
+        stacked[3, -anomaly.N_MELS :], mel[7]
+    )
     with pytest.raises(SettingError, match="shorter than the context"):
         anomaly.stack_context(mel[:3], 5)
 
@@ -107,8 +114,12 @@ def test_auc_and_partial_auc():
     rng = np.random.default_rng(0)
     normal, abnormal = rng.normal(size=4000), rng.normal(size=4000)
     assert anomaly.auc(normal, abnormal) == pytest.approx(0.5, abs=0.02)
-    assert anomaly.partial_auc(normal, abnormal) == pytest.approx(0.5, abs=0.02)  # standardized: chance is 0.5
-    assert anomaly.partial_auc(normal, abnormal + 0.5) < anomaly.auc(normal, abnormal + 0.5)  # the strict corner
+    assert anomaly.partial_auc(normal, abnormal) == pytest.approx(
+        0.5, abs=0.02
+    )  # standardized: chance is 0.5
+    assert anomaly.partial_auc(normal, abnormal + 0.5) < anomaly.auc(
+        normal, abnormal + 0.5
+    )  # the strict corner
     low, high = anomaly.bootstrap_interval(normal[:20], abnormal[:20] + 1.0, n=300)
     assert low < anomaly.auc(normal[:20], abnormal[:20] + 1.0) < high
 
@@ -116,7 +127,9 @@ def test_auc_and_partial_auc():
 def test_gaussian_flags_the_shifted_clips():
     rng = np.random.default_rng(0)
     train = rng.normal(size=(30, 8))
-    scores = anomaly.gaussian_scores(train, np.r_[rng.normal(size=(10, 8)), rng.normal(size=(10, 8)) + 2])
+    scores = anomaly.gaussian_scores(
+        train, np.r_[rng.normal(size=(10, 8)), rng.normal(size=(10, 8)) + 2]
+    )
     assert anomaly.auc(scores[:10], scores[10:]) > 0.95
 
 
@@ -124,7 +137,13 @@ def test_detectors_hear_the_whine(tmp_path):
     sounds = anomaly.load_machine_sounds(make_folder(tmp_path / "m", n_normal=6, n_abnormal=4))
     results = anomaly.evaluate(sounds, seeds=[0], epochs=5, n_train=3)
     table = anomaly.summarize(results)
-    assert set(table) == {"autoencoder", "autoencoder, untrained", "autoencoder + Gaussian on band errors", "PCA", "Gaussian"}
+    assert set(table) == {
+        "autoencoder",
+        "autoencoder, untrained",
+        "autoencoder + Gaussian on band errors",
+        "PCA",
+        "Gaussian",
+    }
     assert table["PCA"]["auc"] == 1.0 and table["Gaussian"]["auc"] == 1.0
 
 
@@ -132,10 +151,23 @@ def test_benchmark_part_on_a_folder(tmp_path):
     from benchmarks.anomaly import run
 
     result = run(quick=True, machine_dir=str(make_folder(tmp_path / "m", n_normal=6, n_abnormal=4)))
-    columns = ["method", "kind", "auc", "pauc", "auc_low", "auc_high", "n_train", "n_test_normal", "n_test_abnormal"]
+    columns = [
+        "method",
+        "kind",
+        "auc",
+        "pauc",
+        "auc_low",
+        "auc_high",
+        "n_train",
+        "n_test_normal",
+        "n_test_abnormal",
+    ]
     assert all(list(row) == columns for row in result["rows"])
     assert {row["kind"] for row in result["rows"]} == {"autoencoder", "baseline"}
-    assert all(row["n_train"] == 3 and row["n_test_normal"] == 3 and row["n_test_abnormal"] == 4 for row in result["rows"])
+    assert all(
+        row["n_train"] == 3 and row["n_test_normal"] == 3 and row["n_test_abnormal"] == 4
+        for row in result["rows"]
+    )
     assert len(result["targets"]) == 2
 
 
@@ -145,6 +177,19 @@ def test_benchmark_command_line_writes_the_rows(tmp_path):
     from benchmarks.__main__ import main
 
     folder = make_folder(tmp_path / "m")
-    assert main(["--quick", "--only", "anomaly", "--machine-dir", str(folder), "--json", str(tmp_path / "r.json")]) == 0
+    assert (
+        main(
+            [
+                "--quick",
+                "--only",
+                "anomaly",
+                "--machine-dir",
+                str(folder),
+                "--json",
+                str(tmp_path / "r.json"),
+            ]
+        )
+        == 0
+    )
     rows = json.loads((tmp_path / "r.json").read_text())["parts"]["anomaly"]["rows"]
     assert len(rows) == 4

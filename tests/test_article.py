@@ -26,7 +26,7 @@ ATTRIBUTION_WINDOW = 40
 
 def article_quotations(page: str) -> list[str]:
     """The quotations in the table of docs/article.md (its second column)."""
-    table = page[page.index("| § | 原文 |"):]
+    table = page[page.index("| § | 原文 |") :]
     rows = re.findall(r"^\|[^|]*\|\s*“([^”]+)”\s*\|", table, re.M)
     return rows
 
@@ -39,7 +39,7 @@ def quoted_from_the_article(text: str) -> list[str]:
     """Every “…” in ``text`` with Chinese in it whose preceding words attribute it to the article."""
     found = []
     for match in QUOTE.finditer(text):
-        before = text[max(0, match.start() - ATTRIBUTION_WINDOW):match.start()]
+        before = text[max(0, match.start() - ATTRIBUTION_WINDOW) : match.start()]
         if CJK.search(match.group(1)) and ATTRIBUTION.search(before):
             found.append(match.group(1))
     return found
@@ -61,7 +61,8 @@ def chinese_texts() -> dict[str, str]:
     for path in sorted((ROOT / "notebooks" / "zh").glob("[0-9][0-9]_*.ipynb")):
         cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
         texts[f"notebooks/zh/{path.name}"] = "\n\n".join(
-            "".join(cell["source"]) for cell in cells if cell["cell_type"] == "markdown")
+            "".join(cell["source"]) for cell in cells if cell["cell_type"] == "markdown"
+        )
     for path in [ROOT / "README.zh-CN.md", *sorted((ROOT / "docs" / "zh").glob("*.md"))]:
         texts[str(path.relative_to(ROOT))] = path.read_text(encoding="utf-8")
     return texts
@@ -77,9 +78,13 @@ def test_every_quotation_of_the_article_in_chinese_is_word_for_word():
     sources = article_quotations(ARTICLE_PAGE.read_text(encoding="utf-8"))
     problems = []
     for name, text in chinese_texts().items():
-        problems += [f"{name}: “{quote}”" for quote in unfaithful(quoted_from_the_article(text), sources)]
-    assert not problems, ("quoted as the article's words but not in docs/article.md's quotations "
-                          "(quote the article word for word, or add the sentence there):\n" + "\n".join(problems))
+        problems += [
+            f"{name}: “{quote}”" for quote in unfaithful(quoted_from_the_article(text), sources)
+        ]
+    assert not problems, (
+        "quoted as the article's words but not in docs/article.md's quotations "
+        "(quote the article word for word, or add the sentence there):\n" + "\n".join(problems)
+    )
 
 
 def test_a_paraphrase_inside_quotation_marks_is_caught():
@@ -93,7 +98,10 @@ def test_a_paraphrase_inside_quotation_marks_is_caught():
 
 
 def article_text() -> str | None:
-    candidates = [os.environ.get("COURSE_ARTICLE"), ROOT.parent / "shared" / "seed" / "000_513e1be5ab24cf2b.txt"]
+    candidates = [
+        os.environ.get("COURSE_ARTICLE"),
+        ROOT.parent / "shared" / "seed" / "000_513e1be5ab24cf2b.txt",
+    ]
     for candidate in candidates:
         if candidate and Path(candidate).is_file():
             return Path(candidate).read_text(encoding="utf-8")
@@ -103,17 +111,21 @@ def article_text() -> str | None:
 def test_each_quotation_stands_in_the_article():
     text = article_text()
     if text is None:
-        pytest.skip("the article's text is not here (set COURSE_ARTICLE=path to check the quotations)")
+        pytest.skip(
+            "the article's text is not here (set COURSE_ARTICLE=path to check the quotations)"
+        )
     page = ARTICLE_PAGE.read_text(encoding="utf-8")
     missing = [quote for quote in article_quotations(page) if compact(quote) not in compact(text)]
     assert not missing, f"not word for word in the article: {missing}"
-    code = page[page.index("```python"):page.rindex("```") + 3]
+    code = page[page.index("```python") : page.rindex("```") + 3]
     for block in re.findall(r"```python\n(.*?)```", code, re.S):
-        assert compact(block) in compact(text), f"the article's code is not quoted word for word:\n{block[:200]}"
+        assert compact(block) in compact(text), (
+            f"the article's code is not quoted word for word:\n{block[:200]}"
+        )
 
 
 def table_rows(text: str) -> list[str]:
-    table = text[text.index("| 原文 | 课程的实测 | 课 |"):].split("\n\n")[0]
+    table = text[text.index("| 原文 | 课程的实测 | 课 |") :].split("\n\n")[0]
     rows = []
     for row in table.splitlines():
         row = re.sub(r"\]\((?:\.\./\.\./|notebooks/zh/)?((?:docs/zh/)?[^)]*)\)", r"](\1)", row)
@@ -122,8 +134,12 @@ def table_rows(text: str) -> list[str]:
 
 
 def test_the_chinese_readme_carries_lesson_00s_table_of_corrections():
-    cells = json.loads((ROOT / "notebooks" / "zh" / "00_welcome.ipynb").read_text(encoding="utf-8"))["cells"]
-    lesson = next("".join(c["source"]) for c in cells if "| 原文 | 课程的实测 | 课 |" in "".join(c["source"]))
+    cells = json.loads(
+        (ROOT / "notebooks" / "zh" / "00_welcome.ipynb").read_text(encoding="utf-8")
+    )["cells"]
+    lesson = next(
+        "".join(c["source"]) for c in cells if "| 原文 | 课程的实测 | 课 |" in "".join(c["source"])
+    )
     readme = (ROOT / "README.zh-CN.md").read_text(encoding="utf-8")
     assert table_rows(readme) == table_rows(lesson)
     assert len(table_rows(lesson)) >= 10

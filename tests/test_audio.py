@@ -145,7 +145,9 @@ def test_clip_shorter_than_one_frame():
         frame_signal(np.ones(100), frame_length=256, hop_length=128)
 
 
-@pytest.mark.parametrize(("frame_length", "hop_length"), [(0, 1), (4, 0), (-3, 1), (4, -1), (4.5, 2)])
+@pytest.mark.parametrize(
+    ("frame_length", "hop_length"), [(0, 1), (4, 0), (-3, 1), (4, -1), (4.5, 2)]
+)
 def test_frame_settings_must_be_positive_integers(frame_length, hop_length):
     with pytest.raises(SettingError, match="positive whole number"):
         frame_signal(np.ones(100), frame_length=frame_length, hop_length=hop_length)
@@ -223,7 +225,15 @@ def test_load_audio_accepts_whole_number_rates_of_any_type(wav_file):
 
 @pytest.mark.parametrize(
     ("offset", "duration"),
-    [(np.nan, None), (0.0, np.nan), (float("inf"), None), (0.0, float("inf")), ("0", None), (0.0, "1"), (True, None)],
+    [
+        (np.nan, None),
+        (0.0, np.nan),
+        (float("inf"), None),
+        (0.0, float("inf")),
+        ("0", None),
+        (0.0, "1"),
+        (True, None),
+    ],
 )
 def test_load_audio_offset_and_duration_must_be_finite_numbers(wav_file, offset, duration):
     with pytest.raises(SignalError, match="offset|duration"):
@@ -280,7 +290,12 @@ def test_frame_signal_checks_the_size_before_allocating():
 
 def test_overlap_add_refuses_an_unusable_window():
     frames = np.ones((4, 8))
-    for window in (np.full(8, np.nan), np.zeros(8), np.r_[np.ones(7), -1.0], np.r_[np.ones(7), np.inf]):
+    for window in (
+        np.full(8, np.nan),
+        np.zeros(8),
+        np.r_[np.ones(7), -1.0],
+        np.r_[np.ones(7), np.inf],
+    ):
         with pytest.raises(SignalError, match="window"):
             overlap_add(frames, 4, window=window)
 
@@ -308,9 +323,13 @@ def test_frame_signal_gives_librosas_frames_without_loading_numba():
     for frame_length, hop_length in ((256, 64), (100, 100), (7, 3)):
         expected = librosa.util.frame(x, frame_length=frame_length, hop_length=hop_length, axis=0)
         np.testing.assert_array_equal(frame_signal(x, frame_length, hop_length), expected)
-    probe = ("import sys, numpy as np\nfrom course_utils.audio import frame_signal\n"
-             "frame_signal(np.ones(1000, np.float32), 256, 64)\nprint('numba' in sys.modules)")
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    probe = (
+        "import sys, numpy as np\nfrom course_utils.audio import frame_signal\n"
+        "frame_signal(np.ones(1000, np.float32), 256, 64)\nprint('numba' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120
+    )
     assert result.stdout.strip() == "False", result.stderr
 
 

@@ -23,11 +23,29 @@ def test_augmentation_is_deterministic_given_a_seed_and_changes_the_signal():
 
 def test_augmentation_can_be_switched_off_piece_by_piece():
     clip = word()
-    same = augmentation.augment_clip(clip, SR, 0, speed=None, gain_db=None, snr_db=None, tilt=None,
-                                 reverb_probability=0, shift_seconds=0)
+    same = augmentation.augment_clip(
+        clip,
+        SR,
+        0,
+        speed=None,
+        gain_db=None,
+        snr_db=None,
+        tilt=None,
+        reverb_probability=0,
+        shift_seconds=0,
+    )
     np.testing.assert_allclose(same, clip, atol=1e-6)
-    noisy = augmentation.augment_clip(clip, SR, 0, speed=None, gain_db=None, snr_db=(10.0, 10.0), tilt=None,
-                                  reverb_probability=0, shift_seconds=0)
+    noisy = augmentation.augment_clip(
+        clip,
+        SR,
+        0,
+        speed=None,
+        gain_db=None,
+        snr_db=(10.0, 10.0),
+        tilt=None,
+        reverb_probability=0,
+        shift_seconds=0,
+    )
     loud = np.abs(clip) > 0.1 * np.abs(clip).max()
     snr = 10 * np.log10(np.mean(clip[loud] ** 2) / np.mean((noisy - clip) ** 2))
     assert 8.0 < snr < 12.0

@@ -19,7 +19,9 @@ def make_notebook(path, source):
 
 
 def test_run_notebook_measures_the_kernels_memory(tmp_path):
-    path = make_notebook(tmp_path / "big.ipynb", "import numpy as np\nx = np.ones(40_000_000)\nx.sum()")
+    path = make_notebook(
+        tmp_path / "big.ipynb", "import numpy as np\nx = np.ones(40_000_000)\nx.sum()"
+    )
     result = run_notebook(path)
     assert result["error"] == ""
     assert result["peak_mb"] > 300  # 320 MB of float64 lives in the kernel, not in this process
@@ -34,9 +36,17 @@ def test_run_notebook_reports_errors_instead_of_stopping(tmp_path):
 
 def test_markdown_reports_missed_targets():
     results = {
-        "machine": {"date": "2026-11-24", "cpu_cores": 2, "memory_gb": 24, "python": "3.11", "versions": {}},
+        "machine": {
+            "date": "2026-11-24",
+            "cpu_cores": 2,
+            "memory_gb": 24,
+            "python": "3.11",
+            "versions": {},
+        },
         "quick": True,
-        "parts": {"codes": {"rows": [{"audio": "music", "pca_db": 11.52}], "targets": {"beat PCA": False}}},
+        "parts": {
+            "codes": {"rows": [{"audio": "music", "pca_db": 11.52}], "targets": {"beat PCA": False}}
+        },
     }
     text = to_markdown(results)
     assert "| beat PCA | **missed** |" in text
@@ -46,7 +56,20 @@ def test_markdown_reports_missed_targets():
 @pytest.mark.slow
 def test_quick_trainer_benchmark_writes_json(tmp_path):
     json_path, markdown_path = tmp_path / "r.json", tmp_path / "r.md"
-    assert main(["--quick", "--only", "trainers", "--json", str(json_path), "--markdown", str(markdown_path)]) == 0
+    assert (
+        main(
+            [
+                "--quick",
+                "--only",
+                "trainers",
+                "--json",
+                str(json_path),
+                "--markdown",
+                str(markdown_path),
+            ]
+        )
+        == 0
+    )
     results = json.loads(json_path.read_text())
     trainers = results["parts"]["trainers"]
     assert {row["trainer"] for row in trainers["rows"]} == {"article", "course"}
@@ -65,8 +88,12 @@ def test_readme_shows_the_committed_results():
     readme = (root / "README.md").read_text()
     block = readme.split(README_START, 1)[1].split(README_END, 1)[0].strip()
     results = (root / "benchmarks" / "results.md").read_text()
-    expected = "\n".join(("#" + line) if line.startswith("#") else line for line in results.splitlines()).strip()
-    assert block == expected, "README's benchmark table differs from benchmarks/results.md: run make readme-table"
+    expected = "\n".join(
+        ("#" + line) if line.startswith("#") else line for line in results.splitlines()
+    ).strip()
+    assert block == expected, (
+        "README's benchmark table differs from benchmarks/results.md: run make readme-table"
+    )
 
 
 def test_update_readme_replaces_only_the_marked_block(tmp_path):
@@ -76,14 +103,21 @@ def test_update_readme_replaces_only_the_marked_block(tmp_path):
     readme.write_text(f"intro\n{README_START}\nold\n{README_END}\noutro\n")
     update_readme(readme, "# Results\n| a |\n")
     text = readme.read_text()
-    assert "old" not in text and "## Results" in text and text.startswith("intro") and text.endswith("outro\n")
+    assert (
+        "old" not in text
+        and "## Results" in text
+        and text.startswith("intro")
+        and text.endswith("outro\n")
+    )
 
 
 def test_readme_from_copies_a_results_file_and_runs_nothing(monkeypatch, tmp_path):
     """make readme-table: the README's table from benchmarks/results.md, no benchmark run."""
     import benchmarks.__main__ as harness
 
-    monkeypatch.setattr(harness, "run_part", lambda *args: pytest.fail("--readme-from must not run a part"))
+    monkeypatch.setattr(
+        harness, "run_part", lambda *args: pytest.fail("--readme-from must not run a part")
+    )
     readme, results = tmp_path / "README.md", tmp_path / "results.md"
     readme.write_text(f"intro\n{harness.README_START}\nold\n{harness.README_END}\noutro\n")
     results.write_text("# Benchmark results\n| a |\n")
@@ -95,6 +129,17 @@ def test_skip_leaves_a_part_out(monkeypatch, tmp_path):
     import benchmarks.__main__ as harness
 
     ran = []
-    monkeypatch.setattr(harness, "run_part", lambda part, quick, digits_dir, machine_dir=None, speech_dir=None, noise_dir=None: ran.append(part) or {"rows": []})
-    assert harness.main(["--quick", "--skip", "trainers", "--skip", "codec", "--json", str(tmp_path / "r.json")]) == 0
+    monkeypatch.setattr(
+        harness,
+        "run_part",
+        lambda part, quick, digits_dir, machine_dir=None, speech_dir=None, noise_dir=None: (
+            ran.append(part) or {"rows": []}
+        ),
+    )
+    assert (
+        harness.main(
+            ["--quick", "--skip", "trainers", "--skip", "codec", "--json", str(tmp_path / "r.json")]
+        )
+        == 0
+    )
     assert ran == [part for part in harness.PARTS if part not in ("trainers", "codec")]

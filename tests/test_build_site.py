@@ -42,20 +42,46 @@ AUDIO = '<audio controls="controls"><source src="data:audio/wav;base64,UklGRg=="
 
 def widget_state(image: str) -> dict:
     """What nbclient stores for a code-size explorer: a box, a menu, a slider, a line, an output."""
+
     def model(name, **state):
-        return {"model_name": name, "model_module": "@jupyter-widgets/controls", "model_module_version": "2.0.0",
-                "state": state}
+        return {
+            "model_name": name,
+            "model_module": "@jupyter-widgets/controls",
+            "model_module_version": "2.0.0",
+            "state": state,
+        }
 
     return {
         "box": model("VBoxModel", children=["IPY_MODEL_row", "IPY_MODEL_line", "IPY_MODEL_out"]),
         "row": model("HBoxModel", children=["IPY_MODEL_menu", "IPY_MODEL_slider"]),
-        "menu": model("DropdownModel", description="clip", _options_labels=["tone", "bell"], index=1),
-        "slider": model("SelectionSliderModel", description="code size", _options_labels=["4", "8", "16"], index=2),
+        "menu": model(
+            "DropdownModel", description="clip", _options_labels=["tone", "bell"], index=1
+        ),
+        "slider": model(
+            "SelectionSliderModel",
+            description="code size",
+            _options_labels=["4", "8", "16"],
+            index=2,
+        ),
         "line": model("HTMLModel", value="<b>bell</b>, code size <b>16</b>: 12.0 dB SNR"),
-        "out": {"model_name": "OutputModel", "model_module": "@jupyter-widgets/output", "state": {"outputs": [
-            {"output_type": "display_data", "data": {"image/png": image, "text/plain": "<figure>"}, "metadata": {}},
-            {"output_type": "display_data", "data": {"text/html": AUDIO, "text/plain": ""}, "metadata": {}},
-        ]}},
+        "out": {
+            "model_name": "OutputModel",
+            "model_module": "@jupyter-widgets/output",
+            "state": {
+                "outputs": [
+                    {
+                        "output_type": "display_data",
+                        "data": {"image/png": image, "text/plain": "<figure>"},
+                        "metadata": {},
+                    },
+                    {
+                        "output_type": "display_data",
+                        "data": {"text/html": AUDIO, "text/plain": ""},
+                        "metadata": {},
+                    },
+                ]
+            },
+        },
     }
 
 
@@ -67,8 +93,10 @@ def make_course(tmp_path: Path):
     image = png()
     lessons = {
         "00_welcome.ipynb": [
-            nbformat.v4.new_markdown_cell("# 00 · Welcome\n\nGo on to [evaluating](05_evaluating.ipynb#1.-Explore), "
-                                          "skip [training](04_training.ipynb), read [the data](../data/README.md)."),
+            nbformat.v4.new_markdown_cell(
+                "# 00 · Welcome\n\nGo on to [evaluating](05_evaluating.ipynb#1.-Explore), "
+                "skip [training](04_training.ipynb), read [the data](../data/README.md)."
+            ),
             nbformat.v4.new_code_cell("print('hello')"),
         ],
         "05_evaluating.ipynb": [
@@ -84,12 +112,27 @@ def make_course(tmp_path: Path):
         code = [cell for cell in ran.cells if cell.cell_type == "code"]
         code[0].outputs = [nbformat.v4.new_output("stream", text="hello\n")]
         if name.startswith("05"):
-            code[0].outputs = [nbformat.v4.new_output("display_data", data={
-                "application/vnd.jupyter.widget-view+json": {"model_id": "box", "version_major": 2, "version_minor": 0},
-                "text/plain": "VBox(...)"})]
+            code[0].outputs = [
+                nbformat.v4.new_output(
+                    "display_data",
+                    data={
+                        "application/vnd.jupyter.widget-view+json": {
+                            "model_id": "box",
+                            "version_major": 2,
+                            "version_minor": 0,
+                        },
+                        "text/plain": "VBox(...)",
+                    },
+                )
+            ]
             code[1].outputs = [nbformat.v4.new_output("display_data", data={"image/png": image})]
-            ran.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {
-                "state": widget_state(image), "version_major": 2, "version_minor": 0}}
+            ran.metadata["widgets"] = {
+                "application/vnd.jupyter.widget-state+json": {
+                    "state": widget_state(image),
+                    "version_major": 2,
+                    "version_minor": 0,
+                }
+            }
         nbformat.write(ran, executed / name)
     return notebooks, executed
 
@@ -98,8 +141,10 @@ def test_widget_state_becomes_a_static_picture(build_site):
     models = widget_state(png())
     markup = build_site.widget_html("box", models)
     assert markup.count("<img") == 1 and AUDIO in markup
-    assert re.search(r'<option selected>bell</option>', markup)
-    assert re.search(r'<input type="range" disabled min="0" max="2" value="2"><output>16</output>', markup)
+    assert re.search(r"<option selected>bell</option>", markup)
+    assert re.search(
+        r'<input type="range" disabled min="0" max="2" value="2"><output>16</output>', markup
+    )
     assert "12.0 dB SNR" in markup
     assert build_site.widget_html("missing", models) == ""
 
@@ -120,13 +165,23 @@ def test_build_reuses_executed_notebooks_and_links_pages(build_site, tmp_path):
     assert "00_welcome.html: 04_training.ipynb" in summary["unlinked"]
     # Navigation on every page, previous/next links, and a download of the clean notebook.
     for page in (welcome, lesson):
-        assert 'href="index.html"' in page and 'href="00_welcome.html"' in page and 'href="05_evaluating.html"' in page
+        assert (
+            'href="index.html"' in page
+            and 'href="00_welcome.html"' in page
+            and 'href="05_evaluating.html"' in page
+        )
     assert re.search(r'<a class="pager-next" href="05_evaluating.html" rel="next">', welcome)
     assert re.search(r'<a class="pager-previous" href="00_welcome.html" rel="prev">', lesson)
-    assert (out / "05_evaluating.ipynb").read_text() == (notebooks / "05_evaluating.ipynb").read_text()
+    assert (out / "05_evaluating.ipynb").read_text() == (
+        notebooks / "05_evaluating.ipynb"
+    ).read_text()
     # The widget is drawn from its saved state; nothing is loaded from the internet.
     assert summary["widgets"] == 1
-    assert "static-widget" in lesson and "<audio" in lesson and "data:audio/wav;base64,UklGRg==" in lesson
+    assert (
+        "static-widget" in lesson
+        and "<audio" in lesson
+        and "data:audio/wav;base64,UklGRg==" in lesson
+    )
     assert lesson.count('src="data:image/png') == 2
     assert "application/vnd.jupyter.widget" not in lesson
     for page in (welcome, lesson, (out / "index.html").read_text()):
@@ -152,26 +207,44 @@ def test_a_changed_notebook_is_executed_again(build_site, tmp_path, monkeypatch)
     import nbclient
 
     monkeypatch.setattr(nbclient, "NotebookClient", FakeClient)
-    notebook = build_site.executed_notebook(notebooks / "00_welcome.ipynb", executed, timeout=10, log=lambda _: None)
+    notebook = build_site.executed_notebook(
+        notebooks / "00_welcome.ipynb", executed, timeout=10, log=lambda _: None
+    )
     assert ran == [str(notebooks)] and notebook.cells[1].outputs[0].text == "changed\n"
-    same = build_site.executed_notebook(notebooks / "05_evaluating.ipynb", executed, timeout=10, log=lambda _: None)
+    same = build_site.executed_notebook(
+        notebooks / "05_evaluating.ipynb", executed, timeout=10, log=lambda _: None
+    )
     assert len(ran) == 1 and same.metadata.get("widgets")
 
 
 def test_a_float_slider_shows_its_readout_format(build_site):
-    models = {"z": {"model_name": "FloatSliderModel", "state": {
-        "description": "z[4]", "value": -0.2920043468475342, "min": -3.0, "max": 3.0, "step": 0.25,
-        "readout_format": ".2f"}}}
+    models = {
+        "z": {
+            "model_name": "FloatSliderModel",
+            "state": {
+                "description": "z[4]",
+                "value": -0.2920043468475342,
+                "min": -3.0,
+                "max": 3.0,
+                "step": 0.25,
+                "readout_format": ".2f",
+            },
+        }
+    }
     markup = build_site.widget_html("z", models)
     assert "<span>z[4]</span>" in markup and "<output>-0.29</output>" in markup
 
 
-def test_docs_become_pages_links_are_rewritten_math_is_local_and_checks_are_hidden(build_site, tmp_path):
+def test_docs_become_pages_links_are_rewritten_math_is_local_and_checks_are_hidden(
+    build_site, tmp_path
+):
     notebooks, executed = make_course(tmp_path)
     docs = tmp_path / "docs"
     docs.mkdir()
-    (docs / "glossary.md").write_text("# Glossary\n\n### SNR\n\nSee [lesson 05](../notebooks/05_evaluating.ipynb).\n\n"
-                                      "$$\\text{SNR} = 10 \\log_{10} \\frac{P_s}{P_e}$$\n")
+    (docs / "glossary.md").write_text(
+        "# Glossary\n\n### SNR\n\nSee [lesson 05](../notebooks/05_evaluating.ipynb).\n\n"
+        "$$\\text{SNR} = 10 \\log_{10} \\frac{P_s}{P_e}$$\n"
+    )
     lesson = nbformat.read(executed / "05_evaluating.ipynb", as_version=4)
     lesson.cells[0].source += "\n\nThe [SNR](../docs/glossary.md#snr) of $x$."
     check = nbformat.v4.new_code_cell("assert True\nprint('checks passed: section 1')")
@@ -207,12 +280,21 @@ def test_github_slugs_match_the_glossary_anchors(build_site):
 
 
 def test_lessons_without_slide_metadata_get_a_slide_per_section(build_site):
-    notebook = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_markdown_cell("# 03 · Title"), nbformat.v4.new_code_cell("x = 1"),
-        nbformat.v4.new_markdown_cell("Some prose.\n\n## 1. A section"), nbformat.v4.new_markdown_cell("### Detail"),
-    ])
+    notebook = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell("# 03 · Title"),
+            nbformat.v4.new_code_cell("x = 1"),
+            nbformat.v4.new_markdown_cell("Some prose.\n\n## 1. A section"),
+            nbformat.v4.new_markdown_cell("### Detail"),
+        ]
+    )
     assert build_site.slide_types(notebook) == 2
-    assert [c.metadata["slideshow"]["slide_type"] for c in notebook.cells] == ["slide", "-", "slide", "subslide"]
+    assert [c.metadata["slideshow"]["slide_type"] for c in notebook.cells] == [
+        "slide",
+        "-",
+        "slide",
+        "subslide",
+    ]
 
 
 def test_chinese_twins_become_chinese_pages_with_the_english_outputs(build_site, tmp_path):
@@ -230,9 +312,13 @@ def test_chinese_twins_become_chinese_pages_with_the_english_outputs(build_site,
     nbformat.write(ran, executed / "05_evaluating.ipynb")
     (notebooks / "zh").mkdir()
     title_id = lesson.cells[0].id
-    translation = zh_edition.build_translation(notebooks / "05_evaluating.ipynb", {
-        title_id: "# 05 · 评估\n\n## 1. 探索\n\n[信噪比 (SNR)](../../docs/zh/glossary.md#snr)，"
-                  "回到[首页](../../README.zh-CN.md)。"})
+    translation = zh_edition.build_translation(
+        notebooks / "05_evaluating.ipynb",
+        {
+            title_id: "# 05 · 评估\n\n## 1. 探索\n\n[信噪比 (SNR)](../../docs/zh/glossary.md#snr)，"
+            "回到[首页](../../README.zh-CN.md)。"
+        },
+    )
     nbformat.write(translation, notebooks / "zh" / "05_evaluating.ipynb")
     docs = tmp_path / "docs"
     (docs / "zh").mkdir(parents=True)
@@ -241,26 +327,49 @@ def test_chinese_twins_become_chinese_pages_with_the_english_outputs(build_site,
     front = tmp_path / "README.zh-CN.md"
     front.write_text("# 声音自编码器\n\n从[第 05 课](notebooks/zh/05_evaluating.ipynb)开始。\n")
 
-    summary = build_site.build(notebooks, tmp_path / "site", executed, log=lambda _: None, zh_front=front)
+    summary = build_site.build(
+        notebooks, tmp_path / "site", executed, log=lambda _: None, zh_front=front
+    )
     site = tmp_path / "site"
     assert summary["languages"] == ["en", "zh"]
     assert {"index.zh.html", "05_evaluating.zh.html", "glossary.zh.html"} <= set(summary["pages"])
-    assert "00_welcome.zh.html" not in summary["pages"], "a lesson without a twin gets no Chinese page"
-    english, chinese = (site / "05_evaluating.html").read_text(), (site / "05_evaluating.zh.html").read_text()
+    assert "00_welcome.zh.html" not in summary["pages"], (
+        "a lesson without a twin gets no Chinese page"
+    )
+    english, chinese = (
+        (site / "05_evaluating.html").read_text(),
+        (site / "05_evaluating.zh.html").read_text(),
+    )
     # The Chinese page: Chinese text, the English run's outputs (the widget and the figure), marked zh-CN.
-    assert '<html lang="zh-CN">' in chinese and "05 · 评估" in chinese and "05 · Evaluating" not in chinese
-    assert "static-widget" in chinese and "在 Binder 上运行</a>即可使用" in chinese and chinese.count('src="data:image/png') == 2
+    assert (
+        '<html lang="zh-CN">' in chinese
+        and "05 · 评估" in chinese
+        and "05 · Evaluating" not in chinese
+    )
+    assert (
+        "static-widget" in chinese
+        and "在 Binder 上运行</a>即可使用" in chinese
+        and chinese.count('src="data:image/png') == 2
+    )
     assert "程序输出" in chinese and "程序输出" not in english
     assert 'href="glossary.zh.html#snr"' in chinese and 'href="index.zh.html"' in chinese
-    assert '<a download="" href="zh/05_evaluating.ipynb">' in chinese and (site / "zh" / "05_evaluating.ipynb").exists()
+    assert (
+        '<a download="" href="zh/05_evaluating.ipynb">' in chinese
+        and (site / "zh" / "05_evaluating.ipynb").exists()
+    )
     assert "notebooks/zh/05_evaluating.ipynb" in chinese  # Binder opens the Chinese notebook
     # A language switch on every page, to the same page in the other language or to its home.
     switch = re.compile(r'<a class="language-switch" href="([^"]+)"')
-    assert switch.findall(english) == ["05_evaluating.zh.html"] and switch.findall(chinese) == ["05_evaluating.html"]
+    assert switch.findall(english) == ["05_evaluating.zh.html"] and switch.findall(chinese) == [
+        "05_evaluating.html"
+    ]
     assert switch.findall((site / "00_welcome.html").read_text()) == ["index.zh.html"]
     assert switch.findall((site / "glossary.zh.html").read_text()) == ["glossary.html"]
     assert switch.findall((site / "index.zh.html").read_text()) == ["index.html"]
     # Each language's navigation lists its own pages.
     navigation = chinese.split('class="site-nav"', 1)[1].split("</nav>", 1)[0]
-    assert '<li class="nav-group">课程</li>' in navigation and 'href="05_evaluating.html"' not in navigation
+    assert (
+        '<li class="nav-group">课程</li>' in navigation
+        and 'href="05_evaluating.html"' not in navigation
+    )
     assert 'href="05_evaluating.zh.html"' in (site / "index.zh.html").read_text()

@@ -74,8 +74,10 @@ def test_scorer_rejects_bad_codecs(short_speech, baseline):
     with pytest.raises(SignalError, match="NaN"):
         evaluate(baseline.compress, lambda data: np.full(len(samples), np.nan))
     with pytest.raises(SettingError, match="over the 8 kbps budget"):
-        evaluate(lambda x: (x * 32767).astype(np.int16).tobytes(),
-                 lambda data: np.frombuffer(data, np.int16) / 32767)
+        evaluate(
+            lambda x: (x * 32767).astype(np.int16).tobytes(),
+            lambda data: np.frombuffer(data, np.int16) / 32767,
+        )
     with pytest.raises(SignalError, match="1-D signal"):
         capstone.evaluate_codec(baseline.compress, baseline.decompress, samples[:100], sr=sr)
     # Every refusal is a course error, so `except CourseError` catches them all.
@@ -99,9 +101,13 @@ def test_a_decoder_that_remembers_the_clip_instead_of_reading_the_bytes_is_caugh
 
 def test_uncompressed_audio_is_perfect_without_a_budget(short_speech):
     samples, sr = short_speech
-    score = capstone.evaluate_codec(lambda x: x.astype(np.float32).tobytes(),
-                                    lambda data: np.frombuffer(data, np.float32), samples, sr=sr,
-                                    budget_kbps=None)
+    score = capstone.evaluate_codec(
+        lambda x: x.astype(np.float32).tobytes(),
+        lambda data: np.frombuffer(data, np.float32),
+        samples,
+        sr=sr,
+        budget_kbps=None,
+    )
     assert score.snr_db == float("inf") and score.kbps == pytest.approx(512.0, rel=1e-3)
 
 
@@ -176,7 +182,9 @@ def test_an_impossible_score_within_the_budget_is_refused(short_speech):
     # ... and a near-copy (60 dB) is as impossible as a perfect one.
     noisy = samples + 1e-3 * np.std(samples) * np.random.default_rng(0).normal(size=len(samples))
     with pytest.raises(SettingError, match="impossible"):
-        capstone.evaluate_codec(lambda x: b"\x00" * 10, lambda data: noisy.astype(np.float32), samples, sr=sr)
+        capstone.evaluate_codec(
+            lambda x: b"\x00" * 10, lambda data: noisy.astype(np.float32), samples, sr=sr
+        )
 
 
 @pytest.mark.slow
@@ -205,7 +213,8 @@ def test_cheat_a_decoder_that_loads_the_scored_reader_from_data_does_not_score(b
 
 @pytest.mark.slow
 def test_cheat_a_decoder_that_reads_the_recording_through_a_link_or_soundfile_does_not_score(
-        baseline, short_recording, tmp_path):
+    baseline, short_recording, tmp_path
+):
     link = tmp_path / "not_the_recording.wav"
     link.symlink_to(short_recording)
 
@@ -220,7 +229,9 @@ def test_cheat_a_decoder_that_reads_the_recording_through_a_link_or_soundfile_do
 
     for decompress in (decompress_soundfile, decompress_numpy):
         with pytest.raises(SettingError, match="tried to open .*not_the_recording.wav"):
-            capstone.score_codec(baseline.compress, decompress, audio=short_recording, time_limit=60)
+            capstone.score_codec(
+                baseline.compress, decompress, audio=short_recording, time_limit=60
+            )
 
 
 @pytest.mark.slow
@@ -239,7 +250,9 @@ def test_cheat_a_file_written_by_compress_cannot_be_read_by_decompress(short_rec
 
 
 @pytest.mark.slow
-def test_cheat_replacing_the_metrics_in_the_learners_process_changes_nothing(short_recording, monkeypatch):
+def test_cheat_replacing_the_metrics_in_the_learners_process_changes_nothing(
+    short_recording, monkeypatch
+):
     from course_utils import metrics
 
     monkeypatch.setattr(metrics, "snr_db", lambda reference, estimate: 99.0)
@@ -275,11 +288,17 @@ def test_isolated_decoder_outputs_hangs_and_programs_are_refused(short_recording
 
         os._exit(0)
 
-    cases = [(complex_output, 60, "complex"), (endless, 3, "decompress.. did not finish within the time limit of 3 s"),
-             (shell, 60, "run a program on"), (leaves, 60, "without an answer")]
+    cases = [
+        (complex_output, 60, "complex"),
+        (endless, 3, "decompress.. did not finish within the time limit of 3 s"),
+        (shell, 60, "run a program on"),
+        (leaves, 60, "without an answer"),
+    ]
     for decompress, time_limit, message in cases:
         with pytest.raises(SettingError, match=message):
-            capstone.score_codec(baseline.compress, decompress, audio=short_recording, time_limit=time_limit)
+            capstone.score_codec(
+                baseline.compress, decompress, audio=short_recording, time_limit=time_limit
+            )
 
 
 @pytest.mark.slow
@@ -318,12 +337,15 @@ def _peak_mb(function, *args):
 def test_unpack_stream_checks_the_header_against_the_input_and_a_cap():
     import struct
 
-    hostile = struct.pack("<4sIIHH", b"SAC1", 4_000_000_000, 4_000_000_000, 60000, 256) + bytes(9)  # 25 bytes
+    hostile = struct.pack("<4sIIHH", b"SAC1", 4_000_000_000, 4_000_000_000, 60000, 256) + bytes(
+        9
+    )  # 25 bytes
     with pytest.raises(SignalError, match="truncated|damaged"):
         capstone.unpack_stream(hostile)
     assert _peak_mb(lambda: pytest.raises(SignalError, capstone.unpack_stream, hostile)) < 50
-    good = capstone.pack_stream(np.random.default_rng(0).normal(size=(40, 5)), 4, n_samples=10240,
-                                frame_length=256)
+    good = capstone.pack_stream(
+        np.random.default_rng(0).normal(size=(40, 5)), 4, n_samples=10240, frame_length=256
+    )
     for cut in (len(good) - 1, 20, 17):
         with pytest.raises(SignalError, match="truncated|damaged"):
             capstone.unpack_stream(good[:cut])
@@ -341,7 +363,9 @@ def test_transform_codec_decompress_is_bounded_and_says_what_is_wrong():
     import lzma
     import struct
 
-    codec = capstone.TransformCodec(lambda f: f[:, :8], lambda c: np.repeat(c, 32, axis=1), frame_length=256)
+    codec = capstone.TransformCodec(
+        lambda f: f[:, :8], lambda c: np.repeat(c, 32, axis=1), frame_length=256
+    )
     # 15 KB that inflates to 100 MB of zeros.
     bomb = lzma.compress(bytes(100_000_000), format=lzma.FORMAT_RAW, filters=capstone._LZMA_FILTERS)
     hostile = struct.pack("<4sIIHf", b"SAT1", 256 * 1000, 1000, 8, 0.1) + bomb
@@ -349,8 +373,13 @@ def test_transform_codec_decompress_is_bounded_and_says_what_is_wrong():
     with pytest.raises(SignalError, match="damaged|truncated"):
         codec.decompress(hostile)
     assert _peak_mb(lambda: pytest.raises(SignalError, codec.decompress, hostile)) < 50
-    for junk in (b"", b"SAT1", b"SAT1" + bytes(10), struct.pack("<4sIIHf", b"SAT1", 10, 1, 8, float("nan")),
-                 struct.pack("<4sIIHf", b"SAT1", 256, 1, 8, 0.1) + b"not lzma at all"):
+    for junk in (
+        b"",
+        b"SAT1",
+        b"SAT1" + bytes(10),
+        struct.pack("<4sIIHf", b"SAT1", 10, 1, 8, float("nan")),
+        struct.pack("<4sIIHf", b"SAT1", 256, 1, 8, 0.1) + b"not lzma at all",
+    ):
         with pytest.raises(SignalError):
             codec.decompress(junk)
     huge = struct.pack("<4sIIHf", b"SAT1", 4_000_000_000, 4_000_000_000, 8, 0.1) + bomb[:100]

@@ -15,7 +15,10 @@ NOT_WHOLE = [8.5, True, "8", None, float("nan"), float("inf"), [8]]
 @pytest.mark.parametrize("value", WHOLE)
 def test_every_setting_check_takes_the_same_whole_numbers(value):
     assert checks.is_whole_number(value)
-    assert checks.positive_int(value, "steps", "steps=600") == 8 and type(checks.positive_int(value, "n", "n=1")) is int
+    assert (
+        checks.positive_int(value, "steps", "steps=600") == 8
+        and type(checks.positive_int(value, "n", "n=1")) is int
+    )
     assert checks.sample_rate(value * 1000) == 8000
     assert checks.frame_settings(value, value) == (8, 8)
 

@@ -14,8 +14,10 @@ from course_utils.errors import SignalError
 def test_autoencoder_features_never_train_on_the_held_out_speaker():
     digits = toy_digits(speakers=("ann", "bob", "cho", "dev"), takes=range(6))
     rng = np.random.default_rng(0)
-    patches = (np.eye(10)[digits.labels][:, :, None] * np.ones((1, 1, 4)) * 3
-               + 0.1 * rng.standard_normal((len(digits), 10, 4))).astype(np.float32)
+    patches = (
+        np.eye(10)[digits.labels][:, :, None] * np.ones((1, 1, 4)) * 3
+        + 0.1 * rng.standard_normal((len(digits), 10, 4))
+    ).astype(np.float32)
     trained_on = []
 
     class Recording(code_features.AutoencoderFeatures):
@@ -23,7 +25,9 @@ def test_autoencoder_features_never_train_on_the_held_out_speaker():
             trained_on.append(set(self.digits.speakers[clip_indices].tolist()))
             return super()._training_rows(clip_indices)
 
-    autoencoder = Recording(digits, patches, speaker_groups=2, code_size=4, hidden_sizes=(8,), steps=5)
+    autoencoder = Recording(
+        digits, patches, speaker_groups=2, code_size=4, hidden_sizes=(8,), steps=5
+    )
     loso = recognition.evaluate_leave_one_speaker_out(autoencoder, digits)
     assert len(autoencoder.encoders) == 2  # one per group, not one per speaker
     for group in autoencoder.groups:
@@ -51,12 +55,27 @@ def test_extra_patches_train_the_autoencoder_and_extra_labels_the_classifier():
     real_trainer = code_features.train_patch_autoencoder
     code_features.train_patch_autoencoder = recording_trainer
     try:
-        labelled = code_features.AutoencoderFeatures(digits, patches, speaker_groups=None, extra_patches=extra,
-                                                extra_labels=extra_labels, code_size=3, hidden_sizes=(8,), steps=3)
-        train, test = np.flatnonzero(digits.speakers != "ann"), np.flatnonzero(digits.speakers == "ann")
+        labelled = code_features.AutoencoderFeatures(
+            digits,
+            patches,
+            speaker_groups=None,
+            extra_patches=extra,
+            extra_labels=extra_labels,
+            code_size=3,
+            hidden_sizes=(8,),
+            steps=3,
+        )
+        train, test = (
+            np.flatnonzero(digits.speakers != "ann"),
+            np.flatnonzero(digits.speakers == "ann"),
+        )
         x_train, y_train, x_test = labelled(train, test)
-        assert sizes == [len(train) + len(extra)]  # the autoencoder learnt from the extra patches too
-        assert len(x_train) == len(train) + len(extra) and np.array_equal(y_train[len(train):], extra_labels)
+        assert sizes == [
+            len(train) + len(extra)
+        ]  # the autoencoder learnt from the extra patches too
+        assert len(x_train) == len(train) + len(extra) and np.array_equal(
+            y_train[len(train) :], extra_labels
+        )
         assert len(x_test) == len(test)
         plain = labelled.without_extra_labels()
         x_plain, y_plain, _ = plain(train, test)

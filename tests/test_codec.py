@@ -19,7 +19,13 @@ from course_utils.errors import (
 )
 from course_utils.metrics import snr_db
 
-METADATA = {"sample_rate": 8000, "n_samples": 1000, "frame_length": 256, "hop_length": 256, "bits": 6}
+METADATA = {
+    "sample_rate": 8000,
+    "n_samples": 1000,
+    "frame_length": 256,
+    "hop_length": 256,
+    "bits": 6,
+}
 
 
 # --- quantization ---------------------------------------------------------------------------
@@ -92,7 +98,9 @@ def test_bits_counted_include_side_information():
 
 def test_quantized_roundtrip_counts_the_same_bits():
     frames = np.random.default_rng(2).standard_normal((50, 16))
-    decoded, total = codec.quantized_roundtrip(lambda f: f[:, :4], lambda c: np.repeat(c, 4, axis=1), frames, 5)
+    decoded, total = codec.quantized_roundtrip(
+        lambda f: f[:, :4], lambda c: np.repeat(c, 4, axis=1), frames, 5
+    )
     assert decoded.shape == (50, 16)
     assert total == 50 * 4 * 5 + 8 * 32
 
@@ -107,7 +115,11 @@ def test_kbps_arithmetic():
 
 
 @settings(max_examples=40, deadline=None)
-@given(bits=st.integers(1, 16), shape=st.tuples(st.integers(1, 30), st.integers(1, 7)), seed=st.integers(0, 99))
+@given(
+    bits=st.integers(1, 16),
+    shape=st.tuples(st.integers(1, 30), st.integers(1, 7)),
+    seed=st.integers(0, 99),
+)
 def test_pack_bits_is_exact_and_tight(bits, shape, seed):
     values = np.random.default_rng(seed).integers(0, 2**bits, size=shape)
     packed = codec.pack_bits(values, bits)
@@ -123,13 +135,17 @@ def test_save_and_load_round_trip_is_exact(tmp_path):
     rng = np.random.default_rng(3)
     integers, ranges = codec.quantize(rng.standard_normal((40, 8)), 6)
     packed = codec.pack_bits(integers, 6)
-    path = codec.save_compressed(tmp_path / "clip", codes=packed, shape=np.array(integers.shape), ranges=ranges, **METADATA)
+    path = codec.save_compressed(
+        tmp_path / "clip", codes=packed, shape=np.array(integers.shape), ranges=ranges, **METADATA
+    )
     assert path.suffix == ".npz" and path.is_file()
     loaded = codec.load_compressed(path)
     assert "format_version" not in loaded
     np.testing.assert_array_equal(loaded["ranges"], ranges)
     assert loaded["ranges"].dtype == np.float32
-    np.testing.assert_array_equal(codec.unpack_bits(loaded["codes"], int(loaded["bits"]), loaded["shape"]), integers)
+    np.testing.assert_array_equal(
+        codec.unpack_bits(loaded["codes"], int(loaded["bits"]), loaded["shape"]), integers
+    )
     for key, value in METADATA.items():
         assert int(loaded[key]) == value
     # The file is the payload plus zip and array headers: bigger than the packed bytes, not much bigger.
@@ -138,10 +154,14 @@ def test_save_and_load_round_trip_is_exact(tmp_path):
 
 def test_object_arrays_are_refused_when_saving_and_loading(tmp_path):
     with pytest.raises(CompressedFileError, match="pickle"):
-        codec.save_compressed(tmp_path / "bad.npz", codes=np.array([{"a": 1}], dtype=object), **METADATA)
+        codec.save_compressed(
+            tmp_path / "bad.npz", codes=np.array([{"a": 1}], dtype=object), **METADATA
+        )
     # A file with an object array written by NumPy itself is not unpickled.
     path = tmp_path / "pickled.npz"
-    np.savez(path, codes=np.array([{"a": 1}], dtype=object), format_version=np.asarray(1), **METADATA)
+    np.savez(
+        path, codes=np.array([{"a": 1}], dtype=object), format_version=np.asarray(1), **METADATA
+    )
     with pytest.raises(CompressedFileError, match="pickle"):
         codec.load_compressed(path)
 
@@ -163,7 +183,9 @@ def test_missing_file_has_a_clear_error(tmp_path):
 
 
 def test_truncated_and_foreign_files_have_clear_errors(tmp_path):
-    path = codec.save_compressed(tmp_path / "clip.npz", codes=np.arange(1000, dtype=np.uint8), **METADATA)
+    path = codec.save_compressed(
+        tmp_path / "clip.npz", codes=np.arange(1000, dtype=np.uint8), **METADATA
+    )
     data = path.read_bytes()
     (tmp_path / "truncated.npz").write_bytes(data[: len(data) // 2])
     (tmp_path / "text.npz").write_text("not an archive")
@@ -176,7 +198,9 @@ def test_truncated_and_foreign_files_have_clear_errors(tmp_path):
 
 def test_flipped_bytes_in_the_payload_are_detected(tmp_path):
     rng = np.random.default_rng(4)
-    path = codec.save_compressed(tmp_path / "clip.npz", codes=rng.integers(0, 255, 5000, dtype=np.uint8), **METADATA)
+    path = codec.save_compressed(
+        tmp_path / "clip.npz", codes=rng.integers(0, 255, 5000, dtype=np.uint8), **METADATA
+    )
     with zipfile.ZipFile(path) as archive:
         member = archive.getinfo("codes.npy")
     data = bytearray(path.read_bytes())
@@ -190,13 +214,17 @@ def test_flipped_bytes_in_the_payload_are_detected(tmp_path):
 
 def test_wrong_version_is_refused(tmp_path):
     path = tmp_path / "future.npz"
-    np.savez(path, codes=np.zeros(3), format_version=np.asarray(codec.FORMAT_VERSION + 1), **METADATA)
+    np.savez(
+        path, codes=np.zeros(3), format_version=np.asarray(codec.FORMAT_VERSION + 1), **METADATA
+    )
     with pytest.raises(CompressedFileError, match="format version"):
         codec.load_compressed(path)
 
 
 def test_errors_are_course_errors():
-    assert issubclass(CompressedFileError, CourseError) and issubclass(CompressedFileError, ValueError)
+    assert issubclass(CompressedFileError, CourseError) and issubclass(
+        CompressedFileError, ValueError
+    )
     assert issubclass(CompressedFileNotFoundError, CourseError)
 
 
@@ -235,19 +263,28 @@ def test_downsampling_loses_the_top_band_and_counts_bits():
     assert rate == pytest.approx(64.0) and y.shape == (sr,)
     spectrum = np.abs(np.fft.rfft(y[1000:-1000] * np.hanning(sr - 2000)))
     freqs = np.fft.rfftfreq(sr - 2000, 1 / sr)
-    assert spectrum[np.argmin(np.abs(freqs - 3000))] < 0.01 * spectrum[np.argmin(np.abs(freqs - 300))]
-    assert codec.downsample_codec(low.astype(np.float32), sr, 2000, bits=8, mu_law=True)[1] == pytest.approx(16.0)
+    assert (
+        spectrum[np.argmin(np.abs(freqs - 3000))] < 0.01 * spectrum[np.argmin(np.abs(freqs - 300))]
+    )
+    assert codec.downsample_codec(low.astype(np.float32), sr, 2000, bits=8, mu_law=True)[
+        1
+    ] == pytest.approx(16.0)
 
 
-@pytest.mark.parametrize(("name", "sr", "level", "low", "high"), [
-    ("mp3", 8000, 0.5, 20, 48),
-    ("mp3", 22050, 0.9, 14, 40),
-    ("opus", 8000, 0.93, 12, 35),
-    ("opus", 22050, 0.9, 20, 45),  # resampled to 24 kHz and back
-])
+@pytest.mark.parametrize(
+    ("name", "sr", "level", "low", "high"),
+    [
+        ("mp3", 8000, 0.5, 20, 48),
+        ("mp3", 22050, 0.9, 14, 40),
+        ("opus", 8000, 0.93, 12, 35),
+        ("opus", 22050, 0.9, 20, 45),  # resampled to 24 kHz and back
+    ],
+)
 def test_real_codecs_round_trip_with_a_measured_bitrate(name, sr, level, low, high):
     if not codec.lossy_codec_available(name):
-        pytest.skip(f"this soundfile cannot write {name.upper()} (needs soundfile >= 0.13, libsndfile >= 1.1)")
+        pytest.skip(
+            f"this soundfile cannot write {name.upper()} (needs soundfile >= 0.13, libsndfile >= 1.1)"
+        )
     x = speechlike(sr=sr, seconds=3.0)
     y, rate = codec.lossy_codec(x, sr, name, compression_level=level)
     assert y.shape == x.shape and y.dtype == np.float32
@@ -259,7 +296,9 @@ def test_lower_compression_level_means_more_bits():
     if not codec.lossy_codec_available("opus"):
         pytest.skip("this soundfile cannot write Opus (needs soundfile >= 0.13, libsndfile >= 1.1)")
     x = speechlike(seconds=2.0)
-    rates = [codec.lossy_codec(x, 8000, "opus", compression_level=level)[1] for level in (0.5, 0.8, 0.95)]
+    rates = [
+        codec.lossy_codec(x, 8000, "opus", compression_level=level)[1] for level in (0.5, 0.8, 0.95)
+    ]
     assert rates[0] > rates[1] > rates[2]
 
 
@@ -285,7 +324,9 @@ def test_save_compressed_never_replaces_a_file_unless_asked(tmp_path):
     with pytest.raises(CompressedFileError, match="already exists"):
         codec.save_compressed(tmp_path / "clip", codes=np.zeros(3, dtype=np.uint8), **METADATA)
     assert (tmp_path / "clip.npz").read_bytes() == b"kept"
-    written = codec.save_compressed(path, overwrite=True, codes=np.arange(3, dtype=np.uint8), **METADATA)
+    written = codec.save_compressed(
+        path, overwrite=True, codes=np.arange(3, dtype=np.uint8), **METADATA
+    )
     assert written == path
     np.testing.assert_array_equal(codec.load_compressed(path)["codes"], [0, 1, 2])
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temporary left
@@ -294,7 +335,9 @@ def test_save_compressed_never_replaces_a_file_unless_asked(tmp_path):
 def test_save_compressed_refuses_a_folder_as_the_path(tmp_path):
     (tmp_path / "folder.npz").mkdir()
     with pytest.raises(CompressedFileError, match="folder"):
-        codec.save_compressed(tmp_path / "folder.npz", overwrite=True, codes=np.zeros(3), **METADATA)
+        codec.save_compressed(
+            tmp_path / "folder.npz", overwrite=True, codes=np.zeros(3), **METADATA
+        )
 
 
 @pytest.mark.parametrize("bad", [np.nan, np.inf])
@@ -302,7 +345,9 @@ def test_save_compressed_refuses_non_finite_codes(tmp_path, bad):
     with pytest.raises(CompressedFileError, match="NaN or Inf"):
         codec.save_compressed(tmp_path / "x.npz", codes=np.array([0.5, bad]), **METADATA)
     with pytest.raises(CompressedFileError, match="ranges"):
-        codec.save_compressed(tmp_path / "x.npz", codes=np.zeros(2), ranges=np.array([[0.0], [bad]]), **METADATA)
+        codec.save_compressed(
+            tmp_path / "x.npz", codes=np.zeros(2), ranges=np.array([[0.0], [bad]]), **METADATA
+        )
     assert not (tmp_path / "x.npz").exists()
 
 
@@ -317,7 +362,9 @@ def test_save_compressed_refuses_an_impossible_sample_rate(tmp_path, rate):
 def test_load_compressed_caps_the_unpacked_size(tmp_path):
     # 200 MB of zeros deflate to a file of about 200 KB: a "zip bomb" for a codec file.
     path = tmp_path / "bomb.npz"
-    np.savez_compressed(path, codes=np.zeros(200_000_000, dtype=np.uint8), format_version=np.asarray(1), **METADATA)
+    np.savez_compressed(
+        path, codes=np.zeros(200_000_000, dtype=np.uint8), format_version=np.asarray(1), **METADATA
+    )
     assert path.stat().st_size < 1_000_000
     with pytest.raises(CompressedFileError, match="max_bytes") as caught:
         codec.load_compressed(path)
@@ -332,7 +379,9 @@ def test_load_compressed_checks_the_array_headers_not_only_the_zip(tmp_path):
     np.savez(path, codes=np.zeros(4, dtype=np.uint8), format_version=np.asarray(1), **METADATA)
     with zipfile.ZipFile(path) as archive:
         members = {name: archive.read(name) for name in archive.namelist()}
-    members["codes.npy"] = members["codes.npy"].replace(b"(4,)", b"(10000000000,)")[: len(members["codes.npy"])]
+    members["codes.npy"] = members["codes.npy"].replace(b"(4,)", b"(10000000000,)")[
+        : len(members["codes.npy"])
+    ]
     with zipfile.ZipFile(path, "w") as archive:
         for name, content in members.items():
             archive.writestr(name, content)
@@ -340,7 +389,9 @@ def test_load_compressed_checks_the_array_headers_not_only_the_zip(tmp_path):
         codec.load_compressed(path)
 
 
-@pytest.mark.parametrize("version", [np.asarray(1.5), np.asarray("1"), np.asarray([1, 1]), np.asarray(True)])
+@pytest.mark.parametrize(
+    "version", [np.asarray(1.5), np.asarray("1"), np.asarray([1, 1]), np.asarray(True)]
+)
 def test_format_version_must_be_a_whole_number(tmp_path, version):
     path = tmp_path / "odd.npz"
     np.savez(path, codes=np.zeros(3), format_version=version, **METADATA)
@@ -360,10 +411,20 @@ def test_a_text_file_named_npz_is_not_a_codec_file(tmp_path):
 
 
 def test_an_archive_with_the_zip_encrypted_flag_is_a_codec_error(tmp_path):
-    path = codec.save_compressed(tmp_path / "clip.npz", codes=np.zeros(4, np.uint8), sample_rate=8000,
-                                 n_samples=4, frame_length=4, hop_length=4, bits=8)
+    path = codec.save_compressed(
+        tmp_path / "clip.npz",
+        codes=np.zeros(4, np.uint8),
+        sample_rate=8000,
+        n_samples=4,
+        frame_length=4,
+        hop_length=4,
+        bits=8,
+    )
     raw = bytearray(path.read_bytes())
-    for signature, flag_offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):  # local and central headers
+    for signature, flag_offset in (
+        (b"PK\x03\x04", 6),
+        (b"PK\x01\x02", 8),
+    ):  # local and central headers
         start = 0
         while (start := raw.find(signature, start)) >= 0:
             raw[start + flag_offset] |= 0x01  # "encrypted"
@@ -383,10 +444,20 @@ def test_the_smaller_holes_in_the_codec_get_course_errors(tmp_path):
         codec.unpack_bits(np.array([300, 2]), 4, (4,))
     with pytest.raises(SignalError, match="shape"):
         codec.unpack_bits(np.array([1, 2]), 4, (-4,))
-    for bits, seconds in ((float("nan"), 1.0), (100, float("inf")), (100, float("nan")), (float("inf"), 1.0)):
+    for bits, seconds in (
+        (float("nan"), 1.0),
+        (100, float("inf")),
+        (100, float("nan")),
+        (float("inf"), 1.0),
+    ):
         with pytest.raises(SignalError, match="finite"):
             codec.kbps(bits, seconds)
-    common = {"codes": np.zeros(3, np.uint8), "sample_rate": 8000, "frame_length": 4, "hop_length": 4}
+    common = {
+        "codes": np.zeros(3, np.uint8),
+        "sample_rate": 8000,
+        "frame_length": 4,
+        "hop_length": 4,
+    }
     with pytest.raises(CompressedFileError, match="bits"):
         codec.save_compressed(tmp_path / "a.npz", n_samples=3, bits=40, **common)
     with pytest.raises(CompressedFileError, match="n_samples"):
@@ -400,7 +471,12 @@ def test_the_smaller_holes_in_the_codec_get_course_errors(tmp_path):
 
 def test_lossy_codec_settings_get_course_errors_not_type_errors():
     x = np.zeros(2205, dtype=np.float32)
-    for kwargs in ({"codec": None}, {"codec": 3}, {"compression_level": "high"}, {"compression_level": None}):
+    for kwargs in (
+        {"codec": None},
+        {"codec": 3},
+        {"compression_level": "high"},
+        {"compression_level": None},
+    ):
         with pytest.raises(SignalError):
             codec.lossy_codec(x, 22050, **kwargs)
     for sr in (None, "22050", 22050.5):

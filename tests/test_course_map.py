@@ -31,7 +31,9 @@ LISTEN_MINUTES_PER_PLAYER = (1, 1.5)
 EXERCISE_MINUTES = (6, 12)
 TOLERANCE_MINUTES = 10  # a header may differ this much from the estimate at either end
 
-TIME = re.compile(r"\*\*(?:Estimated )?time:\*\*\s*(?:about\s+)?(\d+)\s*(?:-|–|to)\s*(\d+)\s*(min|hour)", re.I)
+TIME = re.compile(
+    r"\*\*(?:Estimated )?time:\*\*\s*(?:about\s+)?(\d+)\s*(?:-|–|to)\s*(\d+)\s*(min|hour)", re.I
+)
 SINGLE_TIME = re.compile(r"\*\*(?:Estimated )?time:\*\*\s*(?:about\s+)?(\d+)\s*min", re.I)
 PLAYERS = ("audio_player(", "listening_table(", "compare_audio(")
 
@@ -41,7 +43,9 @@ def load(path: Path) -> dict:
 
 
 def markdown(notebook: dict) -> str:
-    return "\n".join("".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "markdown")
+    return "\n".join(
+        "".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "markdown"
+    )
 
 
 def header_range(path: Path) -> tuple[int, int]:
@@ -56,7 +60,9 @@ def header_range(path: Path) -> tuple[int, int]:
         )
     scale = 60 if found.group(3).lower() == "hour" else 1
     low, high = int(found.group(1)) * scale, int(found.group(2)) * scale
-    assert 0 < low < high, f"{path.name}: {found.group(0)!r} is not a range from fewer to more minutes"
+    assert 0 < low < high, (
+        f"{path.name}: {found.group(0)!r} is not a range from fewer to more minutes"
+    )
     return low, high
 
 
@@ -67,7 +73,9 @@ def content_counts(path: Path) -> dict:
     code_cells = [c for c in notebook["cells"] if c["cell_type"] == "code"]
     shown = [c for c in code_cells if "check" not in c.get("metadata", {}).get("tags", [])]
     code_lines = sum(
-        1 for c in shown for line in "".join(c["source"]).splitlines()
+        1
+        for c in shown
+        for line in "".join(c["source"]).splitlines()
         if line.strip() and not line.strip().startswith("#")
     )
     code = "\n".join("".join(c["source"]) for c in code_cells)
@@ -83,9 +91,13 @@ def content_estimate(path: Path) -> dict:
     """Minutes (fewest, most) for reading, running and listening, exercises, and in all."""
     n = content_counts(path)
     parts = {
-        "reading": tuple(n["words"] / w + n["code_lines"] / c
-                         for w, c in zip(PROSE_WORDS_PER_MINUTE, CODE_LINES_PER_MINUTE)),
-        "running": tuple(r + n["players"] * p for r, p in zip(RUN_MINUTES, LISTEN_MINUTES_PER_PLAYER)),
+        "reading": tuple(
+            n["words"] / w + n["code_lines"] / c
+            for w, c in zip(PROSE_WORDS_PER_MINUTE, CODE_LINES_PER_MINUTE)
+        ),
+        "running": tuple(
+            r + n["players"] * p for r, p in zip(RUN_MINUTES, LISTEN_MINUTES_PER_PLAYER)
+        ),
         "exercises": tuple(n["exercises"] * e for e in EXERCISE_MINUTES),
     }
     low = 5 * math.floor(sum(part[0] for part in parts.values()) / 5)
@@ -96,9 +108,11 @@ def content_estimate(path: Path) -> dict:
 
 def suggestion(path: Path) -> str:
     e = content_estimate(path)
-    return (f"**Estimated time:** {e['total'][0]}-{e['total'][1]} minutes (reading {e['reading'][0]}-"
-            f"{e['reading'][1]}, running and listening {e['running'][0]}-{e['running'][1]}, "
-            f"exercises {e['exercises'][0]}-{e['exercises'][1]}).")
+    return (
+        f"**Estimated time:** {e['total'][0]}-{e['total'][1]} minutes (reading {e['reading'][0]}-"
+        f"{e['reading'][1]}, running and listening {e['running'][0]}-{e['running'][1]}, "
+        f"exercises {e['exercises'][0]}-{e['exercises'][1]})."
+    )
 
 
 def headers() -> dict[str, tuple[int, int]]:
@@ -111,7 +125,10 @@ def welcome_course_map() -> dict[str, tuple[int, int]]:
         source = "".join(cell["source"])
         if cell["cell_type"] == "code" and "course_map = {" in source:
             for node in ast.walk(ast.parse(source)):
-                if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "course_map":
+                if (
+                    isinstance(node, ast.Assign)
+                    and getattr(node.targets[0], "id", "") == "course_map"
+                ):
                     value = ast.literal_eval(node.value)
                     return {name: tuple(minutes) for name, (_, minutes) in value.items()}
     pytest.fail("00_welcome.ipynb has no code cell defining course_map = {...}")
@@ -133,7 +150,9 @@ TABLE_ROW = r"^\|\s*\[[^\]]*\]\((?:notebooks/)?(\d\d_[a-z0-9_]+)\.ipynb\)\s*\|.*
 def test_each_header_states_a_range_that_fits_the_content(path):
     low, high = header_range(path)
     if "open project" in "".join(load(path)["cells"][0]["source"]):
-        pytest.skip(f"{path.name} is an open project: its time is the learner's project, not its content")
+        pytest.skip(
+            f"{path.name} is an open project: its time is the learner's project, not its content"
+        )
     est_low, est_high = content_estimate(path)["total"]
     assert abs(low - est_low) <= TOLERANCE_MINUTES and abs(high - est_high) <= TOLERANCE_MINUTES, (
         f"{path.name} says {low}-{high} minutes, but its content (reading, running, exercises) "
@@ -150,7 +169,9 @@ def test_lesson_00_table_and_total_match_the_headers():
     wanted = headers()
     assert table_times(text, TABLE_ROW) == wanted
     fewest, most = sum(low for low, _ in wanted.values()), sum(high for _, high in wanted.values())
-    code = "\n".join("".join(c["source"]) for c in load(WELCOME)["cells"] if c["cell_type"] == "code")
+    code = "\n".join(
+        "".join(c["source"]) for c in load(WELCOME)["cells"] if c["cell_type"] == "code"
+    )
     assert f"assert (fewest, most) == ({fewest}, {most})" in code, "00's asserted total is stale"
     hours = f"{fewest / 60:.0f} to {most / 60:.0f} hours"
     assert hours in text, f"00's prose should say about {hours} ({fewest} to {most} minutes)"
@@ -162,7 +183,9 @@ def test_the_readme_and_the_instructor_notes_match_the_headers():
     assert table_times(readme, TABLE_ROW) == wanted
     notes = (ROOT / "docs" / "instructors.md").read_text(encoding="utf-8")
     stated = {}
-    for number, low, high, unit in re.findall(r"^### (\d\d) ·[^\n]*\n+\*\*Time:\*\* (\d+)-(\d+) (min|hours?)", notes, re.M):
+    for number, low, high, unit in re.findall(
+        r"^### (\d\d) ·[^\n]*\n+\*\*Time:\*\* (\d+)-(\d+) (min|hours?)", notes, re.M
+    ):
         scale = 60 if unit.startswith("h") else 1
         stated[number] = (int(low) * scale, int(high) * scale)
     assert stated == {stem[:2]: times for stem, times in wanted.items()}
@@ -182,12 +205,18 @@ def test_the_chinese_readme_matches_the_headers():
 def test_the_estimate_counts_what_a_notebook_contains(tmp_path):
     cells = [
         {"cell_type": "markdown", "metadata": {}, "source": ["word " * 280 + "[a link](x.md)"]},
-        {"cell_type": "code", "metadata": {}, "source": ["x = 1\n# a comment\n\ny = 2\nplotting.audio_player(x, 8000)\n"]},
+        {
+            "cell_type": "code",
+            "metadata": {},
+            "source": ["x = 1\n# a comment\n\ny = 2\nplotting.audio_player(x, 8000)\n"],
+        },
         {"cell_type": "code", "metadata": {"tags": ["check"]}, "source": ["assert x == 1\n"]},
         {"cell_type": "code", "metadata": {}, "source": ["exercises.q1.check(answer)\n"]},
     ]
     path = tmp_path / "99_test.ipynb"
-    path.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    path.write_text(
+        json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+    )
     assert content_counts(path) == {"words": 282, "code_lines": 4, "players": 1, "exercises": 1}
     estimate = content_estimate(path)["total"]
     assert estimate[0] < estimate[1] and estimate[0] >= 5
@@ -196,6 +225,8 @@ def test_the_estimate_counts_what_a_notebook_contains(tmp_path):
 if __name__ == "__main__":
     for path in NOTEBOOKS:
         first = "".join(load(path)["cells"][0]["source"])
-        stated = (TIME.search(first) or SINGLE_TIME.search(first))
-        print(f"{path.stem:32} {content_counts(path)}\n    header: {stated.group(0) if stated else None}"
-              f"\n    suggested: {suggestion(path)}")
+        stated = TIME.search(first) or SINGLE_TIME.search(first)
+        print(
+            f"{path.stem:32} {content_counts(path)}\n    header: {stated.group(0) if stated else None}"
+            f"\n    suggested: {suggestion(path)}"
+        )

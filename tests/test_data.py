@@ -10,7 +10,9 @@ from course_utils import data
 from course_utils.errors import AudioFileNotFoundError, DatasetLayoutError
 
 
-def write_digit_folder(folder, speakers=("alice", "bob", "carol"), digits=range(10), takes=range(8), sr=8000):
+def write_digit_folder(
+    folder, speakers=("alice", "bob", "carol"), digits=range(10), takes=range(8), sr=8000
+):
     folder.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(0)
     for speaker in speakers:
@@ -94,10 +96,13 @@ def test_bundled_data_matches_manifest():
     assert data.verify_data() == []
 
 
-@pytest.mark.parametrize("loader, min_speakers, min_takes", [
-    (data.load_synthetic_digits, 8, 5),
-    (data.load_real_digits, 4, 10),
-])
+@pytest.mark.parametrize(
+    "loader, min_speakers, min_takes",
+    [
+        (data.load_synthetic_digits, 8, 5),
+        (data.load_real_digits, 4, 10),
+    ],
+)
 def test_bundled_digits_have_enough_voices_and_takes(loader, min_speakers, min_takes):
     digits = loader()
     speakers = set(digits.speakers.tolist())
@@ -145,7 +150,14 @@ def test_every_bundled_file_has_source_licence_and_attribution():
     for row in rows:
         assert row["source"] and row["licence"] and row["attribution"], row["path"]
     real = [row for row in rows if row["kind"].startswith("real_")]
-    assert {row["licence"] for row in real} <= {"CC-BY-SA-4.0", "CC-BY-4.0", "CC-BY-3.0", "CC-BY", "CC0-1.0", "public-domain"}
+    assert {row["licence"] for row in real} <= {
+        "CC-BY-SA-4.0",
+        "CC-BY-4.0",
+        "CC-BY-3.0",
+        "CC-BY",
+        "CC0-1.0",
+        "public-domain",
+    }
     licence_text = (data.data_dir() / "LICENSE.md").read_text(encoding="utf-8")
     for row in real:
         if row["kind"] not in ("real_digit", "real_machine"):
@@ -154,7 +166,11 @@ def test_every_bundled_file_has_source_licence_and_attribution():
     machines = [row for row in real if row["kind"] == "real_machine"]
     assert len(machines) == 40 and {row["licence"] for row in machines} == {"CC-BY-SA-4.0"}
     assert all("Purohit" in row["attribution"] for row in machines)
-    assert "real/machines/fan-id00/" in licence_text and "Purohit" in licence_text and "MIMII" in licence_text
+    assert (
+        "real/machines/fan-id00/" in licence_text
+        and "Purohit" in licence_text
+        and "MIMII" in licence_text
+    )
 
 
 def test_split_in_time():
@@ -170,8 +186,14 @@ def test_split_in_time():
 def test_bundled_data_is_small():
     folder = data.data_dir()
     total = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
-    assert total <= 45e6  # the budget for data/ in all (issues #21, #22); the denoising audio takes 9.1 MB
-    denoising = sum(p.stat().st_size for sub in ("speech", "noise") for p in (folder / "real" / sub).glob("*.flac"))
+    assert (
+        total <= 45e6
+    )  # the budget for data/ in all (issues #21, #22); the denoising audio takes 9.1 MB
+    denoising = sum(
+        p.stat().st_size
+        for sub in ("speech", "noise")
+        for p in (folder / "real" / sub).glob("*.flac")
+    )
     assert denoising <= 10e6
 
 
@@ -222,7 +244,9 @@ def test_one_speaker_name_as_a_string_is_one_speaker(digit_folder):
 
 
 def test_upper_case_extensions_and_non_ascii_speakers_load(tmp_path):
-    folder = write_digit_folder(tmp_path / "d", speakers=("张伟", "josé", "anne-marie"), digits=[3], takes=[0, 1])
+    folder = write_digit_folder(
+        tmp_path / "d", speakers=("张伟", "josé", "anne-marie"), digits=[3], takes=[0, 1]
+    )
     (folder / "3_张伟_0.wav").rename(folder / "3_张伟_0.WAV")
     digits = data.load_spoken_digits(root=folder)
     assert len(digits) == 6
@@ -258,7 +282,12 @@ def test_split_in_time_and_fetch_fsdd_give_course_errors_not_raw_ones():
     from course_utils import data
     from course_utils.errors import CourseError
 
-    for samples, fraction in ((None, 0.75), (np.zeros(10), "x"), (np.zeros(10), float("nan")), (5.0, 0.5)):
+    for samples, fraction in (
+        (None, 0.75),
+        (np.zeros(10), "x"),
+        (np.zeros(10), float("nan")),
+        (5.0, 0.5),
+    ):
         with pytest.raises(CourseError):
             data.split_in_time(samples, fraction)
     with pytest.raises(CourseError, match="speakers"):

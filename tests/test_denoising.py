@@ -29,10 +29,18 @@ def held_out():
 
 def test_split_keeps_readers_and_noise_types_apart():
     assert set(dn.reader_ids("test")) == set(dn.TEST_READERS)
-    assert not set(dn.reader_ids("train")) & set(dn.TEST_READERS) and len(dn.reader_ids("train")) == 22
+    assert (
+        not set(dn.reader_ids("train")) & set(dn.TEST_READERS) and len(dn.reader_ids("train")) == 22
+    )
     assert not set(dn.TRAINED_NOISES) & set(dn.UNSEEN_NOISES) and len(dn.UNSEEN_NOISES) >= 3
-    whole, train, test = dn.load_noise("rain"), dn.load_noise("rain", "train"), dn.load_noise("rain", "test")
-    assert len(train) + len(test) == len(whole) and np.array_equal(np.concatenate([train, test]), whole)
+    whole, train, test = (
+        dn.load_noise("rain"),
+        dn.load_noise("rain", "train"),
+        dn.load_noise("rain", "test"),
+    )
+    assert len(train) + len(test) == len(whole) and np.array_equal(
+        np.concatenate([train, test]), whole
+    )
     with pytest.raises(SettingError, match="split"):
         dn.reader_ids("validation")
 
@@ -43,7 +51,13 @@ def test_mix_at_snr_reaches_the_snr(held_out, snr):
     mixture, scaled = dn.mix_at_snr(speech, noise, snr)
     assert mixture.shape == speech.shape
     assert np.allclose(mixture - speech, scaled, atol=1e-6)
-    assert abs(10 * np.log10(np.mean(speech.astype(float) ** 2) / np.mean(scaled.astype(float) ** 2)) - snr) < 0.01
+    assert (
+        abs(
+            10 * np.log10(np.mean(speech.astype(float) ** 2) / np.mean(scaled.astype(float) ** 2))
+            - snr
+        )
+        < 0.01
+    )
 
 
 def test_short_noise_is_looped_with_a_crossfade_not_a_click():
@@ -91,15 +105,25 @@ def test_features_ignore_the_level_and_stack_context():
     spectrum = dn._spectrum(x)
     feats = dn.noisy_features(spectrum, context=2)
     assert feats.shape == (spectrum.shape[1], 5 * spectrum.shape[0])
-    assert np.mean(np.abs(feats - dn.noisy_features(dn._spectrum(10 * x), context=2))) < 1e-3  # EPS aside
+    assert (
+        np.mean(np.abs(feats - dn.noisy_features(dn._spectrum(10 * x), context=2))) < 1e-3
+    )  # EPS aside
     b = spectrum.shape[0]
-    assert np.array_equal(feats[5, 2 * b:3 * b], feats[3, 4 * b:5 * b])  # frame 5, seen from rows 5 and 3
+    assert np.array_equal(
+        feats[5, 2 * b : 3 * b], feats[3, 4 * b : 5 * b]
+    )  # frame 5, seen from rows 5 and 3
 
 
 def test_training_pairs_are_seeded(held_out):
     speech, noise = held_out
-    first = [next(iter(dn.training_pairs([speech], [noise], seed=3, batch_clips=2)))[i].numpy() for i in range(3)]
-    again = [next(iter(dn.training_pairs([speech], [noise], seed=3, batch_clips=2)))[i].numpy() for i in range(3)]
+    first = [
+        next(iter(dn.training_pairs([speech], [noise], seed=3, batch_clips=2)))[i].numpy()
+        for i in range(3)
+    ]
+    again = [
+        next(iter(dn.training_pairs([speech], [noise], seed=3, batch_clips=2)))[i].numpy()
+        for i in range(3)
+    ]
     other = next(iter(dn.training_pairs([speech], [noise], seed=4, batch_clips=2)))[0].numpy()
     assert all(np.array_equal(a, b) for a, b in zip(first, again))
     assert first[0].shape[1] == (2 * dn.CONTEXT + 1) * (dn.N_FFT // 2 + 1)
@@ -109,7 +133,9 @@ def test_training_pairs_are_seeded(held_out):
 def test_a_few_training_steps_lower_the_loss(held_out):
     speech, noise = held_out
     model = dn.build_mask_model(hidden=32, seed=0)
-    losses = dn.train_mask_model(model, dn.training_pairs([speech], [noise], seed=0, batch_clips=4), steps=30)
+    losses = dn.train_mask_model(
+        model, dn.training_pairs([speech], [noise], seed=0, batch_clips=4), steps=30
+    )
     assert np.mean(losses[-5:]) < np.mean(losses[:5])
     out = dn.apply_mask_model(model, speech[:5000])
     assert out.shape == (5000,)
@@ -160,7 +186,9 @@ def _folders(tmp_path, held_out):
     import librosa
 
     at_22k = librosa.resample(y=speech[: int(4.2 * dn.RATE)], orig_sr=dn.RATE, target_sr=22050)
-    soundfile.write(speech_dir / "me.wav", np.stack([at_22k, 0.5 * at_22k], axis=1), 22050)  # stereo
+    soundfile.write(
+        speech_dir / "me.wav", np.stack([at_22k, 0.5 * at_22k], axis=1), 22050
+    )  # stereo
     soundfile.write(noise_dir / "hum.flac", noise[: dn.RATE], dn.RATE, format="FLAC")  # 1 s: looped
     return speech_dir, noise_dir
 
@@ -171,27 +199,55 @@ def test_benchmark_on_folders_writes_rows_and_nothing_else(tmp_path, held_out, c
     speech_dir, noise_dir = _folders(tmp_path, held_out)
     out = tmp_path / "out.json"
     before = set(tmp_path.rglob("*"))
-    assert main(["--only", "denoising", "--quick", "--speech-dir", str(speech_dir), "--noise-dir", str(noise_dir),
-                 "--json", str(out)]) == 0
+    assert (
+        main(
+            [
+                "--only",
+                "denoising",
+                "--quick",
+                "--speech-dir",
+                str(speech_dir),
+                "--noise-dir",
+                str(noise_dir),
+                "--json",
+                str(out),
+            ]
+        )
+        == 0
+    )
     assert set(tmp_path.rglob("*")) - before == {out}
     part = json.loads(out.read_text())["parts"]["denoising"]
     rows = part["rows"]
     assert {r["kind"] for r in rows} == {"none", "classical", "autoencoder"}
     assert {r["input_snr_db"] for r in rows} == {-5.0, 0.0, 5.0}
     for row in rows:
-        assert {"method", "kind", "input_snr_db", "si_sdr_db", "si_sdr_improvement_db", "stoi", "pesq"} <= set(row)
+        assert {
+            "method",
+            "kind",
+            "input_snr_db",
+            "si_sdr_db",
+            "si_sdr_improvement_db",
+            "stoi",
+            "pesq",
+        } <= set(row)
         if row["kind"] == "none":
-            assert abs(row["si_sdr_improvement_db"]) < 1e-9 and abs(row["si_sdr_db"] - row["input_snr_db"]) < 1.0
+            assert (
+                abs(row["si_sdr_improvement_db"]) < 1e-9
+                and abs(row["si_sdr_db"] - row["input_snr_db"]) < 1.0
+            )
     assert "looped" in part["note"] and "hum.flac" in part["note"]
     assert "looped" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("problem, error, words", [
-    ("empty", DatasetLayoutError, "is empty"),
-    ("text", AudioFileError, "could not be read as audio"),
-    ("short", SignalError, "shorter than the model's context"),
-    ("silent", SilentSignalError, "is silent"),
-])
+@pytest.mark.parametrize(
+    "problem, error, words",
+    [
+        ("empty", DatasetLayoutError, "is empty"),
+        ("text", AudioFileError, "could not be read as audio"),
+        ("short", SignalError, "shorter than the model's context"),
+        ("silent", SilentSignalError, "is silent"),
+    ],
+)
 def test_benchmark_folders_with_problems_get_course_errors(tmp_path, problem, error, words):
     from benchmarks.denoising import load_folder
 
@@ -202,6 +258,8 @@ def test_benchmark_folders_with_problems_get_course_errors(tmp_path, problem, er
     elif problem == "short":
         soundfile.write(folder / "blip.wav", RNG.normal(size=200) * 0.1, dn.RATE)
     elif problem == "silent":
-        soundfile.write(folder / "quiet.ogg", np.zeros(dn.RATE), dn.RATE, format="OGG", subtype="VORBIS")
+        soundfile.write(
+            folder / "quiet.ogg", np.zeros(dn.RATE), dn.RATE, format="OGG", subtype="VORBIS"
+        )
     with pytest.raises(error, match=words):
         load_folder(folder, "speech")

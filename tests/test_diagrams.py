@@ -21,8 +21,11 @@ def models(notebook_session):
 def test_layer_sizes_of_the_canonical_model(models):
     autoencoder, _, _ = models.build_dense_autoencoder(256, 32, hidden_sizes=(256,))
     assert diagrams.layer_sizes(autoencoder) == [
-        ("input", 256, ""), ("encoder_0", 256, "relu"), ("code", 32, "linear"),
-        ("decoder_0", 256, "relu"), ("reconstruction", 256, "linear"),
+        ("input", 256, ""),
+        ("encoder_0", 256, "relu"),
+        ("code", 32, "linear"),
+        ("decoder_0", 256, "relu"),
+        ("reconstruction", 256, "linear"),
     ]
 
 
@@ -31,7 +34,11 @@ def test_layer_sizes_of_a_built_subclassed_model(models):
     with pytest.raises(SignalError, match="Call it once"):
         diagrams.layer_sizes(article)
     article(np.zeros((1, 1), dtype=np.float32))
-    assert [(w, a) for _, w, a in diagrams.layer_sizes(article)] == [(1, ""), (100, "relu"), (1, "sigmoid")]
+    assert [(w, a) for _, w, a in diagrams.layer_sizes(article)] == [
+        (1, ""),
+        (100, "relu"),
+        (1, "sigmoid"),
+    ]
 
 
 def texts(ax):
@@ -42,13 +49,26 @@ def test_draw_autoencoder_labels_every_layer_with_its_width(models):
     autoencoder, _, _ = models.build_dense_autoencoder(64, 8, hidden_sizes=(32, 16))
     ax = diagrams.draw_autoencoder(autoencoder)
     labels = texts(ax)
-    assert [label for label in labels if label.isdigit()] == ["64", "32", "16", "8", "16", "32", "64"]
+    assert [label for label in labels if label.isdigit()] == [
+        "64",
+        "32",
+        "16",
+        "8",
+        "16",
+        "32",
+        "64",
+    ]
     assert {"input", "code", "output", "encoder", "decoder"} <= set(labels)
     bars = [patch for patch in ax.patches if isinstance(patch, Rectangle)]
     assert len(bars) == 7  # one bar per layer, the input included
-    assert f"{autoencoder.count_params():,} parameters" in ax.get_title() and "ratio 8" in ax.get_title()
+    assert (
+        f"{autoencoder.count_params():,} parameters" in ax.get_title()
+        and "ratio 8" in ax.get_title()
+    )
     heights = [bar.get_height() for bar in bars]
-    assert heights[3] == min(heights) and heights[0] == max(heights)  # the code is the narrowest bar
+    assert heights[3] == min(heights) and heights[0] == max(
+        heights
+    )  # the code is the narrowest bar
     plt.close("all")
 
 

@@ -10,7 +10,10 @@ from course_utils import doctor
 
 def test_doctor_passes_on_this_machine():
     result = subprocess.run(
-        [sys.executable, "-m", "course_utils", "doctor"], capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "course_utils", "doctor"],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Ready for the course" in result.stdout
@@ -57,7 +60,9 @@ def test_requirements_come_from_the_installed_metadata_which_is_pyproject():
 
     from packaging.requirements import Requirement
 
-    pyproject = tomllib.loads((Path(__file__).resolve().parent.parent / "pyproject.toml").read_text())
+    pyproject = tomllib.loads(
+        (Path(__file__).resolve().parent.parent / "pyproject.toml").read_text()
+    )
     expected = {}
     for text in pyproject["project"]["dependencies"]:
         requirement = Requirement(text)
@@ -80,7 +85,9 @@ def test_doctor_says_when_the_course_package_is_not_installed(monkeypatch):
 
 
 def test_unknown_command_exits_2():
-    result = subprocess.run([sys.executable, "-m", "course_utils", "cure"], capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "course_utils", "cure"], capture_output=True, text=True
+    )
     assert result.returncode == 2 and "usage" in result.stderr
 
 
@@ -196,7 +203,9 @@ def test_duplicate_rows_and_missing_columns_fail(small_data, capsys):
     assert status == 1 and "music/a.wav" in data_lines[0] and "twice" in data_lines[0], out
     # Without the kind and label columns the loaders cannot find anything.
     (small_data / "manifest.csv").write_text(
-        "path,sha256\n" + "".join(f"music/{n},{_digest(small_data / 'music' / n)}\n" for n in ("a.wav", "b.wav")))
+        "path,sha256\n"
+        + "".join(f"music/{n},{_digest(small_data / 'music' / n)}\n" for n in ("a.wav", "b.wav"))
+    )
     status, out, data_lines = run_doctor(capsys)
     assert status == 1 and "columns" in data_lines[0] and "kind" in data_lines[0], out
 
@@ -242,4 +251,6 @@ def test_a_trimmed_manifest_of_the_bundled_data_fails(small_data, capsys, monkey
     (small_data / "manifest.csv").write_text("".join(lines[:2]))  # one row left ...
     (small_data / "music" / "b.wav").unlink()  # ... and the file it listed deleted
     status, out, data_lines = run_doctor(capsys)
-    assert status == 1 and "differs from the one this version of the course ships" in data_lines[0], out
+    assert (
+        status == 1 and "differs from the one this version of the course ships" in data_lines[0]
+    ), out

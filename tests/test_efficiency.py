@@ -92,7 +92,9 @@ def test_time_train_step_trains_and_returns_seconds():
         eff.time_train_step(model, frames(10), batch_size=32)
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the kernel's peak record is Linux-only")
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="the kernel's peak record is Linux-only"
+)
 def test_measure_exact_sees_a_short_peak():
     def burst():
         block = np.ones(200_000_000 // 8)  # 200 MB, freed at once
@@ -135,15 +137,21 @@ def test_streaming_dataset_yields_standardized_frames_of_the_right_shape(wav_fol
     assert len(x) == sum(soundfile.info(p).frames // 100 for p in paths)  # no overlap, no padding
     assert np.all(x <= (0.5 - 0.1) / 0.5 + 1e-3) and np.all(x >= (-0.5 - 0.1) / 0.5 - 1e-3)
     assert abs(np.mean(x) - (-0.1 / 0.5)) < 0.01
-    hop = eff.wav_frame_dataset(paths, frame_length=100, hop_length=50, batch_size=1000, shuffle_buffer=1)
-    assert sum(len(b[0]) for b in hop) == sum((soundfile.info(p).frames - 100) // 50 + 1 for p in paths)
+    hop = eff.wav_frame_dataset(
+        paths, frame_length=100, hop_length=50, batch_size=1000, shuffle_buffer=1
+    )
+    assert sum(len(b[0]) for b in hop) == sum(
+        (soundfile.info(p).frames - 100) // 50 + 1 for p in paths
+    )
 
 
 def test_streaming_dataset_is_seeded(wav_folder):
     folder, _, _ = wav_folder
 
     def first_batch():
-        return next(iter(eff.wav_frame_dataset(folder, frame_length=80, batch_size=8, seed=3)))[0].numpy()
+        return next(iter(eff.wav_frame_dataset(folder, frame_length=80, batch_size=8, seed=3)))[
+            0
+        ].numpy()
 
     assert np.array_equal(first_batch(), first_batch())
 
@@ -153,7 +161,9 @@ def test_streaming_dataset_reads_files_only_when_it_needs_them(tmp_path):
     paths = [tmp_path / f"f{i}.wav" for i in range(3)]
     for path in paths:
         soundfile.write(path, np.full(n, -0.25, dtype=np.float32), sr, subtype="PCM_16")
-    dataset = eff.wav_frame_dataset(tmp_path, frame_length=100, batch_size=5, shuffle_buffer=1, files_at_once=1)
+    dataset = eff.wav_frame_dataset(
+        tmp_path, frame_length=100, batch_size=5, shuffle_buffer=1, files_at_once=1
+    )
     # Building the dataset read no samples: change every file before iterating...
     for path in paths:
         soundfile.write(path, np.full(n, 0.25, dtype=np.float32), sr, subtype="PCM_16")
@@ -251,7 +261,11 @@ def test_pruned_weights_stay_zero_while_training():
     data = frames(256)
     masks = eff.prune(model, 0.8)
     assert abs(eff.kernel_sparsity(model) - 0.8) < 1e-3
-    kept_before = {p: v.numpy()[masks[p] == 1].copy() for p, v in ((v.path, v) for v in model.weights) if p in masks}
+    kept_before = {
+        p: v.numpy()[masks[p] == 1].copy()
+        for p, v in ((v.path, v) for v in model.weights)
+        if p in masks
+    }
     fit_autoencoder(model, data, steps=12, batch_size=32)
     for layer in _dense_layers(model):
         kernel = layer.kernel.numpy()
@@ -291,10 +305,14 @@ def test_training_under_a_mirrored_strategy_matches_plain_training():
         keras.utils.set_random_seed(0)
         return small_model()
 
-    plain_model, plain = eff.train_with_strategy(tf.distribute.get_strategy(), build, data, steps=6, per_replica_batch=32)
+    plain_model, plain = eff.train_with_strategy(
+        tf.distribute.get_strategy(), build, data, steps=6, per_replica_batch=32
+    )
     strategy = tf.distribute.MirroredStrategy()
     assert strategy.num_replicas_in_sync == 1  # one CPU: one replica
-    mirrored_model, mirrored = eff.train_with_strategy(strategy, build, data, steps=6, per_replica_batch=32)
+    mirrored_model, mirrored = eff.train_with_strategy(
+        strategy, build, data, steps=6, per_replica_batch=32
+    )
     assert len(plain) == 6 and plain[-1] < plain[0]
     assert np.allclose(plain, mirrored, rtol=1e-6)
     for a, b in zip(plain_model.get_weights(), mirrored_model.get_weights()):
@@ -344,9 +362,16 @@ def test_two_workers_on_this_machine_train_like_one_device_with_the_global_batch
         env = dict(os.environ)
         env.pop("TF_CONFIG", None)
         if index is not None:
-            env["TF_CONFIG"] = json.dumps({"cluster": cluster, "task": {"type": "worker", "index": index}})
-        return subprocess.Popen([sys.executable, str(script)], env=env, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True)
+            env["TF_CONFIG"] = json.dumps(
+                {"cluster": cluster, "task": {"type": "worker", "index": index}}
+            )
+        return subprocess.Popen(
+            [sys.executable, str(script)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
 
     workers = [start(0), start(1)]
     single = start(None)
@@ -407,9 +432,13 @@ def test_write_wav_chunks_never_replaces_files_unless_asked_and_leaves_nothing_s
         eff.write_wav_chunks(np.zeros(1000, dtype=np.float32), 1000, folder, seconds=1.0)
     assert [p.read_bytes() for p in first] == before  # nothing lost
     assert issubclass(OutputExistsError, FileExistsError)
-    short = eff.write_wav_chunks(np.full(1000, -0.5, dtype=np.float32), 1000, folder, seconds=1.0, overwrite=True)
+    short = eff.write_wav_chunks(
+        np.full(1000, -0.5, dtype=np.float32), 1000, folder, seconds=1.0, overwrite=True
+    )
     assert sorted(p.name for p in folder.iterdir()) == [p.name for p in short] == ["chunk_0000.wav"]
-    streamed = np.concatenate([b[0].numpy() for b in eff.wav_frame_dataset(folder, frame_length=100)])
+    streamed = np.concatenate(
+        [b[0].numpy() for b in eff.wav_frame_dataset(folder, frame_length=100)]
+    )
     assert np.allclose(streamed, -0.5, atol=1e-3)  # no stale chunk is streamed
 
 
@@ -442,7 +471,12 @@ def test_streaming_refuses_wavs_it_cannot_decode_and_non_finite_settings(tmp_pat
         with pytest.raises(AudioFileError, match="16-bit"):
             eff.wav_frame_dataset([path], frame_length=64)
     good = eff.write_wav_chunks(signal + 0.1, 8000, tmp_path / "ok", seconds=1.0)
-    for settings in ({"scale": float("nan")}, {"scale": float("inf")}, {"mean": float("nan")},
-                     {"scale": 0.0}, {"mean": "0"}):
+    for settings in (
+        {"scale": float("nan")},
+        {"scale": float("inf")},
+        {"mean": float("nan")},
+        {"scale": 0.0},
+        {"mean": "0"},
+    ):
         with pytest.raises(SignalError, match="scale|mean"):
             eff.wav_frame_dataset(good, frame_length=64, **settings)

@@ -60,13 +60,25 @@ def lock():
 def ci_environment(python="3.11.7"):
     environment = default_environment()
     environment.update(
-        python_version=".".join(python.split(".")[:2]), python_full_version=python,
-        sys_platform="linux", platform_machine="x86_64", platform_system="Linux",
+        python_version=".".join(python.split(".")[:2]),
+        python_full_version=python,
+        sys_platform="linux",
+        platform_machine="x86_64",
+        platform_system="Linux",
     )
     return environment
 
 
-DEV_ONLY = ("pytest", "nbval", "ruff", "hypothesis", "uv", "playwright", "jupyter-server-mathjax", "nbgrader")
+DEV_ONLY = (
+    "pytest",
+    "nbval",
+    "ruff",
+    "hypothesis",
+    "uv",
+    "playwright",
+    "jupyter-server-mathjax",
+    "nbgrader",
+)
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +89,9 @@ def binder_pins():
 def test_binder_pins_are_the_locks_runtime_subset(lock, binder_pins):
     """Binder installs the versions CI tested, from the same resolution, without the test tools."""
     for name, pins in binder_pins.items():
-        assert name in lock, f"binder/requirements.txt pins {name}, which requirements.lock does not: run `make lock`"
+        assert name in lock, (
+            f"binder/requirements.txt pins {name}, which requirements.lock does not: run `make lock`"
+        )
         assert set(pins) <= set(lock[name]), (
             f"binder/requirements.txt pins {name} {pins}, requirements.lock {lock[name]}: run `make lock`"
         )
@@ -100,7 +114,8 @@ def _requirements_of(name: str, extras: frozenset, environment: dict):
     for text in importlib.metadata.requires(name) or []:
         requirement = Requirement(text)
         if requirement.marker and not any(
-            requirement.marker.evaluate({**environment, "extra": extra}) for extra in ({""} | extras)
+            requirement.marker.evaluate({**environment, "extra": extra})
+            for extra in ({""} | extras)
         ):
             continue
         yield requirement
@@ -125,19 +140,25 @@ def test_binder_pins_are_exactly_what_the_runtime_dependencies_need(pyproject, b
         todo.extend(_requirements_of(name, extras, environment))
     pinned = {name for name in binder_pins if locked_version_for(binder_pins, name, environment)}
     assert set(seen) - pinned == set(), "runtime packages missing from binder/requirements.txt"
-    assert pinned - set(seen) == set(), "binder/requirements.txt pins packages nothing at runtime needs"
+    assert pinned - set(seen) == set(), (
+        "binder/requirements.txt pins packages nothing at runtime needs"
+    )
 
 
 @pytest.mark.parametrize("python", ["3.10.14", "3.11.7", "3.12.4"])
 def test_lock_satisfies_every_pyproject_range(pyproject, lock, python):
     environment = ci_environment(python)
-    requirements = pyproject["project"]["dependencies"] + pyproject["project"]["optional-dependencies"]["dev"]
+    requirements = (
+        pyproject["project"]["dependencies"] + pyproject["project"]["optional-dependencies"]["dev"]
+    )
     for text in requirements:
         requirement = Requirement(text)
         if requirement.marker and not requirement.marker.evaluate(environment):
             continue
         version = locked_version_for(lock, requirement.name, environment)
-        assert version is not None, f"{requirement.name} is not in requirements.lock for Python {python}"
+        assert version is not None, (
+            f"{requirement.name} is not in requirements.lock for Python {python}"
+        )
         assert requirement.specifier.contains(Version(version), prereleases=True), (
             f"requirements.lock pins {requirement.name}=={version}, outside {requirement.specifier}"
         )
@@ -160,11 +181,15 @@ def test_this_interpreter_has_the_locked_versions(lock):
 def test_python_versions_agree(pyproject):
     runtime = (ROOT / "binder" / "runtime.txt").read_text().strip()
     environment = yaml.safe_load((ROOT / "environment.yml").read_text())
-    conda_python = next(d for d in environment["dependencies"] if isinstance(d, str) and d.startswith("python="))
+    conda_python = next(
+        d for d in environment["dependencies"] if isinstance(d, str) and d.startswith("python=")
+    )
     assert runtime == "python-" + conda_python.split("=")[1] == "python-3.11"
     lowest = re.search(r">=\s*(3\.\d+)", pyproject["project"]["requires-python"]).group(1)
     header = (ROOT / "requirements.lock").read_text().splitlines()[1]
-    assert f"--python-version {lowest}" in header, "the lock must cover the lowest Python pyproject allows"
+    assert f"--python-version {lowest}" in header, (
+        "the lock must cover the lowest Python pyproject allows"
+    )
     assert f"--python-version {lowest}" in (ROOT / "Makefile").read_text()
 
 
@@ -182,7 +207,10 @@ def test_binder_installs_the_package_and_quiets_tensorflow():
     # The kernel spec (course_utils.ipython_extension.kernel_spec) carries TF_ENVIRONMENT and loads
     # the extension that keeps the NameError hint after a restart; make lab's install step writes the same.
     assert "python -m course_utils kernel --dir" in post_build
-    assert "-m course_utils kernel --dir $(VENV)/share/jupyter/kernels/python3" in (ROOT / "Makefile").read_text()
+    assert (
+        "-m course_utils kernel --dir $(VENV)/share/jupyter/kernels/python3"
+        in (ROOT / "Makefile").read_text()
+    )
     assert "scripts/student_edition.py" in post_build, "Binder opens the student edition: build it"
     assert 'eval "$(python -m course_utils env)"' in start
     assert (ROOT / "binder" / "postBuild").stat().st_mode & 0o111
@@ -195,11 +223,22 @@ def test_env_command_prints_tensorflows_settings_with_the_standard_library_only(
 
     from course_utils.session import TF_ENVIRONMENT
 
-    isolated = [sys.executable, "-E", "-S", "-m", "course_utils", "env"]  # no site-packages: no numpy
+    isolated = [
+        sys.executable,
+        "-E",
+        "-S",
+        "-m",
+        "course_utils",
+        "env",
+    ]  # no site-packages: no numpy
     shell = subprocess.run(isolated, cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert shell.returncode == 0, shell.stderr
-    assert shell.stdout.splitlines() == [f"export {key}={value}" for key, value in TF_ENVIRONMENT.items()]
-    words = subprocess.run([*isolated, "--make"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert shell.stdout.splitlines() == [
+        f"export {key}={value}" for key, value in TF_ENVIRONMENT.items()
+    ]
+    words = subprocess.run(
+        [*isolated, "--make"], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
     assert words.stdout.split() == [f"{key}={value}" for key, value in TF_ENVIRONMENT.items()]
 
 
@@ -214,8 +253,20 @@ def test_make_exports_tensorflows_settings(tmp_path):
     probe = tmp_path / "probe.mk"
     probe.write_text("probe-environment:\n\t@env\n")
     result = subprocess.run(
-        ["make", "-s", "-f", "Makefile", "-f", str(probe), "probe-environment", f"PYTHON={sys.executable}"],
-        cwd=ROOT, capture_output=True, text=True, timeout=60,
+        [
+            "make",
+            "-s",
+            "-f",
+            "Makefile",
+            "-f",
+            str(probe),
+            "probe-environment",
+            f"PYTHON={sys.executable}",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
         env={key: value for key, value in os.environ.items() if key not in TF_ENVIRONMENT},
     )
     assert result.returncode == 0, result.stderr
@@ -232,8 +283,10 @@ def test_tensorflows_settings_are_defined_only_in_course_utils_session():
     here = Path(__file__).resolve()
     setting = re.compile(r"(TF_CPP_MIN_LOG_LEVEL|TF_ENABLE_ONEDNN_OPTS)\W{1,6}[\"']?\d")
     offenders = [
-        str(path.relative_to(ROOT)) for path in files
-        if path.is_file() and path.resolve() not in (here, ROOT / "course_utils" / "session.py")
+        str(path.relative_to(ROOT))
+        for path in files
+        if path.is_file()
+        and path.resolve() not in (here, ROOT / "course_utils" / "session.py")
         and setting.search(path.read_text(errors="replace"))
     ]
     assert offenders == [], "set TensorFlow's environment from course_utils.session.TF_ENVIRONMENT"
@@ -245,7 +298,9 @@ def test_ci_runs_the_readme_test_command():
     assert "make test" in readme and "make lab" in readme and "make ci" in readme
     assert re.search(r"^make ci$", ci, flags=re.MULTILINE)
     makefile = (ROOT / "Makefile").read_text()
-    assert re.search(r"^ci: test ", makefile, flags=re.MULTILINE), "make ci must run make test first"
+    assert re.search(r"^ci: test ", makefile, flags=re.MULTILINE), (
+        "make ci must run make test first"
+    )
 
 
 def test_make_test_needs_no_root_npm_or_network():
@@ -255,10 +310,28 @@ def test_make_test_needs_no_root_npm_or_network():
 
     if not shutil.which("make"):
         pytest.skip("no make on this machine")
-    dry = subprocess.run(["make", "-n", "-o", ".venv/.installed", "test"], cwd=ROOT, capture_output=True,
-                         text=True, timeout=60)
+    dry = subprocess.run(
+        ["make", "-n", "-o", ".venv/.installed", "test"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert dry.returncode == 0, dry.stderr
-    for needs_more in ("pytest tests/browser", "--slides", "-m benchmarks", "test_pythons", "apt-get", "npm"):
+    for needs_more in (
+        "pytest tests/browser",
+        "--slides",
+        "-m benchmarks",
+        "test_pythons",
+        "apt-get",
+        "npm",
+    ):
         assert needs_more not in dry.stdout, f"make test runs {needs_more}: move it to make ci"
-    for part in ("ruff check", "update_used_in.py --check", "pytest tests", "--nbval", "build_site.py"):
+    for part in (
+        "ruff check",
+        "update_used_in.py --check",
+        "pytest tests",
+        "--nbval",
+        "build_site.py",
+    ):
         assert part in dry.stdout, f"make test no longer runs {part}"

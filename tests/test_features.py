@@ -68,9 +68,13 @@ def test_patch_is_centred_on_the_word_whatever_the_silence_around_it():
     clip = word()
     patch = features.log_mel_patch(clip, SR)
     hop = features.patch_settings(SR)["hop_length"]
-    on_grid = np.concatenate([np.zeros(47 * hop, dtype=np.float32), clip, np.zeros(8 * hop, dtype=np.float32)])
+    on_grid = np.concatenate(
+        [np.zeros(47 * hop, dtype=np.float32), clip, np.zeros(8 * hop, dtype=np.float32)]
+    )
     np.testing.assert_allclose(features.log_mel_patch(on_grid, SR), patch, atol=1e-3)
-    off_grid = np.concatenate([np.zeros(3001, dtype=np.float32), clip, np.zeros(500, dtype=np.float32)])
+    off_grid = np.concatenate(
+        [np.zeros(3001, dtype=np.float32), clip, np.zeros(500, dtype=np.float32)]
+    )
     assert np.abs(features.log_mel_patch(off_grid, SR) - patch).mean() < 0.1
 
 
@@ -100,11 +104,13 @@ def test_cepstral_patches_keep_the_envelope_and_drop_the_pitch_ripple():
     import scipy.fft
 
     bands = np.arange(40)
-    envelope = np.exp(-(((bands - 12) / 6.0) ** 2))[:, None] * np.ones((1, 32))   # a formant: smooth
-    ripple = np.where(bands % 2 == 0, 1.0, -1.0)[:, None] * np.ones((1, 32))      # harmonics: fast
+    envelope = np.exp(-(((bands - 12) / 6.0) ** 2))[:, None] * np.ones((1, 32))  # a formant: smooth
+    ripple = np.where(bands % 2 == 0, 1.0, -1.0)[:, None] * np.ones((1, 32))  # harmonics: fast
     smooth = features.cepstral_patches(np.stack([envelope, ripple]).astype(np.float32))
     assert smooth.shape == (2, 12, 32) and smooth.dtype == np.float32
-    assert np.allclose(smooth[0], scipy.fft.dct(envelope, type=2, axis=0, norm="ortho")[1:13], atol=1e-5)
+    assert np.allclose(
+        smooth[0], scipy.fft.dct(envelope, type=2, axis=0, norm="ortho")[1:13], atol=1e-5
+    )
     assert np.sum(smooth[0] ** 2) > 0.3 * np.sum((envelope - envelope.mean(0)) ** 2)
     assert np.sum(smooth[1] ** 2) < 0.02 * np.sum(ripple**2)  # kept: under 1 % of it
     assert features.cepstral_patches(np.zeros((3, 40, 8)), n_ceps=5).shape == (3, 4, 8)

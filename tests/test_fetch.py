@@ -174,7 +174,10 @@ def test_a_bad_cached_copy_is_deleted_when_the_server_copy_is_bad_too(server, fa
     (folder / "0_jackson_1.wav").write_bytes(b"stale")
     (server.root / "recordings" / "0_jackson_1.wav").write_bytes(b"changed upstream")
 
-    with pytest.warns(CourseWarning, match="set_aside"), pytest.raises(DownloadError, match="0_jackson_1.wav"):
+    with (
+        pytest.warns(CourseWarning, match="set_aside"),
+        pytest.raises(DownloadError, match="0_jackson_1.wav"),
+    ):
         fetch_fsdd(base_url=server.url, progress=False)
 
     assert not (folder / "0_jackson_1.wav").exists()
@@ -274,7 +277,10 @@ def test_a_file_of_the_learner_in_dest_is_never_deleted(server, fake_fsdd, tmp_p
     # The server's copy is bad too: the learner's file must survive the failed download.
     (server.root / "recordings" / "0_george_0.wav").write_bytes(b"changed upstream")
 
-    with pytest.warns(CourseWarning), pytest.raises(DownloadError, match="0_george_0.wav") as caught:
+    with (
+        pytest.warns(CourseWarning),
+        pytest.raises(DownloadError, match="0_george_0.wav") as caught,
+    ):
         fetch_fsdd(dest, base_url=server.url, progress=False)
 
     message = str(caught.value)
@@ -286,7 +292,9 @@ def test_a_file_of_the_learner_in_dest_is_never_deleted(server, fake_fsdd, tmp_p
 
 
 @pytest.mark.network
-def test_a_file_of_the_learner_is_moved_aside_and_replaced_by_the_real_one(server, fake_fsdd, tmp_path):
+def test_a_file_of_the_learner_is_moved_aside_and_replaced_by_the_real_one(
+    server, fake_fsdd, tmp_path
+):
     dest = tmp_path / "my_audio"
     (dest / "recordings").mkdir(parents=True)
     (dest / "recordings" / "1_jackson_0.wav").write_bytes(b"mine")
@@ -294,7 +302,9 @@ def test_a_file_of_the_learner_is_moved_aside_and_replaced_by_the_real_one(serve
     with pytest.warns(CourseWarning, match="1_jackson_0.wav.*set_aside"):
         folder = fetch_fsdd(dest, base_url=server.url, progress=False)
 
-    assert sha256(folder / "1_jackson_0.wav") == fake_fsdd["recordings/1_jackson_0.wav"].removeprefix("sha256:")
+    assert sha256(folder / "1_jackson_0.wav") == fake_fsdd[
+        "recordings/1_jackson_0.wav"
+    ].removeprefix("sha256:")
     assert [p.read_bytes() for p in set_aside_files(dest)] == [b"mine"]
     # A second time: a second different file is kept too, under another name.
     (folder / "1_jackson_0.wav").write_bytes(b"mine again")
@@ -304,14 +314,19 @@ def test_a_file_of_the_learner_is_moved_aside_and_replaced_by_the_real_one(serve
 
 
 @pytest.mark.network
-def test_a_corrupt_cached_file_offline_is_reported_as_corrupt_and_never_loaded(server, fake_fsdd, tmp_path):
+def test_a_corrupt_cached_file_offline_is_reported_as_corrupt_and_never_loaded(
+    server, fake_fsdd, tmp_path
+):
     from course_utils.data import load_spoken_digits
 
     folder = fetch_fsdd(base_url=server.url, progress=False)
     (folder / "1_george_1.wav").write_bytes((folder / "1_george_1.wav").read_bytes()[:-100])
     server.stop()
 
-    with pytest.warns(CourseWarning), pytest.raises(DownloadError, match="1_george_1.wav") as caught:
+    with (
+        pytest.warns(CourseWarning),
+        pytest.raises(DownloadError, match="1_george_1.wav") as caught,
+    ):
         fetch_fsdd(base_url=server.url, progress=False)
 
     message = str(caught.value)
@@ -330,7 +345,10 @@ def test_every_requested_cached_file_is_checked_before_any_download(server, fake
         (folder / name).write_bytes(b"corrupt")
     (server.root / "recordings" / "0_george_1.wav").write_bytes(b"bad server")
 
-    with pytest.warns(CourseWarning), pytest.raises(DownloadError, match="0_george_1.wav") as caught:
+    with (
+        pytest.warns(CourseWarning),
+        pytest.raises(DownloadError, match="0_george_1.wav") as caught,
+    ):
         fetch_fsdd(base_url=server.url, progress=False)
 
     # Whatever stopped the run, no corrupt file is left where a loader looks.

@@ -36,7 +36,8 @@ def cell_source(cell: dict) -> str:
 def saved_sources(path: Path = NOTEBOOK) -> list[str]:
     """The code cells whose first line is ``#@save``, in notebook order."""
     return [
-        cell_source(cell) for cell in notebook_cells(path)
+        cell_source(cell)
+        for cell in notebook_cells(path)
         if cell["cell_type"] == "code" and cell_source(cell).lstrip().splitlines()[:1] == ["#@save"]
     ]
 
@@ -82,15 +83,17 @@ def describe(model) -> list[tuple]:
     for layer in leaf_layers(model):
         if type(layer).__name__ == "InputLayer":
             continue
-        rows.append((
-            type(layer).__name__,
-            getattr(layer, "units", None),
-            getattr(getattr(layer, "activation", None), "__name__", None),
-            getattr(layer, "use_bias", None),
-            type(getattr(layer, "kernel_initializer", None)).__name__,
-            type(getattr(layer, "bias_initializer", None)).__name__,
-            tuple(layer.kernel.shape) if getattr(layer, "kernel", None) is not None else None,
-        ))
+        rows.append(
+            (
+                type(layer).__name__,
+                getattr(layer, "units", None),
+                getattr(getattr(layer, "activation", None), "__name__", None),
+                getattr(layer, "use_bias", None),
+                type(getattr(layer, "kernel_initializer", None)).__name__,
+                type(getattr(layer, "bias_initializer", None)).__name__,
+                tuple(layer.kernel.shape) if getattr(layer, "kernel", None) is not None else None,
+            )
+        )
     return rows
 
 
@@ -106,14 +109,21 @@ def assert_same_builder(lesson_builder, library_builder, frame_length, code_size
         assert describe(mine) == describe(reference), (describe(mine), describe(reference))
         assert [layer.name for layer in mine.layers] == [layer.name for layer in reference.layers]
         assert mine.count_params() == reference.count_params()
-        assert mine.input_shape == reference.input_shape and mine.output_shape == reference.output_shape
+        assert (
+            mine.input_shape == reference.input_shape
+            and mine.output_shape == reference.output_shape
+        )
     for mine, reference in zip(ours[0].get_weights(), theirs[0].get_weights()):
         np.testing.assert_array_equal(mine, reference)  # same seed, same initial weights
     frames = np.random.default_rng(1).normal(size=(7, frame_length)).astype(np.float32)
     theirs[0].set_weights([w + 0.01 for w in theirs[0].get_weights()])
     ours[0].set_weights(theirs[0].get_weights())
-    np.testing.assert_allclose(np.asarray(ours[0](frames)), np.asarray(theirs[0](frames)), rtol=1e-6, atol=1e-6)
-    np.testing.assert_allclose(np.asarray(ours[1](frames)), np.asarray(theirs[1](frames)), rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(
+        np.asarray(ours[0](frames)), np.asarray(theirs[0](frames)), rtol=1e-6, atol=1e-6
+    )
+    np.testing.assert_allclose(
+        np.asarray(ours[1](frames)), np.asarray(theirs[1](frames)), rtol=1e-6, atol=1e-6
+    )
 
 
 def parameters(function) -> list[tuple]:
@@ -142,7 +152,11 @@ def test_article_model_matches_the_library(lesson, library):
         theirs(x[:1])
         assert describe(ours) == describe(theirs)
         assert ours.count_params() == theirs.count_params() == (4 * 100 + 100) + (100 * 4 + 4)
-        assert (ours.input_dim, ours.hidden_dim, ours.output_dim) == (theirs.input_dim, theirs.hidden_dim, theirs.output_dim)
+        assert (ours.input_dim, ours.hidden_dim, ours.output_dim) == (
+            theirs.input_dim,
+            theirs.hidden_dim,
+            theirs.output_dim,
+        )
         for mine, reference in zip(ours.get_weights(), theirs.get_weights()):
             np.testing.assert_array_equal(mine, reference)
         ours.set_weights([w + 0.05 for w in theirs.get_weights()])
@@ -159,7 +173,9 @@ def test_article_loop_matches_the_library(lesson, library, width, learning_rate)
     theirs(data[:1])
     theirs.set_weights(ours.get_weights())
     our_losses = lesson["article_training_loop"](ours, data, epochs=15, learning_rate=learning_rate)
-    their_losses = library["article_training_loop"](theirs, data, epochs=15, learning_rate=learning_rate)
+    their_losses = library["article_training_loop"](
+        theirs, data, epochs=15, learning_rate=learning_rate
+    )
     assert len(our_losses) == len(their_losses) == 15
     assert all(isinstance(value, float) for value in our_losses)
     np.testing.assert_allclose(our_losses, their_losses, rtol=1e-6)
@@ -169,30 +185,46 @@ def test_article_loop_matches_the_library(lesson, library, width, learning_rate)
 
 
 def test_article_loop_defaults_match(lesson, library):
-    assert parameters(lesson["article_training_loop"]) == parameters(library["article_training_loop"])
+    assert parameters(lesson["article_training_loop"]) == parameters(
+        library["article_training_loop"]
+    )
 
 
-@pytest.mark.parametrize("frame_length, code_size, hidden_sizes", [(256, 32, (256,)), (64, 8, (32, 16))])
+@pytest.mark.parametrize(
+    "frame_length, code_size, hidden_sizes", [(256, 32, (256,)), (64, 8, (32, 16))]
+)
 def test_builder_matches_the_library(lesson, library, frame_length, code_size, hidden_sizes):
-    assert_same_builder(lesson["build_dense_autoencoder"], library["build_dense_autoencoder"],
-                        frame_length, code_size, hidden_sizes)
+    assert_same_builder(
+        lesson["build_dense_autoencoder"],
+        library["build_dense_autoencoder"],
+        frame_length,
+        code_size,
+        hidden_sizes,
+    )
 
 
 def test_builder_default_hidden_sizes_match(lesson, library):
     ours = inspect.signature(lesson["build_dense_autoencoder"]).parameters["hidden_sizes"].default
-    theirs = inspect.signature(library["build_dense_autoencoder"]).parameters["hidden_sizes"].default
+    theirs = (
+        inspect.signature(library["build_dense_autoencoder"]).parameters["hidden_sizes"].default
+    )
     assert ours == theirs == (256,)  # HIDDEN, the canonical model's width
 
 
-@pytest.mark.parametrize("change", [
-    ('activation="relu"', 'activation="tanh"'),
-    ('kernel_initializer="he_uniform"', 'kernel_initializer="glorot_uniform"'),
-    ('name="reconstruction")(y)', 'name="reconstruction", activation="sigmoid")(y)'),
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        ('activation="relu"', 'activation="tanh"'),
+        ('kernel_initializer="he_uniform"', 'kernel_initializer="glorot_uniform"'),
+        ('name="reconstruction")(y)', 'name="reconstruction", activation="sigmoid")(y)'),
+    ],
+)
 def test_the_comparison_notices_a_changed_lesson(library, change):
     old, new = change
     sources = saved_sources()
     assert any(old in source for source in sources), f"{old!r} no longer in the #@save cells"
     changed = execute_saved([source.replace(old, new) for source in sources])
     with pytest.raises(AssertionError):
-        assert_same_builder(changed["build_dense_autoencoder"], library["build_dense_autoencoder"], 64, 8, (32,))
+        assert_same_builder(
+            changed["build_dense_autoencoder"], library["build_dense_autoencoder"], 64, 8, (32,)
+        )

@@ -15,9 +15,20 @@ EXT = f"--ext={ipython_extension.EXTENSION}"
 
 
 def test_kernel_spec_adds_the_extension_once_and_keeps_the_rest():
-    installed = {"argv": ["/venv/bin/python", "-Xfrozen_modules=off", "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-                 "display_name": "Python 3 (Sound Autoencoders)", "language": "python",
-                 "metadata": {"debugger": True}, "kernel_protocol_version": "5.5"}
+    installed = {
+        "argv": [
+            "/venv/bin/python",
+            "-Xfrozen_modules=off",
+            "-m",
+            "ipykernel_launcher",
+            "-f",
+            "{connection_file}",
+        ],
+        "display_name": "Python 3 (Sound Autoencoders)",
+        "language": "python",
+        "metadata": {"debugger": True},
+        "kernel_protocol_version": "5.5",
+    }
     spec = ipython_extension.kernel_spec(existing=installed)
     assert spec["argv"] == [*installed["argv"], EXT]
     assert spec["kernel_protocol_version"] == "5.5"
@@ -59,14 +70,19 @@ def test_the_hint_survives_a_restart_in_a_real_kernel(tmp_path):
     from jupyter_client.kernelspec import KernelSpecManager
 
     ipython_extension.write_kernel_spec(tmp_path / "course", python=sys.executable)
-    manager = KernelManager(kernel_name="course", kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(tmp_path)]))
+    manager = KernelManager(
+        kernel_name="course", kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(tmp_path)])
+    )
     manager.start_kernel()
     try:
         client = manager.client()
         client.start_channels()
         client.wait_for_ready(timeout=60)
         assert NAME_ERROR_HINT in _run(client, "frames_before_restart")
-        assert _run(client, "import os; print(os.environ['TF_CPP_MIN_LOG_LEVEL'])").strip() == TF_ENVIRONMENT["TF_CPP_MIN_LOG_LEVEL"]
+        assert (
+            _run(client, "import os; print(os.environ['TF_CPP_MIN_LOG_LEVEL'])").strip()
+            == TF_ENVIRONMENT["TF_CPP_MIN_LOG_LEVEL"]
+        )
         client.stop_channels()
 
         manager.restart_kernel(now=True)
@@ -83,8 +99,12 @@ def test_the_hint_survives_a_restart_in_a_real_kernel(tmp_path):
 
 
 def test_lab_overrides_open_markdown_rendered_and_keep_other_settings(tmp_path):
-    (tmp_path / "overrides.json").write_text(json.dumps({"@jupyterlab/apputils-extension:themes": {"theme": "JupyterLab Dark"}}))
+    (tmp_path / "overrides.json").write_text(
+        json.dumps({"@jupyterlab/apputils-extension:themes": {"theme": "JupyterLab Dark"}})
+    )
     path = ipython_extension.write_lab_overrides(tmp_path)
     settings = json.loads(path.read_text())
-    assert settings["@jupyterlab/docmanager-extension:plugin"]["defaultViewers"] == {"markdown": "Markdown Preview"}
+    assert settings["@jupyterlab/docmanager-extension:plugin"]["defaultViewers"] == {
+        "markdown": "Markdown Preview"
+    }
     assert settings["@jupyterlab/apputils-extension:themes"] == {"theme": "JupyterLab Dark"}

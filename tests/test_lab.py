@@ -16,7 +16,9 @@ def test_make_lab_answers_on_its_api(jupyterlab, tmp_path):
         "--no-browser --ServerApp.ip=127.0.0.1 --IdentityProvider.token={token} "
         f"--ServerApp.runtime_dir={tmp_path / 'runtime'}"
     )
-    lab = jupyterlab(["make", "--no-print-directory", "lab", "PORT={port}", f"LAB_ARGS={args}"], cwd=ROOT)
+    lab = jupyterlab(
+        ["make", "--no-print-directory", "lab", "PORT={port}", f"LAB_ARGS={args}"], cwd=ROOT
+    )
     assert "started" in lab.get_json("/api/status")
     # The server's root is the repository (so lessons can link to ../README.md) or notebooks/.
     top = {item["name"] for item in lab.get_json("/api/contents")["content"]}

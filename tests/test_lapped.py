@@ -28,7 +28,10 @@ def tones():
     """Two seconds of tones that change every 0.1 s, plus a little noise (8 kHz)."""
     rng = np.random.default_rng(0)
     t = np.arange(800) / 8000
-    pieces = [sum(np.sin(2 * np.pi * f * t + rng.uniform(0, 6)) for f in rng.uniform(100, 3000, 3)) for _ in range(20)]
+    pieces = [
+        sum(np.sin(2 * np.pi * f * t + rng.uniform(0, 6)) for f in rng.uniform(100, 3000, 3))
+        for _ in range(20)
+    ]
     return (np.concatenate(pieces) + 0.01 * rng.normal(size=16000)).astype(np.float32)
 
 
@@ -39,8 +42,8 @@ def test_mdct_with_sine_window_reconstructs_exactly_by_overlap_add(lapped):
     padded = np.pad(x, (hop, 2 * hop))
     out = np.zeros_like(padded)
     for start in range(0, len(padded) - 2 * hop + 1, hop):
-        out[start: start + 2 * hop] += kernel @ (kernel.T @ padded[start: start + 2 * hop])
-    np.testing.assert_allclose(out[hop: hop + len(x)], x, atol=1e-4)
+        out[start : start + 2 * hop] += kernel @ (kernel.T @ padded[start : start + 2 * hop])
+    np.testing.assert_allclose(out[hop : hop + len(x)], x, atol=1e-4)
 
 
 def test_untrained_model_is_the_mdct_and_keeps_m_values_per_frame(lapped, tones):
@@ -63,7 +66,10 @@ def test_sparse_lapped_code_beats_pca_with_the_same_count_of_numbers(lapped, ton
     train, test = tones[:12000], tones[12000:]
     pca = PCACodec(code_size=16, frame_length=64, hop_length=16).fit(train)
     model = lapped.build_lapped_autoencoder(hop=64, m=8)
-    assert snr_db(test, lapped.lapped_reconstruct(model, test)) > snr_db(test, pca.reconstruct(test)) + 1.0
+    assert (
+        snr_db(test, lapped.lapped_reconstruct(model, test))
+        > snr_db(test, pca.reconstruct(test)) + 1.0
+    )
 
 
 def test_training_lowers_the_error_and_is_seeded(lapped, tones):
@@ -71,10 +77,14 @@ def test_training_lowers_the_error_and_is_seeded(lapped, tones):
 
     first = lapped.build_lapped_autoencoder(hop=64, m=8, seed=1)
     before = snr_db(tones, lapped.lapped_reconstruct(first, tones))
-    lapped.train_lapped(first, [tones], steps=40, batch_size=8, crop_hops=8, learning_rate=3e-3, seed=1)
+    lapped.train_lapped(
+        first, [tones], steps=40, batch_size=8, crop_hops=8, learning_rate=3e-3, seed=1
+    )
     assert snr_db(tones, lapped.lapped_reconstruct(first, tones)) > before
     second = lapped.build_lapped_autoencoder(hop=64, m=8, seed=1)
-    lapped.train_lapped(second, [tones], steps=40, batch_size=8, crop_hops=8, learning_rate=3e-3, seed=1)
+    lapped.train_lapped(
+        second, [tones], steps=40, batch_size=8, crop_hops=8, learning_rate=3e-3, seed=1
+    )
     for a, b in zip(first.weights, second.weights):
         np.testing.assert_allclose(a.numpy(), b.numpy(), atol=1e-6)
 
@@ -85,7 +95,9 @@ def test_conv_autoencoder_trains_from_a_random_start(lapped, tones):
     model, encoder, _ = lapped.build_conv_autoencoder(hop=64, code_size=8, hidden=32, seed=0)
     assert encoder(np.zeros((1, 640, 1), np.float32)).shape == (1, 9, 8)
     before = snr_db(tones, lapped.lapped_reconstruct(model, tones))
-    lapped.train_lapped(model, [tones], steps=60, batch_size=8, crop_hops=8, learning_rate=3e-3, seed=0)
+    lapped.train_lapped(
+        model, [tones], steps=60, batch_size=8, crop_hops=8, learning_rate=3e-3, seed=0
+    )
     assert snr_db(tones, lapped.lapped_reconstruct(model, tones)) > before + 1.0
 
 
@@ -95,9 +107,13 @@ def test_bad_input_gets_a_clear_error(lapped, tones):
     with pytest.raises(SignalError, match="m must be between"):
         lapped.build_lapped_autoencoder(hop=64, m=64)
     with pytest.raises(SignalError, match="one signal at a time"):
-        lapped.lapped_reconstruct(lapped.build_lapped_autoencoder(hop=64, m=8), np.zeros((2, 100), np.float32))
+        lapped.lapped_reconstruct(
+            lapped.build_lapped_autoencoder(hop=64, m=8), np.zeros((2, 100), np.float32)
+        )
     with pytest.raises(SignalError, match="NaN"):
-        lapped.lapped_reconstruct(lapped.build_lapped_autoencoder(hop=64, m=8), np.full(100, np.nan, np.float32))
+        lapped.lapped_reconstruct(
+            lapped.build_lapped_autoencoder(hop=64, m=8), np.full(100, np.nan, np.float32)
+        )
     with pytest.raises(SignalError, match="at least"):
         lapped.train_lapped(lapped.build_lapped_autoencoder(hop=64, m=8), [tones[:100]], steps=1)
 
@@ -107,8 +123,9 @@ def test_saved_weights_round_trip_and_a_changed_file_is_refused(lapped, tones, t
     lapped.train_lapped(model, [tones], steps=5, batch_size=4, crop_hops=4, seed=0)
     path = lapped.save_lapped_weights(model, tmp_path / "lapped.npz", note="test")
     loaded = lapped.load_lapped_autoencoder(path)
-    np.testing.assert_allclose(lapped.lapped_reconstruct(loaded, tones), lapped.lapped_reconstruct(model, tones),
-                               atol=1e-5)
+    np.testing.assert_allclose(
+        lapped.lapped_reconstruct(loaded, tones), lapped.lapped_reconstruct(model, tones), atol=1e-5
+    )
     assert loaded.training_record["note"] == "test"
     with pytest.raises(FileExistsError):
         lapped.save_lapped_weights(model, path)
@@ -134,19 +151,27 @@ def test_bundled_weights_load_and_record_their_held_out_scores(lapped, name):
 
 # --- lesson 05's learner-written cell and the library are the same model ---------------------------
 
+
 def solution_cell() -> str:
     cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
-    sources = ["".join(c["source"]) if isinstance(c["source"], list) else c["source"]
-               for c in cells if c["cell_type"] == "code"]
+    sources = [
+        "".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+        for c in cells
+        if c["cell_type"] == "code"
+    ]
     found = [s for s in sources if "### BEGIN SOLUTION" in s and "def build_conv_autoencoder" in s]
-    assert len(found) == 1, "lesson 05 must have one cell defining build_conv_autoencoder with a solution region"
+    assert len(found) == 1, (
+        "lesson 05 must have one cell defining build_conv_autoencoder with a solution region"
+    )
     return found[0]
 
 
 def test_the_learners_region_is_about_twenty_lines():
     source = solution_cell()
     region = source.split("### BEGIN SOLUTION", 1)[1].split("### END SOLUTION", 1)[0]
-    lines = [line for line in region.splitlines() if line.strip() and not line.strip().startswith("#")]
+    lines = [
+        line for line in region.splitlines() if line.strip() and not line.strip().startswith("#")
+    ]
     assert 6 <= len(lines) <= 24, len(lines)
     assert "Conv1D(" in region and "strides=" in region and "Conv1DTranspose(" in region
 
@@ -159,16 +184,27 @@ def test_lesson_cell_builds_the_library_model(lapped):
     from course_utils.exercises import lesson05
 
     checked = []
-    namespace = {"keras": keras, "CODE": 32, "HIDDEN": 256,
-                 "exercises": SimpleNamespace(q5=SimpleNamespace(check=lambda answer, **kw: checked.append(answer)))}
+    namespace = {
+        "keras": keras,
+        "CODE": 32,
+        "HIDDEN": 256,
+        "exercises": SimpleNamespace(
+            q5=SimpleNamespace(check=lambda answer, **kw: checked.append(answer))
+        ),
+    }
     exec(compile(solution_cell(), f"{NOTEBOOK.name}[build_conv_autoencoder]", "exec"), namespace)
     assert checked == [namespace["build_conv_autoencoder"]], "the cell checks the learner's builder"
     lesson_models = namespace["build_conv_autoencoder"](hop=64, code_size=8, hidden=16, seed=3)
     library_models = lapped.build_conv_autoencoder(hop=64, code_size=8, hidden=16, seed=3)
     solution_models = lesson05.q5.solve()(hop=64, code_size=8, hidden=16, seed=3)
     x = np.random.default_rng(0).normal(size=(1, 640, 1)).astype(np.float32)
-    for ours, theirs in [*zip(lesson_models, library_models), *zip(solution_models, library_models)]:
-        assert [type(layer).__name__ for layer in ours.layers] == [type(layer).__name__ for layer in theirs.layers]
+    for ours, theirs in [
+        *zip(lesson_models, library_models),
+        *zip(solution_models, library_models),
+    ]:
+        assert [type(layer).__name__ for layer in ours.layers] == [
+            type(layer).__name__ for layer in theirs.layers
+        ]
         assert ours.count_params() == theirs.count_params()
         for a, b in zip(ours.get_weights(), theirs.get_weights()):
             np.testing.assert_array_equal(a, b)

@@ -21,8 +21,12 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 CHINESE_NOTEBOOKS = sorted((ROOT / "notebooks" / "zh").glob("[0-9][0-9]_*.ipynb"))  # issue #14
-MARKDOWN_FILES = [ROOT / "README.md", ROOT / "README.zh-CN.md", *sorted((ROOT / "docs").glob("*.md")),
-                  *sorted((ROOT / "docs" / "zh").glob("*.md"))]
+MARKDOWN_FILES = [
+    ROOT / "README.md",
+    ROOT / "README.zh-CN.md",
+    *sorted((ROOT / "docs").glob("*.md")),
+    *sorted((ROOT / "docs" / "zh").glob("*.md")),
+]
 
 # The terms lessons link to as ../docs/glossary.md#<slug> (the shared brief of issue #11).
 GLOSSARY_TERMS = """
@@ -63,10 +67,7 @@ def heading_text(raw: str) -> str:
 def github_slug(heading: str) -> str:
     """GitHub's anchor for a Markdown heading: lowercase, punctuation dropped, spaces to hyphens."""
     text = heading_text(heading).strip().lower()
-    kept = "".join(
-        ch for ch in text
-        if ch in " -_" or unicodedata.category(ch)[0] in "LN"
-    )
+    kept = "".join(ch for ch in text if ch in " -_" or unicodedata.category(ch)[0] in "LN")
     return kept.replace(" ", "-")
 
 
@@ -77,7 +78,9 @@ def jupyter_slug(heading: str) -> str:
 
 def notebook_markdown(path: Path) -> list[str]:
     notebook = json.loads(path.read_text(encoding="utf-8"))
-    return ["".join(cell["source"]) for cell in notebook["cells"] if cell["cell_type"] == "markdown"]
+    return [
+        "".join(cell["source"]) for cell in notebook["cells"] if cell["cell_type"] == "markdown"
+    ]
 
 
 def anchors_of(path: Path) -> set[str]:
@@ -98,7 +101,9 @@ def anchors_of(path: Path) -> set[str]:
 
 
 def sources() -> list[tuple[Path, str]]:
-    found = [(path, text) for path in NOTEBOOKS + CHINESE_NOTEBOOKS for text in notebook_markdown(path)]
+    found = [
+        (path, text) for path in NOTEBOOKS + CHINESE_NOTEBOOKS for text in notebook_markdown(path)
+    ]
     found += [(path, path.read_text(encoding="utf-8")) for path in MARKDOWN_FILES if path.exists()]
     return found
 
@@ -117,13 +122,23 @@ def broken_links() -> list[str]:
                 problems.append(f"{where}: {link} is absolute; use a path relative to {where}")
                 continue
             if ROOT not in path.parents and path != ROOT:
-                problems.append(f"{where}: {link} leaves the repository (JupyterLab and Binder serve only it)")
+                problems.append(
+                    f"{where}: {link} leaves the repository (JupyterLab and Binder serve only it)"
+                )
                 continue
             if not path.exists():
-                problems.append(f"{where}: {link} names {path.relative_to(ROOT)}, which does not exist")
+                problems.append(
+                    f"{where}: {link} names {path.relative_to(ROOT)}, which does not exist"
+                )
                 continue
-            if anchor and path.suffix in (".md", ".ipynb") and unquote(anchor) not in anchors_of(path):
-                problems.append(f"{where}: {link}: no heading with the anchor #{anchor} in {path.relative_to(ROOT)}")
+            if (
+                anchor
+                and path.suffix in (".md", ".ipynb")
+                and unquote(anchor) not in anchors_of(path)
+            ):
+                problems.append(
+                    f"{where}: {link}: no heading with the anchor #{anchor} in {path.relative_to(ROOT)}"
+                )
     return problems
 
 
@@ -157,8 +172,13 @@ def test_the_glossary_defines_every_term_once():
 
 def test_the_chinese_glossary_keeps_the_english_anchors():
     """Chinese lessons link ../../docs/zh/glossary.md#snr: the same anchors in both languages."""
+
     def terms(path):
-        return [github_slug(h) for hashes, h in HEADING.findall(path.read_text(encoding="utf-8")) if hashes == "###"]
+        return [
+            github_slug(h)
+            for hashes, h in HEADING.findall(path.read_text(encoding="utf-8"))
+            if hashes == "###"
+        ]
 
     assert terms(ROOT / "docs" / "zh" / "glossary.md") == terms(ROOT / "docs" / "glossary.md")
 
@@ -166,8 +186,11 @@ def test_the_chinese_glossary_keeps_the_english_anchors():
 def test_the_corrections_in_lesson_00_quote_numbers_their_lessons_state():
     """Each number in 00's table of the article's corrected claims is in the prose of a lesson the
     row links, where that lesson's check cells assert it: the table cannot drift from the lessons."""
-    table = [text for text in notebook_markdown(ROOT / "notebooks" / "00_welcome.ipynb")
-             if "| the article |" in text]
+    table = [
+        text
+        for text in notebook_markdown(ROOT / "notebooks" / "00_welcome.ipynb")
+        if "| the article |" in text
+    ]
     assert table, "lesson 00 has no table of the article's corrected claims"
     from test_zh_edition import NUMBER, numbers_in  # one reading of "a number" for both tests
 
@@ -175,7 +198,9 @@ def test_the_corrections_in_lesson_00_quote_numbers_their_lessons_state():
     for row in re.findall(r"^\|(.+)\|\s*$", table[0], re.M)[2:]:
         claim, shown, lessons = [cell.strip() for cell in row.split("|")][-3:]
         linked = re.findall(r"\(([0-9]{2}_[^)#]+\.ipynb)", lessons)
-        prose = "\n".join(text for name in linked for text in notebook_markdown(ROOT / "notebooks" / name))
+        prose = "\n".join(
+            text for name in linked for text in notebook_markdown(ROOT / "notebooks" / name)
+        )
         stated = numbers_in(prose)
         for value in NUMBER.findall(strip_code(shown)):
             numbers_seen += 1
@@ -187,7 +212,9 @@ def test_the_corrections_in_lesson_00_quote_numbers_their_lessons_state():
 
 def test_the_checker_catches_a_broken_link_and_a_missing_anchor(tmp_path, monkeypatch):
     (tmp_path / "docs").mkdir()
-    (tmp_path / "docs" / "glossary.md").write_text("# Glossary\n\n### SNR\n\n### Log-spectral distance\n")
+    (tmp_path / "docs" / "glossary.md").write_text(
+        "# Glossary\n\n### SNR\n\n### Log-spectral distance\n"
+    )
     (tmp_path / "README.md").write_text(
         "[ok](docs/glossary.md#snr) [ok too](docs/glossary.md#log-spectral-distance)\n"
         "[missing file](docs/nothing.md) [missing anchor](docs/glossary.md#lsd)\n"
@@ -202,10 +229,16 @@ def test_the_checker_catches_a_broken_link_and_a_missing_anchor(tmp_path, monkey
     assert "docs/nothing.md" in problems[0] and "#lsd" in problems[1]
 
 
-@pytest.mark.parametrize("heading, slug", [
-    ("SNR", "snr"), ("Log-spectral distance", "log-spectral-distance"), ("KL divergence", "kl-divergence"),
-    ("k-sparse autoencoder", "k-sparse-autoencoder"), ("`make lab` (JupyterLab)", "make-lab-jupyterlab"),
-])
+@pytest.mark.parametrize(
+    "heading, slug",
+    [
+        ("SNR", "snr"),
+        ("Log-spectral distance", "log-spectral-distance"),
+        ("KL divergence", "kl-divergence"),
+        ("k-sparse autoencoder", "k-sparse-autoencoder"),
+        ("`make lab` (JupyterLab)", "make-lab-jupyterlab"),
+    ],
+)
 def test_github_slugs(heading, slug):
     assert github_slug(heading) == slug
 
@@ -214,8 +247,11 @@ def test_github_slugs(heading, slug):
 def test_every_lesson_ends_with_two_to_four_items_to_read_more(notebook):
     cells = notebook_markdown(notebook)
     # The section runs from its heading to the next heading or the end of its cell.
-    sections = [m.group(1) for text in cells
-                for m in re.finditer(r"^##\s+Read more\s*$(.*?)(?=^#|\Z)", text, re.M | re.S)]
+    sections = [
+        m.group(1)
+        for text in cells
+        for m in re.finditer(r"^##\s+Read more\s*$(.*?)(?=^#|\Z)", text, re.M | re.S)
+    ]
     assert sections, f"{notebook.name} has no '## Read more' section"
     items = re.findall(r"^\s*[-*]\s+\S", sections[-1], re.M)
     assert 2 <= len(items) <= 4, f"{notebook.name}: 'Read more' has {len(items)} items, not 2-4"
@@ -228,5 +264,7 @@ def test_glossary_terms_carry_the_anchor_jupyterlab_scrolls_to():
         text = path.read_text(encoding="utf-8")
         anchors = re.findall(r'<span data-jupyter-id="([^"]+)"></span>\n\n### (.+)', text)
         headings = [heading for hashes, heading in HEADING.findall(text) if hashes == "###"]
-        assert [heading for _, heading in anchors] == headings, f"{path.name}: a term without its anchor line"
+        assert [heading for _, heading in anchors] == headings, (
+            f"{path.name}: a term without its anchor line"
+        )
         assert all(anchor == github_slug(heading) for anchor, heading in anchors), path

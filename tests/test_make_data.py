@@ -23,7 +23,9 @@ def make_data():
     sys.modules["make_data"] = module  # dataclasses look their module up while the class is made
     spec.loader.exec_module(module)
     yield module
-    for name in [name for name in sys.modules if name.split(".")[0] in ("make_data", "bundled_data")]:
+    for name in [
+        name for name in sys.modules if name.split(".")[0] in ("make_data", "bundled_data")
+    ]:
         sys.modules.pop(name)
 
 
@@ -40,40 +42,76 @@ def write_source(root: Path, real) -> Path:
     for clip in real.REAL_CLIPS:
         rate = 16000 if clip.kind == "real_speech" else 44100
         stereo = 0.2 * rng.normal(size=(int(1.5 * rate), 2))
-        soundfile.write(root / "clips" / clip.source_file, stereo, rate, format="OGG", subtype="VORBIS")
-        licence = "Public Domain https://example.org/pd" if clip.name == "whale" else (
-            "CC-BY 4.0 https://creativecommons.org/licenses/by/4.0/")
+        soundfile.write(
+            root / "clips" / clip.source_file, stereo, rate, format="OGG", subtype="VORBIS"
+        )
+        licence = (
+            "Public Domain https://example.org/pd"
+            if clip.name == "whale"
+            else ("CC-BY 4.0 https://creativecommons.org/licenses/by/4.0/")
+        )
         (root / "clips" / clip.source_file).with_suffix(".txt").write_text(
-            f"{clip.name} by Someone\nFrom https://example.org/{clip.name}\n{licence}\n", encoding="utf-8")
+            f"{clip.name} by Someone\nFrom https://example.org/{clip.name}\n{licence}\n",
+            encoding="utf-8",
+        )
     digits = root / "fsdd-4-speakers"
     digits.mkdir()
     for speaker in real.REAL_DIGIT_SPEAKERS:
         for digit in range(10):
             for take in range(real.REAL_DIGIT_TAKES + 2):
-                soundfile.write(digits / f"{digit}_{speaker}_{take}.wav",
-                                (0.3 * rng.normal(size=800)).astype(np.float32), 8000, subtype="PCM_16")
+                soundfile.write(
+                    digits / f"{digit}_{speaker}_{take}.wav",
+                    (0.3 * rng.normal(size=800)).astype(np.float32),
+                    8000,
+                    subtype="PCM_16",
+                )
     for state in ("normal", "abnormal"):
         folder = root / real.MACHINE_SOURCE_FOLDER / state
         folder.mkdir(parents=True)
         for take in range(3):
-            soundfile.write(folder / f"{take:08d}.wav", (0.05 * rng.normal(size=16000 * 6)).astype(np.float32),
-                            16000, subtype="PCM_16")
+            soundfile.write(
+                folder / f"{take:08d}.wav",
+                (0.05 * rng.normal(size=16000 * 6)).astype(np.float32),
+                16000,
+                subtype="PCM_16",
+            )
     denoising = sys.modules["bundled_data.denoising"]
     speech = root / "speech-librispeech-100"
     speech.mkdir()
     with open(speech / "MANIFEST.csv", "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=["file", "speaker", "gender", "reader_name", "core24", "source_path"])
+        writer = csv.DictWriter(
+            handle, fieldnames=["file", "speaker", "gender", "reader_name", "core24", "source_path"]
+        )
         writer.writeheader()
         for number, core in ((11, "1"), (12, "1"), (13, "0")):
             name = f"{number}-1-0000.flac"
-            soundfile.write(speech / name, (0.1 * rng.normal(size=16000)).astype(np.float32), 16000, format="FLAC")
-            writer.writerow({"file": name, "speaker": str(number), "gender": "F", "reader_name": f"Reader {number}",
-                             "core24": core, "source_path": f"x/{name}"})
+            soundfile.write(
+                speech / name,
+                (0.1 * rng.normal(size=16000)).astype(np.float32),
+                16000,
+                format="FLAC",
+            )
+            writer.writerow(
+                {
+                    "file": name,
+                    "speaker": str(number),
+                    "gender": "F",
+                    "reader_name": f"Reader {number}",
+                    "core24": core,
+                    "source_path": f"x/{name}",
+                }
+            )
     (root / "noise").mkdir()
     for excerpt in denoising.NOISE_EXCERPTS:
         rate, channels = (16000, 1) if excerpt.source_file.endswith(".wav") else (44100, 2)
-        samples = 0.2 * rng.normal(size=(int((excerpt.start_s + excerpt.seconds + 1) * rate), channels))
-        kind = {"format": "WAV", "subtype": "PCM_16"} if channels == 1 else {"format": "OGG", "subtype": "VORBIS"}
+        samples = 0.2 * rng.normal(
+            size=(int((excerpt.start_s + excerpt.seconds + 1) * rate), channels)
+        )
+        kind = (
+            {"format": "WAV", "subtype": "PCM_16"}
+            if channels == 1
+            else {"format": "OGG", "subtype": "VORBIS"}
+        )
         soundfile.write(root / "noise" / excerpt.source_file, samples, rate, **kind)
     return root
 
@@ -82,12 +120,18 @@ def test_real_only_bundles_clips_and_digits_and_keeps_synthetic_rows(tmp_path, m
     source = write_source(tmp_path / "source", real)
     out = tmp_path / "data"
     (out / "music").mkdir(parents=True)
-    soundfile.write(out / "music" / "excerpt.wav", np.zeros(2205, dtype=np.float32) + 0.1, 22050,
-                    subtype="PCM_16")
+    soundfile.write(
+        out / "music" / "excerpt.wav",
+        np.zeros(2205, dtype=np.float32) + 0.1,
+        22050,
+        subtype="PCM_16",
+    )
     with open(out / "manifest.csv", "w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=["path", "kind", "label", "sha256"])
         writer.writeheader()
-        writer.writerow({"path": "music/excerpt.wav", "kind": "music", "label": "music", "sha256": "x"})
+        writer.writerow(
+            {"path": "music/excerpt.wav", "kind": "music", "label": "music", "sha256": "x"}
+        )
 
     assert make_data.main(["--out", str(out), "--real", str(source), "--real-only"]) == 0
 
@@ -97,7 +141,8 @@ def test_real_only_bundles_clips_and_digits_and_keeps_synthetic_rows(tmp_path, m
     digits = [row for row in rows if row["kind"] == "real_digit"]
     assert len(digits) == 4 * 10 * real.REAL_DIGIT_TAKES  # takes beyond 19 are left out
     assert (out / "real" / "digits" / "3_lucas_7.wav").read_bytes() == (
-        source / "fsdd-4-speakers" / "3_lucas_7.wav").read_bytes()
+        source / "fsdd-4-speakers" / "3_lucas_7.wav"
+    ).read_bytes()
     for row in rows:
         assert row["source"] and row["licence"] and row["attribution"]
     trumpet = next(row for row in rows if row["label"] == "trumpet")
@@ -111,18 +156,28 @@ def test_real_only_bundles_clips_and_digits_and_keeps_synthetic_rows(tmp_path, m
     machines = [row for row in rows if row["kind"] == "real_machine"]
     assert sorted(row["label"] for row in machines) == ["abnormal"] * 3 + ["normal"] * 3
     first = soundfile.read(out / machines[0]["path"], dtype="int16")[0]
-    original = soundfile.read(source / real.MACHINE_SOURCE_FOLDER / "abnormal" / "00000000.wav", dtype="int16")[0]
-    assert np.array_equal(first, original[: int(real.MACHINE_SECONDS * 16000)])  # samples unchanged, cut
-    assert all(row["licence"] == "CC-BY-SA-4.0" and "Purohit" in row["attribution"] for row in machines)
+    original = soundfile.read(
+        source / real.MACHINE_SOURCE_FOLDER / "abnormal" / "00000000.wav", dtype="int16"
+    )[0]
+    assert np.array_equal(
+        first, original[: int(real.MACHINE_SECONDS * 16000)]
+    )  # samples unchanged, cut
+    assert all(
+        row["licence"] == "CC-BY-SA-4.0" and "Purohit" in row["attribution"] for row in machines
+    )
     assert "Purohit" in licence and "real/machines/fan-id00/" in licence
     readers = [row for row in rows if row["kind"] == "real_reader"]
     assert sorted(row["speaker"] for row in readers) == ["11", "12"]  # only the core24 readers
     assert (out / "real" / "speech" / "11-1-0000.flac").read_bytes() == (
-        source / "speech-librispeech-100" / "11-1-0000.flac").read_bytes()
+        source / "speech-librispeech-100" / "11-1-0000.flac"
+    ).read_bytes()
     noises = [row for row in rows if row["kind"] == "real_noise"]
     assert len(noises) == 12 and all(row["sample_rate"] == "16000" for row in noises)
     birds = next(row for row in noises if row["label"] == "birds")
-    assert abs(float(birds["duration_s"]) - 20.0) < 0.01 and soundfile.info(str(out / birds["path"])).channels == 1
+    assert (
+        abs(float(birds["duration_s"]) - 20.0) < 0.01
+        and soundfile.info(str(out / birds["path"])).channels == 1
+    )
     for row in readers + noises:
         assert row["path"] in licence and row["attribution"] in licence
     assert "converted to mono and resampled; excerpt" in licence
@@ -170,7 +225,11 @@ def test_script_runs_by_path():
     import subprocess
 
     result = subprocess.run(
-        [sys.executable, str(SCRIPT), "--help"], capture_output=True, text=True, cwd="/", check=False
+        [sys.executable, str(SCRIPT), "--help"],
+        capture_output=True,
+        text=True,
+        cwd="/",
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert "--real-only" in result.stdout

@@ -48,7 +48,9 @@ def test_snr_is_scale_invariant(signal, gain):
     if np.sum(signal**2) < 1e-6:
         return
     estimate = signal * 0.8 + 0.01
-    assert snr_db(signal * gain, estimate * gain) == pytest.approx(snr_db(signal, estimate), abs=1e-6)
+    assert snr_db(signal * gain, estimate * gain) == pytest.approx(
+        snr_db(signal, estimate), abs=1e-6
+    )
 
 
 @settings(max_examples=50, deadline=None)
@@ -81,12 +83,16 @@ def test_lsd_is_blind_to_phase_where_snr_is_not():
     x = rng.normal(size=8192)
     stft = librosa.stft(y=x, n_fft=512, hop_length=128)
     random_phase = np.exp(2j * np.pi * rng.random(stft.shape))
-    scrambled = librosa.istft(stft_matrix=np.abs(stft) * random_phase, hop_length=128, length=len(x))
+    scrambled = librosa.istft(
+        stft_matrix=np.abs(stft) * random_phase, hop_length=128, length=len(x)
+    )
     magnitude_ref = np.abs(stft)
     magnitude_est = np.abs(librosa.stft(y=scrambled, n_fft=512, hop_length=128))
     assert snr_db(x, scrambled) < 1.0
     assert log_spectral_distance(magnitude_ref, magnitude_ref) == 0.0
-    assert log_spectral_distance(magnitude_ref, magnitude_est) < log_spectral_distance(x, np.zeros_like(x) + 1e-3)
+    assert log_spectral_distance(magnitude_ref, magnitude_est) < log_spectral_distance(
+        x, np.zeros_like(x) + 1e-3
+    )
 
 
 def test_lsd_rejects_complex_or_negative_spectrogram():
@@ -138,7 +144,9 @@ def test_metrics_do_not_overflow_or_underflow_at_extreme_scales(scale):
     x = rng.normal(size=2048)
     y = x + 0.1 * rng.normal(size=2048)
     assert snr_db(scale * x, scale * y) == pytest.approx(snr_db(x, y), rel=1e-9)
-    assert log_spectral_distance(scale * x, scale * y) == pytest.approx(log_spectral_distance(x, y), rel=1e-6)
+    assert log_spectral_distance(scale * x, scale * y) == pytest.approx(
+        log_spectral_distance(x, y), rel=1e-6
+    )
 
 
 def test_an_mse_too_large_for_float64_is_an_error_not_inf():
@@ -150,8 +158,16 @@ def test_an_mse_too_large_for_float64_is_an_error_not_inf():
 @pytest.mark.parametrize(
     "arguments",
     [
-        ("256", 32), (256, "32"), (np.array([256, 512]), 32), (256, 32, np.nan), (256, 32, 16, [16]),
-        (256, 32, 16, 16, np.nan), (256, 32, 16, 16, "8"), (np.inf, 32), (True, 32), (None, 32),
+        ("256", 32),
+        (256, "32"),
+        (np.array([256, 512]), 32),
+        (256, 32, np.nan),
+        (256, 32, 16, [16]),
+        (256, 32, 16, 16, np.nan),
+        (256, 32, 16, 16, "8"),
+        (np.inf, 32),
+        (True, 32),
+        (None, 32),
     ],
 )
 def test_compression_ratio_refuses_what_is_not_a_number(arguments):

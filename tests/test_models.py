@@ -37,7 +37,9 @@ def test_default_output_is_still_the_articles_sigmoid(models):
 
 def test_linear_output_can_be_negative_and_has_the_same_parameters(models):
     linear = models.ArticleAutoencoder(1, 100, 1, output_activation=None)
-    x = np.linspace(-100, 100, 41, dtype=np.float32).reshape(-1, 1)  # far out, a linear output grows
+    x = np.linspace(-100, 100, 41, dtype=np.float32).reshape(
+        -1, 1
+    )  # far out, a linear output grows
     outputs = linear(x).numpy()
     assert linear.decoder.activation.__name__ == "linear"
     assert outputs.min() < 0 or outputs.max() > 1  # a sigmoid could do neither
@@ -49,7 +51,9 @@ def test_sigmoid_floor_known_value(models):
 
 
 def test_canonical_model_has_the_course_sizes(models):
-    autoencoder, encoder, decoder = models.build_dense_autoencoder(256, 32)  # HIDDEN = 256 by default
+    autoencoder, encoder, decoder = models.build_dense_autoencoder(
+        256, 32
+    )  # HIDDEN = 256 by default
     expected = (256 * 256 + 256) + (256 * 32 + 32) + (32 * 256 + 256) + (256 * 256 + 256)
     assert autoencoder.count_params() == expected == 148_256
     assert [layer.name for layer in encoder.layers[1:]] == ["encoder_0", "code"]
@@ -62,16 +66,27 @@ def test_encoder_and_decoder_share_the_autoencoders_layers(models):
     assert encoder.predict(frames, verbose=0).shape == (5, 8)
     np.testing.assert_allclose(
         decoder.predict(encoder.predict(frames, verbose=0), verbose=0),
-        autoencoder.predict(frames, verbose=0), rtol=1e-5, atol=1e-5,
+        autoencoder.predict(frames, verbose=0),
+        rtol=1e-5,
+        atol=1e-5,
     )
     assert [layer.units for layer in decoder.layers[1:]] == [16, 32, 64]
 
 
 def test_builder_options_add_the_layers_they_name(models):
     plain, _, _ = models.build_dense_autoencoder(32, 4, hidden_sizes=(16,))
-    normed, encoder, _ = models.build_dense_autoencoder(32, 4, hidden_sizes=(16,), batch_norm=True, dropout=0.2)
+    normed, encoder, _ = models.build_dense_autoencoder(
+        32, 4, hidden_sizes=(16,), batch_norm=True, dropout=0.2
+    )
     names = [layer.name for layer in encoder.layers]
-    assert names == ["frame", "encoder_0", "encoder_0_bn", "encoder_0_relu", "encoder_0_dropout", "code"]
+    assert names == [
+        "frame",
+        "encoder_0",
+        "encoder_0_bn",
+        "encoder_0_relu",
+        "encoder_0_dropout",
+        "code",
+    ]
     assert encoder.get_layer("encoder_0").use_bias is False  # batch normalization has its own shift
     assert len(normed.trainable_weights) > len(plain.trainable_weights)
     penalized, _, _ = models.build_dense_autoencoder(32, 4, hidden_sizes=(16,), l2=0.1)
@@ -126,7 +141,9 @@ def test_pca_residual_autoencoder_starts_as_pca_and_improves_on_nonlinear_data(m
     # Frames on a curved (nonlinear) 2-D manifold in 32 dimensions.
     t = rng.uniform(-1, 1, size=(3000, 2))
     basis = rng.normal(size=(5, 32))
-    features = np.column_stack([t[:, 0], t[:, 1], t[:, 0] ** 2, t[:, 0] * t[:, 1], np.sin(3 * t[:, 1])])
+    features = np.column_stack(
+        [t[:, 0], t[:, 1], t[:, 0] ** 2, t[:, 0] * t[:, 1], np.sin(3 * t[:, 1])]
+    )
     frames = (features @ basis).astype(np.float32)
     train, test = frames[:2500], frames[2500:]
     codec = PCACodec(code_size=2, frame_length=32).fit(train)
@@ -134,7 +151,9 @@ def test_pca_residual_autoencoder_starts_as_pca_and_improves_on_nonlinear_data(m
     pca_error = np.mean((codec.reconstruct_frames(test) - test) ** 2)
     start_error = np.mean((model.predict(test, verbose=0) - test) ** 2)
     assert start_error == pytest.approx(pca_error, rel=1e-4)
-    np.testing.assert_allclose(encoder.predict(test, verbose=0), codec.encode(test), rtol=1e-3, atol=1e-3)
+    np.testing.assert_allclose(
+        encoder.predict(test, verbose=0), codec.encode(test), rtol=1e-3, atol=1e-3
+    )
     fit_autoencoder(model, train, steps=600, batch_size=64, learning_rate=1e-3)
     trained_error = np.mean((model.predict(test, verbose=0) - test) ** 2)
     assert trained_error < 0.7 * pca_error
@@ -150,7 +169,13 @@ def test_pca_residual_autoencoder_needs_a_fitted_codec(models):
 def test_dense_autoencoder_sizes_and_l2_get_course_errors(models):
     from course_utils.errors import CourseError
 
-    for options in ({"code_size": 0}, {"code_size": -3}, {"code_size": 2.5}, {"code_size": "8"},
-                    {"code_size": 8, "l2": -0.1}, {"code_size": 8, "l2": float("nan")}):
+    for options in (
+        {"code_size": 0},
+        {"code_size": -3},
+        {"code_size": 2.5},
+        {"code_size": "8"},
+        {"code_size": 8, "l2": -0.1},
+        {"code_size": 8, "l2": float("nan")},
+    ):
         with pytest.raises(CourseError):
             models.build_dense_autoencoder(64, **options)

@@ -21,7 +21,9 @@ STEPS_PER_EPOCH = N_FRAMES // BATCH
 @pytest.fixture(scope="module")
 def frames():
     rng = np.random.default_rng(0)
-    return rng.normal(size=(N_FRAMES, WIDTH)).astype("float32"), rng.normal(size=(16, WIDTH)).astype("float32")
+    return rng.normal(size=(N_FRAMES, WIDTH)).astype("float32"), rng.normal(
+        size=(16, WIDTH)
+    ).astype("float32")
 
 
 def tiny_fit(frames, monitor, epochs=EPOCHS):
@@ -31,14 +33,24 @@ def tiny_fit(frames, monitor, epochs=EPOCHS):
     model = keras.Model(inputs, keras.layers.Dense(WIDTH)(code))
     model.compile(optimizer="adam", loss="mse")
     train, validation = frames
-    return model.fit(train, train, validation_data=(validation, validation), batch_size=BATCH,
-                     epochs=epochs, verbose=0, shuffle=False, callbacks=[monitor])
+    return model.fit(
+        train,
+        train,
+        validation_data=(validation, validation),
+        batch_size=BATCH,
+        epochs=epochs,
+        verbose=0,
+        shuffle=False,
+        callbacks=[monitor],
+    )
 
 
 def assert_last_picture_is_the_history(monitor, history):
     assert monitor.drawn["loss"] == history.history["loss"]
     assert monitor.drawn["val_loss"] == history.history["val_loss"]
-    assert monitor.drawn["step"] == [STEPS_PER_EPOCH * (i + 1) for i in range(len(history.history["loss"]))]
+    assert monitor.drawn["step"] == [
+        STEPS_PER_EPOCH * (i + 1) for i in range(len(history.history["loss"]))
+    ]
     assert monitor.drawn["batch_loss"] == []  # nothing left over from an unfinished epoch
     (output,) = monitor.widget.output.outputs
     assert base64.b64decode(output["data"]["image/png"])[:8] == b"\x89PNG\r\n\x1a\n"
@@ -89,8 +101,9 @@ def test_works_through_fit_autoencoder(frames):
     monitor = LiveTrainingMonitor(every=10, min_interval=0, show=False)
     keras.utils.set_random_seed(0)
     autoencoder, _, _ = build_dense_autoencoder(WIDTH, 4, hidden_sizes=(8,))
-    history = fit_autoencoder(autoencoder, train, validation, steps=24, batch_size=BATCH,
-                              callbacks=[monitor])
+    history = fit_autoencoder(
+        autoencoder, train, validation, steps=24, batch_size=BATCH, callbacks=[monitor]
+    )
     assert monitor.drawn["val_loss"] == history.history["val_loss"]
     assert monitor.drawn["loss"] == history.history["loss"]
 
@@ -101,15 +114,25 @@ def test_outside_jupyter_it_prints_nothing(frames, capsys):
     assert capsys.readouterr().out == ""
 
 
-@pytest.mark.parametrize("kwargs", [{"every": 0}, {"every": 2.5}, {"every": True}, {"min_interval": -1},
-                                    {"min_interval": float("nan")}])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"every": 0},
+        {"every": 2.5},
+        {"every": True},
+        {"min_interval": -1},
+        {"min_interval": float("nan")},
+    ],
+)
 def test_impossible_settings_are_refused_with_a_clear_message(kwargs):
     with pytest.raises(SettingError, match="every|min_interval") as error:
         LiveTrainingMonitor(**kwargs)
     assert isinstance(error.value, ValueError)
 
 
-def test_training_progress_moves_and_ends_on_a_line_that_depends_only_on_the_run(notebook_session, capsys):
+def test_training_progress_moves_and_ends_on_a_line_that_depends_only_on_the_run(
+    notebook_session, capsys
+):
     import numpy as np
 
     from course_utils.models import build_dense_autoencoder
@@ -122,9 +145,16 @@ def test_training_progress_moves_and_ends_on_a_line_that_depends_only_on_the_run
         keras.utils.set_random_seed(0)
         model, _, _ = build_dense_autoencoder(16, 4, hidden_sizes=(8,))
         bar = TrainingProgress(40, min_interval=0.0, show=False)
-        fit_autoencoder(model, frames, frames[:64], steps=40, batch_size=32, callbacks=[bar], progress=False)
-        assert bar.step == 40 and bar.updates == 1 + 40 + 1  # the start, every step (no throttle), the end
-        assert bar.line.startswith("trained [" + "#" * 24 + "] 40/40 steps, loss ") and "validation loss" in bar.line
+        fit_autoencoder(
+            model, frames, frames[:64], steps=40, batch_size=32, callbacks=[bar], progress=False
+        )
+        assert (
+            bar.step == 40 and bar.updates == 1 + 40 + 1
+        )  # the start, every step (no throttle), the end
+        assert (
+            bar.line.startswith("trained [" + "#" * 24 + "] 40/40 steps, loss ")
+            and "validation loss" in bar.line
+        )
         lines.append(bar.line)
     assert lines[0] == lines[1], "the final line must be the same on every run (nbval compares it)"
     half = TrainingProgress(40, show=False)
@@ -134,7 +164,9 @@ def test_training_progress_moves_and_ends_on_a_line_that_depends_only_on_the_run
     model, _, _ = build_dense_autoencoder(16, 4, hidden_sizes=(8,))
     fit_autoencoder(model, frames, steps=16, batch_size=32, progress=True)
     assert capsys.readouterr().out.startswith("trained [")
-    fit_autoencoder(model, frames, steps=16, batch_size=32)  # the default: nothing outside a notebook
+    fit_autoencoder(
+        model, frames, steps=16, batch_size=32
+    )  # the default: nothing outside a notebook
     assert capsys.readouterr().out == ""
 
 
@@ -165,7 +197,11 @@ history = fit_autoencoder(model, frames, steps=40, batch_size=32)
 """
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
     NotebookClient(notebook, timeout=120, kernel_name="python3").execute()
-    outputs = [o for o in notebook.cells[0].outputs if not (o.output_type == "stream" and "Notebook ready" in o.text)]
+    outputs = [
+        o
+        for o in notebook.cells[0].outputs
+        if not (o.output_type == "stream" and "Notebook ready" in o.text)
+    ]
     assert [o.output_type for o in outputs] == ["display_data", "stream"], outputs
     assert outputs[0].data == {"text/plain": "", "text/html": ""}
     assert outputs[1].text.startswith("trained [" + "#" * 24 + "] 40/40 steps, loss ")

@@ -68,7 +68,9 @@ def test_plot_spectrogram_shows_80_db_below_the_peak():
 
     ax = plotting.plot_spectrogram(tone() + 1e-6, SR, colorbar=False)
     levels = ax.collections[0].get_array()
-    assert float(levels.max()) == pytest.approx(0.0, abs=1e-4) and float(levels.min()) >= -80.0 - 1e-4
+    assert (
+        float(levels.max()) == pytest.approx(0.0, abs=1e-4) and float(levels.min()) >= -80.0 - 1e-4
+    )
     plt.close(ax.figure)
 
 
@@ -92,5 +94,7 @@ def test_png_output_is_a_display_data_message_with_a_png():
     figure = Figure(figsize=(2, 1))
     figure.subplots().plot([0, 1])
     message = plotting._png_output(figure, "<two points>")
-    assert message["output_type"] == "display_data" and message["data"]["text/plain"] == "<two points>"
+    assert (
+        message["output_type"] == "display_data" and message["data"]["text/plain"] == "<two points>"
+    )
     assert base64.b64decode(message["data"]["image/png"]).startswith(b"\x89PNG")

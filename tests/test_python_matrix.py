@@ -23,33 +23,77 @@ def matrix():
 
 
 def write_notebook(path, outputs):
-    cells = [{"cell_type": "code", "source": "x", "metadata": {}, "execution_count": 1, "outputs": outputs}]
-    path.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    cells = [
+        {
+            "cell_type": "code",
+            "source": "x",
+            "metadata": {},
+            "execution_count": 1,
+            "outputs": outputs,
+        }
+    ]
+    path.write_text(
+        json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+    )
     return path
 
 
 def test_a_future_warning_on_stderr_is_found(matrix, tmp_path):
-    notebook = write_notebook(tmp_path / "09_x.ipynb", [
-        {"output_type": "stream", "name": "stdout", "text": "fine\n"},
-        {"output_type": "stream", "name": "stderr",
-         "text": ["lib.py:3: FutureWarning: griffinlim() keyword argument 'random_state' has been renamed\n"]},
-    ])
+    notebook = write_notebook(
+        tmp_path / "09_x.ipynb",
+        [
+            {"output_type": "stream", "name": "stdout", "text": "fine\n"},
+            {
+                "output_type": "stream",
+                "name": "stderr",
+                "text": [
+                    "lib.py:3: FutureWarning: griffinlim() keyword argument 'random_state' has been renamed\n"
+                ],
+            },
+        ],
+    )
     found = matrix.notebook_warnings(notebook)
     assert len(found) == 1 and "09_x.ipynb cell 0" in found[0] and "random_state" in found[0]
 
 
 def test_a_clean_notebook_has_no_warnings(matrix, tmp_path):
-    notebook = write_notebook(tmp_path / "clean.ipynb", [
-        {"output_type": "execute_result", "data": {"text/plain": "42"}, "metadata": {}, "execution_count": 1},
-    ])
+    notebook = write_notebook(
+        tmp_path / "clean.ipynb",
+        [
+            {
+                "output_type": "execute_result",
+                "data": {"text/plain": "42"},
+                "metadata": {},
+                "execution_count": 1,
+            },
+        ],
+    )
     assert matrix.notebook_warnings(notebook) == []
 
 
 def test_table_names_every_version_and_the_result(matrix):
-    rows = [{"python": "3.13.0", "librosa": "1.0.0", "numpy": "2.5.5", "tensorflow": "2.21.0",
-             "keras": "3.15.1", "package tests": "pass: 400 passed", "notebooks": "pass", "result": "pass"},
-            {"python": "3.10.13", "librosa": "0.11.0", "numpy": "2.2.6", "tensorflow": "2.21.0",
-             "keras": "3.12.4", "package tests": "FAIL: 1 failed", "notebooks": "skipped", "result": "FAIL"}]
+    rows = [
+        {
+            "python": "3.13.0",
+            "librosa": "1.0.0",
+            "numpy": "2.5.5",
+            "tensorflow": "2.21.0",
+            "keras": "3.15.1",
+            "package tests": "pass: 400 passed",
+            "notebooks": "pass",
+            "result": "pass",
+        },
+        {
+            "python": "3.10.13",
+            "librosa": "0.11.0",
+            "numpy": "2.2.6",
+            "tensorflow": "2.21.0",
+            "keras": "3.12.4",
+            "package tests": "FAIL: 1 failed",
+            "notebooks": "skipped",
+            "result": "FAIL",
+        },
+    ]
     table = matrix.to_markdown(rows)
     assert "| 3.13.0 | 1.0.0 | 2.5.5 | 2.21.0 | 3.15.1 | pass: 400 passed | pass | pass |" in table
     assert "| FAIL |" in table

@@ -24,8 +24,10 @@ def test_perfectly_separable_features_score_one():
 def test_accuracies_are_in_range_and_noise_is_near_chance():
     digits = toy_digits()
     noise = np.random.default_rng(1).standard_normal((len(digits), 3, 4))  # rows of any shape
-    for score in (recognition.evaluate_standard_split(noise, digits),
-                  recognition.evaluate_leave_one_speaker_out(noise, digits)):
+    for score in (
+        recognition.evaluate_standard_split(noise, digits),
+        recognition.evaluate_leave_one_speaker_out(noise, digits),
+    ):
         assert 0.0 <= score.accuracy <= 1.0
         assert all(0.0 <= a <= 1.0 for a in score.per_speaker.values())
         assert score.accuracy < 0.4

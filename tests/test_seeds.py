@@ -21,7 +21,9 @@ def test_mean_and_spread_is_the_mean_and_the_sample_standard_deviation():
     assert mean == pytest.approx(3.0) and spread == pytest.approx(np.std([1, 2, 3, 6], ddof=1))
 
 
-@pytest.mark.parametrize("values, fragment", [([1.0], "at least two runs"), ([1.0, float("nan")], "NaN")])
+@pytest.mark.parametrize(
+    "values, fragment", [([1.0], "at least two runs"), ([1.0, float("nan")], "NaN")]
+)
 def test_mean_and_spread_refuses_what_has_no_spread(values, fragment):
     with pytest.raises(SignalError, match=fragment):
         seeds.mean_and_spread(values)
@@ -38,7 +40,9 @@ def test_verdict_names_a_winner_only_beyond_the_spread():
 
 
 def test_spread_table_has_one_row_per_setting():
-    table = seeds.spread_table({"good": [0.3, 0.31, 0.29], "bad": [1.2, 1.3, 1.1]}, unit="dB", digits=2)
+    table = seeds.spread_table(
+        {"good": [0.3, 0.31, 0.29], "bad": [1.2, 1.3, 1.1]}, unit="dB", digits=2
+    )
     lines = table.splitlines()
     assert len(lines) == 3 and "3 seeds" in lines[0]
     assert lines[1].startswith("good") and "0.30 ±    0.01 dB" in lines[1]
@@ -73,19 +77,27 @@ def test_runner_starts_each_seed_from_that_seeds_fresh_weights():
     runner.train(FRAMES, seed=0, steps=30)
     keras.utils.set_random_seed(1)
     fresh = tiny_model().get_weights()
-    runner.train(FRAMES, seed=1, steps=1, learning_rate=1e-12)  # one step too small to move anything
+    runner.train(
+        FRAMES, seed=1, steps=1, learning_rate=1e-12
+    )  # one step too small to move anything
     assert all(np.allclose(a, b, atol=1e-6) for a, b in zip(runner.model.get_weights(), fresh))
     assert int(runner.optimizer.iterations.numpy()) == 1  # the optimizer was reset too
 
 
 def test_runner_learns_records_validation_and_adds_the_weight_penalty():
     runner = seeds.SeedRunner(tiny_model)
-    model, history = runner.train(FRAMES, seed=0, steps=200, learning_rate=1e-2, validation=FRAMES[:20], eval_every=50)
+    model, history = runner.train(
+        FRAMES, seed=0, steps=200, learning_rate=1e-2, validation=FRAMES[:20], eval_every=50
+    )
     assert history["step"] == [50, 100, 150, 200] and len(history["val_loss"]) == 4
     assert history["loss"][-1] < 0.8 * history["loss"][0]
-    penalized = seeds.SeedRunner(lambda: models.build_dense_autoencoder(16, 4, hidden_sizes=(8,), l2=10.0)[0])
+    penalized = seeds.SeedRunner(
+        lambda: models.build_dense_autoencoder(16, 4, hidden_sizes=(8,), l2=10.0)[0]
+    )
     heavy = penalized.train(FRAMES, seed=0, steps=5)[1]["loss"][0]
-    assert heavy > runner.train(FRAMES, seed=0, steps=5)[1]["loss"][0] + 1.0  # the L2 term is in the loss
+    assert (
+        heavy > runner.train(FRAMES, seed=0, steps=5)[1]["loss"][0] + 1.0
+    )  # the L2 term is in the loss
 
 
 def test_runner_matches_train_minibatch_in_spirit():
@@ -94,7 +106,9 @@ def test_runner_matches_train_minibatch_in_spirit():
     _, ours = runner.train(FRAMES, seed=0, steps=100, learning_rate=1e-2)
     keras.utils.set_random_seed(0)
     model = tiny_model()
-    theirs = training.train_minibatch(model, FRAMES, steps=100, batch_size=32, learning_rate=1e-2, eval_every=100)
+    theirs = training.train_minibatch(
+        model, FRAMES, steps=100, batch_size=32, learning_rate=1e-2, eval_every=100
+    )
     assert abs(ours["loss"][-1] - theirs["loss"][-1]) < 0.25 * theirs["loss"][-1]
 
 

@@ -9,7 +9,10 @@ import textwrap
 
 def run_python(code: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, timeout=180,
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        timeout=180,
         env={"PATH": "/usr/bin:/bin", "HOME": "/tmp"},
     )
 
@@ -40,7 +43,11 @@ def test_tensorflow_is_quiet_and_training_is_deterministic():
     assert first.returncode == 0, first.stderr
     assert first.stdout == second.stdout
     # No C++ INFO/WARNING lines from TensorFlow (they start with a date and "I "/"W ").
-    noisy = [line for line in first.stderr.splitlines() if "cpu_feature_guard" in line or "oneDNN" in line]
+    noisy = [
+        line
+        for line in first.stderr.splitlines()
+        if "cpu_feature_guard" in line or "oneDNN" in line
+    ]
     assert not noisy, noisy
 
 
@@ -106,12 +113,19 @@ def test_a_name_error_in_a_notebook_says_to_run_the_cells_above(tmp_path):
 
     notebook = nbformat.v4.new_notebook()
     notebook.cells = [
-        nbformat.v4.new_code_cell("import course_utils\ncourse_utils.setup_notebook(tensorflow=False, style=False)"),
+        nbformat.v4.new_code_cell(
+            "import course_utils\ncourse_utils.setup_notebook(tensorflow=False, style=False)"
+        ),
         nbformat.v4.new_code_cell("frames_defined_in_an_earlier_cell.shape"),
         nbformat.v4.new_code_cell("{}['a key']"),
     ]
-    NotebookClient(notebook, timeout=120, kernel_name="python3", allow_errors=True,
-                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    NotebookClient(
+        notebook,
+        timeout=120,
+        kernel_name="python3",
+        allow_errors=True,
+        resources={"metadata": {"path": str(tmp_path)}},
+    ).execute()
     first, name_error, key_error = (cell.outputs for cell in notebook.cells)
     assert first[0]["data"]["text/plain"].startswith("Notebook ready: seed 0")
     (error,) = [output for output in name_error if output["output_type"] == "error"]

@@ -57,7 +57,9 @@ def _literal(node):
 
 def _has_number(node) -> bool:
     return any(
-        isinstance(sub, ast.Constant) and isinstance(sub.value, (int, float)) and not isinstance(sub.value, bool)
+        isinstance(sub, ast.Constant)
+        and isinstance(sub.value, (int, float))
+        and not isinstance(sub.value, bool)
         for sub in ast.walk(node)
     )
 
@@ -96,29 +98,41 @@ def typed_settings(source: str, where: str) -> list[str]:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             typed = sorted({n for t in targets for n in _names(t)} & NAMES)
             if typed and _has_number(node.value):
-                found.append(f"{where}:{node.lineno}: {', '.join(typed)} typed again (import from course_utils.settings)")
+                found.append(
+                    f"{where}:{node.lineno}: {', '.join(typed)} typed again (import from course_utils.settings)"
+                )
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
             args = node.args
             positional = args.posonlyargs + args.args
-            pairs = list(zip(positional[len(positional) - len(args.defaults):], args.defaults))
+            pairs = list(zip(positional[len(positional) - len(args.defaults) :], args.defaults))
             pairs += [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None]
             for arg, default in pairs:
                 if _typed_value(arg.arg, default):
-                    found.append(f"{where}:{default.lineno}: default {arg.arg}={ast.unparse(default)} typed again")
+                    found.append(
+                        f"{where}:{default.lineno}: default {arg.arg}={ast.unparse(default)} typed again"
+                    )
         elif isinstance(node, ast.Call):
             for keyword in node.keywords:
                 if keyword.arg in KEYWORDS and _typed_value(keyword.arg, keyword.value):
-                    found.append(f"{where}:{keyword.value.lineno}: {keyword.arg}={ast.unparse(keyword.value)} typed again")
+                    found.append(
+                        f"{where}:{keyword.value.lineno}: {keyword.arg}={ast.unparse(keyword.value)} typed again"
+                    )
     return found
 
 
 def python_files() -> list[Path]:
-    files = [*(ROOT / "course_utils").rglob("*.py"), *(ROOT / "scripts").rglob("*.py"), *(ROOT / "benchmarks").rglob("*.py")]
+    files = [
+        *(ROOT / "course_utils").rglob("*.py"),
+        *(ROOT / "scripts").rglob("*.py"),
+        *(ROOT / "benchmarks").rglob("*.py"),
+    ]
     return sorted(path for path in files if path != ROOT / "course_utils" / "settings.py")
 
 
 def notebooks() -> list[Path]:
-    return sorted([*(ROOT / "notebooks").glob("*.ipynb"), *(ROOT / "notebooks" / "zh").glob("*.ipynb")])
+    return sorted(
+        [*(ROOT / "notebooks").glob("*.ipynb"), *(ROOT / "notebooks" / "zh").glob("*.ipynb")]
+    )
 
 
 def notebook_code(path: Path) -> list[tuple[str, str]]:
@@ -176,8 +190,16 @@ def test_the_scan_catches_a_setting_typed_again(tmp_path):
     # A real lesson with its settings line typed back in fails.
     lesson = ROOT / "notebooks" / "03_building_the_autoencoder.ipynb"
     notebook = json.loads(lesson.read_text(encoding="utf-8"))
-    notebook["cells"].append({"cell_type": "code", "metadata": {}, "source": ["FRAME, HOP = 256, 64\n"],
-                              "execution_count": None, "outputs": [], "id": "mutant"})
+    notebook["cells"].append(
+        {
+            "cell_type": "code",
+            "metadata": {},
+            "source": ["FRAME, HOP = 256, 64\n"],
+            "execution_count": None,
+            "outputs": [],
+            "id": "mutant",
+        }
+    )
     mutant = tmp_path / lesson.name
     mutant.write_text(json.dumps(notebook), encoding="utf-8")
     assert scan_notebook(lesson) == []

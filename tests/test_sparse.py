@@ -23,8 +23,10 @@ def frames():
     rng = np.random.default_rng(0)
     t = np.arange(64)
     # Frames with a few strong tones each, different tones in different frames, plus noise.
-    rows = [sum(np.sin(2 * np.pi * f * t / 64 + rng.uniform(0, 6)) for f in rng.integers(1, 30, 3))
-            for _ in range(300)]
+    rows = [
+        sum(np.sin(2 * np.pi * f * t / 64 + rng.uniform(0, 6)) for f in rng.integers(1, 30, 3))
+        for _ in range(300)
+    ]
     return (np.array(rows) + 0.05 * rng.normal(size=(300, 64))).astype(np.float32)
 
 
@@ -84,7 +86,9 @@ def test_weights_round_trip_and_a_changed_file_is_caught(frames, tmp_path):
     path = save_ksparse_weights(model, tmp_path / "w.npz", steps=0)
     assert json.loads(path.with_suffix(".json").read_text())["steps"] == 0
     loaded = load_ksparse_autoencoder(path)
-    np.testing.assert_allclose(np.asarray(loaded(frames[:3])), np.asarray(model(frames[:3])), atol=1e-6)
+    np.testing.assert_allclose(
+        np.asarray(loaded(frames[:3])), np.asarray(model(frames[:3])), atol=1e-6
+    )
     with pytest.raises(FileExistsError, match="overwrite"):
         save_ksparse_weights(model, path)
     path.write_bytes(path.read_bytes() + b"x")
@@ -138,4 +142,6 @@ def test_saving_weights_never_replaces_a_neighbour_or_records_another_files_hash
         save_ksparse_weights(model, tmp_path, steps=0)
     path = save_ksparse_weights(model, tmp_path / "w.npz", overwrite=True, steps=1)
     record = json.loads(neighbour.read_text(encoding="utf-8"))
-    assert record["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest() and record["steps"] == 1
+    assert (
+        record["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest() and record["steps"] == 1
+    )

@@ -25,7 +25,9 @@ def chord():
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize("n_fft, hop, center", [(256, 64, True), (512, 128, True), (512, None, False), (1024, 256, True)])
+@pytest.mark.parametrize(
+    "n_fft, hop, center", [(256, 64, True), (512, 128, True), (512, None, False), (1024, 256, True)]
+)
 def test_stft_matches_librosa(chord, dtype, n_fft, hop, center):
     import librosa
 
@@ -35,7 +37,9 @@ def test_stft_matches_librosa(chord, dtype, n_fft, hop, center):
     assert ours.shape == theirs.shape and ours.dtype == theirs.dtype
     np.testing.assert_allclose(ours, theirs, rtol=1e-4, atol=1e-5 * np.abs(theirs).max())
     power = spectral.power_spectrogram(clip, n_fft=n_fft, hop_length=hop, center=center)
-    np.testing.assert_allclose(power, np.abs(theirs) ** 2, rtol=1e-3, atol=1e-6 * np.abs(theirs).max() ** 2)
+    np.testing.assert_allclose(
+        power, np.abs(theirs) ** 2, rtol=1e-3, atol=1e-6 * np.abs(theirs).max() ** 2
+    )
 
 
 @pytest.mark.filterwarnings("ignore:n_fft=256 is too large")
@@ -43,12 +47,17 @@ def test_stft_of_a_clip_shorter_than_a_window_is_padded_like_librosa():
     import librosa
 
     clip = np.random.default_rng(0).normal(size=50).astype(np.float32)
-    np.testing.assert_allclose(spectral.stft(clip, n_fft=256, hop_length=64),
-                               librosa.stft(y=clip, n_fft=256, hop_length=64), atol=1e-5)
+    np.testing.assert_allclose(
+        spectral.stft(clip, n_fft=256, hop_length=64),
+        librosa.stft(y=clip, n_fft=256, hop_length=64),
+        atol=1e-5,
+    )
 
 
-@pytest.mark.parametrize("sr, n_fft, n_mels, fmin, fmax",
-                         [(8000, 256, 40, 100.0, None), (22050, 1024, 64, 0.0, 8000.0), (16000, 512, 80, 0.0, None)])
+@pytest.mark.parametrize(
+    "sr, n_fft, n_mels, fmin, fmax",
+    [(8000, 256, 40, 100.0, None), (22050, 1024, 64, 0.0, 8000.0), (16000, 512, 80, 0.0, None)],
+)
 def test_numpy_mel_matches_librosa(chord, sr, n_fft, n_mels, fmin, fmax):
     import librosa
 
@@ -57,19 +66,27 @@ def test_numpy_mel_matches_librosa(chord, sr, n_fft, n_mels, fmin, fmax):
         librosa.filters.mel(sr=sr, n_fft=n_fft, n_mels=n_mels, fmin=fmin, fmax=fmax),
         atol=1e-7,
     )
-    ours = spectral.mel_spectrogram(chord, sr, n_fft=n_fft, hop_length=n_fft // 4, n_mels=n_mels, fmin=fmin, fmax=fmax)
-    theirs = librosa.feature.melspectrogram(y=chord, sr=sr, n_fft=n_fft, hop_length=n_fft // 4, n_mels=n_mels,
-                                            fmin=fmin, fmax=fmax)
+    ours = spectral.mel_spectrogram(
+        chord, sr, n_fft=n_fft, hop_length=n_fft // 4, n_mels=n_mels, fmin=fmin, fmax=fmax
+    )
+    theirs = librosa.feature.melspectrogram(
+        y=chord, sr=sr, n_fft=n_fft, hop_length=n_fft // 4, n_mels=n_mels, fmin=fmin, fmax=fmax
+    )
     np.testing.assert_allclose(ours, theirs, rtol=1e-3, atol=1e-6 * theirs.max())
 
 
-@pytest.mark.parametrize("ref, amin, top_db", [(1.0, 1e-10, 80.0), (3.0, 1e-5, None), (0.5, 1e-20, 35.0)])
+@pytest.mark.parametrize(
+    "ref, amin, top_db", [(1.0, 1e-10, 80.0), (3.0, 1e-5, None), (0.5, 1e-20, 35.0)]
+)
 def test_power_to_db_matches_librosa(chord, ref, amin, top_db):
     import librosa
 
     power = spectral.power_spectrogram(chord, n_fft=256, hop_length=64)
-    np.testing.assert_allclose(spectral.power_to_db(power, ref=ref, amin=amin, top_db=top_db),
-                               librosa.power_to_db(S=power, ref=ref, amin=amin, top_db=top_db), atol=1e-4)
+    np.testing.assert_allclose(
+        spectral.power_to_db(power, ref=ref, amin=amin, top_db=top_db),
+        librosa.power_to_db(S=power, ref=ref, amin=amin, top_db=top_db),
+        atol=1e-4,
+    )
     assert spectral.power_to_db(power).dtype == np.float32
 
 
@@ -80,7 +97,9 @@ def test_log_spectral_distance_is_the_same_as_with_librosas_stft(chord):
     x, y = chord.astype(np.float64), noisy.astype(np.float64)
     ref = np.abs(librosa.stft(y=x, n_fft=512, hop_length=128, center=False))
     est = np.abs(librosa.stft(y=y, n_fft=512, hop_length=128, center=False))
-    assert log_spectral_distance(chord, noisy) == pytest.approx(log_spectral_distance(ref, est), rel=1e-6)
+    assert log_spectral_distance(chord, noisy) == pytest.approx(
+        log_spectral_distance(ref, est), rel=1e-6
+    )
 
 
 def test_the_numpy_front_end_does_not_load_numba():
@@ -93,7 +112,9 @@ def test_the_numpy_front_end_does_not_load_numba():
         "metrics.log_spectral_distance(x, 0.5 * x)\n"
         "print('numba' in sys.modules)\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == "False", result.stdout + result.stderr
 
 
@@ -126,7 +147,9 @@ def test_griffin_lim_keeps_the_magnitude_not_the_waveform(chord):
     assert log_spectral_distance(chord, estimate, n_fft=256) < 3.0
     assert snr_db(chord, estimate) < 10  # a different waveform
     # Seeded: the same seed gives the same sound, another seed another one.
-    np.testing.assert_array_equal(estimate, to_audio(log_mag, hop_length=64, length=len(chord), seed=0))
+    np.testing.assert_array_equal(
+        estimate, to_audio(log_mag, hop_length=64, length=len(chord), seed=0)
+    )
     assert not np.allclose(estimate, to_audio(log_mag, hop_length=64, length=len(chord), seed=1))
 
 
@@ -150,7 +173,9 @@ def test_griffinlim_compat_is_seeded_and_warns_nothing_on_this_librosa():
     from course_utils import compat
 
     rng = np.random.default_rng(0)
-    magnitude = np.abs(librosa.stft(y=rng.normal(size=4000).astype(np.float32), n_fft=256, hop_length=64))
+    magnitude = np.abs(
+        librosa.stft(y=rng.normal(size=4000).astype(np.float32), n_fft=256, hop_length=64)
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # a renamed-argument FutureWarning would fail here
         first = compat.griffinlim(magnitude, seed=3, n_iter=4, hop_length=64, n_fft=256)

@@ -74,7 +74,9 @@ def test_vae_trains_one_step_and_encodes_mean_and_log_variance():
     for name in ("loss", "reconstruction_loss", "kl_loss"):
         assert np.isfinite(history.history[name][0]), history.history
     logs = history.history
-    assert logs["loss"][0] == pytest.approx(logs["reconstruction_loss"][0] + logs["kl_loss"][0], rel=1e-4)
+    assert logs["loss"][0] == pytest.approx(
+        logs["reconstruction_loss"][0] + logs["kl_loss"][0], rel=1e-4
+    )
     assert logs["kl_loss"][0] >= 0
     assert vae.predict(frames[:4], verbose=0).shape == (4, 32)
     codes, decoded = vae.sample(6, seed=1)
@@ -99,5 +101,7 @@ def test_render_latent_holds_one_code_or_follows_a_trajectory():
     _, log_mag = render_latent(_toy_decoder, trajectory, sr=SR, hop_length=64)
     assert log_mag.shape == (129, 12)
     # A code that decodes to absurd levels is turned down, not turned into Inf.
-    loud, _ = render_latent(lambda c: np.full((len(c), 129), 60.0), np.zeros(3), sr=SR, hop_length=64)
+    loud, _ = render_latent(
+        lambda c: np.full((len(c), 129), 60.0), np.zeros(3), sr=SR, hop_length=64
+    )
     assert np.all(np.isfinite(loud))

@@ -49,7 +49,9 @@ def small_model(models):
 def test_article_loop_ends_near_the_sigmoid_floor(models, training):
     data = np.random.default_rng(0).normal(size=(2000, 1)).astype(np.float32)
     floor = models.sigmoid_loss_floor(data)
-    losses = training.article_training_loop(models.ArticleAutoencoder(1, 100, 1), data, epochs=300, learning_rate=0.01)
+    losses = training.article_training_loop(
+        models.ArticleAutoencoder(1, 100, 1), data, epochs=300, learning_rate=0.01
+    )
     assert losses[-1] < losses[0]
     assert losses[-1] >= floor - 1e-6
     assert losses[-1] < floor * 1.05
@@ -58,14 +60,18 @@ def test_article_loop_ends_near_the_sigmoid_floor(models, training):
 @pytest.mark.parametrize("epochs", [-5, 0, 2.5, True, "3"])
 def test_article_loop_epochs_must_be_a_positive_whole_number(models, training, epochs):
     with pytest.raises(SettingError, match="epochs"):
-        training.article_training_loop(models.ArticleAutoencoder(1, 4, 1), np.zeros((8, 1)), epochs=epochs)
+        training.article_training_loop(
+            models.ArticleAutoencoder(1, 4, 1), np.zeros((8, 1)), epochs=epochs
+        )
 
 
 @pytest.mark.parametrize("learning_rate", [np.nan, np.inf, 0.0, -0.01, "0.01"])
 def test_learning_rate_must_be_a_positive_finite_number(models, training, learning_rate):
     data = np.random.default_rng(0).normal(size=(8, 4)).astype(np.float32)
     with pytest.raises(SignalError, match="learning_rate"):
-        training.article_training_loop(models.ArticleAutoencoder(4, 4, 4), data, epochs=2, learning_rate=learning_rate)
+        training.article_training_loop(
+            models.ArticleAutoencoder(4, 4, 4), data, epochs=2, learning_rate=learning_rate
+        )
     model, _, _ = models.build_dense_autoencoder(4, 2, hidden_sizes=(4,))
     with pytest.raises(SignalError, match="learning_rate"):
         training.train_minibatch(model, data, steps=2, learning_rate=learning_rate)
@@ -75,7 +81,9 @@ def test_learning_rate_must_be_a_positive_finite_number(models, training, learni
 
 def test_huge_training_data_is_refused_before_it_trains_to_inf(models, training):
     with pytest.raises(SignalError, match="standardize"):
-        training.article_training_loop(models.ArticleAutoencoder(1, 4, 1), np.full((8, 1), 1e30), epochs=2)
+        training.article_training_loop(
+            models.ArticleAutoencoder(1, 4, 1), np.full((8, 1), 1e30), epochs=2
+        )
 
 
 def test_a_loss_that_becomes_nan_stops_the_article_loop_with_a_clear_error(models, training):
@@ -91,7 +99,9 @@ def test_article_model_refuses_data_of_another_width_instead_of_broadcasting(mod
         training.article_training_loop(models.ArticleAutoencoder(1, 4, 1), data, epochs=2)
     with pytest.raises(SignalError, match="output"):
         training.article_training_loop(models.ArticleAutoencoder(3, 4, 1), data, epochs=2)
-    assert len(training.article_training_loop(models.ArticleAutoencoder(3, 4, 3), data, epochs=2)) == 2
+    assert (
+        len(training.article_training_loop(models.ArticleAutoencoder(3, 4, 3), data, epochs=2)) == 2
+    )
 
 
 # --- mini-batches, fit, datasets --------------------------------------------------------------
@@ -106,13 +116,17 @@ def test_trainers_reject_bad_data(models, training):
     with pytest.raises(SettingError, match="steps"):
         training.train_minibatch(model, np.zeros((8, 16)), steps=0)
     with pytest.raises(SignalError, match="frame_length=100"):
-        training.fit_autoencoder(models.build_dense_autoencoder(64, 8)[0], np.zeros((10, 100)), steps=1)
+        training.fit_autoencoder(
+            models.build_dense_autoencoder(64, 8)[0], np.zeros((10, 100)), steps=1
+        )
 
 
 def test_minibatch_training_lowers_validation_loss(models, training):
     frames = low_rank_frames(512, 32)  # rank-4 data: a code of 4 suffices
     model, _, _ = models.build_dense_autoencoder(32, 4, hidden_sizes=(64,))
-    history = training.train_minibatch(model, frames[:400], steps=300, validation=frames[400:], eval_every=100)
+    history = training.train_minibatch(
+        model, frames[:400], steps=300, validation=frames[400:], eval_every=100
+    )
     assert history["step"] == [100, 200, 300]
     assert history["val_loss"][-1] < 0.5 * history["val_loss"][0]
 
@@ -147,12 +161,18 @@ def test_optimizer_by_name_object_and_loss_by_name(training, small_model):
     import keras
 
     x = low_rank_frames()
-    by_name = training.train_minibatch(small_model(), x, steps=30, optimizer="sgd", learning_rate=0.01, eval_every=30)
-    by_object = training.train_minibatch(small_model(), x, steps=30, optimizer=keras.optimizers.SGD(0.01), eval_every=30)
+    by_name = training.train_minibatch(
+        small_model(), x, steps=30, optimizer="sgd", learning_rate=0.01, eval_every=30
+    )
+    by_object = training.train_minibatch(
+        small_model(), x, steps=30, optimizer=keras.optimizers.SGD(0.01), eval_every=30
+    )
     assert by_name["loss"] == pytest.approx(by_object["loss"], rel=1e-5)
     adam = training.train_minibatch(small_model(), x, steps=30, eval_every=30)
     assert adam["loss"] != pytest.approx(by_name["loss"], rel=1e-3)
-    mae = training.train_minibatch(small_model(), x, steps=30, loss="mae", validation=x[:32], eval_every=30)
+    mae = training.train_minibatch(
+        small_model(), x, steps=30, loss="mae", validation=x[:32], eval_every=30
+    )
     model = small_model()
     start_mae = float(np.mean(np.abs(x[:32] - np.asarray(model(x[:32])))))
     assert 0 < mae["val_loss"][0] < start_mae  # the validation loss is an MAE, and it fell
@@ -161,7 +181,9 @@ def test_optimizer_by_name_object_and_loss_by_name(training, small_model):
 def test_weight_penalty_is_part_of_the_training_loss(training, small_model):
     x = low_rank_frames()
     plain = training.train_minibatch(small_model(), x, steps=20, eval_every=20, validation=x[:32])
-    penalized = training.train_minibatch(small_model(l2=1.0), x, steps=20, eval_every=20, validation=x[:32])
+    penalized = training.train_minibatch(
+        small_model(l2=1.0), x, steps=20, eval_every=20, validation=x[:32]
+    )
     # the penalty (sum of squared weights, large at l2=1) is added to the training loss only
     assert penalized["loss"][0] > plain["loss"][0] + 1.0
     assert penalized["val_loss"][0] < penalized["loss"][0]
@@ -170,7 +192,9 @@ def test_weight_penalty_is_part_of_the_training_loss(training, small_model):
 def test_fit_counts_steps_and_stops_early(models, training):
     frames = np.random.default_rng(3).normal(size=(100, 16)).astype(np.float32)
     model, _, _ = models.build_dense_autoencoder(16, 2, hidden_sizes=(8,))
-    history = training.fit_autoencoder(model, frames[:64], frames[64:], steps=400, batch_size=32, patience=2)
+    history = training.fit_autoencoder(
+        model, frames[:64], frames[64:], steps=400, batch_size=32, patience=2
+    )
     assert history.history["step"][0] == 2
     assert len(history.history["loss"]) <= training.epochs_for_steps(400, 64, 32) == 200
 
@@ -183,7 +207,9 @@ def test_fit_is_deterministic_for_a_seed(models, training):
     for _ in range(2):
         keras.utils.set_random_seed(0)
         model, _, _ = models.build_dense_autoencoder(16, 4, hidden_sizes=(8,))
-        losses.append(training.fit_autoencoder(model, frames, steps=8, batch_size=32, seed=0).history["loss"])
+        losses.append(
+            training.fit_autoencoder(model, frames, steps=8, batch_size=32, seed=0).history["loss"]
+        )
     assert losses[0] == losses[1]
 
 
@@ -208,8 +234,9 @@ def test_gradient_norms_vanish_in_a_deep_sigmoid_stack_but_not_with_relu(models,
 
     x = low_rank_frames(64)
     keras.utils.set_random_seed(0)
-    sigmoid = models.build_dense_autoencoder(16, 4, hidden_sizes=(32,) * 5, activation="sigmoid",
-                                             kernel_initializer="glorot_uniform")[0]
+    sigmoid = models.build_dense_autoencoder(
+        16, 4, hidden_sizes=(32,) * 5, activation="sigmoid", kernel_initializer="glorot_uniform"
+    )[0]
     keras.utils.set_random_seed(0)
     relu = models.build_dense_autoencoder(16, 4, hidden_sizes=(32,) * 5)[0]
     sig_norms = list(training.gradient_norms(sigmoid, x).values())
@@ -243,7 +270,9 @@ def test_minibatch_and_fit_stop_on_a_nan_loss_naming_the_learning_rate(training,
 def test_a_nan_loss_on_constant_frames_names_the_constant_data(training, small_model):
     constant = np.full((256, 16), 3e4, dtype=np.float32)
     with pytest.raises(SignalError, match="constant"):
-        training.train_minibatch(small_model(), constant, steps=60, learning_rate=1e30, eval_every=10)
+        training.train_minibatch(
+            small_model(), constant, steps=60, learning_rate=1e30, eval_every=10
+        )
 
 
 def test_a_standardizer_fitted_on_huge_values_is_refused(notebook_session):

@@ -47,7 +47,13 @@ def test_a_missing_chinese_file_is_named_as_it_is(folder):
 
 def test_the_codec_file_round_trips_under_a_chinese_name(folder):
     packed = codec.pack_bits(np.arange(40) % 64, bits=6)
-    metadata = {"sample_rate": SR, "n_samples": 1000, "frame_length": 256, "hop_length": 256, "bits": 6}
+    metadata = {
+        "sample_rate": SR,
+        "n_samples": 1000,
+        "frame_length": 256,
+        "hop_length": 256,
+        "bits": 6,
+    }
     path = codec.save_compressed(folder / "压缩_语音", codes=packed, **metadata)
     assert path.name == "压缩_语音.npz" and path.exists()
     loaded = codec.load_compressed(folder / "压缩_语音.npz")
@@ -55,7 +61,9 @@ def test_the_codec_file_round_trips_under_a_chinese_name(folder):
     (folder / "坏文件.npz").write_bytes(b"not a zip")
     with pytest.raises(CompressedFileError, match="我的录音/坏文件.npz"):
         codec.load_compressed(folder / "坏文件.npz")
-    with pytest.raises(CompressedFileError, match="压缩_语音.npz' already exists"):  # never overwritten
+    with pytest.raises(
+        CompressedFileError, match="压缩_语音.npz' already exists"
+    ):  # never overwritten
         codec.save_compressed(path, codes=packed, **metadata)
 
 
@@ -70,7 +78,9 @@ def test_weights_save_and_load_under_a_chinese_name(folder):
     model = build_ksparse_autoencoder(frames, m=8)
     path = save_ksparse_weights(model, folder / "权重.npz", steps=0)
     loaded = load_ksparse_autoencoder(path)
-    np.testing.assert_allclose(np.asarray(loaded(frames[:3])), np.asarray(model(frames[:3])), atol=1e-6)
+    np.testing.assert_allclose(
+        np.asarray(loaded(frames[:3])), np.asarray(model(frames[:3])), atol=1e-6
+    )
 
 
 def test_wav_chunks_stream_from_a_chinese_folder(folder):
@@ -78,7 +88,9 @@ def test_wav_chunks_stream_from_a_chinese_folder(folder):
 
     paths = efficiency.write_wav_chunks(tone(2.0), SR, folder / "分段", seconds=0.5, prefix="片段")
     assert len(paths) == 4 and all("片段" in path.name for path in paths)
-    batch = next(iter(efficiency.wav_frame_dataset(folder / "分段", frame_length=100, batch_size=8, seed=0)))
+    batch = next(
+        iter(efficiency.wav_frame_dataset(folder / "分段", frame_length=100, batch_size=8, seed=0))
+    )
     frames = batch[0].numpy() if isinstance(batch, tuple) else batch.numpy()
     assert frames.shape == (8, 100) and np.isfinite(frames).all()
 
@@ -87,7 +99,9 @@ def test_spoken_digits_load_from_a_chinese_folder_with_chinese_speakers(folder):
     for digit in (0, 1):
         for speaker in ("张伟", "李娜"):
             for take in (0, 1):
-                soundfile.write(folder / f"{digit}_{speaker}_{take}.wav", tone(0.3, 300 + 100 * digit), SR)
+                soundfile.write(
+                    folder / f"{digit}_{speaker}_{take}.wav", tone(0.3, 300 + 100 * digit), SR
+                )
     digits = data.load_spoken_digits(folder)
     assert len(digits) == 8 and set(digits.speakers.tolist()) == {"张伟", "李娜"}
     assert sorted(set(digits.labels.tolist())) == [0, 1]

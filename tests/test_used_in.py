@@ -16,7 +16,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-spec = importlib.util.spec_from_file_location("update_used_in", ROOT / "scripts" / "update_used_in.py")
+spec = importlib.util.spec_from_file_location(
+    "update_used_in", ROOT / "scripts" / "update_used_in.py"
+)
 used_in = importlib.util.module_from_spec(spec)
 sys.modules["update_used_in"] = used_in
 spec.loader.exec_module(used_in)
@@ -55,7 +57,9 @@ def missing_notebooks(found) -> list[str]:
     users, stems, modules = found
     missing = []
     for target, line in claims(modules):
-        named = set(used_in.NOTEBOOK_NAME.findall(line)) | (set(stems) if "every notebook" in line else set())
+        named = set(used_in.NOTEBOOK_NAME.findall(line)) | (
+            set(stems) if "every notebook" in line else set()
+        )
         for notebook in sorted(set(users.get((target.module.name, target.name), [])) & set(stems)):
             if notebook not in named:
                 missing.append(f"{target.label}: used by {notebook}, which its line leaves out")
@@ -72,7 +76,11 @@ def test_a_notebook_left_out_of_a_line_is_caught(tiny_course):
     used_in.run(tiny_course)
     assert missing_notebooks(used_in.usage(tiny_course)) == []
     audio = tiny_course / "course_utils" / "audio.py"
-    audio.write_text(audio.read_text().replace("Used in: 00_a, benchmarks/codec.py.", "Used in: benchmarks/codec.py."))
+    audio.write_text(
+        audio.read_text().replace(
+            "Used in: 00_a, benchmarks/codec.py.", "Used in: benchmarks/codec.py."
+        )
+    )
     assert missing_notebooks(used_in.usage(tiny_course)) == [
         "course_utils.audio.frame_signal: used by 00_a, which its line leaves out"
     ]
@@ -86,11 +94,26 @@ def test_the_claims_are_checked_at_all(found):
 
 
 def write_notebook(path: Path, *cells: str) -> None:
-    path.write_text(json.dumps({
-        "cells": [{"cell_type": "code", "source": cell, "metadata": {}, "outputs": [], "execution_count": None}
-                  for cell in cells] + [{"cell_type": "markdown", "source": "audio.frame_signal(", "metadata": {}}],
-        "metadata": {}, "nbformat": 4, "nbformat_minor": 5,
-    }))
+    path.write_text(
+        json.dumps(
+            {
+                "cells": [
+                    {
+                        "cell_type": "code",
+                        "source": cell,
+                        "metadata": {},
+                        "outputs": [],
+                        "execution_count": None,
+                    }
+                    for cell in cells
+                ]
+                + [{"cell_type": "markdown", "source": "audio.frame_signal(", "metadata": {}}],
+                "metadata": {},
+                "nbformat": 4,
+                "nbformat_minor": 5,
+            }
+        )
+    )
 
 
 @pytest.fixture
@@ -98,7 +121,9 @@ def tiny_course(tmp_path):
     """A package with two modules (one re-exporting), two notebooks and a benchmark."""
     package = tmp_path / "course_utils"
     (package / "efficiency").mkdir(parents=True)
-    (package / "__init__.py").write_text('"""The package."""\nfrom .session import setup_notebook\n')
+    (package / "__init__.py").write_text(
+        '"""The package."""\nfrom .session import setup_notebook\n'
+    )
     (package / "session.py").write_text(
         '"""Sessions.\n\nUsed in: 01_b.\n"""\n\n\ndef setup_notebook():\n    """Set up.\n\n    Used in: 01_b.\n    """\n'
     )
@@ -107,15 +132,27 @@ def tiny_course(tmp_path):
         'def load(x):\n    """Load."""\n\n\ndef unused(x):\n    """Nobody.\n\n    Used in: course_utils internals.\n    """\n\n\n'
         'def _private(x):\n    """Private.\n\n    Used in: 00_a.\n    """\n'
     )
-    (package / "efficiency" / "__init__.py").write_text('"""Efficiency."""\nfrom .cost import flops\n')
-    (package / "efficiency" / "cost.py").write_text('"""Cost."""\n\n\ndef flops(n):\n    """Count."""\n')
+    (package / "efficiency" / "__init__.py").write_text(
+        '"""Efficiency."""\nfrom .cost import flops\n'
+    )
+    (package / "efficiency" / "cost.py").write_text(
+        '"""Cost."""\n\n\ndef flops(n):\n    """Count."""\n'
+    )
     (tmp_path / "notebooks").mkdir()
-    write_notebook(tmp_path / "notebooks" / "00_a.ipynb", "import course_utils\ncourse_utils.setup_notebook()",
-                   "from course_utils import audio as au, efficiency\n%matplotlib inline\nau.frame_signal(1)\nefficiency.flops(2)")
-    write_notebook(tmp_path / "notebooks" / "01_b.ipynb", "import course_utils.audio as a\nx = a.load",
-                   "from course_utils.session import setup_notebook\nsetup_notebook()")
+    write_notebook(
+        tmp_path / "notebooks" / "00_a.ipynb",
+        "import course_utils\ncourse_utils.setup_notebook()",
+        "from course_utils import audio as au, efficiency\n%matplotlib inline\nau.frame_signal(1)\nefficiency.flops(2)",
+    )
+    write_notebook(
+        tmp_path / "notebooks" / "01_b.ipynb",
+        "import course_utils.audio as a\nx = a.load",
+        "from course_utils.session import setup_notebook\nsetup_notebook()",
+    )
     (tmp_path / "benchmarks").mkdir()
-    (tmp_path / "benchmarks" / "codec.py").write_text("import course_utils\ncourse_utils.audio.frame_signal(3)\n")
+    (tmp_path / "benchmarks" / "codec.py").write_text(
+        "import course_utils\ncourse_utils.audio.frame_signal(3)\n"
+    )
     (tmp_path / "scripts").mkdir()
     return tmp_path
 
@@ -126,18 +163,25 @@ def test_all_three_import_styles_are_found(tiny_course):
     assert users[("audio", "frame_signal")] == ["00_a", "benchmarks/codec.py"]
     assert users[("audio", "load")] == ["01_b"]
     assert users[("session", "setup_notebook")] == ["00_a", "01_b"]
-    assert users[("efficiency.cost", "flops")] == ["00_a"], "a re-export counts for the defining module"
+    assert users[("efficiency.cost", "flops")] == ["00_a"], (
+        "a re-export counts for the defining module"
+    )
     assert ("audio", "unused") not in users and ("audio", "_private") not in users
 
 
 def test_check_finds_wrong_lines_and_the_rewrite_fixes_them(tiny_course, capsys):
     assert used_in.run(tiny_course, check=True) == 1
     report = capsys.readouterr().out
-    assert "course_utils.audio.frame_signal: 'Used in: 00_a, 01_b.' -> 'Used in: 00_a, benchmarks/codec.py.'" in report
+    assert (
+        "course_utils.audio.frame_signal: 'Used in: 00_a, 01_b.' -> 'Used in: 00_a, benchmarks/codec.py.'"
+        in report
+    )
     assert used_in.run(tiny_course) == 0
     audio = (tiny_course / "course_utils" / "audio.py").read_text()
-    assert "    Used in: 00_a, benchmarks/codec.py.\n    \"\"\"" in audio
-    assert '"""Load.\n\n    Used in: 01_b.\n    """' in audio, "a line is added where there was none"
+    assert '    Used in: 00_a, benchmarks/codec.py.\n    """' in audio
+    assert '"""Load.\n\n    Used in: 01_b.\n    """' in audio, (
+        "a line is added where there was none"
+    )
     assert "Used in: course_utils internals." in audio, "a note about internal use is kept"
     assert "every notebook" in (tiny_course / "course_utils" / "session.py").read_text()
     ast.parse(audio)

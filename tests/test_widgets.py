@@ -16,7 +16,10 @@ SR = 8000
 
 def make_inputs():
     t = np.arange(SR // 2) / SR
-    originals = {"tone": np.sin(2 * np.pi * 440 * t), "chord": np.sin(2 * np.pi * 300 * t) + 0.5 * np.sin(2 * np.pi * 500 * t)}
+    originals = {
+        "tone": np.sin(2 * np.pi * 440 * t),
+        "chord": np.sin(2 * np.pi * 300 * t) + 0.5 * np.sin(2 * np.pi * 500 * t),
+    }
     reconstructions = {}
     for name, x in originals.items():
         for size, scale in ((8, 0.5), (16, 0.9), (32, 0.99)):
@@ -67,6 +70,7 @@ def test_missing_or_mismatched_reconstructions_are_reported():
     reconstructions[("tone", 8)] = {"PCA": np.ones(10)}
     with pytest.raises(SignalError, match="samples"):
         code_size_explorer(originals, reconstructions, sr=SR)
+
 
 def _toy_decoder(codes):
     """A decoder by hand: code[0] moves a bump of energy up the spectrum."""

@@ -13,13 +13,25 @@ import numpy as np
 from ..audio import check_signal
 from ..errors import SignalError
 
-__all__ = ["quantize", "dequantize", "bitstream_bits", "kbps", "pack_bits", "unpack_bits", "quantized_roundtrip"]
+__all__ = [
+    "quantize",
+    "dequantize",
+    "bitstream_bits",
+    "kbps",
+    "pack_bits",
+    "unpack_bits",
+    "quantized_roundtrip",
+]
 
 _MAX_BITS = 16
 
 
 def _check_bits(bits) -> int:
-    if isinstance(bits, bool) or not isinstance(bits, (int, np.integer)) or not 1 <= bits <= _MAX_BITS:
+    if (
+        isinstance(bits, bool)
+        or not isinstance(bits, (int, np.integer))
+        or not 1 <= bits <= _MAX_BITS
+    ):
         raise SignalError(
             f"bits must be a whole number from 1 to {_MAX_BITS}; got {bits!r}. "
             "8 bits give 256 levels per code number, 4 bits give 16."
@@ -31,7 +43,9 @@ def _check_codes(codes, name: str = "codes") -> np.ndarray:
     codes = np.asarray(codes)
     if codes.ndim != 2:
         hint = " Use codes.reshape(-1, 1) for a single column." if codes.ndim == 1 else ""
-        raise SignalError(f"{name} must be 2-D (n_frames, code_size); got shape {codes.shape}.{hint}")
+        raise SignalError(
+            f"{name} must be 2-D (n_frames, code_size); got shape {codes.shape}.{hint}"
+        )
     if codes.shape[0] == 0:
         raise SignalError(f"{name} has no frames.")
     check_signal(codes.ravel(), name=name)
@@ -77,8 +91,12 @@ def quantize(codes, bits: int) -> tuple[np.ndarray, np.ndarray]:
     high = codes.max(axis=0).astype(np.float32)
     # Rounding to float32 may move a range inward; move it outward instead so
     # every code stays inside its range.
-    low = np.where(low.astype(np.float64) > codes.min(axis=0), np.nextafter(low, np.float32(-np.inf)), low)
-    high = np.where(high.astype(np.float64) < codes.max(axis=0), np.nextafter(high, np.float32(np.inf)), high)
+    low = np.where(
+        low.astype(np.float64) > codes.min(axis=0), np.nextafter(low, np.float32(-np.inf)), low
+    )
+    high = np.where(
+        high.astype(np.float64) < codes.max(axis=0), np.nextafter(high, np.float32(np.inf)), high
+    )
     ranges = np.stack([low, high]).astype(np.float32)
     levels = 2**bits - 1
     step = (ranges[1].astype(np.float64) - ranges[0]) / levels
@@ -113,7 +131,9 @@ def dequantize(integers, ranges, bits: int, dtype=np.float32) -> np.ndarray:
     return (ranges[0] + integers.astype(np.float64) * step).astype(dtype)
 
 
-def bitstream_bits(n_frames: int, code_size: int, bits: int, side_floats: int = 0, float_bits: int = 32) -> int:
+def bitstream_bits(
+    n_frames: int, code_size: int, bits: int, side_floats: int = 0, float_bits: int = 32
+) -> int:
     """Bits needed to send ``n_frames`` codes of ``code_size`` numbers at ``bits`` bits each.
 
     ``n_frames * code_size * bits + side_floats * float_bits``. Side
@@ -124,7 +144,11 @@ def bitstream_bits(n_frames: int, code_size: int, bits: int, side_floats: int = 
 
     Used in: 07_compression.
     """
-    for label, value in (("n_frames", n_frames), ("code_size", code_size), ("side_floats", side_floats)):
+    for label, value in (
+        ("n_frames", n_frames),
+        ("code_size", code_size),
+        ("side_floats", side_floats),
+    ):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
             raise SignalError(f"{label} must be a whole number >= 0; got {value!r}.")
     bits = _check_bits(bits)
@@ -142,7 +166,9 @@ def kbps(total_bits: float, duration_s: float) -> float:
     from ..checks import is_number
 
     if not is_number(duration_s) or not np.isfinite(float(duration_s)) or duration_s <= 0:
-        raise SignalError(f"duration_s must be a positive finite number; got {duration_s!r}. Use len(signal) / sample_rate.")
+        raise SignalError(
+            f"duration_s must be a positive finite number; got {duration_s!r}. Use len(signal) / sample_rate."
+        )
     if not is_number(total_bits) or not np.isfinite(float(total_bits)) or total_bits < 0:
         raise SignalError(f"total_bits must be a finite number >= 0; got {total_bits!r}.")
     return float(total_bits) / float(duration_s) / 1000.0
@@ -158,10 +184,13 @@ def pack_bits(integers, bits: int) -> np.ndarray:
     """
     bits = _check_bits(bits)
     values = np.asarray(integers).ravel()
-    if values.dtype.kind not in "biuf" or (values.dtype.kind == "f" and not np.all(np.isfinite(values) & (values == np.round(values)))):
+    if values.dtype.kind not in "biuf" or (
+        values.dtype.kind == "f" and not np.all(np.isfinite(values) & (values == np.round(values)))
+    ):
         raise SignalError(
             f"pack_bits packs whole numbers (quantization levels); got {values.dtype} values"
-            + (" with NaN, Inf or fractions" if values.dtype.kind == "f" else "") + ". Pass quantize()'s integers."
+            + (" with NaN, Inf or fractions" if values.dtype.kind == "f" else "")
+            + ". Pass quantize()'s integers."
         )
     if values.size and (values.min() < 0 or values.max() >= 2**bits):
         raise SignalError(f"values must lie in 0..{2**bits - 1} to fit in {bits} bits.")
@@ -174,7 +203,11 @@ def _to_bits(values, bits: int) -> np.ndarray:
     The course's one bit packer: :func:`pack_bits` and ``capstone.pack_stream`` both use it.
     """
     shifts = np.arange(int(bits) - 1, -1, -1, dtype=np.uint32)
-    return ((np.asarray(values).astype(np.uint32).ravel()[:, None] >> shifts) & 1).astype(np.uint8).ravel()
+    return (
+        ((np.asarray(values).astype(np.uint32).ravel()[:, None] >> shifts) & 1)
+        .astype(np.uint8)
+        .ravel()
+    )
 
 
 def _from_bits(bit_array, bits: int) -> np.ndarray:
@@ -190,14 +223,21 @@ def unpack_bits(packed, bits: int, shape) -> np.ndarray:
     """
     bits = _check_bits(bits)
     dims = np.atleast_1d(np.asarray(shape, dtype=object))
-    if dims.ndim != 1 or not all(isinstance(d, (int, np.integer)) and not isinstance(d, bool) and d >= 0 for d in dims):
-        raise SignalError(f"shape must be whole numbers >= 0, the shape pack_bits was given; got {shape!r}.")
+    if dims.ndim != 1 or not all(
+        isinstance(d, (int, np.integer)) and not isinstance(d, bool) and d >= 0 for d in dims
+    ):
+        raise SignalError(
+            f"shape must be whole numbers >= 0, the shape pack_bits was given; got {shape!r}."
+        )
     shape = tuple(int(s) for s in dims)
     count = int(np.prod(shape, dtype=object)) * bits
     raw = np.asarray(packed)
     if raw.dtype.kind not in "iu" or (raw.size and (raw.min() < 0 or raw.max() > 255)):
-        raise SignalError(f"packed must be bytes (whole numbers 0..255), what pack_bits returned; got {raw.dtype} values"
-                          + (f" from {raw.min()} to {raw.max()}" if raw.size and raw.dtype.kind in "iuf" else "") + ".")
+        raise SignalError(
+            f"packed must be bytes (whole numbers 0..255), what pack_bits returned; got {raw.dtype} values"
+            + (f" from {raw.min()} to {raw.max()}" if raw.size and raw.dtype.kind in "iuf" else "")
+            + "."
+        )
     packed = raw.astype(np.uint8)
     if packed.size * 8 < count:
         raise SignalError(
@@ -206,7 +246,6 @@ def unpack_bits(packed, bits: int, shape) -> np.ndarray:
         )
     values = _from_bits(np.unpackbits(packed, count=count), bits)
     return values.astype(_integer_dtype(bits)).reshape(shape)
-
 
 
 def quantized_roundtrip(encode, decode, frames, bits: int):
@@ -225,5 +264,3 @@ def quantized_roundtrip(encode, decode, frames, bits: int):
     decoded = np.asarray(decode(dequantize(integers, ranges, bits)))
     total = bitstream_bits(codes.shape[0], codes.shape[1], bits, side_floats=ranges.size)
     return decoded, total
-
-

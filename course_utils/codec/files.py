@@ -16,7 +16,13 @@ import numpy as np
 
 from ..errors import CompressedFileError, CompressedFileNotFoundError
 
-__all__ = ["FORMAT_VERSION", "REQUIRED_METADATA", "MAX_UNPACKED_BYTES", "save_compressed", "load_compressed"]
+__all__ = [
+    "FORMAT_VERSION",
+    "REQUIRED_METADATA",
+    "MAX_UNPACKED_BYTES",
+    "save_compressed",
+    "load_compressed",
+]
 
 #: Version of the archive layout written by :func:`save_compressed`.
 FORMAT_VERSION = 1
@@ -31,8 +37,13 @@ MAX_UNPACKED_BYTES = 64 * 2**20
 
 _POSITIVE_METADATA = ("sample_rate", "frame_length", "hop_length", "bits")
 # Largest sensible values: more is a damaged file or a slip (bits per number, samples of a day at 48 kHz).
-_METADATA_LIMITS = {"bits": 32, "n_samples": 48000 * 86400, "frame_length": 2**24, "hop_length": 2**24,
-                    "sample_rate": 10**7}
+_METADATA_LIMITS = {
+    "bits": 32,
+    "n_samples": 48000 * 86400,
+    "frame_length": 2**24,
+    "hop_length": 2**24,
+    "sample_rate": 10**7,
+}
 
 
 def _check_metadata(arrays: dict, where: str) -> None:
@@ -46,14 +57,20 @@ def _check_metadata(arrays: dict, where: str) -> None:
         if ok and high is not None and int(value) > high:
             raise CompressedFileError(
                 f"{where}'{key}' is {int(value):,}, more than {high:,}: "
-                + ("a code number has at most 32 bits." if key == "bits" else
-                   "no clip the course codes is that long (a day of audio at 48 kHz is 4.1 billion samples).")
+                + (
+                    "a code number has at most 32 bits."
+                    if key == "bits"
+                    else "no clip the course codes is that long (a day of audio at 48 kHz is 4.1 billion samples)."
+                )
             )
         if not ok or int(value) < low:
             raise CompressedFileError(
                 f"{where}'{key}' must be one whole number >= {low}; got {arrays[key]!r}. "
-                + ("Pass the clip's sample rate in Hz, e.g. sample_rate=8000." if key == "sample_rate"
-                   else "Pass the value the decoder needs, as a Python int.")
+                + (
+                    "Pass the clip's sample rate in Hz, e.g. sample_rate=8000."
+                    if key == "sample_rate"
+                    else "Pass the value the decoder needs, as a Python int."
+                )
             )
 
 
@@ -87,7 +104,9 @@ def save_compressed(path, *, overwrite: bool = False, **arrays) -> Path:
     if path.suffix != ".npz":
         path = path.with_name(path.name + ".npz")
     if _RESERVED in arrays:
-        raise CompressedFileError(f"'{_RESERVED}' is written by save_compressed itself; do not pass it.")
+        raise CompressedFileError(
+            f"'{_RESERVED}' is written by save_compressed itself; do not pass it."
+        )
     missing = [key for key in REQUIRED_METADATA if key not in arrays]
     if missing:
         raise CompressedFileError(
@@ -113,7 +132,9 @@ def save_compressed(path, *, overwrite: bool = False, **arrays) -> Path:
     _check_metadata(arrays, "")
     stored[_RESERVED] = np.asarray(FORMAT_VERSION, dtype=np.int64)
     if path.is_dir():
-        raise CompressedFileError(f"'{path}' is a folder; pass the name of a file inside it, e.g. '{path / 'clip.npz'}'.")
+        raise CompressedFileError(
+            f"'{path}' is a folder; pass the name of a file inside it, e.g. '{path / 'clip.npz'}'."
+        )
     if path.exists() and not overwrite:
         raise CompressedFileError(
             f"'{path}' already exists, and save_compressed does not replace files. Choose another "
@@ -168,7 +189,9 @@ def _check_unpacked_size(path: Path, max_bytes: int) -> None:
                     else:
                         raise ValueError(f"unsupported .npy version {version}")
                 except ValueError as error:
-                    raise _not_a_codec_file(path, f"its entry '{info.filename}' is not a NumPy array ({error})") from None
+                    raise _not_a_codec_file(
+                        path, f"its entry '{info.filename}' is not a NumPy array ({error})"
+                    ) from None
             from_headers += int(np.prod(shape, dtype=object)) * max(dtype.itemsize, 1)
     size = max(declared, from_headers)
     if size > max_bytes:
@@ -201,14 +224,22 @@ def load_compressed(path, *, max_bytes: int = MAX_UNPACKED_BYTES) -> dict:
     """
     path = Path(path)
     if path.is_dir():
-        raise CompressedFileError(f"'{path}' is a folder; pass the .npz file inside it that save_compressed wrote.")
+        raise CompressedFileError(
+            f"'{path}' is a folder; pass the .npz file inside it that save_compressed wrote."
+        )
     if not path.is_file():
         raise CompressedFileNotFoundError(
             f"No compressed file at '{path}' (the current folder is '{Path.cwd()}'). "
             "Write it first with save_compressed(path, ...), or check the spelling."
         )
-    if isinstance(max_bytes, bool) or not isinstance(max_bytes, (int, np.integer)) or max_bytes <= 0:
-        raise CompressedFileError(f"max_bytes must be a positive whole number of bytes; got {max_bytes!r}.")
+    if (
+        isinstance(max_bytes, bool)
+        or not isinstance(max_bytes, (int, np.integer))
+        or max_bytes <= 0
+    ):
+        raise CompressedFileError(
+            f"max_bytes must be a positive whole number of bytes; got {max_bytes!r}."
+        )
     with open(path, "rb") as stream:
         magic = stream.read(6)
     if magic.startswith(b"\x93NUMPY"):
@@ -216,14 +247,18 @@ def load_compressed(path, *, max_bytes: int = MAX_UNPACKED_BYTES) -> dict:
             f"'{path}' holds a single NumPy array, not an archive from save_compressed."
         )
     if not magic.startswith(_ZIP_MAGIC):
-        raise _not_a_codec_file(path, "it is not a zip archive (it may be a text file renamed to .npz)")
+        raise _not_a_codec_file(
+            path, "it is not a zip archive (it may be a text file renamed to .npz)"
+        )
     try:
         _check_unpacked_size(path, int(max_bytes))
         with np.load(path, allow_pickle=False) as archive:
             arrays = {key: archive[key] for key in archive.files}
     except CompressedFileError:
         raise
-    except RuntimeError as error:  # zipfile: "File ... is encrypted, password required for extraction"
+    except (
+        RuntimeError
+    ) as error:  # zipfile: "File ... is encrypted, password required for extraction"
         raise CompressedFileError(
             f"'{path}' is an encrypted zip archive ({error}); save_compressed never encrypts, so it was "
             "not written by save_compressed. Write it again with save_compressed."
@@ -236,7 +271,14 @@ def load_compressed(path, *, max_bytes: int = MAX_UNPACKED_BYTES) -> dict:
                 "re-create it with numeric arrays only."
             ) from None
         raise CompressedFileError(f"'{path}' is not a readable NumPy archive ({error}).") from None
-    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, KeyError, NotImplementedError) as error:
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        OSError,
+        EOFError,
+        KeyError,
+        NotImplementedError,
+    ) as error:
         raise CompressedFileError(
             f"'{path}' is corrupted or truncated ({type(error).__name__}: {error}). "
             "Write it again with save_compressed."
@@ -263,5 +305,3 @@ def load_compressed(path, *, max_bytes: int = MAX_UNPACKED_BYTES) -> dict:
         raise CompressedFileError(f"'{path}' lacks the metadata {missing}; it cannot be decoded.")
     _check_metadata(arrays, f"'{path}' is damaged: ")
     return arrays
-
-

@@ -16,7 +16,13 @@ from ..audio import check_signal
 from ..errors import SignalError
 from .bits import _check_bits, kbps
 
-__all__ = ["OPUS_SAMPLE_RATES", "bit_depth_codec", "downsample_codec", "lossy_codec", "lossy_codec_available"]
+__all__ = [
+    "OPUS_SAMPLE_RATES",
+    "bit_depth_codec",
+    "downsample_codec",
+    "lossy_codec",
+    "lossy_codec_available",
+]
 
 #: The sample rates libopus accepts; other rates are resampled to the next one up.
 OPUS_SAMPLE_RATES = (8000, 12000, 16000, 24000, 48000)
@@ -48,7 +54,9 @@ def bit_depth_codec(x, bits: int, mu_law: bool = False) -> tuple[np.ndarray, int
     return np.asarray(y, dtype=np.float32), bits
 
 
-def downsample_codec(x, sr: int, target_sr: int, bits: int = 16, mu_law: bool = False) -> tuple[np.ndarray, float]:
+def downsample_codec(
+    x, sr: int, target_sr: int, bits: int = 16, mu_law: bool = False
+) -> tuple[np.ndarray, float]:
     """Resample to ``target_sr``, store ``bits`` bits per sample, resample back to ``sr``.
 
     Everything above ``target_sr / 2`` is lost (the anti-aliasing filter of
@@ -86,7 +94,10 @@ def lossy_codec_available(codec: str) -> bool:
     import soundfile
 
     container, subtype = _LOSSY_FORMATS[codec.lower()]
-    has_format = container in soundfile.available_formats() and subtype in soundfile.available_subtypes(container)
+    has_format = (
+        container in soundfile.available_formats()
+        and subtype in soundfile.available_subtypes(container)
+    )
     return has_format and "compression_level" in inspect.signature(soundfile.write).parameters
 
 
@@ -101,12 +112,16 @@ def _align(reference, decoded) -> np.ndarray:
     import scipy.signal
 
     probe = reference[: min(n, 1 << 15)]
-    scores = scipy.signal.correlate(decoded[: len(probe) + extra], probe, mode="valid", method="fft")
+    scores = scipy.signal.correlate(
+        decoded[: len(probe) + extra], probe, mode="valid", method="fft"
+    )
     lag = int(np.argmax(scores[: extra + 1]))
     return decoded[lag : lag + n]
 
 
-def lossy_codec(x, sr: int, codec: str = "mp3", compression_level: float = 0.5) -> tuple[np.ndarray, float]:
+def lossy_codec(
+    x, sr: int, codec: str = "mp3", compression_level: float = 0.5
+) -> tuple[np.ndarray, float]:
     """Encode with a real perceptual codec (MP3 or Opus), decode, and *measure* the bitrate.
 
     Parameters
@@ -140,7 +155,9 @@ def lossy_codec(x, sr: int, codec: str = "mp3", compression_level: float = 0.5) 
         raise SignalError(f"codec must be 'mp3' or 'opus'; got {codec!r}.")
     codec = codec.lower()
     if not is_number(compression_level) or not 0.0 <= float(compression_level) < 1.0:
-        raise SignalError(f"compression_level must be a number in [0, 1); got {compression_level!r}.")
+        raise SignalError(
+            f"compression_level must be a number in [0, 1); got {compression_level!r}."
+        )
     sr = positive_int(sr, "sr", "sr=22050")
     if not lossy_codec_available(codec):
         raise SignalError(
@@ -158,8 +175,13 @@ def lossy_codec(x, sr: int, codec: str = "mp3", compression_level: float = 0.5) 
     options = {"bitrate_mode": "CONSTANT"} if codec == "mp3" else {}
     buffer = io.BytesIO()
     soundfile.write(
-        buffer, signal, rate, format=container, subtype=subtype,
-        compression_level=float(compression_level), **options,
+        buffer,
+        signal,
+        rate,
+        format=container,
+        subtype=subtype,
+        compression_level=float(compression_level),
+        **options,
     )
     n_bytes = buffer.tell()
     buffer.seek(0)
@@ -169,5 +191,9 @@ def lossy_codec(x, sr: int, codec: str = "mp3", compression_level: float = 0.5) 
     decoded = _align(signal, decoded)
     if rate != sr:
         decoded = librosa.resample(y=decoded, orig_sr=rate, target_sr=sr)
-        decoded = decoded[: len(x)] if len(decoded) >= len(x) else np.pad(decoded, (0, len(x) - len(decoded)))
+        decoded = (
+            decoded[: len(x)]
+            if len(decoded) >= len(x)
+            else np.pad(decoded, (0, len(x) - len(decoded)))
+        )
     return decoded.astype(np.float32), kbps(8 * n_bytes, len(x) / sr)

@@ -66,7 +66,9 @@ def count_dense_flops(model) -> int:
         fan_in, fan_out = (int(d) for d in layer.kernel.shape)
         total += _dense_cost(fan_in, fan_out)[1]
     if total == 0:
-        raise SignalError(f"'{model.name}' has no built Dense layers; call it on data (or build it) first.")
+        raise SignalError(
+            f"'{model.name}' has no built Dense layers; call it on data (or build it) first."
+        )
     return total
 
 

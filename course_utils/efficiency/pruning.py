@@ -35,7 +35,9 @@ class PruningMask(keras.constraints.Constraint):
     """
 
     def __init__(self, mask):
-        self.mask = tf.Variable(np.asarray(mask, dtype=np.float32), trainable=False, name="pruning_mask")
+        self.mask = tf.Variable(
+            np.asarray(mask, dtype=np.float32), trainable=False, name="pruning_mask"
+        )
 
     def update(self, mask):
         self.mask.assign(np.asarray(mask, dtype=np.float32))
@@ -56,7 +58,9 @@ def magnitude_masks(model, sparsity: float) -> dict:
     Used in: no notebook.
     """
     if not 0.0 <= sparsity < 1.0:
-        raise SignalError(f"sparsity is the fraction of weights set to zero, in [0, 1); got {sparsity}.")
+        raise SignalError(
+            f"sparsity is the fraction of weights set to zero, in [0, 1); got {sparsity}."
+        )
     masks = {}
     for layer in _dense_layers(model):
         weights = np.abs(layer.kernel.numpy()).ravel()

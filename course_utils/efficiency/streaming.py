@@ -29,8 +29,9 @@ __all__ = ["write_wav_chunks", "wav_frame_dataset"]
 MAX_CHUNK_FILES = 10_000
 
 
-def write_wav_chunks(signal, sr: int, folder, seconds: float = 2.0, prefix: str = "chunk",
-                     overwrite: bool = False) -> list[Path]:
+def write_wav_chunks(
+    signal, sr: int, folder, seconds: float = 2.0, prefix: str = "chunk", overwrite: bool = False
+) -> list[Path]:
     """Cut a signal into ``seconds``-long 16-bit WAV files in ``folder``; return their paths.
 
     The files are ``{prefix}_0000.wav``, ``{prefix}_0001.wav``, ... The last,
@@ -62,9 +63,13 @@ def write_wav_chunks(signal, sr: int, folder, seconds: float = 2.0, prefix: str 
         )
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
-        raise SettingError(f"'{folder}' is a file, not a folder; pass a folder to write the chunks into.")
+        raise SettingError(
+            f"'{folder}' is a file, not a folder; pass a folder to write the chunks into."
+        )
     pattern = re.compile(rf"{re.escape(prefix)}_\d{{4,}}\.wav")
-    existing = sorted(p for p in folder.iterdir() if pattern.fullmatch(p.name)) if folder.is_dir() else []
+    existing = (
+        sorted(p for p in folder.iterdir() if pattern.fullmatch(p.name)) if folder.is_dir() else []
+    )
     if existing and not overwrite:
         raise OutputExistsError(
             f"'{folder}' already holds {len(existing)} chunk file(s) named {prefix}_NNNN.wav "
@@ -104,7 +109,9 @@ def _wav_files(source) -> list[str]:
             raise DatasetLayoutError("The list of files is empty: there is no audio to stream.")
     for path in files:
         if not path.is_file():
-            raise AudioFileNotFoundError(f"No file at '{path}'. Check the path or remove it from the list.")
+            raise AudioFileNotFoundError(
+                f"No file at '{path}'. Check the path or remove it from the list."
+            )
         with open(path, "rb") as handle:  # 12 bytes of header; the samples are read later, lazily
             header = handle.read(12)
         if path.suffix.lower() != ".wav" or header[:4] != b"RIFF" or header[8:12] != b"WAVE":
@@ -165,7 +172,9 @@ def wav_frame_dataset(
     from ..checks import is_number
 
     if not is_number(scale) or not math.isfinite(float(scale)) or float(scale) <= 0:
-        raise SignalError(f"scale must be a positive finite number (a standard deviation); got {scale!r}.")
+        raise SignalError(
+            f"scale must be a positive finite number (a standard deviation); got {scale!r}."
+        )
     if not is_number(mean) or not math.isfinite(float(mean)):
         raise SignalError(f"mean must be a finite number (the training mean); got {mean!r}.")
     mean, scale = float(mean), float(scale)

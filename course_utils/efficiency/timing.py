@@ -95,7 +95,9 @@ class StepTimer(keras.callbacks.Callback):
     def median(self) -> float:
         timed = self.seconds[self.skip :] or self.seconds
         if not timed:
-            raise SignalError("No training step was timed: pass the StepTimer to model.fit(callbacks=[...]).")
+            raise SignalError(
+                "No training step was timed: pass the StepTimer to model.fit(callbacks=[...])."
+            )
         return statistics.median(timed)
 
 
@@ -120,7 +122,9 @@ def train_step_function(model, frames, batch_size: int = BATCH, learning_rate: f
     return lambda: step(batch, batch).numpy()
 
 
-def time_train_step(model, frames, steps: int = 20, batch_size: int = BATCH, learning_rate: float = 1e-3) -> float:
+def time_train_step(
+    model, frames, steps: int = 20, batch_size: int = BATCH, learning_rate: float = 1e-3
+) -> float:
     """Median seconds of one compiled Adam + MSE training step on a batch of ``frames``.
 
     Trains ``model`` a little (``steps`` + 2 warm-up steps on the same batch).

@@ -52,8 +52,11 @@ class _TimeUp(BaseException):
 @contextmanager
 def _time_limit(seconds):
     """Stop the code inside after ``seconds`` (POSIX main thread; elsewhere no limit)."""
-    usable = (seconds is not None and hasattr(signal, "setitimer")
-              and threading.current_thread() is threading.main_thread())
+    usable = (
+        seconds is not None
+        and hasattr(signal, "setitimer")
+        and threading.current_thread() is threading.main_thread()
+    )
     if not usable:
         yield
         return
@@ -87,10 +90,14 @@ def _problem_with(value, depth: int = 0) -> str | None:
         return None
     if isinstance(value, np.ndarray):
         if value.dtype.hasobject:
-            return ("an array of Python objects (dtype object), not of numbers: were its rows of different "
-                    "lengths?")
+            return (
+                "an array of Python objects (dtype object), not of numbers: were its rows of different "
+                "lengths?"
+            )
         if value.dtype.kind == "c":
-            return "an array of complex numbers; the exercise asks for real numbers (np.abs or .real)"
+            return (
+                "an array of complex numbers; the exercise asks for real numbers (np.abs or .real)"
+            )
         if value.dtype.kind == "f" and value.size and not np.all(np.isfinite(value)):
             return "an array with NaN or infinite values: a computation above divided by 0 or overflowed"
         return None
@@ -109,7 +116,11 @@ def _problem_with(value, depth: int = 0) -> str | None:
 
 def _screened(function):
     """The learner's plain function, with what it returns checked for NaN, inf, complex and objects."""
-    if not (inspect.isfunction(function) or inspect.ismethod(function) or isinstance(function, functools.partial)):
+    if not (
+        inspect.isfunction(function)
+        or inspect.ismethod(function)
+        or isinstance(function, functools.partial)
+    ):
         return function
 
     @functools.wraps(function)
@@ -131,16 +142,24 @@ def _raised_message(error: Exception, answer) -> str:
     learner = None
     for frame in traceback_frames(error):
         filename = os.path.abspath(frame.filename)
-        if not filename.startswith(_PACKAGE) and "site-packages" not in filename and "/lib/python" not in filename:
+        if (
+            not filename.startswith(_PACKAGE)
+            and "site-packages" not in filename
+            and "/lib/python" not in filename
+        ):
             learner = frame
     text = f"{type(error).__name__}: {error}"
     if len(text) > 300:
         text = text[:300] + "..."
     if learner is not None:
-        return (f"Your code raised {text} (in `{learner.name}`, line {learner.lineno}). Run your function on "
-                "its own to see the whole error, fix it, then check again.")
-    return (f"This answer could not be checked ({text}). Is it the kind of value the exercise asks for? "
-            f"You gave a `{type(answer).__name__}`.")
+        return (
+            f"Your code raised {text} (in `{learner.name}`, line {learner.lineno}). Run your function on "
+            "its own to see the whole error, fix it, then check again."
+        )
+    return (
+        f"This answer could not be checked ({text}). Is it the kind of value the exercise asks for? "
+        f"You gave a `{type(answer).__name__}`."
+    )
 
 
 def traceback_frames(error: BaseException):
@@ -170,14 +189,20 @@ def _block_html(kind: str, title: str, body: str = "", footer: str = "") -> str:
     if body:
         parts.append(f'<div style="margin-top: 0.3em;">{_inline_markdown_to_html(body)}</div>')
     if footer:
-        parts.append(f'<div style="margin-top: 0.3em; opacity: 0.8; font-size: 0.92em;">{_inline_markdown_to_html(footer)}</div>')
+        parts.append(
+            f'<div style="margin-top: 0.3em; opacity: 0.8; font-size: 0.92em;">{_inline_markdown_to_html(footer)}</div>'
+        )
     style = (
         f"border-left: 6px solid {border}; background: {background}; color: {colour}; "
         "padding: 0.5em 0.9em; margin: 0.3em 0; border-radius: 3px; max-width: 52em; "
         "font-family: system-ui, 'DejaVu Sans', sans-serif; font-size: 0.95em; line-height: 1.45; "
         "white-space: normal; overflow-wrap: break-word; word-break: normal; hyphens: none;"
     )
-    return f'<div class="course-check course-check-{kind}" style="{style}">' + "".join(parts) + "</div>"
+    return (
+        f'<div class="course-check course-check-{kind}" style="{style}">'
+        + "".join(parts)
+        + "</div>"
+    )
 
 
 def _block_text(kind: str, title: str, body: str = "", footer: str = "") -> str:
@@ -269,7 +294,17 @@ class Exercise:
         leading ``_`` or ``qN_`` (``_q2_solution`` shows as ``solution``).
     """
 
-    def __init__(self, name: str, checker, hint, solution, *, context=None, wrong_answers=(), solution_name=None):
+    def __init__(
+        self,
+        name: str,
+        checker,
+        hint,
+        solution,
+        *,
+        context=None,
+        wrong_answers=(),
+        solution_name=None,
+    ):
         self.name = name
         self._checker = checker
         self._hints = [hint] if isinstance(hint, str) else list(hint)
@@ -305,8 +340,12 @@ class Exercise:
         except (TypeError, ValueError):
             return None
         parameters = list(signature.parameters.values())[1:]
-        needed = [p.name for p in parameters if p.default is inspect.Parameter.empty
-                  and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+        needed = [
+            p.name
+            for p in parameters
+            if p.default is inspect.Parameter.empty
+            and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+        ]
         known = {p.name for p in parameters}
         missing = [name for name in needed if name not in context]
         unknown = [name for name in context if name not in known]
@@ -320,8 +359,10 @@ class Exercise:
             parts.append(f"this check also needs {', '.join(f'`{name}`' for name in missing)}")
         if unknown:
             parts.append(f"it does not take {', '.join(f'`{name}`' for name in unknown)}")
-        return (f"{'; '.join(parts).capitalize()}. Call it as in the exercise cell: "
-                f"`{self._handle()}.check({call})`, with the values the lesson defined above.")
+        return (
+            f"{'; '.join(parts).capitalize()}. Call it as in the exercise cell: "
+            f"`{self._handle()}.check({call})`, with the values the lesson defined above."
+        )
 
     def check(self, answer, **context) -> CheckResult:
         """Check an answer; show what is right or wrong, and return a true or false result.
@@ -331,7 +372,11 @@ class Exercise:
         code raised it; NaN, infinite, complex and object answers are "Not yet" too.
         """
         if answer is NOT_ANSWERED:
-            _show_block("unanswered", self.name, "Replace the `...` with your answer, then run the cell again.")
+            _show_block(
+                "unanswered",
+                self.name,
+                "Replace the `...` with your answer, then run the cell again.",
+            )
             return CheckResult(False)
         stuck = f"Stuck? `{self._handle()}.hint()` shows a first step."
         context_problem = self._context_problem(context)
@@ -350,10 +395,14 @@ class Exercise:
             _show_block("wrong", self.name, str(problem), stuck)
             return CheckResult(False)
         except _TimeUp:
-            _show_block("wrong", self.name,
-                        f"The check stopped after {limit:g} s: your code did not finish. Look for a loop that "
-                        "never ends (a `while` whose condition stays true) or work far larger than the "
-                        f"exercise needs. (`{self._handle()}.time_limit = 120` allows more time.)", stuck)
+            _show_block(
+                "wrong",
+                self.name,
+                f"The check stopped after {limit:g} s: your code did not finish. Look for a loop that "
+                "never ends (a `while` whose condition stays true) or work far larger than the "
+                f"exercise needs. (`{self._handle()}.time_limit = 120` allows more time.)",
+                stuck,
+            )
             return CheckResult(False)
         except Exception as error:  # noqa: BLE001 - no raw Python error reaches the learner from a check
             _show_block("wrong", self.name, _raised_message(error, answer), stuck)
@@ -372,7 +421,12 @@ class Exercise:
     def solution(self) -> None:
         """Show the reference solution's code, under a readable name."""
         source = textwrap.dedent(inspect.getsource(self._solution))
-        source = re.sub(rf"\bdef {re.escape(self._solution.__name__)}\(", f"def {self.solution_name}(", source, count=1)
+        source = re.sub(
+            rf"\bdef {re.escape(self._solution.__name__)}\(",
+            f"def {self.solution_name}(",
+            source,
+            count=1,
+        )
         _show_markdown(f"**Solution ({self.name}).**\n\n```python\n{source}```")
 
     def solve(self, *args, **kwargs):

@@ -41,11 +41,15 @@ def _q1_check(answer, path):
     if answer == sample_rate:
         return
     if answer == n_samples:
-        raise Incorrect("That is how many samples the whole file holds, not how many it holds per second.")
+        raise Incorrect(
+            "That is how many samples the whole file holds, not how many it holds per second."
+        )
     if answer == 44100:
         raise Incorrect("44100 Hz is the CD rate, a common guess, but not the rate of this file.")
     if is_close(answer * 1000, sample_rate):
-        raise Incorrect("That looks like the rate in kHz; the question asks for Hz (samples per second).")
+        raise Incorrect(
+            "That looks like the rate in kHz; the question asks for Hz (samples per second)."
+        )
     raise Incorrect("That is not the rate stored in this file.")
 
 

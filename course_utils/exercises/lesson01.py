@@ -37,11 +37,15 @@ def _q1_check(answer, path):
     if answer == 2 * sr:
         return
     if is_close(answer, 2.0):
-        raise Incorrect("That is the part's duration in seconds; the question asks how many *samples* it holds.")
+        raise Incorrect(
+            "That is the part's duration in seconds; the question asks how many *samples* it holds."
+        )
     if answer == info.frames:
         raise Incorrect("That is the whole file: the part starts at 1 s and lasts 2 s.")
     if answer == 3 * sr:
-        raise Incorrect("That is 3 s of samples: `duration` is how long the part lasts, not the time it ends.")
+        raise Incorrect(
+            "That is 3 s of samples: `duration` is how long the part lasts, not the time it ends."
+        )
     if answer in (2 * 8000, 2 * 16000, 2 * 22050, 2 * 44100, 2 * 48000):
         raise Incorrect("That assumes a sample rate this file does not have.")
     if not is_whole_number(answer):
@@ -80,7 +84,11 @@ def _q2_context():
     from course_utils.data import data_path
 
     # the real spoken digit of section 1 (Free Spoken Digit Dataset, 8000 Hz)
-    return {"sample_rate": int(soundfile.info(str(data_path("real", "digits", "7_jackson_0.wav"))).samplerate)}
+    return {
+        "sample_rate": int(
+            soundfile.info(str(data_path("real", "digits", "7_jackson_0.wav"))).samplerate
+        )
+    }
 
 
 def _q2_solution(sample_rate):
@@ -103,7 +111,9 @@ def _q2_check(answer, sample_rate):
         )
     if is_close(answer * 1000, sample_rate / 2):
         raise Incorrect("That is in kHz; answer in Hz.")
-    raise Incorrect(f"That is not the highest frequency {sample_rate} samples per second can represent.")
+    raise Incorrect(
+        f"That is not the highest frequency {sample_rate} samples per second can represent."
+    )
 
 
 q2 = Exercise(
@@ -152,8 +162,12 @@ def _q3_check(answer, frequency, sample_rate):
             f"{frequency:g} Hz is above the Nyquist frequency ({sample_rate / 2:g} Hz): the samples "
             "cannot hold it, so it shows up at a lower frequency."
         )
-    if is_close(answer, -expected, abs_tol=1e-6) or is_close(answer, frequency - sample_rate, abs_tol=1e-6):
-        raise Incorrect("That is a negative frequency; it sounds like its positive mirror image, its absolute value.")
+    if is_close(answer, -expected, abs_tol=1e-6) or is_close(
+        answer, frequency - sample_rate, abs_tol=1e-6
+    ):
+        raise Incorrect(
+            "That is a negative frequency; it sounds like its positive mirror image, its absolute value."
+        )
     if is_close(answer, sample_rate / 2, abs_tol=1e-6):
         raise Incorrect("That is the Nyquist frequency itself; the alias lands below it.")
     raise Incorrect("That is not where this tone's alias lands.")

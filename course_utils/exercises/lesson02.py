@@ -143,7 +143,9 @@ def _q2_check(answer, train, x):
     if close(answer, x - np.mean(train) / np.std(train)):
         raise Incorrect("Brackets: as written, only the mean is divided by the std.")
     if close(answer, (x - np.mean(x)) / np.std(x)):
-        raise Incorrect("Those are the statistics of x itself; standardizing uses the training part's.")
+        raise Incorrect(
+            "Those are the statistics of x itself; standardizing uses the training part's."
+        )
     raise Incorrect("Those are not the standardized values of x.")
 
 

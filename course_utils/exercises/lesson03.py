@@ -33,7 +33,9 @@ def _q1_solution(targets):
 
 def _q1_check(answer, targets):
     if not is_number(answer):
-        raise Incorrect("Give one number: the lowest mean squared error a sigmoid output can reach.")
+        raise Incorrect(
+            "Give one number: the lowest mean squared error a sigmoid output can reach."
+        )
     t = np.asarray(targets, dtype=np.float64)
     expected = _q1_solution(t)
     if is_close(answer, expected):
@@ -135,15 +137,32 @@ q2 = Exercise(
     _q2_solution,
     context=_q2_context,
     wrong_answers=[
-        (lambda ctx: 2 * ctx["frame_length"] * ctx["hidden_size"] + 2 * ctx["hidden_size"] * ctx["code_size"], "biases"),
         (
-            lambda ctx: ctx["frame_length"] * ctx["hidden_size"] + ctx["hidden_size"]
-            + ctx["hidden_size"] * ctx["code_size"] + ctx["code_size"],
+            lambda ctx: (
+                2 * ctx["frame_length"] * ctx["hidden_size"]
+                + 2 * ctx["hidden_size"] * ctx["code_size"]
+            ),
+            "biases",
+        ),
+        (
+            lambda ctx: (
+                ctx["frame_length"] * ctx["hidden_size"]
+                + ctx["hidden_size"]
+                + ctx["hidden_size"] * ctx["code_size"]
+                + ctx["code_size"]
+            ),
             "encoder alone",
         ),
         (
-            lambda ctx: 2 * (ctx["frame_length"] * ctx["hidden_size"] + ctx["hidden_size"]
-                             + ctx["hidden_size"] * ctx["code_size"] + ctx["code_size"]),
+            lambda ctx: (
+                2
+                * (
+                    ctx["frame_length"] * ctx["hidden_size"]
+                    + ctx["hidden_size"]
+                    + ctx["hidden_size"] * ctx["code_size"]
+                    + ctx["code_size"]
+                )
+            ),
             "mirror",
         ),
         (12345, "which layers"),
@@ -167,12 +186,16 @@ def _q4_solution(frame_length, code_size, input_bits, code_bits):
 
 def _q4_check(answer, frame_length, code_size, input_bits, code_bits):
     if not is_number(answer):
-        raise Incorrect("Give one number: how many times smaller the code is than the frame, in bits.")
+        raise Incorrect(
+            "Give one number: how many times smaller the code is than the frame, in bits."
+        )
     expected = _q4_solution(frame_length, code_size, input_bits, code_bits)
     if is_close(answer, expected):
         return
     if is_close(answer, frame_length / code_size):
-        raise Incorrect("That counts numbers, not bits: a code value and an input sample differ in size.")
+        raise Incorrect(
+            "That counts numbers, not bits: a code value and an input sample differ in size."
+        )
     if is_close(answer, 1.0 / expected):
         raise Incorrect("The ratio is upside down: the larger side goes on top.")
     raise Incorrect("Not that ratio: check the sizes you used for the frame and for the code.")
@@ -237,7 +260,9 @@ def _q3_check(answer):
     from course_utils.training import train_minibatch
 
     if not callable(answer):
-        raise Incorrect("Pass your function itself, `build_funnel_autoencoder`, without calling it.")
+        raise Incorrect(
+            "Pass your function itself, `build_funnel_autoencoder`, without calling it."
+        )
     for (frame_length, code_size), hidden in Q3_CASES.items():
         keras.utils.set_random_seed(0)
         try:
@@ -247,9 +272,14 @@ def _q3_check(answer):
                 f"Calling it with frame_length={frame_length}, code_size={code_size} raised "
                 f"{type(problem).__name__}: {problem}"
             ) from None
-        if not (isinstance(built, tuple) and len(built) == 3
-                and all(isinstance(part, keras.Model) for part in built)):
-            raise Incorrect("Return three Keras models, (autoencoder, encoder, decoder), as build_dense_autoencoder does.")
+        if not (
+            isinstance(built, tuple)
+            and len(built) == 3
+            and all(isinstance(part, keras.Model) for part in built)
+        ):
+            raise Incorrect(
+                "Return three Keras models, (autoencoder, encoder, decoder), as build_dense_autoencoder does."
+            )
         autoencoder, encoder, decoder = built
         if tuple(encoder.output_shape) != (None, code_size):
             raise Incorrect(
@@ -257,17 +287,21 @@ def _q3_check(answer):
                 f"{encoder.output_shape}; the code should be code_size numbers per frame."
             )
         if tuple(autoencoder.output_shape) != (None, frame_length):
-            raise Incorrect(f"The autoencoder's output has shape {autoencoder.output_shape}; it should rebuild whole frames.")
+            raise Incorrect(
+                f"The autoencoder's output has shape {autoencoder.output_shape}; it should rebuild whole frames."
+            )
         widths = _dense_widths(autoencoder)
-        encoder_widths = tuple(widths[1:len(widths) // 2])
+        encoder_widths = tuple(widths[1 : len(widths) // 2])
         if encoder_widths != hidden:
             raise Incorrect(
                 f"For frame_length={frame_length}, code_size={code_size} your encoder's hidden "
                 f"layers are {encoder_widths}. Each should be half as wide as the layer before it, "
                 "and none as narrow as the code."
             )
-        if tuple(widths[len(widths) // 2 + 1:-1]) != hidden[::-1]:
-            raise Incorrect(f"The decoder's hidden layers are {tuple(widths[len(widths) // 2 + 1:-1])}; they should mirror the encoder's.")
+        if tuple(widths[len(widths) // 2 + 1 : -1]) != hidden[::-1]:
+            raise Incorrect(
+                f"The decoder's hidden layers are {tuple(widths[len(widths) // 2 + 1 : -1])}; they should mirror the encoder's."
+            )
 
     frame_length, code_size = next(iter(Q3_CASES))  # train the first case's model briefly
     keras.utils.set_random_seed(0)
@@ -276,11 +310,17 @@ def _q3_check(answer):
     through = np.asarray(autoencoder(frames[:8]))
     chained = np.asarray(decoder(encoder(frames[:8])))
     if not np.allclose(through, chained, atol=1e-5):
-        raise Incorrect("autoencoder(x) differs from decoder(encoder(x)): the three models must share the same layers.")
-    train_minibatch(autoencoder, frames, steps=200, batch_size=64, learning_rate=3e-3, eval_every=200, seed=0)
+        raise Incorrect(
+            "autoencoder(x) differs from decoder(encoder(x)): the three models must share the same layers."
+        )
+    train_minibatch(
+        autoencoder, frames, steps=200, batch_size=64, learning_rate=3e-3, eval_every=200, seed=0
+    )
     rebuilt = np.asarray(decoder(encoder(frames)))
     if rebuilt.min() >= 0 and frames.min() < 0:
-        raise Incorrect("After training, the reconstructions are never negative, but half of the samples are.")
+        raise Incorrect(
+            "After training, the reconstructions are never negative, but half of the samples are."
+        )
     error = float(np.mean((rebuilt - frames) ** 2) / np.mean(frames**2))
     if error > 0.2:
         raise Incorrect(
@@ -296,8 +336,13 @@ def _wrong_builder(hidden_of, output_activation=None, shared=True, code_activati
         from course_utils.models import build_dense_autoencoder
 
         hidden = hidden_of(frame_length, code_size)
-        made = build_dense_autoencoder(frame_length, code_size, hidden_sizes=hidden,
-                                       output_activation=output_activation, code_activation=code_activation)
+        made = build_dense_autoencoder(
+            frame_length,
+            code_size,
+            hidden_sizes=hidden,
+            output_activation=output_activation,
+            code_activation=code_activation,
+        )
         if shared:
             return made
         fresh = build_dense_autoencoder(frame_length, code_size, hidden_sizes=hidden)
@@ -326,7 +371,7 @@ q3 = Exercise(
         (lambda ctx: _wrong_builder(lambda f, c: _funnel(f, c) + (c,)), "none as narrow"),
         (lambda ctx: _wrong_builder(_funnel, output_activation="sigmoid"), "never negative"),
         (lambda ctx: _wrong_builder(_funnel, shared=False), "share"),
-        (lambda ctx: (lambda f, c: _wrong_builder(_funnel)(f, c)[0]), "three Keras models"),
+        (lambda ctx: lambda f, c: _wrong_builder(_funnel)(f, c)[0], "three Keras models"),
         (lambda ctx: _q3_solution()(64, 8), "without calling it"),
     ],
 )

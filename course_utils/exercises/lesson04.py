@@ -37,7 +37,9 @@ def _q1_check(answer, seconds, sample_rate, hidden_size):
     if is_close(answer, samples * hidden_size / 1e6, rel=1e-3):
         raise Incorrect("Your number counts values, but the question asks for bytes.")
     if is_close(answer, samples * 4 / 1e6, rel=1e-3):
-        raise Incorrect("That is the size of the clip alone; the question is about the hidden layer's output.")
+        raise Incorrect(
+            "That is the size of the clip alone; the question is about the hidden layer's output."
+        )
     if is_close(answer, samples * hidden_size * 32 / 1e6, rel=1e-3):
         raise Incorrect("That counts bits, not bytes.")
     if is_close(answer, samples * hidden_size * 4 / 2**20, rel=1e-3):
@@ -57,9 +59,15 @@ q1 = Exercise(
     _q1_solution,
     context=_q1_context,
     wrong_answers=[
-        (lambda ctx: ctx["seconds"] * ctx["sample_rate"] * ctx["hidden_size"] / 1e6, "asks for bytes"),
+        (
+            lambda ctx: ctx["seconds"] * ctx["sample_rate"] * ctx["hidden_size"] / 1e6,
+            "asks for bytes",
+        ),
         (lambda ctx: ctx["seconds"] * ctx["sample_rate"] * 4 / 1e6, "clip alone"),
-        (lambda ctx: ctx["seconds"] * ctx["sample_rate"] * ctx["hidden_size"] * 32 / 1e6, "counts bits"),
+        (
+            lambda ctx: ctx["seconds"] * ctx["sample_rate"] * ctx["hidden_size"] * 32 / 1e6,
+            "counts bits",
+        ),
         (lambda ctx: ctx["seconds"] * ctx["sample_rate"] * ctx["hidden_size"] * 4 / 2**20, "MiB"),
         (12.5, "in one full batch"),
         ("88", "one number"),
@@ -86,12 +94,18 @@ def _q2_check(answer, steps, n_examples, batch_size):
     if answer == _q2_solution(steps, n_examples, batch_size):
         return
     if answer == steps:
-        raise Incorrect("That treats one epoch as one optimizer step; here an epoch holds several steps.")
+        raise Incorrect(
+            "That treats one epoch as one optimizer step; here an epoch holds several steps."
+        )
     full_batches = n_examples // batch_size
     if answer in (math.ceil(steps / full_batches), steps // full_batches):
-        raise Incorrect("Your count of steps per epoch misses the last, smaller batch of each epoch.")
+        raise Incorrect(
+            "Your count of steps per epoch misses the last, smaller batch of each epoch."
+        )
     if answer * math.ceil(n_examples / batch_size) < steps:
-        raise Incorrect(f"With {answer} epochs, training falls short of the {steps} steps asked for.")
+        raise Incorrect(
+            f"With {answer} epochs, training falls short of the {steps} steps asked for."
+        )
     raise Incorrect("That is not the number of epochs that gives at least those steps.")
 
 
@@ -110,8 +124,14 @@ q2 = Exercise(
     context=_q2_context,
     wrong_answers=[
         (lambda ctx: ctx["steps"], "one optimizer step"),
-        (lambda ctx: math.ceil(ctx["steps"] / (ctx["n_examples"] // ctx["batch_size"])), "smaller batch"),
-        (lambda ctx: ctx["steps"] // math.ceil(ctx["n_examples"] / ctx["batch_size"]), "falls short"),
+        (
+            lambda ctx: math.ceil(ctx["steps"] / (ctx["n_examples"] // ctx["batch_size"])),
+            "smaller batch",
+        ),
+        (
+            lambda ctx: ctx["steps"] // math.ceil(ctx["n_examples"] / ctx["batch_size"]),
+            "falls short",
+        ),
         (2.5, "whole number"),
         (1000, "at least those steps"),
     ],
@@ -139,8 +159,14 @@ def _q3_solution(val_losses, patience):
 
 
 def _q3_check(answer, val_losses, patience):
-    if not isinstance(answer, tuple) or len(answer) != 2 or not all(is_whole_number(a) for a in answer):
-        raise Incorrect("Give a pair of epoch numbers, counting from 1: `(last_epoch_run, restored_epoch)`.")
+    if (
+        not isinstance(answer, tuple)
+        or len(answer) != 2
+        or not all(is_whole_number(a) for a in answer)
+    ):
+        raise Incorrect(
+            "Give a pair of epoch numbers, counting from 1: `(last_epoch_run, restored_epoch)`."
+        )
     expected = _q3_solution(val_losses, patience)
     stop, best = (int(a) for a in answer)
     if (stop, best) == expected:
@@ -148,9 +174,13 @@ def _q3_check(answer, val_losses, patience):
     if (stop, best) == tuple(e - 1 for e in expected):
         raise Incorrect("Count epochs from 1, as Keras' progress bar does (`Epoch 1/...`).")
     if stop == expected[0] and best == stop:
-        raise Incorrect("With `restore_best_weights=True` the model does not keep the weights of the last epoch it ran.")
+        raise Incorrect(
+            "With `restore_best_weights=True` the model does not keep the weights of the last epoch it ran."
+        )
     if best > expected[0]:
-        raise Incorrect("Training never reaches the epoch you restored: early stopping ends it first.")
+        raise Incorrect(
+            "Training never reaches the epoch you restored: early stopping ends it first."
+        )
     if abs(stop - expected[0]) == 1:
         raise Incorrect("Your stopping epoch is one off.")
     raise Incorrect("Those are not the epochs early stopping gives for these losses.")
@@ -171,7 +201,10 @@ q3 = Exercise(
     wrong_answers=[
         (lambda ctx: tuple(e - 1 for e in _q3_solution(**ctx)), "from 1"),
         (lambda ctx: (_q3_solution(**ctx)[0], _q3_solution(**ctx)[0]), "last epoch"),
-        (lambda ctx: (len(ctx["val_losses"]), int(np.argmin(ctx["val_losses"])) + 1), "never reaches"),
+        (
+            lambda ctx: (len(ctx["val_losses"]), int(np.argmin(ctx["val_losses"])) + 1),
+            "never reaches",
+        ),
         (lambda ctx: (_q3_solution(**ctx)[0] + 1, _q3_solution(**ctx)[1]), "one off"),
         (7, "pair"),
     ],
@@ -198,11 +231,15 @@ def _q4_problem(seed: int = 0):
     basis = rng.standard_normal((3, sizes["frame"]))
 
     def frames(n):  # a little structure (3 directions) under as much noise
-        return (rng.standard_normal((n, 3)) @ basis / 2 + rng.standard_normal((n, sizes["frame"]))).astype(np.float32)
+        return (
+            rng.standard_normal((n, 3)) @ basis / 2 + rng.standard_normal((n, sizes["frame"]))
+        ).astype(np.float32)
 
     train, val = tf.constant(frames(sizes["n_train"])), frames(sizes["n_val"])
     keras.utils.set_random_seed(seed)
-    model, _, _ = build_dense_autoencoder(sizes["frame"], sizes["code"], hidden_sizes=(sizes["hidden"],))
+    model, _, _ = build_dense_autoencoder(
+        sizes["frame"], sizes["code"], hidden_sizes=(sizes["hidden"],)
+    )
     optimizer = keras.optimizers.Adam(learning_rate=3e-3)
 
     @tf.function
@@ -269,31 +306,43 @@ def _q4_check(answer, patience=3, max_epochs=30):
         raise Incorrect(f"Your function raised {type(problem).__name__}: {problem}") from None
     ran = len(record["val_losses"])
     if ran == 0:
-        raise Incorrect("Your function trained no epoch: write its body (call `train_epoch(model)` "
-                        "once per epoch), then run the cell again.")
+        raise Incorrect(
+            "Your function trained no epoch: write its body (call `train_epoch(model)` "
+            "once per epoch), then run the cell again."
+        )
     try:
         losses = [float(v) for v in returned]
     except (TypeError, ValueError):
         raise Incorrect("Return the list of validation losses, one number per epoch.") from None
     if len(losses) != ran:
-        raise Incorrect(f"Your function trained {ran} epochs but returned {len(losses)} validation losses; "
-                        "return one per epoch.")
+        raise Incorrect(
+            f"Your function trained {ran} epochs but returned {len(losses)} validation losses; "
+            "return one per epoch."
+        )
     measured = record["val_losses"]
     if not all(is_close(mine, theirs, rel=1e-3) for mine, theirs in zip(losses, measured)):
-        raise Incorrect("Your validation losses differ from the model's mean squared error on "
-                        "`val_frames` after each epoch.")
+        raise Incorrect(
+            "Your validation losses differ from the model's mean squared error on "
+            "`val_frames` after each epoch."
+        )
     best = int(np.argmin(measured)) + 1
     expected_stop = min(best + patience, max_epochs)
     if ran == max_epochs and expected_stop < max_epochs:
-        raise Incorrect(f"Training ran all {max_epochs} epochs: it did not stop, although the validation "
-                        f"loss stopped improving at epoch {best}.")
+        raise Incorrect(
+            f"Training ran all {max_epochs} epochs: it did not stop, although the validation "
+            f"loss stopped improving at epoch {best}."
+        )
     if ran != expected_stop:
-        raise Incorrect(f"Your loop stopped {ran - best} epochs after its best epoch, but `patience` is {patience}.")
+        raise Incorrect(
+            f"Your loop stopped {ran - best} epochs after its best epoch, but `patience` is {patience}."
+        )
     final = model.get_weights()
     if _same_weights(final, record["weights"][best - 1]):
         return
     if _same_weights(final, record["weights"][-1]):
-        raise Incorrect("The model ends with the weights of the last epoch it ran, not those of its best epoch.")
+        raise Incorrect(
+            "The model ends with the weights of the last epoch it ran, not those of its best epoch."
+        )
     raise Incorrect("The model ends with weights that match none of its epochs.")
 
 

@@ -42,12 +42,18 @@ def _q1_check(answer, signal):
     if train.ndim != 1 or held_out.ndim != 1:
         raise Incorrect("Both parts must be 1-D arrays of samples, not frames.")
     if len(train) + len(held_out) != len(signal):
-        raise Incorrect("The two parts together do not hold the signal's samples: every sample belongs to "
-                        "exactly one part, none to both and none to neither.")
+        raise Incorrect(
+            "The two parts together do not hold the signal's samples: every sample belongs to "
+            "exactly one part, none to both and none to neither."
+        )
     if len(train) == len(signal) - cut and np.array_equal(train, signal[cut:]):
-        raise Incorrect("The parts are swapped: the model trains on the beginning and is tested on the end.")
+        raise Incorrect(
+            "The parts are swapped: the model trains on the beginning and is tested on the end."
+        )
     if len(train) != cut:
-        raise Incorrect("The training part has the wrong length: it should be three quarters of the signal.")
+        raise Incorrect(
+            "The training part has the wrong length: it should be three quarters of the signal."
+        )
     if not np.array_equal(train, signal[:cut]) or not np.array_equal(held_out, signal[cut:]):
         raise Incorrect(
             "The parts have the right lengths but not the right samples: each must be one stretch of "
@@ -102,15 +108,21 @@ def _q2_check(answer, reference, estimate):
     if is_close(answer, expected):
         return
     if is_close(answer, -expected):
-        raise Incorrect("The sign is flipped: an estimate this close to the reference has a positive SNR.")
+        raise Incorrect(
+            "The sign is flipped: an estimate this close to the reference has a positive SNR."
+        )
     if is_close(answer, 2 * expected):
-        raise Incorrect("The number is twice too large: check the factor in front of the logarithm for a "
-                        "ratio of *energies*.")
+        raise Incorrect(
+            "The number is twice too large: check the factor in front of the logarithm for a "
+            "ratio of *energies*."
+        )
     ratio = np.sum(reference**2) / np.sum((reference - estimate) ** 2)
     if is_close(answer, ratio):
         raise Incorrect("That number is not in decibels yet.")
     if is_close(answer, 10 * np.log10(np.sum(reference**2) / np.sum(estimate**2))):
-        raise Incorrect("The bottom of the ratio must measure the *error*, what the estimate got wrong.")
+        raise Incorrect(
+            "The bottom of the ratio must measure the *error*, what the estimate got wrong."
+        )
     raise Incorrect("That is not the SNR of `estimate` against `reference`.")
 
 
@@ -130,7 +142,10 @@ q2 = Exercise(
         (lambda ctx: -_q2_solution(**ctx), "sign"),
         (lambda ctx: 2 * _q2_solution(**ctx), "twice"),
         (lambda ctx: 10 ** (_q2_solution(**ctx) / 10), "not in decibels"),
-        (lambda ctx: 10 * np.log10(np.sum(ctx["reference"] ** 2) / np.sum(ctx["estimate"] ** 2)), "error"),
+        (
+            lambda ctx: 10 * np.log10(np.sum(ctx["reference"] ** 2) / np.sum(ctx["estimate"] ** 2)),
+            "error",
+        ),
         ("20 dB", "one number"),
         (3.0, "not the SNR"),
     ],
@@ -144,7 +159,8 @@ def _q3_context():
     rng = np.random.default_rng(3)
     t = np.arange(12_000)
     signal = (
-        np.sin(0.031 * t) + 0.6 * np.sin(0.173 * t + 0.002 * t) * np.exp(-((t % 3000) / 1500))
+        np.sin(0.031 * t)
+        + 0.6 * np.sin(0.173 * t + 0.002 * t) * np.exp(-((t % 3000) / 1500))
         + 0.05 * rng.standard_normal(len(t))
     )
     signal = signal.astype(np.float32)
@@ -170,12 +186,16 @@ def _q3_check(answer, train, held_out, code_size, frame_length):
         return
     on_train = snr_db(train, PCACodec(code_size, frame_length).fit(train).reconstruct(train))
     if is_close(answer, on_train, abs_tol=0.01):
-        raise Incorrect("That is a score on the audio the codec was fitted to; the exercise asks how it does "
-                        "on audio it has not seen.")
+        raise Incorrect(
+            "That is a score on the audio the codec was fitted to; the exercise asks how it does "
+            "on audio it has not seen."
+        )
     cheat = snr_db(held_out, PCACodec(code_size, frame_length).fit(held_out).reconstruct(held_out))
     if is_close(answer, cheat, abs_tol=0.01):
-        raise Incorrect("The codec has seen the held-out audio: the score is flattered. The held-out part "
-                        "may only be reconstructed and scored.")
+        raise Incorrect(
+            "The codec has seen the held-out audio: the score is flattered. The held-out part "
+            "may only be reconstructed and scored."
+        )
     raise Incorrect("That is not the held-out SNR of a PCA codec with these settings.")
 
 
@@ -193,11 +213,15 @@ q3 = Exercise(
     solution_name="pca_test_snr",
     wrong_answers=[
         (
-            lambda ctx: _q3_solution(ctx["train"], ctx["train"], ctx["code_size"], ctx["frame_length"]),
+            lambda ctx: _q3_solution(
+                ctx["train"], ctx["train"], ctx["code_size"], ctx["frame_length"]
+            ),
             "fitted to",
         ),
         (
-            lambda ctx: _q3_solution(ctx["held_out"], ctx["held_out"], ctx["code_size"], ctx["frame_length"]),
+            lambda ctx: _q3_solution(
+                ctx["held_out"], ctx["held_out"], ctx["code_size"], ctx["frame_length"]
+            ),
             "has seen the held-out",
         ),
         (0.0, "not the held-out SNR"),
@@ -265,7 +289,9 @@ def _q4_lowpass_codec(train_frames, code_size):
         return dct(frames, norm="ortho", axis=1)[:, :code_size]
 
     def decode(codes):
-        return idct(np.pad(codes, ((0, 0), (0, train_frames.shape[1] - code_size))), norm="ortho", axis=1)
+        return idct(
+            np.pad(codes, ((0, 0), (0, train_frames.shape[1] - code_size))), norm="ortho", axis=1
+        )
 
     return encode, decode
 
@@ -274,11 +300,15 @@ def _as_frames(value, what: str, shape: tuple[int, int]) -> np.ndarray:
     try:
         array = np.asarray(value, dtype=np.float32)
     except (TypeError, ValueError):
-        raise Incorrect(f"{what} must return an array of numbers; it returned {type(value).__name__}.") from None
+        raise Incorrect(
+            f"{what} must return an array of numbers; it returned {type(value).__name__}."
+        ) from None
     if array.ndim == 3 and array.shape[-1] == 1:
         array = array[..., 0]
     if array.ndim != 2 or array.shape[0] != shape[0]:
-        raise Incorrect(f"{what} must return one row per frame, shape {shape}; it returned shape {array.shape}.")
+        raise Incorrect(
+            f"{what} must return one row per frame, shape {shape}; it returned shape {array.shape}."
+        )
     if not np.all(np.isfinite(array)):
         raise Incorrect(f"{what} returned NaN or infinite values.")
     return array
@@ -290,15 +320,19 @@ def _q4_check(answer, train_audio, test_audio, code_size=CODE, frame_length=FRAM
     from course_utils.metrics import snr_db
 
     if not callable(answer):
-        raise Incorrect("Pass your function itself, `build_codec` without parentheses: the check calls it "
-                        "with the training frames.")
+        raise Incorrect(
+            "Pass your function itself, `build_codec` without parentheses: the check calls it "
+            "with the training frames."
+        )
     train_frames = frame_signal(train_audio, frame_length, hop_length)
     test_frames = frame_signal(test_audio, frame_length, frame_length, pad=True)
     started = time.perf_counter()
     try:
         codec = answer(train_frames.copy(), code_size)
     except Exception as problem:  # the learner's code: report its error as feedback
-        raise Incorrect(f"`build_codec(train_frames, code_size)` raised {type(problem).__name__}: {problem}") from None
+        raise Incorrect(
+            f"`build_codec(train_frames, code_size)` raised {type(problem).__name__}: {problem}"
+        ) from None
     seconds = time.perf_counter() - started
     if not (isinstance(codec, tuple) and len(codec) == 2 and all(callable(part) for part in codec)):
         raise Incorrect("`build_codec` must return two functions (or models): `encode, decode`.")
@@ -309,32 +343,44 @@ def _q4_check(answer, train_audio, test_audio, code_size=CODE, frame_length=FRAM
         raise Incorrect(f"`encode(frames)` raised {type(problem).__name__}: {problem}") from None
     codes = _as_frames(codes, "`encode(frames)`", (len(test_frames), code_size))
     if codes.shape[1] != code_size:
-        raise Incorrect(f"The code has {codes.shape[1]} numbers per frame; the exercise allows {code_size} "
-                        f"(compression ratio {frame_length // code_size}). Everything the decoder needs "
-                        "must fit in them.")
-    sent = codes.astype(np.float16).astype(np.float32)  # each number sent as a 16-bit float: no packing tricks
+        raise Incorrect(
+            f"The code has {codes.shape[1]} numbers per frame; the exercise allows {code_size} "
+            f"(compression ratio {frame_length // code_size}). Everything the decoder needs "
+            "must fit in them."
+        )
+    sent = codes.astype(np.float16).astype(
+        np.float32
+    )  # each number sent as a 16-bit float: no packing tricks
     try:
         decoded = decode(sent)
     except Exception as problem:
         raise Incorrect(f"`decode(codes)` raised {type(problem).__name__}: {problem}") from None
     decoded = _as_frames(decoded, "`decode(codes)`", test_frames.shape)
     if decoded.shape != test_frames.shape:
-        raise Incorrect(f"`decode(codes)` must return frames of shape {test_frames.shape}; "
-                        f"it returned shape {decoded.shape}.")
+        raise Incorrect(
+            f"`decode(codes)` must return frames of shape {test_frames.shape}; "
+            f"it returned shape {decoded.shape}."
+        )
     yours = snr_db(test_audio, overlap_add(decoded, frame_length, length=len(test_audio)))
     pca = PCACodec(code_size, frame_length).fit(train_frames)
     baseline = snr_db(test_audio, pca.reconstruct(test_audio))
     if yours >= baseline + MARGIN_DB:
-        print(f"On the test audio: your codec {yours:.2f} dB, PCA {baseline:.2f} dB, both with {code_size} "
-              f"numbers per frame (built in {seconds:.1f} s).")
+        print(
+            f"On the test audio: your codec {yours:.2f} dB, PCA {baseline:.2f} dB, both with {code_size} "
+            f"numbers per frame (built in {seconds:.1f} s)."
+        )
         return
     if abs(yours - baseline) < 0.05:
-        raise Incorrect("Your codec scores the same as PCA on the test audio, within 0.05 dB. No linear code of "
-                        f"{code_size} numbers does better than PCA, and a model that starts as PCA may not move "
-                        "far from it: the code must do something PCA cannot.")
-    raise Incorrect(f"On the test audio (the orchestra's last quarter) your codec scores {yours:.2f} dB and PCA "
-                    f"{baseline:.2f} dB with the same {code_size} numbers per frame: not better yet (it must win "
-                    f"by at least {MARGIN_DB} dB).")
+        raise Incorrect(
+            "Your codec scores the same as PCA on the test audio, within 0.05 dB. No linear code of "
+            f"{code_size} numbers does better than PCA, and a model that starts as PCA may not move "
+            "far from it: the code must do something PCA cannot."
+        )
+    raise Incorrect(
+        f"On the test audio (the orchestra's last quarter) your codec scores {yours:.2f} dB and PCA "
+        f"{baseline:.2f} dB with the same {code_size} numbers per frame: not better yet (it must win "
+        f"by at least {MARGIN_DB} dB)."
+    )
 
 
 q4 = _WriteAFunction(
@@ -356,10 +402,13 @@ q4 = _WriteAFunction(
     wrong_answers=[
         (lambda ctx: _q4_pca_codec, "same as PCA"),
         (lambda ctx: _q4_lowpass_codec, "not better yet"),
-        (lambda ctx: (lambda frames, code_size: build_codec(frames, 2 * code_size)), "numbers per frame"),
+        (
+            lambda ctx: lambda frames, code_size: build_codec(frames, 2 * code_size),
+            "numbers per frame",
+        ),
         (lambda ctx: build_codec(np.zeros((4, FRAME), np.float32), 32), "without parentheses"),
-        (lambda ctx: (lambda frames, code_size: (lambda f: f[:, :code_size], lambda c: c)), "shape"),
-        (lambda ctx: (lambda frames, code_size: lambda f: f), "two functions"),
+        (lambda ctx: lambda frames, code_size: (lambda f: f[:, :code_size], lambda c: c), "shape"),
+        (lambda ctx: lambda frames, code_size: lambda f: f, "two functions"),
     ],
 )
 
@@ -377,7 +426,9 @@ def build_conv_autoencoder(hop=FRAME, code_size=CODE, hidden=HIDDEN, seed=None):
     if seed is not None:
         keras.utils.set_random_seed(seed)
     sound = keras.Input(shape=(None, 1), name="sound")
-    x = keras.layers.Conv1D(hidden, kernel_size=2 * hop, strides=hop, activation="relu", name="analysis")(sound)
+    x = keras.layers.Conv1D(
+        hidden, kernel_size=2 * hop, strides=hop, activation="relu", name="analysis"
+    )(sound)
     code = keras.layers.Conv1D(code_size, kernel_size=1, name="code")(x)
     encoder = keras.Model(sound, code, name="encoder")
     code_in = keras.Input(shape=(None, code_size), name="code_in")
@@ -396,7 +447,9 @@ def _q5_block_frames(hop=FRAME, code_size=CODE, hidden=HIDDEN, seed=None):
     code = keras.layers.Conv1D(code_size, kernel_size=hop, strides=hop)(sound)
     encoder = keras.Model(sound, code)
     code_in = keras.Input(shape=(None, code_size))
-    decoder = keras.Model(code_in, keras.layers.Conv1DTranspose(1, kernel_size=hop, strides=hop)(code_in))
+    decoder = keras.Model(
+        code_in, keras.layers.Conv1DTranspose(1, kernel_size=hop, strides=hop)(code_in)
+    )
     return keras.Model(sound, decoder(encoder(sound))), encoder, decoder
 
 
@@ -424,43 +477,75 @@ def _q5_check(answer, hop=FRAME, code_size=CODE):
     import keras
 
     if not callable(answer):
-        raise Incorrect("Pass your function itself, `build_conv_autoencoder` without parentheses: the check "
-                        "builds and trains a small one.")
+        raise Incorrect(
+            "Pass your function itself, `build_conv_autoencoder` without parentheses: the check "
+            "builds and trains a small one."
+        )
     try:
         built = answer(hop=hop, code_size=code_size, hidden=32, seed=0)
     except Exception as problem:  # the learner's code: report its error as feedback
-        raise Incorrect(f"`build_conv_autoencoder(...)` raised {type(problem).__name__}: {problem}") from None
-    if not (isinstance(built, tuple) and len(built) == 3 and all(isinstance(m, keras.Model) for m in built)):
-        raise Incorrect("`build_conv_autoencoder` must return three Keras models: `autoencoder, encoder, decoder`.")
+        raise Incorrect(
+            f"`build_conv_autoencoder(...)` raised {type(problem).__name__}: {problem}"
+        ) from None
+    if not (
+        isinstance(built, tuple)
+        and len(built) == 3
+        and all(isinstance(m, keras.Model) for m in built)
+    ):
+        raise Incorrect(
+            "`build_conv_autoencoder` must return three Keras models: `autoencoder, encoder, decoder`."
+        )
     autoencoder, encoder, _ = built
     layers = list(_leaf_layers(autoencoder))
-    if not any(type(layer).__name__ == "Conv1D" and tuple(layer.strides) == (hop,)
-               and tuple(layer.kernel_size) == (2 * hop,) for layer in layers):
-        raise Incorrect("The encoder must read frames of 2 * hop samples every hop samples (overlapping by half): "
-                        "a Conv1D with kernel_size=2 * hop and strides=hop.")
-    if not any(type(layer).__name__ == "Conv1DTranspose" and tuple(layer.strides) == (hop,)
-               and tuple(layer.kernel_size) == (2 * hop,) for layer in layers):
-        raise Incorrect("The decoder must write frames of 2 * hop samples every hop samples and add them: "
-                        "a Conv1DTranspose with kernel_size=2 * hop and strides=hop.")
+    if not any(
+        type(layer).__name__ == "Conv1D"
+        and tuple(layer.strides) == (hop,)
+        and tuple(layer.kernel_size) == (2 * hop,)
+        for layer in layers
+    ):
+        raise Incorrect(
+            "The encoder must read frames of 2 * hop samples every hop samples (overlapping by half): "
+            "a Conv1D with kernel_size=2 * hop and strides=hop."
+        )
+    if not any(
+        type(layer).__name__ == "Conv1DTranspose"
+        and tuple(layer.strides) == (hop,)
+        and tuple(layer.kernel_size) == (2 * hop,)
+        for layer in layers
+    ):
+        raise Incorrect(
+            "The decoder must write frames of 2 * hop samples every hop samples and add them: "
+            "a Conv1DTranspose with kernel_size=2 * hop and strides=hop."
+        )
     sound = np.random.default_rng(0).normal(size=(1, 10 * hop, 1)).astype(np.float32)
     code_shape = tuple(encoder(sound).shape)
     if code_shape != (1, 9, code_size):
-        raise Incorrect(f"For {10 * hop} samples the code should hold {code_size} numbers for each of the 9 "
-                        f"frames that fit, shape (1, 9, {code_size}); yours has shape {code_shape}.")
+        raise Incorrect(
+            f"For {10 * hop} samples the code should hold {code_size} numbers for each of the 9 "
+            f"frames that fit, shape (1, 9, {code_size}); yours has shape {code_shape}."
+        )
     if tuple(autoencoder(sound).shape) != sound.shape:
-        raise Incorrect(f"The autoencoder must return as many samples as it reads, shape {sound.shape}; "
-                        f"it returned {tuple(autoencoder(sound).shape)}.")
+        raise Incorrect(
+            f"The autoencoder must return as many samples as it reads, shape {sound.shape}; "
+            f"it returned {tuple(autoencoder(sound).shape)}."
+        )
     from course_utils.lapped import lapped_reconstruct, train_lapped
     from course_utils.metrics import snr_db
 
     t = np.arange(8 * 10 * hop) / 8000
-    tones = (np.sin(2 * np.pi * 440 * t) + 0.5 * np.sin(2 * np.pi * 1210 * t + 1)).astype(np.float32)
+    tones = (np.sin(2 * np.pi * 440 * t) + 0.5 * np.sin(2 * np.pi * 1210 * t + 1)).astype(
+        np.float32
+    )
     before = snr_db(tones, lapped_reconstruct(autoencoder, tones))
-    train_lapped(autoencoder, [tones], steps=60, batch_size=8, crop_hops=8, learning_rate=3e-3, seed=0)
+    train_lapped(
+        autoencoder, [tones], steps=60, batch_size=8, crop_hops=8, learning_rate=3e-3, seed=0
+    )
     after = snr_db(tones, lapped_reconstruct(autoencoder, tones))
     if not after > before + 1.0:
-        raise Incorrect(f"Trained for 60 steps on two steady tones, your model went from {before:.1f} to "
-                        f"{after:.1f} dB: it does not learn. Are the code and the output linear (no activation)?")
+        raise Incorrect(
+            f"Trained for 60 steps on two steady tones, your model went from {before:.1f} to "
+            f"{after:.1f} dB: it does not learn. Are the code and the output linear (no activation)?"
+        )
 
 
 q5 = _WriteAFunction(

@@ -25,7 +25,10 @@ def _q1_context():
     return {
         "curves": {
             "A": {"loss": 0.9 - 0.002 * steps, "val_loss": 0.92 - 0.002 * steps},
-            "B": {"loss": 0.5 * 0.85**steps + 0.01, "val_loss": 0.5 * 0.8**steps + 0.05 + 0.006 * steps**1.5},
+            "B": {
+                "loss": 0.5 * 0.85**steps + 0.01,
+                "val_loss": 0.5 * 0.8**steps + 0.05 + 0.006 * steps**1.5,
+            },
             "C": {"loss": 0.5 * 0.8**steps + 0.05, "val_loss": 0.5 * 0.8**steps + 0.06},
         }
     }
@@ -99,7 +102,9 @@ def _q2_check(answer, n_frames, n_folds):
     try:
         folds = [(np.asarray(train), np.asarray(test)) for train, test in answer]
     except (TypeError, ValueError):
-        raise Incorrect("Return a list of (train_indices, test_indices) pairs, as KFold.split gives.") from None
+        raise Incorrect(
+            "Return a list of (train_indices, test_indices) pairs, as KFold.split gives."
+        ) from None
     if len(folds) != n_folds:
         raise Incorrect(f"That is {len(folds)} folds; the exercise asks for n_folds of them.")
     all_test = np.concatenate([test for _, test in folds])
@@ -138,7 +143,10 @@ q2 = Exercise(
             "contiguous",
         ),
         (lambda ctx: _q2_solution(ctx["n_frames"], 5), "n_folds"),
-        (lambda ctx: [(np.arange(40), test) for _, test in _q2_solution(**ctx)], "both the training"),
+        (
+            lambda ctx: [(np.arange(40), test) for _, test in _q2_solution(**ctx)],
+            "both the training",
+        ),
         (42, "list of"),
     ],
 )
@@ -192,7 +200,9 @@ def _q3_check(answer, frames, val_frames):
     import keras
 
     if isinstance(answer, keras.Model) or not callable(answer):
-        raise Incorrect("Give your training function itself (`answer = train_small`), not its result.")
+        raise Incorrect(
+            "Give your training function itself (`answer = train_small`), not its result."
+        )
     frames = as_float_array(frames, "frames", ndim=2)
     val_frames = as_float_array(val_frames, "val_frames", ndim=2)
     if len(frames) > 256 or len(val_frames) > 1024:
@@ -202,7 +212,9 @@ def _q3_check(answer, frames, val_frames):
         )
     model = answer(frames, seed=0)
     if not isinstance(model, keras.Model):
-        raise Incorrect(f"Your function returned {type(model).__name__}; it must return the trained Keras model.")
+        raise Incorrect(
+            f"Your function returned {type(model).__name__}; it must return the trained Keras model."
+        )
     if _narrowest_layer(model) > CODE:
         raise Incorrect(
             f"The model's narrowest layer has {_narrowest_layer(model)} units: it must still squeeze each "
@@ -255,7 +267,7 @@ q3 = Exercise(
         (lambda ctx: _q3_untouched, "no better than silence"),
         (lambda ctx: _q3_no_bottleneck, "narrowest layer"),
         (lambda ctx: _q3_untouched(ctx["frames"]), "function itself"),
-        (lambda ctx: (lambda frames, seed=0: None), "must return the trained Keras model"),
+        (lambda ctx: lambda frames, seed=0: None, "must return the trained Keras model"),
     ],
     solution_name="train_small",
 )

@@ -44,7 +44,9 @@ def _q1_check(answer, n_frames, code_size, bits, duration_s):
             "range of each code dimension."
         )
     if close(answer, half_side):
-        raise Incorrect("Each code dimension has two side numbers, a minimum and a maximum; that counts one.")
+        raise Incorrect(
+            "Each code dimension has two side numbers, a minimum and a maximum; that counts one."
+        )
     if close(answer, expected / 8):
         raise Incorrect("That is kilobytes per second; kbps counts bits.")
     if close(answer, expected * 1000):
@@ -65,10 +67,20 @@ q1 = Exercise(
     _q1_solution,
     context=_q1_context,
     wrong_answers=[
-        (lambda ctx: ctx["n_frames"] * ctx["code_size"] * ctx["bits"] / ctx["duration_s"] / 1000, "side information"),
+        (
+            lambda ctx: ctx["n_frames"] * ctx["code_size"] * ctx["bits"] / ctx["duration_s"] / 1000,
+            "side information",
+        ),
         (lambda ctx: _q1_solution(**ctx) / 8, "kilobytes"),
         (lambda ctx: _q1_solution(**ctx) * 1000, "bits per second"),
-        (lambda ctx: (ctx["n_frames"] * ctx["code_size"] * ctx["bits"] + ctx["code_size"] * 32) / ctx["duration_s"] / 1000, "two side numbers"),
+        (
+            lambda ctx: (
+                (ctx["n_frames"] * ctx["code_size"] * ctx["bits"] + ctx["code_size"] * 32)
+                / ctx["duration_s"]
+                / 1000
+            ),
+            "two side numbers",
+        ),
         ("6.5 kbps", "one number"),
     ],
     solution_name="bit_rate_kbps",
@@ -104,7 +116,9 @@ def _q2_check(answer, codes, bits):
     except Exception as error:  # show the learner's own error, briefly
         raise Incorrect(f"Your function raised {type(error).__name__}: {error}") from None
     if restored.shape != codes.shape:
-        raise Incorrect(f"The restored codes have shape {restored.shape}; they need the input's shape, {codes.shape}.")
+        raise Incorrect(
+            f"The restored codes have shape {restored.shape}; they need the input's shape, {codes.shape}."
+        )
     step = (codes.max(axis=0) - codes.min(axis=0)) / (2**bits - 1)
     for column in range(codes.shape[1]):
         distinct = len(np.unique(np.round(restored[:, column], 9)))
@@ -117,7 +131,9 @@ def _q2_check(answer, codes, bits):
     if error.max() > 0.5 + 1e-6:
         worst = int(np.argmax(error.max(axis=0)))
         if error[:, worst].max() < 1.0 + 1e-6 and np.all(restored <= codes + 1e-9):
-            raise Incorrect("Values are always rounded down (floor), so some end almost a whole step off.")
+            raise Incorrect(
+                "Values are always rounded down (floor), so some end almost a whole step off."
+            )
         raise Incorrect(
             f"In column {worst} a value is off by {error[:, worst].max():.2f} steps, more than the half "
             "step a uniform quantizer with each dimension's own range allows."
@@ -140,20 +156,26 @@ q2 = Exercise(
     wrong_answers=[
         (
             lambda ctx: (
-                lambda c, b: c.min() + np.round((c - c.min()) / ((c.max() - c.min()) / (2**b - 1)))
-                * ((c.max() - c.min()) / (2**b - 1))
+                lambda c, b: (
+                    c.min()
+                    + np.round((c - c.min()) / ((c.max() - c.min()) / (2**b - 1)))
+                    * ((c.max() - c.min()) / (2**b - 1))
+                )
             ),
             "each dimension's own",
         ),
         (
             lambda ctx: (
-                lambda c, b: c.min(0) + np.floor((c - c.min(0)) / ((c.max(0) - c.min(0)) / (2**b - 1)))
-                * ((c.max(0) - c.min(0)) / (2**b - 1))
+                lambda c, b: (
+                    c.min(0)
+                    + np.floor((c - c.min(0)) / ((c.max(0) - c.min(0)) / (2**b - 1)))
+                    * ((c.max(0) - c.min(0)) / (2**b - 1))
+                )
             ),
             "floor",
         ),
-        (lambda ctx: (lambda c, b: np.round(c, 2)), "levels"),
-        (lambda ctx: (lambda c, b: c[:, :2]), "the input's shape"),
+        (lambda ctx: lambda c, b: np.round(c, 2), "levels"),
+        (lambda ctx: lambda c, b: c[:, :2], "the input's shape"),
         (lambda ctx: _q2_solution(**ctx)(ctx["codes"], ctx["bits"]), "not its result"),
     ],
     solution_name="make_quantizer",
@@ -174,7 +196,11 @@ def _q3_context():
 
 
 def _splits(budget, frame_length):
-    return [(budget // bits, bits) for bits in range(1, 17) if budget % bits == 0 and budget // bits < frame_length]
+    return [
+        (budget // bits, bits)
+        for bits in range(1, 17)
+        if budget % bits == 0 and budget // bits < frame_length
+    ]
 
 
 _SCORES_CACHE: dict = {}
@@ -219,7 +245,9 @@ def _q3_solution(train_frames, test_frames, budget):
         pca = PCA(n_components=code_size, svd_solver="full").fit(train_frames)
         integers, ranges = codec.quantize(pca.transform(test_frames), bits)
         restored = pca.inverse_transform(codec.dequantize(integers, ranges, bits, dtype=np.float64))
-        snr[(code_size, bits)] = 10 * np.log10(np.sum(test_frames**2) / np.sum((test_frames - restored) ** 2))
+        snr[(code_size, bits)] = 10 * np.log10(
+            np.sum(test_frames**2) / np.sum((test_frames - restored) ** 2)
+        )
     return max(snr, key=snr.get)
 
 
@@ -229,9 +257,13 @@ def _q3_check(answer, train_frames, test_frames, budget):
     except (TypeError, ValueError):
         raise Incorrect("Give a pair of whole numbers, `(code_size, bits)`.") from None
     if code_size * bits != budget:
-        raise Incorrect(f"{code_size} numbers x {bits} bits = {code_size * bits} bits, not the budget of {budget} per frame.")
+        raise Incorrect(
+            f"{code_size} numbers x {bits} bits = {code_size * bits} bits, not the budget of {budget} per frame."
+        )
     if (code_size, bits) not in _splits(budget, np.shape(train_frames)[1]):
-        raise Incorrect(f"Choose bits from 1 to 16 and a code smaller than the frame ({np.shape(train_frames)[1]}).")
+        raise Incorrect(
+            f"Choose bits from 1 to 16 and a code smaller than the frame ({np.shape(train_frames)[1]})."
+        )
     scores = _split_scores(train_frames, test_frames, budget)
     best = max(scores, key=scores.get)
     if (code_size, bits) == best:

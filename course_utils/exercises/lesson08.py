@@ -44,23 +44,33 @@ def _q1_check(answer, speech=None, noise=None):
     if speech is None or noise is None:
         speech, noise = _q1_context().values()
     if not callable(answer):
-        raise Incorrect("Give the function itself, `mix`, not its result: the check calls it at several SNRs.")
+        raise Incorrect(
+            "Give the function itself, `mix`, not its result: the check calls it at several SNRs."
+        )
     speech = np.asarray(speech, dtype=np.float64)
     noise = np.asarray(noise, dtype=np.float64)[: len(speech)]
     for snr in (-5.0, 0.0, 7.5):
         mixture = np.asarray(answer(speech, noise, snr), dtype=np.float64)
         if mixture.shape != speech.shape:
-            raise Incorrect(f"At {snr:+g} dB the mixture has shape {mixture.shape}; it must have the speech's, {speech.shape}.")
+            raise Incorrect(
+                f"At {snr:+g} dB the mixture has shape {mixture.shape}; it must have the speech's, {speech.shape}."
+            )
         added = mixture - speech
         if not np.any(added):
-            raise Incorrect(f"At {snr:+g} dB the mixture is the speech alone: add the scaled noise.")
+            raise Incorrect(
+                f"At {snr:+g} dB the mixture is the speech alone: add the scaled noise."
+            )
         if abs(np.corrcoef(added, noise)[0, 1]) < 0.999:
-            raise Incorrect("What the mixture adds to the speech is not a scaled copy of the noise: "
-                            "add `gain * noise`, and do not change the speech.")
+            raise Incorrect(
+                "What the mixture adds to the speech is not a scaled copy of the noise: "
+                "add `gain * noise`, and do not change the speech."
+            )
         reached = 10 * np.log10(np.mean(speech**2) / np.mean(added**2))
         if abs(reached - snr) > 0.05:
-            raise Incorrect(f"Asked for {snr:+g} dB, the mixture's SNR is {reached:+.2f} dB. The gain multiplies "
-                            "amplitudes, while the SNR is a ratio of powers.")
+            raise Incorrect(
+                f"Asked for {snr:+g} dB, the mixture's SNR is {reached:+.2f} dB. The gain multiplies "
+                "amplitudes, while the SNR is a ratio of powers."
+            )
 
 
 q1 = Exercise(
@@ -74,11 +84,31 @@ q1 = Exercise(
     _q1_solution,
     context=_q1_context,
     wrong_answers=[
-        (lambda c: (lambda s, n, snr: np.asarray(s) + np.sqrt(np.mean(np.square(s)) / np.mean(np.square(n))) * 10 ** (-snr / 10) * np.asarray(n)[: len(s)]),
-         "ratio of powers"),
-        (lambda c: (lambda s, n, snr: np.asarray(s) + np.sqrt(np.mean(np.square(s)) / (np.mean(np.square(n)) * 10 ** (-snr / 10))) * np.asarray(n)[: len(s)]),
-         "SNR"),
-        (lambda c: (lambda s, n, snr: np.asarray(s))(c["speech"], c["noise"], 0.0), "function itself"),
+        (
+            lambda c: (
+                lambda s, n, snr: (
+                    np.asarray(s)
+                    + np.sqrt(np.mean(np.square(s)) / np.mean(np.square(n)))
+                    * 10 ** (-snr / 10)
+                    * np.asarray(n)[: len(s)]
+                )
+            ),
+            "ratio of powers",
+        ),
+        (
+            lambda c: (
+                lambda s, n, snr: (
+                    np.asarray(s)
+                    + np.sqrt(np.mean(np.square(s)) / (np.mean(np.square(n)) * 10 ** (-snr / 10)))
+                    * np.asarray(n)[: len(s)]
+                )
+            ),
+            "SNR",
+        ),
+        (
+            lambda c: (lambda s, n, snr: np.asarray(s))(c["speech"], c["noise"], 0.0),
+            "function itself",
+        ),
     ],
 )
 
@@ -107,7 +137,9 @@ def _q2_check(answer, speech=None, noise=None):
     if speech is None or noise is None:
         speech, noise = _q2_context().values()
     if not callable(answer):
-        raise Incorrect("Give the function itself, `si_sdr`, not a number: the check calls it on several pairs.")
+        raise Incorrect(
+            "Give the function itself, `si_sdr`, not a number: the check calls it on several pairs."
+        )
     speech = np.asarray(speech, dtype=np.float64)
     noise = np.asarray(noise, dtype=np.float64)[: len(speech)]
     for snr, scale in ((0.0, 1.0), (5.0, 0.3), (-5.0, 2.0)):
@@ -118,10 +150,14 @@ def _q2_check(answer, speech=None, noise=None):
         if abs(got - expected) > 0.01:
             plain = 10 * np.log10(np.sum(speech**2) / np.sum((speech - estimate) ** 2))
             if abs(got - plain) < 0.01:
-                raise Incorrect("That is the plain SNR: it punishes a louder or quieter estimate. Project the "
-                                "estimate onto the reference first (the scale `a`).")
-            raise Incorrect(f"For an estimate at {scale:g} times a {snr:+g} dB mixture your SI-SDR is {got:.2f} dB; "
-                            "check the projection `a = <y, s> / <s, s>` and which of the two signals is scaled.")
+                raise Incorrect(
+                    "That is the plain SNR: it punishes a louder or quieter estimate. Project the "
+                    "estimate onto the reference first (the scale `a`)."
+                )
+            raise Incorrect(
+                f"For an estimate at {scale:g} times a {snr:+g} dB mixture your SI-SDR is {got:.2f} dB; "
+                "check the projection `a = <y, s> / <s, s>` and which of the two signals is scaled."
+            )
 
 
 q2 = Exercise(
@@ -135,8 +171,17 @@ q2 = Exercise(
     _q2_solution,
     context=_q2_context,
     wrong_answers=[
-        (lambda c: (lambda s, y: 10 * np.log10(np.sum(np.square(s)) / np.sum(np.square(np.asarray(s) - np.asarray(y))))),
-         "plain SNR"),
+        (
+            lambda c: (
+                lambda s, y: (
+                    10
+                    * np.log10(
+                        np.sum(np.square(s)) / np.sum(np.square(np.asarray(s) - np.asarray(y)))
+                    )
+                )
+            ),
+            "plain SNR",
+        ),
         (lambda c: 3.0, "function itself"),
     ],
 )
@@ -158,16 +203,26 @@ def _q3_solution(speech, noise):
     from .. import denoising, spectral
 
     def stft(x):
-        return spectral.stft(np.asarray(x, dtype=np.float32), n_fft=denoising.N_FFT, hop_length=denoising.HOP_LENGTH)
+        return spectral.stft(
+            np.asarray(x, dtype=np.float32), n_fft=denoising.N_FFT, hop_length=denoising.HOP_LENGTH
+        )
 
     def istft(spectrum, length):
-        return librosa.istft(stft_matrix=spectrum, hop_length=denoising.HOP_LENGTH, n_fft=denoising.N_FFT, length=length)
+        return librosa.istft(
+            stft_matrix=spectrum,
+            hop_length=denoising.HOP_LENGTH,
+            n_fft=denoising.N_FFT,
+            length=length,
+        )
 
     def spectral_subtraction(noisy, floor=0.05):
         Y = stft(noisy)
         power = np.abs(Y) ** 2
         noise = denoising.estimate_noise_power(power)
-        return istft(np.sqrt(np.maximum(power - noise, floor * power) / np.maximum(power, 1e-20)) * Y, len(noisy))
+        return istft(
+            np.sqrt(np.maximum(power - noise, floor * power) / np.maximum(power, 1e-20)) * Y,
+            len(noisy),
+        )
 
     def wiener(noisy, floor=0.1):
         Y = stft(noisy)
@@ -183,20 +238,30 @@ def _q3_check(answer, speech=None, noise=None):
 
     if speech is None or noise is None:
         speech, noise = _q3_context().values()
-    if not (isinstance(answer, (tuple, list)) and len(answer) == 2 and all(callable(f) for f in answer)):
-        raise Incorrect("Give a pair of functions, `(spectral_subtraction, wiener)`, not their results.")
+    if not (
+        isinstance(answer, (tuple, list)) and len(answer) == 2 and all(callable(f) for f in answer)
+    ):
+        raise Incorrect(
+            "Give a pair of functions, `(spectral_subtraction, wiener)`, not their results."
+        )
     noisy, _ = dn.mix_at_snr(speech, noise, 0.0)
     base = dn.si_sdr(speech, noisy)
-    for name, method, reference in (("spectral subtraction", answer[0], dn.spectral_subtraction),
-                                    ("the Wiener gain", answer[1], dn.wiener_filter)):
+    for name, method, reference in (
+        ("spectral subtraction", answer[0], dn.spectral_subtraction),
+        ("the Wiener gain", answer[1], dn.wiener_filter),
+    ):
         out = np.asarray(method(noisy), dtype=np.float64)
         if out.shape != noisy.shape:
-            raise Incorrect(f"{name} returns shape {out.shape}; give back a clip as long as the input, {noisy.shape}.")
+            raise Incorrect(
+                f"{name} returns shape {out.shape}; give back a clip as long as the input, {noisy.shape}."
+            )
         got, expected = dn.si_sdr(speech, out) - base, dn.si_sdr(speech, reference(noisy)) - base
         if abs(got - expected) > 0.3:
-            raise Incorrect(f"On a held-out reader with a running tap at 0 dB, your {name} improves SI-SDR by {got:+.2f} dB; "
-                            "the equations of section 4 do noticeably better or differently. Check the floor, the noise "
-                            "estimate and that the gain multiplies the complex STFT (keeping its phase).")
+            raise Incorrect(
+                f"On a held-out reader with a running tap at 0 dB, your {name} improves SI-SDR by {got:+.2f} dB; "
+                "the equations of section 4 do noticeably better or differently. Check the floor, the noise "
+                "estimate and that the gain multiplies the complex STFT (keeping its phase)."
+            )
 
 
 q3 = Exercise(
@@ -227,12 +292,14 @@ def _q4_solution():
     import keras
 
     def build_mask_model(input_width, bins, hidden=256):
-        return keras.Sequential([
-            keras.Input(shape=(input_width,)),
-            keras.layers.Dense(hidden, activation="relu"),
-            keras.layers.Dense(hidden, activation="relu"),
-            keras.layers.Dense(bins, activation="sigmoid"),
-        ])
+        return keras.Sequential(
+            [
+                keras.Input(shape=(input_width,)),
+                keras.layers.Dense(hidden, activation="relu"),
+                keras.layers.Dense(hidden, activation="relu"),
+                keras.layers.Dense(bins, activation="sigmoid"),
+            ]
+        )
 
     return build_mask_model
 
@@ -243,7 +310,9 @@ def _q4_check(answer):
     from .. import denoising as dn
 
     if not callable(answer):
-        raise Incorrect("Give the function itself, `build_mask_model`, not a model: the check builds one.")
+        raise Incorrect(
+            "Give the function itself, `build_mask_model`, not a model: the check builds one."
+        )
     bins = dn.N_FFT // 2 + 1
     width = (2 * dn.CONTEXT + 1) * bins
     keras.utils.set_random_seed(0)
@@ -251,12 +320,18 @@ def _q4_check(answer):
     if not isinstance(model, keras.Model):
         raise Incorrect(f"build_mask_model returned {type(model).__name__}; return a Keras model.")
     if tuple(model.inputs[0].shape[1:]) != (width,) or tuple(model.outputs[0].shape[1:]) != (bins,):
-        raise Incorrect(f"The model maps {tuple(model.inputs[0].shape[1:])} to {tuple(model.outputs[0].shape[1:])}; "
-                        f"it must take the {width} context log-magnitudes and give one gain per bin ({bins}).")
-    probe = np.asarray(model(np.random.default_rng(0).normal(size=(64, width)).astype(np.float32) * 5))
+        raise Incorrect(
+            f"The model maps {tuple(model.inputs[0].shape[1:])} to {tuple(model.outputs[0].shape[1:])}; "
+            f"it must take the {width} context log-magnitudes and give one gain per bin ({bins})."
+        )
+    probe = np.asarray(
+        model(np.random.default_rng(0).normal(size=(64, width)).astype(np.float32) * 5)
+    )
     if probe.min() < 0 or probe.max() > 1:
-        raise Incorrect(f"The model's output ranges over [{probe.min():.2f}, {probe.max():.2f}]: a mask is a gain "
-                        "between 0 and 1 (which activation gives that?).")
+        raise Incorrect(
+            f"The model's output ranges over [{probe.min():.2f}, {probe.max():.2f}]: a mask is a gain "
+            "between 0 and 1 (which activation gives that?)."
+        )
 
 
 q4 = Exercise(
@@ -269,12 +344,25 @@ q4 = Exercise(
     _q4_solution,
     context=_q4_context,
     wrong_answers=[
-        (lambda c: (lambda w, b: __import__("keras").Sequential([__import__("keras").Input(shape=(w,)),
-                                                                 __import__("keras").layers.Dense(b)])),
-         "between 0 and 1"),
-        (lambda c: (lambda w, b: __import__("keras").Sequential([__import__("keras").Input(shape=(w,)),
-                                                                 __import__("keras").layers.Dense(b // 2, activation="sigmoid")])),
-         "one gain per bin"),
+        (
+            lambda c: (
+                lambda w, b: __import__("keras").Sequential(
+                    [__import__("keras").Input(shape=(w,)), __import__("keras").layers.Dense(b)]
+                )
+            ),
+            "between 0 and 1",
+        ),
+        (
+            lambda c: (
+                lambda w, b: __import__("keras").Sequential(
+                    [
+                        __import__("keras").Input(shape=(w,)),
+                        __import__("keras").layers.Dense(b // 2, activation="sigmoid"),
+                    ]
+                )
+            ),
+            "one gain per bin",
+        ),
         (lambda c: 5, "function itself"),
     ],
 )
@@ -295,10 +383,16 @@ def held_out_scores(model) -> dict:
 
     test = {r: dn.load_reader(r) for r in dn.TEST_READERS}
     held = {n: dn.load_noise(n, "test") for n in dn.TRAINED_NOISES}
-    rows = dn.evaluate({"model": lambda x: dn.apply_mask_model(model, x), "wiener": dn.wiener_filter},
-                       dn.test_mixtures(test, held, snrs=(0.0,), segments_per_clip=1), stoi=False)
+    rows = dn.evaluate(
+        {"model": lambda x: dn.apply_mask_model(model, x), "wiener": dn.wiener_filter},
+        dn.test_mixtures(test, held, snrs=(0.0,), segments_per_clip=1),
+        stoi=False,
+    )
     summary = dn.summarise(rows)
-    return {"model": summary[("model", 0.0)]["improvement"], "wiener": summary[("wiener", 0.0)]["improvement"]}
+    return {
+        "model": summary[("model", 0.0)]["improvement"],
+        "wiener": summary[("wiener", 0.0)]["improvement"],
+    }
 
 
 def _q5_context():
@@ -309,7 +403,9 @@ def _q5_solution(steps=300):
     from .. import denoising as dn
 
     model = dn.build_mask_model(seed=0)
-    pairs = dn.training_pairs(dn.training_speech(), [dn.load_noise(n, "train") for n in dn.TRAINED_NOISES], seed=0)
+    pairs = dn.training_pairs(
+        dn.training_speech(), [dn.load_noise(n, "train") for n in dn.TRAINED_NOISES], seed=0
+    )
     dn.train_mask_model(model, pairs, steps=steps)
     return model
 
@@ -323,11 +419,15 @@ def _q5_check(answer):
         raise Incorrect("Give a trained Keras mask model (the object), not a function or a number.")
     bins = dn.N_FFT // 2 + 1
     if tuple(answer.outputs[0].shape[1:]) != (bins,) or int(answer.inputs[0].shape[-1]) % bins:
-        raise Incorrect(f"The model must take context log-magnitudes (a multiple of {bins}) and give {bins} gains.")
+        raise Incorrect(
+            f"The model must take context log-magnitudes (a multiple of {bins}) and give {bins} gains."
+        )
     scores = held_out_scores(answer)
     if scores["model"] < scores["wiener"] + Q5_MARGIN_DB:
-        raise Incorrect(f"Your model improves SI-SDR by {scores['model']:+.2f} dB at 0 dB input on the held-out "
-                        f"readers; the Wiener gain does {scores['wiener']:+.2f} dB. Beat it by {Q5_MARGIN_DB} dB.")
+        raise Incorrect(
+            f"Your model improves SI-SDR by {scores['model']:+.2f} dB at 0 dB input on the held-out "
+            f"readers; the Wiener gain does {scores['wiener']:+.2f} dB. Beat it by {Q5_MARGIN_DB} dB."
+        )
 
 
 q5 = Exercise(
@@ -340,7 +440,10 @@ q5 = Exercise(
     _q5_solution,
     context=_q5_context,
     wrong_answers=[
-        (lambda c: __import__("course_utils.denoising", fromlist=["x"]).build_mask_model(seed=0), "Wiener gain"),
+        (
+            lambda c: __import__("course_utils.denoising", fromlist=["x"]).build_mask_model(seed=0),
+            "Wiener gain",
+        ),
         (lambda c: "model", "trained Keras mask model"),
     ],
 )

@@ -48,26 +48,40 @@ def _q1_check(answer):
     import keras
 
     if isinstance(answer, keras.Model) or not callable(answer):
-        raise Incorrect("Give your builder function itself (`answer = build_autoencoder`), not a model.")
+        raise Incorrect(
+            "Give your builder function itself (`answer = build_autoencoder`), not a model."
+        )
     try:
         model = answer(640)
     except Exception as error:  # the learner's code failed: say how
-        raise Incorrect(f"`build_autoencoder(640)` raised {type(error).__name__}: {error}") from None
+        raise Incorrect(
+            f"`build_autoencoder(640)` raised {type(error).__name__}: {error}"
+        ) from None
     if not isinstance(model, keras.Model):
-        raise Incorrect(f"`build_autoencoder(640)` returned {type(model).__name__}; it must return the Keras model.")
+        raise Incorrect(
+            f"`build_autoencoder(640)` returned {type(model).__name__}; it must return the Keras model."
+        )
     if tuple(model.input_shape) != (None, 640) or tuple(model.output_shape) != (None, 640):
-        raise Incorrect(f"The model maps {model.input_shape} to {model.output_shape}; it must map 640 numbers "
-                        "to 640 numbers.")
+        raise Incorrect(
+            f"The model maps {model.input_shape} to {model.output_shape}; it must map 640 numbers "
+            "to 640 numbers."
+        )
     dense = [layer.units for layer in model.layers if isinstance(layer, keras.layers.Dense)]
     if len(dense) != 10 or min(dense) != 8 or sorted(dense)[1:-1] != [128] * 8:
-        raise Incorrect(f"The Dense layers have {dense} units: the baseline has four of 128, a code of 8, "
-                        "four of 128 and the output.")
+        raise Incorrect(
+            f"The Dense layers have {dense} units: the baseline has four of 128, a code of 8, "
+            "four of 128 and the output."
+        )
     norms = sum(isinstance(layer, keras.layers.BatchNormalization) for layer in model.layers)
     if norms != 9:
-        raise Incorrect(f"The model has {norms} batch normalization layers: the baseline normalizes after each "
-                        "of its hidden and code layers.")
+        raise Incorrect(
+            f"The model has {norms} batch normalization layers: the baseline normalizes after each "
+            "of its hidden and code layers."
+        )
     if getattr(model, "optimizer", None) is None or not getattr(model, "loss", None):
-        raise Incorrect("The model is not compiled: call `model.compile(...)` with an optimizer and a loss.")
+        raise Incorrect(
+            "The model is not compiled: call `model.compile(...)` with an optimizer and a loss."
+        )
 
 
 def _q1_no_norm():
@@ -98,8 +112,11 @@ q1 = Exercise(
     context=_q1_context,
     wrong_answers=[
         (lambda ctx: _q1_no_norm(), "batch normalization"),
-        (lambda ctx: (lambda input_size, **kw: _q1_solution()(input_size, code_size=32)), "Dense layers"),
-        (lambda ctx: (lambda input_size, **kw: None), "must return the Keras model"),
+        (
+            lambda ctx: lambda input_size, **kw: _q1_solution()(input_size, code_size=32),
+            "Dense layers",
+        ),
+        (lambda ctx: lambda input_size, **kw: None, "must return the Keras model"),
     ],
     solution_name="solution",
 )
@@ -166,8 +183,18 @@ q2 = Exercise(
     context=_q2_context,
     wrong_answers=[
         (0.8, "function itself"),
-        (lambda ctx: (lambda n, a: float(np.mean(np.asarray(a)[:, None] > np.asarray(n)[None, :]))), "tie"),
-        (lambda ctx: (lambda n, a: float(np.mean(np.asarray(a)[:, None] < np.asarray(n)[None, :]))), "returned"),
+        (
+            lambda ctx: (
+                lambda n, a: float(np.mean(np.asarray(a)[:, None] > np.asarray(n)[None, :]))
+            ),
+            "tie",
+        ),
+        (
+            lambda ctx: (
+                lambda n, a: float(np.mean(np.asarray(a)[:, None] < np.asarray(n)[None, :]))
+            ),
+            "returned",
+        ),
     ],
     solution_name="solution",
 )
@@ -185,8 +212,10 @@ def _bundled_mels():
     from .. import anomaly
 
     sounds = anomaly.load_machine_sounds()
-    return (tuple(anomaly.log_mel_frames(c, sounds.sr) for c in sounds.normal),
-            tuple(anomaly.log_mel_frames(c, sounds.sr) for c in sounds.abnormal))
+    return (
+        tuple(anomaly.log_mel_frames(c, sounds.sr) for c in sounds.normal),
+        tuple(anomaly.log_mel_frames(c, sounds.sr) for c in sounds.abnormal),
+    )
 
 
 def _q3_solution():
@@ -194,7 +223,9 @@ def _q3_solution():
 
     def detector(train_mels, test_mels):
         # A Gaussian on each clip's mean log-mel, scored by the Mahalanobis distance (section 6).
-        return anomaly.gaussian_scores([m.mean(axis=0) for m in train_mels], [m.mean(axis=0) for m in test_mels])
+        return anomaly.gaussian_scores(
+            [m.mean(axis=0) for m in train_mels], [m.mean(axis=0) for m in test_mels]
+        )
 
     return detector
 
@@ -212,13 +243,17 @@ def _q3_check(answer, mels=None):
         try:
             scores = np.asarray(answer([normal[i] for i in train], test_mels), dtype=float).ravel()
         except Exception as error:  # the learner's code failed: say how
-            raise Incorrect(f"Your detector raised {type(error).__name__} on split {seed}: {error}") from None
+            raise Incorrect(
+                f"Your detector raised {type(error).__name__} on split {seed}: {error}"
+            ) from None
         if scores.shape != (len(test_mels),):
-            raise Incorrect(f"Your detector must return one score per test clip ({len(test_mels)}); "
-                            f"it returned {scores.size}.")
+            raise Incorrect(
+                f"Your detector must return one score per test clip ({len(test_mels)}); "
+                f"it returned {scores.size}."
+            )
         if not np.all(np.isfinite(scores)):
             raise Incorrect("Your detector returned NaN or infinite scores.")
-        aucs.append(anomaly.auc(scores[: len(test)], scores[len(test):]))
+        aucs.append(anomaly.auc(scores[: len(test)], scores[len(test) :]))
     mean = float(np.mean(aucs))
     if mean < Q3_TARGET:
         raise Incorrect(
@@ -247,7 +282,7 @@ q3 = Exercise(
     context=_q3_context,
     wrong_answers=[
         (lambda ctx: _q3_loudness, "not yet"),
-        (lambda ctx: (lambda train, test: np.zeros(3)), "one score per test clip"),
+        (lambda ctx: lambda train, test: np.zeros(3), "one score per test clip"),
         (lambda ctx: np.zeros(26), "function itself"),
     ],
     solution_name="solution",

@@ -38,7 +38,9 @@ def _q1_check(answer, patch):
     if np.allclose(answer, expected, atol=1e-4):
         return
     over_bands = patch - patch.mean(axis=0, keepdims=True)
-    if np.allclose(answer, over_bands / over_bands.std(), atol=1e-4) or np.allclose(answer, over_bands, atol=1e-4):
+    if np.allclose(answer, over_bands / over_bands.std(), atol=1e-4) or np.allclose(
+        answer, over_bands, atol=1e-4
+    ):
         raise Incorrect(
             "That removes each *frame's* mean over the bands; the microphone's colouring is a "
             "constant per *band*, over time."
@@ -52,7 +54,9 @@ def _q1_check(answer, patch):
             "That removes one overall mean (the loudness) but not each band's own offset (the "
             "microphone's colouring)."
         )
-    raise Incorrect("That is not the patch with each band's offset removed and its spread normalised.")
+    raise Incorrect(
+        "That is not the patch with each band's offset removed and its spread normalised."
+    )
 
 
 q1 = Exercise(
@@ -70,7 +74,12 @@ q1 = Exercise(
     wrong_answers=[
         (lambda ctx: ctx["patch"] - ctx["patch"].mean(axis=0, keepdims=True), "frame's"),
         (lambda ctx: ctx["patch"] - ctx["patch"].mean(axis=1, keepdims=True), "spread"),
-        (lambda ctx: (ctx["patch"] - ctx["patch"].mean()) / (ctx["patch"] - ctx["patch"].mean()).std(), "colouring"),
+        (
+            lambda ctx: (
+                (ctx["patch"] - ctx["patch"].mean()) / (ctx["patch"] - ctx["patch"].mean()).std()
+            ),
+            "colouring",
+        ),
         (lambda ctx: ctx["patch"][:, :5], "the patch's shape"),
     ],
     solution_name="cmvn",
@@ -102,7 +111,9 @@ def _q2_check(answer, speakers, held_out):
     if len(np.intersect1d(train, test)):
         raise Incorrect("Some clips are in both parts; every clip belongs to exactly one.")
     if len(train) + len(test) != len(speakers):
-        raise Incorrect(f"The parts hold {len(train) + len(test)} clips but there are {len(speakers)}; leave none out.")
+        raise Incorrect(
+            f"The parts hold {len(train) + len(test)} clips but there are {len(speakers)}; leave none out."
+        )
     in_both = set(speakers[train].tolist()) & set(speakers[test].tolist())
     if in_both:
         raise Incorrect(
@@ -110,7 +121,9 @@ def _q2_check(answer, speakers, held_out):
             "the model already knows. Split by speaker, not by clip."
         )
     if set(speakers[train].tolist()) == {held_out}:
-        raise Incorrect(f"The parts are swapped: the test part holds '{held_out}', the training part everyone else.")
+        raise Incorrect(
+            f"The parts are swapped: the test part holds '{held_out}', the training part everyone else."
+        )
     if set(speakers[test].tolist()) != {held_out}:
         raise Incorrect(f"The test part must hold exactly the clips of '{held_out}'.")
 
@@ -131,7 +144,13 @@ q2 = Exercise(
         (lambda ctx: _q2_solution(**ctx)[::-1], "swapped"),
         (lambda ctx: (np.arange(0, 18), np.arange(18, 24)), "both parts"),
         (lambda ctx: (ctx["speakers"] != "cho", ctx["speakers"] == "cho"), "boolean masks"),
-        (lambda ctx: (np.flatnonzero(ctx["speakers"] == "ann"), np.flatnonzero(ctx["speakers"] == "cho")), "leave none out"),
+        (
+            lambda ctx: (
+                np.flatnonzero(ctx["speakers"] == "ann"),
+                np.flatnonzero(ctx["speakers"] == "cho"),
+            ),
+            "leave none out",
+        ),
     ],
     solution_name="leave_one_speaker_out",
 )
@@ -204,7 +223,9 @@ q3 = Exercise(
 
 # --- q4 (open): a feature that keeps the tone --------------------------------------------------
 
-TONE_TARGET = 0.55  # leave-one-voice-out accuracy on the synthetic Mandarin digits: above FSDD's PCA-128
+TONE_TARGET = (
+    0.55  # leave-one-voice-out accuracy on the synthetic Mandarin digits: above FSDD's PCA-128
+)
 
 
 def _q4_context():
@@ -236,14 +257,18 @@ def _q4_check(answer, mandarin):
     from course_utils import recognition
 
     if not callable(answer):
-        raise Incorrect("Pass your function itself, `tone_contour` without parentheses: the check calls it "
-                        "on every clip.")
+        raise Incorrect(
+            "Pass your function itself, `tone_contour` without parentheses: the check calls it "
+            "on every clip."
+        )
     rows = []
     for clip in mandarin.audio:
         try:
             row = answer(clip.copy(), mandarin.sample_rate)
         except Exception as problem:  # the learner's code: its error is the feedback
-            raise Incorrect(f"`tone_contour(clip, sr)` raised {type(problem).__name__}: {problem}") from None
+            raise Incorrect(
+                f"`tone_contour(clip, sr)` raised {type(problem).__name__}: {problem}"
+            ) from None
         try:
             row = np.asarray(row, dtype=np.float64)
         except (TypeError, ValueError):
@@ -251,23 +276,33 @@ def _q4_check(answer, mandarin):
         rows.append(row)
     lengths = sorted({row.shape for row in rows})
     if len(lengths) > 1 or rows[0].ndim != 1 or rows[0].size == 0:
-        raise Incorrect(f"Every clip must give a 1-D vector of the same length (a fixed number of points "
-                        f"along the word); the shapes were {lengths[:4]}. Resample the contour with `np.interp`.")
+        raise Incorrect(
+            f"Every clip must give a 1-D vector of the same length (a fixed number of points "
+            f"along the word); the shapes were {lengths[:4]}. Resample the contour with `np.interp`."
+        )
     table = np.stack(rows)
     if not np.all(np.isfinite(table)):
-        raise Incorrect("Some contours hold NaN or infinite values: a pitch tracker gives no pitch in silence "
-                        "(`librosa.pyin` marks it NaN). Keep the voiced frames only.")
+        raise Incorrect(
+            "Some contours hold NaN or infinite values: a pitch tracker gives no pitch in silence "
+            "(`librosa.pyin` marks it NaN). Keep the voiced frames only."
+        )
     if np.ptp(table, axis=0).max() == 0:
-        raise Incorrect("Every clip gives the same vector: the feature carries nothing about the word.")
-    accuracy = recognition.evaluate_leave_one_speaker_out(table, mandarin, recognition.make_classifier(kind="svm")).accuracy
+        raise Incorrect(
+            "Every clip gives the same vector: the feature carries nothing about the word."
+        )
+    accuracy = recognition.evaluate_leave_one_speaker_out(
+        table, mandarin, recognition.make_classifier(kind="svm")
+    ).accuracy
     if accuracy < TONE_TARGET:
         raise Incorrect(
             f"On the new voice your feature scores {accuracy:.0%} (chance 10 %); the exercise asks for "
             f"{TONE_TARGET:.0%}. A voice's own pitch differs from the other's: does your contour keep the "
             "*shape* of the pitch (rising, falling, level) rather than its height?"
         )
-    print(f"Trained on one voice, tested on the other: {accuracy:.0%} from the pitch contour alone "
-          f"({table.shape[1]} numbers per clip).")
+    print(
+        f"Trained on one voice, tested on the other: {accuracy:.0%} from the pitch contour alone "
+        f"({table.shape[1]} numbers per clip)."
+    )
 
 
 q4 = _WriteAFunction(
@@ -286,10 +321,10 @@ q4 = _WriteAFunction(
     tone_contour,
     context=_q4_context,
     wrong_answers=[
-        (lambda ctx: (lambda clip, sr: np.zeros(8)), "same vector"),
-        (lambda ctx: (lambda clip, sr: np.zeros(len(clip))), "same length"),
-        (lambda ctx: (lambda clip, sr: [float(np.mean(clip**2))]), "asks for"),
-        (lambda ctx: (lambda clip, sr: 1 / 0), "ZeroDivisionError"),
-        (lambda ctx: (lambda clip, sr: np.full(8, np.nan)), "NaN"),
+        (lambda ctx: lambda clip, sr: np.zeros(8), "same vector"),
+        (lambda ctx: lambda clip, sr: np.zeros(len(clip)), "same length"),
+        (lambda ctx: lambda clip, sr: [float(np.mean(clip**2))], "asks for"),
+        (lambda ctx: lambda clip, sr: 1 / 0, "ZeroDivisionError"),
+        (lambda ctx: lambda clip, sr: np.full(8, np.nan), "NaN"),
     ],
 )

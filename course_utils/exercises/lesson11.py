@@ -30,18 +30,30 @@ def _q1_solution(signal):
 
 def _q1_check(answer, signal):
     answer = np.asarray(answer) if not isinstance(answer, str) else answer
-    if not isinstance(answer, np.ndarray) or answer.ndim != 1 or not np.issubdtype(answer.dtype, np.number):
+    if (
+        not isinstance(answer, np.ndarray)
+        or answer.ndim != 1
+        or not np.issubdtype(answer.dtype, np.number)
+    ):
         raise Incorrect("Return a 1-D array of samples, like `signal`.")
     if np.iscomplexobj(answer):
-        raise Incorrect("Return real samples, like `signal`, not complex numbers (an STFT is not a waveform).")
+        raise Incorrect(
+            "Return real samples, like `signal`, not complex numbers (an STFT is not a waveform)."
+        )
     if answer.shape != signal.shape:
-        raise Incorrect(f"Return as many samples as the signal has ({len(signal)}); yours has {len(answer)}.")
+        raise Incorrect(
+            f"Return as many samples as the signal has ({len(signal)}); yours has {len(answer)}."
+        )
     if not np.all(np.isfinite(answer)):
         raise Incorrect("Your waveform contains NaN or Inf.")
     if np.max(np.abs(answer)) == 0:
-        raise Incorrect("That is silence: its magnitude spectrogram is all zeros, nothing like the signal's.")
+        raise Incorrect(
+            "That is silence: its magnitude spectrogram is all zeros, nothing like the signal's."
+        )
     if np.array_equal(answer, signal):
-        raise Incorrect("That is the signal itself (SNR infinite). Find a *different* waveform with the same magnitudes.")
+        raise Incorrect(
+            "That is the signal itself (SNR infinite). Find a *different* waveform with the same magnitudes."
+        )
     lsd = log_spectral_distance(signal, answer)
     if lsd > 0.5:
         raise Incorrect(
@@ -50,7 +62,9 @@ def _q1_check(answer, signal):
         )
     snr = snr_db(signal, answer)
     if snr >= 0:
-        raise Incorrect(f"The SNR is still {snr:.1f} dB: the waveform is too close to the original.")
+        raise Incorrect(
+            f"The SNR is still {snr:.1f} dB: the waveform is too close to the original."
+        )
 
 
 q1 = Exercise(
@@ -74,7 +88,11 @@ q1 = Exercise(
 
 
 def _q2_context():
-    return {"code_a": np.array([1.0, -2.0, 0.5, 3.0]), "code_b": np.array([-1.0, 2.0, 2.5, 0.0]), "steps": 5}
+    return {
+        "code_a": np.array([1.0, -2.0, 0.5, 3.0]),
+        "code_b": np.array([-1.0, 2.0, 2.5, 0.0]),
+        "steps": 5,
+    }
 
 
 def _q2_solution(code_a, code_b, steps):
@@ -87,10 +105,14 @@ def _q2_check(answer, code_a, code_b, steps):
     expected = _q2_solution(code_a, code_b, steps)
     if not isinstance(answer, np.ndarray) or answer.shape != expected.shape:
         shape = getattr(answer, "shape", type(answer).__name__)
-        raise Incorrect(f"Return an array of shape (steps, latent) = {expected.shape}; got {shape}.")
+        raise Incorrect(
+            f"Return an array of shape (steps, latent) = {expected.shape}; got {shape}."
+        )
     if not np.allclose(answer[0], code_a):
         if np.allclose(answer[0], code_b):
-            raise Incorrect("The walk runs backwards: the first row must be code_a and the last code_b.")
+            raise Incorrect(
+                "The walk runs backwards: the first row must be code_a and the last code_b."
+            )
         raise Incorrect("The first row must be code_a itself (t = 0).")
     if not np.allclose(answer[-1], code_b):
         raise Incorrect(
@@ -98,7 +120,9 @@ def _q2_check(answer, code_a, code_b, steps):
             "endpoint=False or np.arange(steps) / steps stops short."
         )
     if not np.allclose(answer, expected):
-        raise Incorrect("The ends are right but the steps between them are not evenly spaced: use t = np.linspace(0, 1, steps).")
+        raise Incorrect(
+            "The ends are right but the steps between them are not evenly spaced: use t = np.linspace(0, 1, steps)."
+        )
 
 
 q2 = Exercise(
@@ -111,12 +135,17 @@ q2 = Exercise(
     wrong_answers=[
         (lambda ctx: _q2_solution(ctx["code_b"], ctx["code_a"], ctx["steps"]), "backwards"),
         (
-            lambda ctx: (1 - np.arange(5)[:, None] / 5) * ctx["code_a"] + np.arange(5)[:, None] / 5 * ctx["code_b"],
+            lambda ctx: (
+                (1 - np.arange(5)[:, None] / 5) * ctx["code_a"]
+                + np.arange(5)[:, None] / 5 * ctx["code_b"]
+            ),
             "endpoint=False",
         ),
         (lambda ctx: _q2_solution(**ctx).T, "shape"),
         (
-            lambda ctx: np.vstack([ctx["code_a"], np.tile((ctx["code_a"] + ctx["code_b"]) / 2, (3, 1)), ctx["code_b"]]),
+            lambda ctx: np.vstack(
+                [ctx["code_a"], np.tile((ctx["code_a"] + ctx["code_b"]) / 2, (3, 1)), ctx["code_b"]]
+            ),
             "evenly spaced",
         ),
     ],
@@ -128,11 +157,16 @@ q2 = Exercise(
 
 def _q3_context():
     rng = np.random.default_rng(9)
-    return {"z_mean": rng.normal(0.0, 1.5, size=(6, 3)), "z_log_var": rng.normal(-1.0, 0.8, size=(6, 3))}
+    return {
+        "z_mean": rng.normal(0.0, 1.5, size=(6, 3)),
+        "z_log_var": rng.normal(-1.0, 0.8, size=(6, 3)),
+    }
 
 
 def _q3_solution(z_mean, z_log_var):
-    kl = -0.5 * (1 + z_log_var - z_mean**2 - np.exp(z_log_var))  # one value per example and dimension
+    kl = -0.5 * (
+        1 + z_log_var - z_mean**2 - np.exp(z_log_var)
+    )  # one value per example and dimension
     return float(np.mean(np.sum(kl, axis=1)))  # sum over latent dimensions, mean over the batch
 
 
@@ -150,7 +184,9 @@ def _q3_check(answer, z_mean, z_log_var):
     if near(-expected):
         raise Incorrect("The sign is flipped: a KL divergence is never negative.")
     if near(2 * expected):
-        raise Incorrect("The factor 1/2 is missing: KL = -0.5 * (1 + log_var - mean**2 - exp(log_var)).")
+        raise Incorrect(
+            "The factor 1/2 is missing: KL = -0.5 * (1 + log_var - mean**2 - exp(log_var))."
+        )
     if near(float(per_element.mean())):
         raise Incorrect(
             "That averages over the latent dimensions too. Sum over the latent dimensions "
@@ -177,14 +213,28 @@ q3 = Exercise(
         (lambda ctx: -_q3_solution(**ctx), "never negative"),
         (lambda ctx: 2 * _q3_solution(**ctx), "1/2"),
         (
-            lambda ctx: float(np.mean(-0.5 * (1 + ctx["z_log_var"] - ctx["z_mean"] ** 2 - np.exp(ctx["z_log_var"])))),
+            lambda ctx: float(
+                np.mean(
+                    -0.5 * (1 + ctx["z_log_var"] - ctx["z_mean"] ** 2 - np.exp(ctx["z_log_var"]))
+                )
+            ),
             "Sum over the latent",
         ),
         (
-            lambda ctx: float(np.mean(np.sum(
-                -0.5 * (1 + np.log(np.abs(ctx["z_log_var"]) + 1e-12) - ctx["z_mean"] ** 2 - ctx["z_log_var"]),
-                axis=1,
-            ))),
+            lambda ctx: float(
+                np.mean(
+                    np.sum(
+                        -0.5
+                        * (
+                            1
+                            + np.log(np.abs(ctx["z_log_var"]) + 1e-12)
+                            - ctx["z_mean"] ** 2
+                            - ctx["z_log_var"]
+                        ),
+                        axis=1,
+                    )
+                )
+            ),
             "exp(z_log_var)",
         ),
         ("12", "one number"),

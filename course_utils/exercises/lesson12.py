@@ -42,7 +42,9 @@ def _q1_check(answer, frame_length, code_size, hidden_sizes):
     biases = sum(m for _, m in pairs)
     encoder = sum(2 * n * m + m for n, m in zip(sizes[:-1], sizes[1:]))
     if answer == weights + biases:
-        raise Incorrect("That is the number of parameters; a FLOP count charges a weight more than once.")
+        raise Incorrect(
+            "That is the number of parameters; a FLOP count charges a weight more than once."
+        )
     if answer == weights:
         raise Incorrect("That counts one multiply per weight, but neither the adds nor the biases.")
     if answer == 2 * weights:
@@ -67,7 +69,10 @@ q1 = Exercise(
     wrong_answers=[
         (lambda ctx: 2 * 128 * 64 + 2 * 64 * 16 + 2 * 16 * 64 + 2 * 64 * 128, "bias"),
         (lambda ctx: 128 * 64 + 64 * 16 + 16 * 64 + 64 * 128, "one multiply"),
-        (lambda ctx: (128 * 64 + 64) + (64 * 16 + 16) + (16 * 64 + 64) + (64 * 128 + 128), "parameters"),
+        (
+            lambda ctx: (128 * 64 + 64) + (64 * 16 + 16) + (16 * 64 + 64) + (64 * 128 + 128),
+            "parameters",
+        ),
         (lambda ctx: (2 * 128 * 64 + 64) + (2 * 64 * 16 + 16), "decoder"),
         ("lots", "whole number"),
         (12345, "not the FLOP count"),
@@ -80,7 +85,9 @@ q1 = Exercise(
 
 
 def _q2_context():
-    weights = np.array([[0.30, -0.02, 0.11, -0.45], [0.05, -0.20, 0.01, 0.60], [-0.07, 0.25, -0.33, 0.09]])
+    weights = np.array(
+        [[0.30, -0.02, 0.11, -0.45], [0.05, -0.20, 0.01, 0.60], [-0.07, 0.25, -0.33, 0.09]]
+    )
     return {"weights": weights, "sparsity": 0.5}
 
 
@@ -95,9 +102,13 @@ def _q2_solution(weights, sparsity):
 def _q2_check(answer, weights, sparsity):
     answer = np.asarray(answer)
     if answer.shape != weights.shape:
-        raise Incorrect(f"The mask must have the weights' shape {weights.shape}; got {answer.shape}.")
+        raise Incorrect(
+            f"The mask must have the weights' shape {weights.shape}; got {answer.shape}."
+        )
     if not np.all(np.isin(answer, (0, 1))):
-        raise Incorrect("A mask holds only 0 (pruned) and 1 (kept); multiply it with the weights to prune.")
+        raise Incorrect(
+            "A mask holds only 0 (pruned) and 1 (kept); multiply it with the weights to prune."
+        )
     expected = _q2_solution(weights, sparsity)
     if np.array_equal(answer, expected):
         return
@@ -129,7 +140,10 @@ q2 = Exercise(
     context=_q2_context,
     wrong_answers=[
         (lambda ctx: (ctx["weights"] >= np.median(ctx["weights"])).astype(float), "magnitude"),
-        (lambda ctx: (np.abs(ctx["weights"]) <= np.median(np.abs(ctx["weights"]))).astype(float), "largest"),
+        (
+            lambda ctx: (np.abs(ctx["weights"]) <= np.median(np.abs(ctx["weights"]))).astype(float),
+            "largest",
+        ),
         (lambda ctx: (np.abs(ctx["weights"]) > 0.2).astype(float), "zeroes"),
         (lambda ctx: ctx["weights"] * _q2_solution(**ctx), "only 0"),
         (lambda ctx: np.ones(4), "shape"),
@@ -151,16 +165,24 @@ def _q3_solution(per_replica_batch, workers, devices_per_worker, n_frames):
 
 
 def _q3_check(answer, per_replica_batch, workers, devices_per_worker, n_frames):
-    if not isinstance(answer, tuple) or len(answer) != 2 or not all(is_whole_number(a) for a in answer):
+    if (
+        not isinstance(answer, tuple)
+        or len(answer) != 2
+        or not all(is_whole_number(a) for a in answer)
+    ):
         raise Incorrect("Give a pair of whole numbers: `(global_batch, steps_per_epoch)`.")
     global_batch, steps = (int(a) for a in answer)
-    expected_batch, expected_steps = _q3_solution(per_replica_batch, workers, devices_per_worker, n_frames)
+    expected_batch, expected_steps = _q3_solution(
+        per_replica_batch, workers, devices_per_worker, n_frames
+    )
     if global_batch == per_replica_batch:
         raise Incorrect(
             "That is one replica's batch. Every replica of every worker takes its own batch in each step."
         )
     if global_batch == per_replica_batch * workers:
-        raise Incorrect("Each worker has several devices, and each device is a replica: count them all.")
+        raise Incorrect(
+            "Each worker has several devices, and each device is a replica: count them all."
+        )
     if global_batch != expected_batch:
         raise Incorrect("That is not the global batch: count every replica of every worker.")
     if steps == math.ceil(n_frames / per_replica_batch):
@@ -170,7 +192,9 @@ def _q3_check(answer, per_replica_batch, workers, devices_per_worker, n_frames):
     if steps == n_frames // expected_batch and n_frames % expected_batch:
         raise Incorrect("That drops the last, partial batch, which is a step too: round up.")
     if steps != expected_steps:
-        raise Incorrect("The global batch is right, but that is not the number of steps one epoch takes with it.")
+        raise Incorrect(
+            "The global batch is right, but that is not the number of steps one epoch takes with it."
+        )
 
 
 q3 = Exercise(

@@ -56,4 +56,3 @@ def note_frequency(note: str) -> float:
 
 
 # ---------------------------------------------------------------- spoken digits
-

@@ -17,9 +17,14 @@ from course_utils.settings import SPEECH_RATE
 # The denoising lesson's speech and noise (issue #21): the 24 LibriSpeech readers marked core24,
 # copied unchanged, and an excerpt of every real noise recording, converted to 16 kHz mono FLAC.
 LIBRISPEECH_SOURCE = "LibriSpeech ASR corpus train-clean-100 (OpenSLR SLR12, https://www.openslr.org/12), via resemble-ai/Resemblyzer commit 15d828ed"
-LIBRISPEECH_ATTRIBUTION = ("Speech excerpt from the LibriSpeech ASR corpus (c) 2014 Vassil Panayotov, CC BY 4.0; "
-                           "derived from LibriVox public-domain audiobook recordings; reader {reader} ({name}, {gender}); unmodified")
-SPEECH_COMMANDS = ("Pete Warden, Speech Commands dataset, _background_noise_/ (arXiv:1804.03209)", "CC-BY-4.0")
+LIBRISPEECH_ATTRIBUTION = (
+    "Speech excerpt from the LibriSpeech ASR corpus (c) 2014 Vassil Panayotov, CC BY 4.0; "
+    "derived from LibriVox public-domain audiobook recordings; reader {reader} ({name}, {gender}); unmodified"
+)
+SPEECH_COMMANDS = (
+    "Pete Warden, Speech Commands dataset, _background_noise_/ (arXiv:1804.03209)",
+    "CC-BY-4.0",
+)
 BLANKET = "Blanket ambient-sound app's sound folder (github.com/rafaelmardojai/blanket)"
 
 
@@ -39,23 +44,96 @@ class NoiseExcerpt:
 # Noise types the denoiser trains on get 20 s (the last quarter is held out in time); the types
 # it never trains on (course_utils.denoising.UNSEEN_NOISES) need only a test excerpt of 8 s.
 NOISE_EXCERPTS = (
-    NoiseExcerpt("dishes", "doing_the_dishes.wav", 10.0, 20.0, "doing the dishes in a kitchen", *SPEECH_COMMANDS),
+    NoiseExcerpt(
+        "dishes",
+        "doing_the_dishes.wav",
+        10.0,
+        20.0,
+        "doing the dishes in a kitchen",
+        *SPEECH_COMMANDS,
+    ),
     NoiseExcerpt("tap", "running_tap.wav", 10.0, 20.0, "a running tap", *SPEECH_COMMANDS),
     NoiseExcerpt("bike", "exercise_bike.wav", 10.0, 20.0, "an exercise bike", *SPEECH_COMMANDS),
-    NoiseExcerpt("cat", "dude_miaowing.wav", 10.0, 20.0, "a living room with a miaowing cat", *SPEECH_COMMANDS),
-    NoiseExcerpt("birds", "birds.ogg", 5.0, 20.0, "birdsong",
-                 f"kvgarlic (freesound 156826), edited by Porrumentzio; {BLANKET}", "CC0-1.0"),
-    NoiseExcerpt("rain", "rain.ogg", 5.0, 20.0, "rain",
-                 f"alex36917 (freesound 524605), edited by Porrumentzio; {BLANKET}", "CC-BY"),
-    NoiseExcerpt("waves", "waves.ogg", 5.0, 20.0, "sea waves",
-                 f"Luftrum (freesound 48412), edited by Porrumentzio; {BLANKET}", "CC-BY"),
-    NoiseExcerpt("babble", "coffee-shop.ogg", 0.0, 16.5, "restaurant babble in a coffee shop",
-                 f"stephan (soundbible 1664); {BLANKET}", "public-domain"),
-    NoiseExcerpt("boat", "boat.ogg", 5.0, 8.0, "a boat", f"Falcet (freesound 439365), edited by Porrumentzio; {BLANKET}", "CC0-1.0"),
-    NoiseExcerpt("wind", "wind.ogg", 2.0, 8.0, "wind", f"felix.blume (freesound 217506), edited by Porrumentzio; {BLANKET}", "CC0-1.0"),
-    NoiseExcerpt("fireplace", "fireplace.ogg", 5.0, 8.0, "a crackling fireplace", f"ezwa (soundbible 1543); {BLANKET}", "public-domain"),
-    NoiseExcerpt("crickets", "summer-night.ogg", 5.0, 8.0, "crickets on a summer night",
-                 f"Lisa Redfern (soundbible 2083); {BLANKET}", "public-domain"),
+    NoiseExcerpt(
+        "cat",
+        "dude_miaowing.wav",
+        10.0,
+        20.0,
+        "a living room with a miaowing cat",
+        *SPEECH_COMMANDS,
+    ),
+    NoiseExcerpt(
+        "birds",
+        "birds.ogg",
+        5.0,
+        20.0,
+        "birdsong",
+        f"kvgarlic (freesound 156826), edited by Porrumentzio; {BLANKET}",
+        "CC0-1.0",
+    ),
+    NoiseExcerpt(
+        "rain",
+        "rain.ogg",
+        5.0,
+        20.0,
+        "rain",
+        f"alex36917 (freesound 524605), edited by Porrumentzio; {BLANKET}",
+        "CC-BY",
+    ),
+    NoiseExcerpt(
+        "waves",
+        "waves.ogg",
+        5.0,
+        20.0,
+        "sea waves",
+        f"Luftrum (freesound 48412), edited by Porrumentzio; {BLANKET}",
+        "CC-BY",
+    ),
+    NoiseExcerpt(
+        "babble",
+        "coffee-shop.ogg",
+        0.0,
+        16.5,
+        "restaurant babble in a coffee shop",
+        f"stephan (soundbible 1664); {BLANKET}",
+        "public-domain",
+    ),
+    NoiseExcerpt(
+        "boat",
+        "boat.ogg",
+        5.0,
+        8.0,
+        "a boat",
+        f"Falcet (freesound 439365), edited by Porrumentzio; {BLANKET}",
+        "CC0-1.0",
+    ),
+    NoiseExcerpt(
+        "wind",
+        "wind.ogg",
+        2.0,
+        8.0,
+        "wind",
+        f"felix.blume (freesound 217506), edited by Porrumentzio; {BLANKET}",
+        "CC0-1.0",
+    ),
+    NoiseExcerpt(
+        "fireplace",
+        "fireplace.ogg",
+        5.0,
+        8.0,
+        "a crackling fireplace",
+        f"ezwa (soundbible 1543); {BLANKET}",
+        "public-domain",
+    ),
+    NoiseExcerpt(
+        "crickets",
+        "summer-night.ogg",
+        5.0,
+        8.0,
+        "crickets on a summer night",
+        f"Lisa Redfern (soundbible 2083); {BLANKET}",
+        "public-domain",
+    ),
 )
 NOISE_RATE = SPEECH_RATE
 
@@ -66,30 +144,48 @@ def bundle_real_denoising(out: Path, source: Path) -> list[dict]:
     speech = source / "speech-librispeech-100"
     manifest = speech / "MANIFEST.csv"
     if not manifest.is_file():
-        sys.exit(f"{manifest} is missing: --real must name the folder that holds speech-librispeech-100/ and noise/.")
+        sys.exit(
+            f"{manifest} is missing: --real must name the folder that holds speech-librispeech-100/ and noise/."
+        )
     with open(manifest, newline="", encoding="utf-8") as handle:
         readers = [row for row in csv.DictReader(handle) if row["core24"] == "1"]
     for row in readers:
         target = out / "real" / "speech" / row["file"]
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(speech / row["file"], target)
-        rows.append({
-            "path": target, "kind": "real_reader", "label": row["gender"], "speaker": row["speaker"],
-            "source": f"{LIBRISPEECH_SOURCE}, {row['source_path']}", "licence": "CC-BY-4.0",
-            "attribution": LIBRISPEECH_ATTRIBUTION.format(
-                reader=row["speaker"], name=row["reader_name"] or "unnamed", gender=row["gender"]),
-        })
+        rows.append(
+            {
+                "path": target,
+                "kind": "real_reader",
+                "label": row["gender"],
+                "speaker": row["speaker"],
+                "source": f"{LIBRISPEECH_SOURCE}, {row['source_path']}",
+                "licence": "CC-BY-4.0",
+                "attribution": LIBRISPEECH_ATTRIBUTION.format(
+                    reader=row["speaker"],
+                    name=row["reader_name"] or "unnamed",
+                    gender=row["gender"],
+                ),
+            }
+        )
     for noise in NOISE_EXCERPTS:
         path = source / "noise" / noise.source_file
         if not path.is_file():
             sys.exit(f"{path} is missing: --real must name the folder that holds noise/.")
         info = soundfile.info(str(path))
         start = int(noise.start_s * info.samplerate)
-        samples, rate = soundfile.read(str(path), dtype="float64", always_2d=True, start=start,
-                                       frames=int(noise.seconds * info.samplerate))
+        samples, rate = soundfile.read(
+            str(path),
+            dtype="float64",
+            always_2d=True,
+            start=start,
+            frames=int(noise.seconds * info.samplerate),
+        )
         samples = samples.mean(axis=1)
         if rate != NOISE_RATE:
-            samples = librosa.resample(y=samples, orig_sr=rate, target_sr=NOISE_RATE, res_type="soxr_hq")
+            samples = librosa.resample(
+                y=samples, orig_sr=rate, target_sr=NOISE_RATE, res_type="soxr_hq"
+            )
         peak = float(np.max(np.abs(samples)))
         if peak >= 0.999:
             samples *= 0.999 / peak
@@ -99,12 +195,17 @@ def bundle_real_denoising(out: Path, source: Path) -> list[dict]:
         target = out / "real" / "noise" / f"{noise.name}.flac"
         target.parent.mkdir(parents=True, exist_ok=True)
         soundfile.write(str(target), samples, NOISE_RATE, subtype="PCM_16", format="FLAC")
-        rows.append({
-            "path": target, "kind": "real_noise", "label": noise.name,
-            "note": f"{noise.start_s:g}-{noise.start_s + noise.seconds:g} s",
-            "source": f"{noise.source_file}", "licence": noise.licence,
-            "attribution": f"{noise.author} ({noise.description}; converted to mono and resampled; excerpt)",
-        })
+        rows.append(
+            {
+                "path": target,
+                "kind": "real_noise",
+                "label": noise.name,
+                "note": f"{noise.start_s:g}-{noise.start_s + noise.seconds:g} s",
+                "source": f"{noise.source_file}",
+                "licence": noise.licence,
+                "attribution": f"{noise.author} ({noise.description}; converted to mono and resampled; excerpt)",
+            }
+        )
     return rows
 
 
@@ -114,9 +215,13 @@ def denoising_licence(rows: list[dict]) -> str:
     noises = [r for r in rows if r["kind"] == "real_noise"]
     if not readers and not noises:
         return ""
-    reader_lines = "\n".join(f"| `{r['path']}` | {r['attribution']} | {r['licence']} |" for r in readers)
+    reader_lines = "\n".join(
+        f"| `{r['path']}` | {r['attribution']} | {r['licence']} |" for r in readers
+    )
     noise_lines = "\n".join(
-        f"| `{r['path']}` | {r['attribution']} | {r['source']}, {r['note']} | {r['licence']} |" for r in noises)
+        f"| `{r['path']}` | {r['attribution']} | {r['source']}, {r['note']} | {r['licence']} |"
+        for r in noises
+    )
     return f"""
 ### `real/speech/`: LibriSpeech readers, copied unchanged
 

@@ -19,7 +19,10 @@ from .common import db_to_gain, seeded_rng, write_wav
 DIGIT_SR = DIGITS_RATE
 TAKES = 8
 MANDARIN_TAKES = 5
-TRIM_FRAME, TRIM_HOP = 256, 64  # librosa.effects.trim's analysis frames (its defaults are 2048, 512)
+TRIM_FRAME, TRIM_HOP = (
+    256,
+    64,
+)  # librosa.effects.trim's analysis frames (its defaults are 2048, 512)
 
 ENGLISH_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 MANDARIN_WORDS = ("零", "一", "二", "三", "四", "五", "六", "七", "八", "九")
@@ -114,7 +117,9 @@ def speak_digit(
         ]
     )
     samples, _ = soundfile.read(str(resampled), dtype="float64")
-    trimmed, _ = librosa.effects.trim(y=samples, top_db=40, frame_length=TRIM_FRAME, hop_length=TRIM_HOP)
+    trimmed, _ = librosa.effects.trim(
+        y=samples, top_db=40, frame_length=TRIM_FRAME, hop_length=TRIM_HOP
+    )
     lead, tail = (int(rng.uniform(0.01, 0.04) * DIGIT_SR) for _ in range(2))
     tail = max(tail, int(0.32 * DIGIT_SR) - lead - len(trimmed))  # very short words: pad to 0.32 s
     clip = np.concatenate([np.zeros(lead), trimmed, np.zeros(tail)])

@@ -43,11 +43,12 @@ def real_rows_from_manifest(out: Path) -> list[dict]:
 
 def weights_rows_from_manifest(out: Path) -> list[dict]:
     """The trained weights' rows (scripts/make_weights.py writes the files), always kept."""
-    return [row for row in _manifest_rows(out, lambda kind: kind == "weights") if row["path"].is_file()]
+    return [
+        row for row in _manifest_rows(out, lambda kind: kind == "weights") if row["path"].is_file()
+    ]
 
 
 # ---------------------------------------------------------------- manifest, docs, checks
-
 
 
 MANIFEST_COLUMNS = (
@@ -134,7 +135,8 @@ def write_licence(out: Path, rows: list[dict]) -> None:
     text = SYNTHETIC_LICENCE
     if digits or clips:
         clip_lines = "\n".join(
-            f"| `{r['path']}` | {r['attribution']} | {r['source']} | {r['licence']} |" for r in clips
+            f"| `{r['path']}` | {r['attribution']} | {r['source']} | {r['licence']} |"
+            for r in clips
         )
         speakers = sorted({r["speaker"] for r in digits})
         text += f"""
@@ -194,7 +196,16 @@ def write_readme(out: Path, rows: list[dict]) -> None:
     """Write data/README.md with the folders, their counts and the speakers table."""
     count = {
         kind: sum(r["kind"] == kind for r in rows)
-        for kind in ("digit", "digit_mandarin", "instrument", "music", "real_digit", "real_machine", "real_reader", "real_noise")
+        for kind in (
+            "digit",
+            "digit_mandarin",
+            "instrument",
+            "music",
+            "real_digit",
+            "real_machine",
+            "real_reader",
+            "real_noise",
+        )
     }
     clips = [r for r in rows if r["kind"] in ("real_music", "real_speech", "real_nature")]
     real_clip_rows = "\n".join(
@@ -298,4 +309,3 @@ def clear_generated(out: Path) -> None:
     for folder in ("digits", "digits_mandarin", "instruments", "music"):
         for path in (out / folder).glob("*.wav"):
             path.unlink()
-

@@ -18,8 +18,14 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "tests" / "screenshots"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 CANDIDATES = ("chromium", "chromium-browser")
 
@@ -55,7 +61,9 @@ def install_chromium(package: str = "chromium") -> str:
     environment = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     for command in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", package]):
         try:
-            result = subprocess.run(command, capture_output=True, text=True, timeout=900, env=environment)
+            result = subprocess.run(
+                command, capture_output=True, text=True, timeout=900, env=environment
+            )
         except subprocess.TimeoutExpired:
             return f"`{' '.join(command)}` took more than 15 minutes"
         if result.returncode != 0:
@@ -64,7 +72,11 @@ def install_chromium(package: str = "chromium") -> str:
 
 
 def has_chinese_font() -> bool:
-    found = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True) if shutil.which("fc-list") else None
+    found = (
+        subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True)
+        if shutil.which("fc-list")
+        else None
+    )
     return bool(found and found.stdout.strip())
 
 
@@ -81,7 +93,9 @@ def chinese_font() -> None:
     if not has_chinese_font():
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(f"No font with Chinese glyphs ({what_happened}).", pytrace=False)
-        pytest.skip(f"No font with Chinese glyphs here ({what_happened}): `apt-get install fonts-wqy-microhei`.")
+        pytest.skip(
+            f"No font with Chinese glyphs here ({what_happened}): `apt-get install fonts-wqy-microhei`."
+        )
 
 
 @pytest.fixture(scope="session")
@@ -107,7 +121,9 @@ def playwright_api():
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        unavailable("Playwright for Python is missing: `pip install -r requirements.lock` installs it.")
+        unavailable(
+            "Playwright for Python is missing: `pip install -r requirements.lock` installs it."
+        )
     with sync_playwright() as api:
         yield api
 
@@ -116,8 +132,12 @@ def playwright_api():
 def browser(chromium, playwright_api, tmp_path):
     """A fresh headless Chromium (its own profile folder) that says where it went wrong."""
     context = playwright_api.chromium.launch_persistent_context(
-        str(tmp_path / "chromium-profile"), executable_path=chromium, headless=True, args=CHROMIUM_ARGS,
-        viewport={"width": 1280, "height": 900}, accept_downloads=False,
+        str(tmp_path / "chromium-profile"),
+        executable_path=chromium,
+        headless=True,
+        args=CHROMIUM_ARGS,
+        viewport={"width": 1280, "height": 900},
+        accept_downloads=False,
     )
     context.set_default_timeout(30_000)
     try:

@@ -34,11 +34,13 @@ pytestmark = [pytest.mark.network, pytest.mark.browser]
 # by clicking "Select" in the "Select Kernel" dialog), no autosave, no news pop-ups.
 SETTINGS = {
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {
-        "windowingMode": "none", "autoStartDefaultKernel": True,
+        "windowingMode": "none",
+        "autoStartDefaultKernel": True,
     },
     "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
-        "fetchNews": "false", "checkForUpdates": False,
+        "fetchNews": "false",
+        "checkForUpdates": False,
     },
 }
 
@@ -47,8 +49,11 @@ SETTINGS = {
 def lab(tmp_path, jupyterlab):
     """A JupyterLab server (tests/conftest.py's ``jupyterlab``) on a copy of the notebooks."""
     if not NOTEBOOK.exists():
-        pytest.fail(f"{NOTEBOOK.relative_to(ROOT) if NOTEBOOK.is_relative_to(ROOT) else NOTEBOOK} "
-                    "does not exist: the browser test opens lesson 05.", pytrace=False)
+        pytest.fail(
+            f"{NOTEBOOK.relative_to(ROOT) if NOTEBOOK.is_relative_to(ROOT) else NOTEBOOK} "
+            "does not exist: the browser test opens lesson 05.",
+            pytrace=False,
+        )
     work = tmp_path / "notebooks"
     shutil.copytree(NOTEBOOK.parent, work, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     if NOTEBOOK.parent != ROOT / "notebooks":
@@ -59,9 +64,15 @@ def lab(tmp_path, jupyterlab):
         path.write_text(json.dumps(values))
     jupyter = Path(sys.executable).with_name("jupyter")
     command = [
-        str(jupyter), "lab", "--no-browser", "--ServerApp.ip=127.0.0.1", "--port={port}",
-        "--IdentityProvider.token={token}", f"--ServerApp.root_dir={work}",
-        f"--ServerApp.runtime_dir={tmp_path / 'runtime'}", f"--LabApp.user_settings_dir={tmp_path / 'settings'}",
+        str(jupyter),
+        "lab",
+        "--no-browser",
+        "--ServerApp.ip=127.0.0.1",
+        "--port={port}",
+        "--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={work}",
+        f"--ServerApp.runtime_dir={tmp_path / 'runtime'}",
+        f"--LabApp.user_settings_dir={tmp_path / 'settings'}",
         f"--LabApp.workspaces_dir={tmp_path / 'workspaces'}",
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
@@ -103,7 +114,9 @@ def wait_until_all_cells_ran(page, timeout: float) -> list[str]:
     seen_star = False
     while True:
         dialog = page.locator(".jp-Dialog")
-        if dialog.count() and dialog.first.is_visible():  # "Select Kernel", if no kernel started yet
+        if (
+            dialog.count() and dialog.first.is_visible()
+        ):  # "Select Kernel", if no kernel started yet
             dialog.first.locator(".jp-mod-accept").click()
         prompts = page.evaluate(PROMPTS_JS)
         running = any("*" in p for p in prompts)
@@ -114,8 +127,10 @@ def wait_until_all_cells_ran(page, timeout: float) -> list[str]:
             return prompts
         if time.monotonic() > deadline:
             page.screenshot(path=str(SCREENSHOTS / "lab-05-timeout.png"))
-            pytest.fail(f"The notebook was still running after {timeout:.0f} s (see "
-                        f"tests/screenshots/lab-05-timeout.png); prompts: {prompts}")
+            pytest.fail(
+                f"The notebook was still running after {timeout:.0f} s (see "
+                f"tests/screenshots/lab-05-timeout.png); prompts: {prompts}"
+            )
         page.wait_for_timeout(500)
 
 
@@ -141,7 +156,9 @@ def accept_kernel_and_wait_until_idle(page, lab, timeout: float = 120):
                 return
         if time.monotonic() > deadline:
             page.screenshot(path=str(SCREENSHOTS / "lab-05-no-kernel.png"))
-            pytest.fail("The notebook's kernel did not start (tests/screenshots/lab-05-no-kernel.png)")
+            pytest.fail(
+                "The notebook's kernel did not start (tests/screenshots/lab-05-no-kernel.png)"
+            )
         page.wait_for_timeout(250)
 
 
@@ -173,7 +190,9 @@ def test_lesson_05_runs_and_its_explorer_answers_the_slider(lab, browser, screen
             break
     else:
         page.screenshot(path=str(SCREENSHOTS / "lab-05-not-started.png"))
-        pytest.fail("Run > Run All Cells started no cell (tests/screenshots/lab-05-not-started.png)")
+        pytest.fail(
+            "Run > Run All Cells started no cell (tests/screenshots/lab-05-not-started.png)"
+        )
     prompts = wait_until_all_cells_ran(page, RUN_TIMEOUT)
     ran = time.monotonic() - started
     page.screenshot(path=str(screenshots / "lab-05-after-run-all.png"))
@@ -181,7 +200,9 @@ def test_lesson_05_runs_and_its_explorer_answers_the_slider(lab, browser, screen
     errors = page.evaluate(ERRORS_JS)
     assert not errors, "A cell raised an error:\n" + "\n---\n".join(errors)
     unrun = [i for i, p in enumerate(prompts) if not re.fullmatch(r"\[\d+\]:", p)]
-    assert not unrun, f"Code cells {unrun} did not run (Run All stops at an error); prompts: {prompts}"
+    assert not unrun, (
+        f"Code cells {unrun} did not run (Run All stops at an error); prompts: {prompts}"
+    )
 
     # The explorer: the widget box holding a slider, a figure and audio players.
     sliders = page.locator(".jp-OutputArea-output .widget-slider")
@@ -198,8 +219,9 @@ def test_lesson_05_runs_and_its_explorer_answers_the_slider(lab, browser, screen
     explorer.screenshot(path=str(screenshots / "lab-05-explorer-before.png"))
     if os.environ.get("UPDATE_DOCS_SCREENSHOT") == "1":
         (ROOT / "docs").mkdir(exist_ok=True)
-        explorer.locator("xpath=ancestor::div[contains(@class, 'jp-OutputArea-child')][1]").screenshot(
-            path=str(ROOT / "docs" / "explorer.png"))
+        explorer.locator(
+            "xpath=ancestor::div[contains(@class, 'jp-OutputArea-child')][1]"
+        ).screenshot(path=str(ROOT / "docs" / "explorer.png"))
 
     # Move the slider one step with the keyboard (to the right, or to the left at the end).
     handle = slider.locator(".noUi-handle").first
@@ -217,4 +239,6 @@ def test_lesson_05_runs_and_its_explorer_answers_the_slider(lab, browser, screen
     assert after["readout"] != before["readout"], f"the slider did not move: {before['readout']}"
     assert after["images"] != before["images"], "moving the slider did not change the figure"
     assert after["audio"] != before["audio"], "moving the slider did not change the audio player"
-    print(f"lesson ran in the browser in {ran:.0f} s; slider {before['readout']} -> {after['readout']}")
+    print(
+        f"lesson ran in the browser in {ran:.0f} s; slider {before['readout']} -> {after['readout']}"
+    )

@@ -39,7 +39,9 @@ def site() -> str:
         def log_message(self, *args):
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(SITE)))
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(SITE))
+    )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -78,19 +80,30 @@ def open_and_check_media(browser, url: str, screenshot: Path) -> dict:
     requests, failures = [], []
     page.on("request", lambda request: requests.append(request.url))
     # MathJax measures text with a blank font whose source is about:blank: not a request to anywhere.
-    page.on("requestfailed", lambda request: request.url.startswith("about:")
-            or failures.append(f"{request.url[:100]} {request.failure}"))
+    page.on(
+        "requestfailed",
+        lambda request: (
+            request.url.startswith("about:")
+            or failures.append(f"{request.url[:100]} {request.failure}")
+        ),
+    )
     response = page.goto(url, wait_until="load")
     assert response is not None and response.ok, f"{url}: HTTP {response and response.status}"
     media = page.evaluate(MEDIA_JS)
     page.screenshot(path=str(screenshot))
     base = urlsplit(url)
-    outside = [r for r in requests if not r.startswith(("data:", "about:")) and urlsplit(r).netloc != base.netloc]
+    outside = [
+        r
+        for r in requests
+        if not r.startswith(("data:", "about:")) and urlsplit(r).netloc != base.netloc
+    ]
     assert not outside, f"{url} loads from the internet (the site must work offline): {outside[:5]}"
     assert not failures, f"{url}: requests failed: {failures[:5]}"
     broken_images = [i["src"] for i in media["images"] if not i["ok"]]
     assert not broken_images, f"{url}: images that did not load: {broken_images}"
-    broken_audio = [a for a in media["audio"] if a["error"] is not None or not (a["duration"] or 0) > 0]
+    broken_audio = [
+        a for a in media["audio"] if a["error"] is not None or not (a["duration"] or 0) > 0
+    ]
     assert not broken_audio, f"{url}: audio players that do not play: {broken_audio}"
     return {"page": page, **media}
 
@@ -109,7 +122,9 @@ def test_front_page_and_a_lesson_show_their_plots_and_play_their_audio(site, bro
     checked = open_and_check_media(browser, site + lesson, screenshots / f"site-{lesson[:-5]}.png")
     assert checked["images"], f"{lesson} shows no plot"
     assert checked["audio"], f"{lesson} has no audio player"
-    if (SITE / lesson).read_text(encoding="utf-8").count("static-widget") and lesson.startswith("05"):
+    if (SITE / lesson).read_text(encoding="utf-8").count("static-widget") and lesson.startswith(
+        "05"
+    ):
         # The code-size explorer, drawn as it was when the notebook ran: its figure and players.
         widget = checked["page"].locator(".static-widget").first
         assert widget.locator("img").count() and widget.locator("audio").count()
@@ -132,16 +147,22 @@ CHINESE_GLYPHS_JS = """() => {
 }"""
 
 
-def test_a_chinese_lesson_shows_chinese_text_with_the_plots_and_players(site, chinese_font, browser, screenshots):
+def test_a_chinese_lesson_shows_chinese_text_with_the_plots_and_players(
+    site, chinese_font, browser, screenshots
+):
     """Issue #14: the Chinese page of a lesson (its text over the English run's outputs)."""
     lesson = lesson_page()
     chinese = lesson.replace(".html", ".zh.html")
     if not (SITE / chinese).exists():
-        message = f"No {chinese} in {SITE}: the Chinese edition (notebooks/zh/) is not in this site."
+        message = (
+            f"No {chinese} in {SITE}: the Chinese edition (notebooks/zh/) is not in this site."
+        )
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(message, pytrace=False)
         pytest.skip(message)
-    checked = open_and_check_media(browser, site + chinese, screenshots / f"site-{chinese[:-5]}.png")
+    checked = open_and_check_media(
+        browser, site + chinese, screenshots / f"site-{chinese[:-5]}.png"
+    )
     page = checked["page"]
     assert checked["images"] and checked["audio"], f"{chinese}: no plot or no player"
     assert page.locator("html").get_attribute("lang") == "zh-CN"
@@ -149,9 +170,13 @@ def test_a_chinese_lesson_shows_chinese_text_with_the_plots_and_players(site, ch
     assert heading.startswith(lesson[:2]) and re.search(r"[\u4e00-\u9fff]", heading), heading
     prose = page.locator(".jp-MarkdownOutput").all_inner_texts()
     chinese_characters = sum(len(re.findall(r"[\u4e00-\u9fff]", text)) for text in prose)
-    assert chinese_characters > 500, f"{chinese}: only {chinese_characters} Chinese characters of prose"
+    assert chinese_characters > 500, (
+        f"{chinese}: only {chinese_characters} Chinese characters of prose"
+    )
     assert "程序输出" in page.locator(".language-note").inner_text()
-    assert page.evaluate(CHINESE_GLYPHS_JS), f"{chinese}: the Chinese text is drawn as boxes, not characters"
+    assert page.evaluate(CHINESE_GLYPHS_JS), (
+        f"{chinese}: the Chinese text is drawn as boxes, not characters"
+    )
     assert page.locator('.site-nav a[href="index.zh.html"]').count() == 1
     # The switch leads to the same lesson in English, and back.
     page.locator(".language-switch").click()
@@ -190,7 +215,9 @@ def test_no_internal_link_is_broken(site):
 
     pages: dict[str, set[str]] = {}
     queue, broken, checked = [site + "index.html"], [], 0
-    pending: list[tuple[str, str]] = []  # (page, address with #fragment) to check once pages are known
+    pending: list[
+        tuple[str, str]
+    ] = []  # (page, address with #fragment) to check once pages are known
     while queue:
         url = queue.pop()
         if url in pages:
@@ -259,13 +286,19 @@ def test_equations_are_typeset_by_the_sites_own_mathjax(site, browser, screensho
     page.on("request", lambda request: requests.append(request.url))
     response = page.goto(site + name, wait_until="load")
     assert response is not None and response.ok
-    page.wait_for_function("() => !window.MathJax || window.MathJax.isReady === true", timeout=30_000)
+    page.wait_for_function(
+        "() => !window.MathJax || window.MathJax.isReady === true", timeout=30_000
+    )
     math = page.evaluate(MATH_JS)
-    assert math["mathjax"], f"{name}: MathJax did not load (is jupyter-server-mathjax installed when the site is built?)"
+    assert math["mathjax"], (
+        f"{name}: MathJax did not load (is jupyter-server-mathjax installed when the site is built?)"
+    )
     assert math["rendered"] > 0 and math["errors"] == 0, f"{name}: {math}"
     assert math["raw"] == 0, f"{name} still shows {math['raw']} raw $$ after typesetting"
     mathjax_requests = [r for r in requests if "mathjax" in r.lower()]
-    assert mathjax_requests and all(r.startswith(site) for r in mathjax_requests), mathjax_requests[:5]
+    assert mathjax_requests and all(r.startswith(site) for r in mathjax_requests), mathjax_requests[
+        :5
+    ]
     page.locator(".MathJax_Display").first.screenshot(path=str(screenshots / "site-math.png"))
 
 
@@ -296,15 +329,22 @@ def test_slides_open_offline_and_show_a_slide(browser, screenshots):
         def log_message(self, *args):
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(SLIDES)))
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(SLIDES))
+    )
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}/"
     try:
         page = browser.new_page()
         requests, failures = [], []
         page.on("request", lambda request: requests.append(request.url))
-        page.on("requestfailed", lambda request: request.url.startswith("about:")
-                or failures.append(f"{request.url[:100]} {request.failure}"))
+        page.on(
+            "requestfailed",
+            lambda request: (
+                request.url.startswith("about:")
+                or failures.append(f"{request.url[:100]} {request.failure}")
+            ),
+        )
         deck = decks[0].name
         response = page.goto(base + deck, wait_until="load")
         assert response is not None and response.ok
@@ -315,9 +355,13 @@ def test_slides_open_offline_and_show_a_slide(browser, screenshots):
         assert state["visible"] and state["total"] >= 4, state
         assert state["title"].strip().startswith(deck[:2]), state
         page.keyboard.press("ArrowRight")
-        page.wait_for_function("() => !(document.querySelector('.reveal .slides section.present h1') || {}).innerText")
+        page.wait_for_function(
+            "() => !(document.querySelector('.reveal .slides section.present h1') || {}).innerText"
+        )
         page.screenshot(path=str(screenshots / f"slides-{deck[:2]}.png"))
-        outside = [r for r in requests if not r.startswith(("data:", "about:")) and not r.startswith(base)]
+        outside = [
+            r for r in requests if not r.startswith(("data:", "about:")) and not r.startswith(base)
+        ]
         assert not outside, f"the slides load from the internet: {outside[:5]}"
         assert not failures, f"requests failed: {failures[:5]}"
     finally:
