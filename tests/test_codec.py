@@ -15,6 +15,7 @@ from course_utils.errors import (
     CompressedFileError,
     CompressedFileNotFoundError,
     CourseError,
+    SettingError,
     SignalError,
 )
 from course_utils.metrics import snr_db
@@ -479,6 +480,6 @@ def test_lossy_codec_settings_get_course_errors_not_type_errors():
     ):
         with pytest.raises(SignalError):
             codec.lossy_codec(x, 22050, **kwargs)
-    for sr in (None, "22050", 22050.5):
-        with pytest.raises(SignalError, match="sr"):
+    for sr in (None, "22050", 22050.5):  # a setting, not a signal (#19)
+        with pytest.raises(SettingError, match="sr"):
             codec.lossy_codec(x, sr)
