@@ -299,10 +299,6 @@ def _q4_check(answer, mandarin):
             f"{TONE_TARGET:.0%}. A voice's own pitch differs from the other's: does your contour keep the "
             "*shape* of the pitch (rising, falling, level) rather than its height?"
         )
-    print(
-        f"Trained on one voice, tested on the other: {accuracy:.0%} from the pitch contour alone "
-        f"({table.shape[1]} numbers per clip)."
-    )
 
 
 q4 = _WriteAFunction(
