@@ -87,7 +87,7 @@ test: $(STAMP) lint pytest notebooks site
 
 # What CI runs (.ci/run), as root with the npm registry reachable: make test, then Chromium
 # (installed as root), the slides (reveal.js from npm), the quick benchmark and the newest Python.
-ci: test browser slides benchmark-quick
+ci: test slides browser benchmark-quick
 	$(MAKE) test-pythons PYTHONS=3.13 TEST_PYTHONS_ARGS=--require
 
 lint: $(STAMP)
@@ -128,7 +128,8 @@ slides: $(STAMP)
 
 # JupyterLab and the website in Debian's Chromium, driven by Playwright (no browser
 # download; the tests apt-get install chromium when it is missing and they run as root).
-browser: $(STAMP) site
+# The slides come first: a browser test opens them (`make slides` needs the npm registry).
+browser: $(STAMP) site slides
 	$(BIN)/python -m pytest tests/browser $(PYTEST_ARGS)
 
 # Refresh docs/explorer.png, the README's picture of the code-size explorer.

@@ -319,7 +319,7 @@ def test_slides_open_offline_and_show_a_slide(browser, screenshots):
     """`make slides`: reveal.js slides of lessons 03 and 05, served from their own folder."""
     decks = sorted(SLIDES.glob("*.slides.html"))
     if not decks:
-        message = f"No slides in {SLIDES}: run `make slides` first (`make site` does)."
+        message = f"No slides in {SLIDES}: run `make slides` first (`make browser` does)."
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(message, pytrace=False)
         pytest.skip(message)
