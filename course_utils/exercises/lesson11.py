@@ -1,9 +1,12 @@
-"""Exercises for 11_synthesis: phase and SNR, walking between codes, the VAE's KL term.
+"""Exercises for 11_synthesis: phase and SNR, walking between codes, the VAE's KL term, new codes
+for the plain autoencoder (open).
 
 Used in: 11_synthesis.
 """
 
 from __future__ import annotations
+
+import functools
 
 import numpy as np
 
@@ -11,7 +14,7 @@ from ..checks import is_number
 from ..metrics import log_spectral_distance, snr_db
 from ._core import Exercise, Incorrect
 
-__all__ = ["q1", "q2", "q3"]
+__all__ = ["q1", "q2", "q3", "q4"]
 
 
 # --- q1: same sound, different waveform ---------------------------------------------------------
@@ -239,4 +242,168 @@ q3 = Exercise(
         ),
         ("12", "one number"),
     ],
+)
+
+
+# --- q4 (open): new codes for the plain autoencoder ------------------------------------------
+
+#: The check's own model: the lesson's synthetic notes, a small dense autoencoder trained briefly.
+Q4_HIDDEN, Q4_CODE, Q4_STEPS, Q4_SAMPLES = (64,), 8, 300, 256
+#: Median distance (dB) from the samples to the nearest held-out (mf) frame that passes; seeds 0-2:
+#: a Gaussian fitted to the codes 10.8-12.0, a full-covariance Gaussian 9.2-9.7, N(0, I) 13.1;
+#: mixing two training codes 7.1-7.3, a training code plus noise of 0.3 times the spread 7.5-7.6.
+Q4_TARGET_DB = 8.5
+#: A sample is "new" when its code lies at least this share of the codes' spread from every
+#: training code (median over the samples); a training code plus 0.1 spread of noise: 0.08.
+Q4_NOVELTY = 0.1
+#: The samples' spread per code dimension, relative to the training codes' (mean over dimensions).
+Q4_VARIETY = 0.5
+
+
+@functools.lru_cache(maxsize=1)
+def _q4_model():
+    """The check's autoencoder (seed 0), its codes of the training frames, and the held-out frames."""
+    import keras
+
+    from ..data import load_instrument_notes
+    from ..models import build_dense_autoencoder
+    from ..spectral import log_magnitude
+    from ..training import fit_autoencoder
+
+    clips, rows, _ = load_instrument_notes()
+    train, held_out = [], []
+    for row, clip in zip(rows, clips):
+        frames = log_magnitude(clip, n_fft=1024, hop_length=256)[0].T
+        (held_out if row["dynamic"] == "mf" else train).append(frames)
+    train, held_out = np.concatenate(train), np.concatenate(held_out)
+    offset, scale = float(train.mean()), float(train.std())
+    keras.utils.set_random_seed(0)
+    autoencoder, encoder, decoder = build_dense_autoencoder(513, Q4_CODE, hidden_sizes=Q4_HIDDEN)
+    fit_autoencoder(
+        autoencoder,
+        ((train - offset) / scale).astype(np.float32),
+        steps=Q4_STEPS,
+        seed=0,
+        progress=False,
+    )
+    codes = np.asarray(encoder(((train - offset) / scale).astype(np.float32), training=False))
+
+    def decode(z):
+        return np.asarray(decoder(np.asarray(z, dtype=np.float32), training=False)) * scale + offset
+
+    return codes, decode, held_out
+
+
+def _q4_context():
+    _q4_model()  # trained once, before a check's time limit starts
+    return {}
+
+
+def _q4_solution():
+    def sample_codes(codes, n, rng):
+        # A random point on the line between two training codes: between two sounds the decoder knows.
+        first, second = rng.integers(len(codes), size=(2, n))
+        t = rng.uniform(0.25, 0.75, size=(n, 1))
+        return (1 - t) * codes[first] + t * codes[second]
+
+    return sample_codes
+
+
+def _q4_check(answer, model=None):
+    from ..synthesis import nearest_frame_distance
+
+    if not callable(answer):
+        raise Incorrect(
+            "Give your function itself (`answer = sample_codes`), not the codes it returns."
+        )
+    codes, decode, held_out = model if model is not None else _q4_model()
+    codes = np.asarray(codes, dtype=np.float64)
+    samples = answer(codes.copy(), Q4_SAMPLES, np.random.default_rng(1))
+    if samples is None:
+        raise Incorrect("Your function returned None: `return` the new codes.")
+    try:
+        samples = np.asarray(samples, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise Incorrect("Return the codes as one array of numbers.") from None
+    expected = (Q4_SAMPLES, codes.shape[1])
+    if samples.shape != expected:
+        raise Incorrect(
+            f"Asked for n = {Q4_SAMPLES} codes of the training codes' size {codes.shape[1]}, your "
+            f"function returned shape {samples.shape}; it must be (n, {codes.shape[1]})."
+        )
+    if not np.all(np.isfinite(samples)):
+        raise Incorrect("Your codes contain NaN or infinite values.")
+    spread = codes.std(axis=0)
+    variety = float(np.mean(samples.std(axis=0) / spread))
+    if variety < Q4_VARIETY:
+        raise Incorrect(
+            f"Your {Q4_SAMPLES} codes hardly differ (per dimension {variety:.2f} times the training "
+            f"codes' spread, want at least {Q4_VARIETY}): that is one sound, or a few, not new sounds "
+            "drawn at random. Use `rng` to draw each one."
+        )
+    nearest = np.sqrt(
+        np.maximum(
+            np.sum(samples**2, axis=1)[:, None]
+            - 2 * samples @ codes.T
+            + np.sum(codes**2, axis=1)[None, :],
+            0.0,
+        ).min(axis=1)
+    ) / np.sqrt(np.sum(spread**2))
+    novelty = float(np.median(nearest))
+    if novelty < 1e-6:
+        raise Incorrect(
+            "Your codes are training codes themselves: decoding them replays frames the model was "
+            "trained on. The exercise asks for codes no training frame has."
+        )
+    if novelty < Q4_NOVELTY:
+        raise Incorrect(
+            f"Half your codes lie within {novelty:.2f} of the codes' spread from a training code "
+            f"(want at least {Q4_NOVELTY}): near-copies that replay training frames with a little "
+            "noise. Go further from any single training code."
+        )
+    distance = float(np.median(nearest_frame_distance(decode(samples), held_out)))
+    if distance >= Q4_TARGET_DB:
+        raise Incorrect(
+            f"Decoded, your samples lie {distance:.1f} dB (median) from the nearest held-out mf "
+            f"frame; not yet below {Q4_TARGET_DB} dB. Section 5 found the codes on a thin, curved "
+            "set: a cloud around them is mostly space the decoder never saw."
+        )
+
+
+def _q4_fitted_gaussian(codes, n, rng):
+    return codes.mean(axis=0) + codes.std(axis=0) * rng.standard_normal((n, codes.shape[1]))
+
+
+q4 = Exercise(
+    "Exercise 4 (open): new sounds from the plain autoencoder",
+    _q4_check,
+    [
+        "Section 5: codes drawn from N(0, I), or from a Gaussian fitted to the codes, decode far "
+        "from the data, because the codes lie on a thin, curved set. Where are codes you *know* the "
+        "decoder handles?",
+        "New codes should stay near that set without landing on a training code. Section 3 walked "
+        "between two codes: each step of the walk decoded to a plausible frame.",
+        "Draw two training codes at random for each sample (`rng.integers`) and a point between "
+        "them, not too close to either end. `exercises.q4.solution()` shows one way.",
+    ],
+    _q4_solution,
+    context=_q4_context,
+    wrong_answers=[
+        (lambda ctx: _q4_fitted_gaussian, "not yet below"),
+        (lambda ctx: lambda codes, n, rng: codes[rng.integers(len(codes), size=n)], "themselves"),
+        (
+            lambda ctx: (
+                lambda codes, n, rng: (
+                    codes[rng.integers(len(codes), size=n)]
+                    + 0.05 * codes.std(axis=0) * rng.standard_normal((n, codes.shape[1]))
+                )
+            ),
+            "near-copies",
+        ),
+        (lambda ctx: lambda codes, n, rng: np.tile(codes.mean(axis=0), (n, 1)), "hardly differ"),
+        (lambda ctx: lambda codes, n, rng: rng.standard_normal((codes.shape[1], n)), "shape"),
+        (lambda ctx: lambda codes, n, rng: None, "returned None"),
+        (np.zeros((256, 8)), "function itself"),
+    ],
+    solution_name="solution",
 )

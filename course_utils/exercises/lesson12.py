@@ -1,10 +1,12 @@
-"""Exercises for 12_efficiency_and_scale: FLOPs by hand, a pruning mask, the global batch.
+"""Exercises for 12_efficiency_and_scale: FLOPs by hand, a pruning mask, the global batch, 4-bit
+weights (open).
 
 Used in: 12_efficiency_and_scale.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -12,7 +14,7 @@ import numpy as np
 from ..checks import is_whole_number
 from ._core import Exercise, Incorrect
 
-__all__ = ["q1", "q2", "q3"]
+__all__ = ["q1", "q2", "q3", "q4"]
 
 
 # --- q1: FLOPs per frame by hand ------------------------------------------------------------------
@@ -219,4 +221,187 @@ q3 = Exercise(
         (512, "pair"),
     ],
     solution_name="global_batch_and_steps",
+)
+
+
+# --- q4 (open): 4-bit weights -----------------------------------------------------------------
+
+#: 4-bit signed integers, symmetric: -7 ... 7.
+Q4_LEVELS = 7
+#: Test-SNR loss (dB) against float32 that passes. Seeds 0-2 of the course's model: one scale per
+#: kernel from its largest weight loses 1.8-2.0 dB, truncating instead of rounding 2.8-3.0 dB;
+#: one scale per output unit 1.1-1.4 dB.
+Q4_MAX_LOSS_DB = 1.6
+
+
+@functools.lru_cache(maxsize=1)
+def _q4_trained():
+    """The course's model (seed 0, STEPS steps on the orchestra's first 75 %) and its test frames."""
+    import keras
+
+    from .. import audio, data, models, training
+    from ..settings import CODE, FRAME, HIDDEN, HOP, STEPS
+
+    music, _ = data.load_real_clip("orchestra")
+    train_raw, test_raw = data.split_in_time(music)
+    scaler = audio.fit_standardizer(train_raw)
+    train_audio, test_audio = (
+        scaler.transform(x.reshape(-1, 1)).ravel().astype(np.float32) for x in (train_raw, test_raw)
+    )
+    train_frames = audio.frame_signal(train_audio, frame_length=FRAME, hop_length=HOP)
+    test_frames = audio.frame_signal(test_audio, frame_length=FRAME, hop_length=FRAME, pad=True)
+    keras.utils.set_random_seed(0)
+    model, _, _ = models.build_dense_autoencoder(FRAME, CODE, hidden_sizes=(HIDDEN,))
+    training.fit_autoencoder(model, train_frames, steps=STEPS, seed=0, progress=False)
+    return model, test_frames
+
+
+def _q4_context():
+    _q4_trained()  # trained once, before a check's time limit starts
+    return {}
+
+
+def _q4_solution():
+    def quantize_kernel(kernel):
+        # One scale per output unit (column): each column's largest weight becomes +-7.
+        scale = np.abs(kernel).max(axis=0, keepdims=True) / 7
+        scale = np.where(scale > 0, scale, 1.0)  # a column of zeros stays zero
+        q = np.clip(np.round(kernel / scale), -7, 7).astype(np.int8)
+        return q, scale
+
+    return quantize_kernel
+
+
+def _q4_dequantized(answer, kernel):
+    """The learner's (q, scale) for one kernel, checked, as float weights."""
+    result = answer(np.array(kernel))
+    if not isinstance(result, tuple) or len(result) != 2:
+        raise Incorrect(
+            "Return a pair `(q, scale)`: the integer levels and the scale that turns them back "
+            "into weights (`q * scale`)."
+        )
+    q, scale = (np.asarray(part) for part in result)
+    n_in, n_out = kernel.shape
+    if q.shape != kernel.shape:
+        raise Incorrect(f"`q` must have the kernel's shape {kernel.shape}; yours has {q.shape}.")
+    if q.dtype.kind not in "iu":
+        raise Incorrect(
+            f"`q` holds {q.dtype} values; stored weights are integers. Round, then convert with "
+            "`.astype(np.int8)` (4-bit values fit in an int8)."
+        )
+    if np.abs(q.astype(np.int64)).max() > Q4_LEVELS:
+        raise Incorrect(
+            f"`q` reaches {int(np.abs(q.astype(np.int64)).max())}; 4 bits hold -7 ... 7. Choose "
+            "the scale so that the weights you keep fit, and `np.clip` the rest."
+        )
+    if scale.dtype.kind not in "fiu" or scale.shape not in {
+        (),
+        (1,),
+        (1, 1),
+        (n_out,),
+        (1, n_out),
+        (n_in, 1),
+    }:
+        raise Incorrect(
+            f"`scale` has shape {scale.shape}. Give one number for the kernel, or one per output "
+            f"unit (shape (1, {n_out})) or per input (shape ({n_in}, 1)); a scale per weight would "
+            "store a float for every weight, no smaller than float32."
+        )
+    if not np.all(np.isfinite(scale)):
+        raise Incorrect("`scale` holds NaN or infinite values: did a column of zeros divide by 0?")
+    if np.count_nonzero(q) < 0.05 * q.size:
+        raise Incorrect(
+            f"{100 * np.mean(q == 0):.0f} % of `q` is 0: the weights were rounded "
+            "without a scale. Divide by a scale first, so the largest weights reach about 7."
+        )
+    return q.astype(np.float64) * scale.astype(np.float64)
+
+
+def _q4_check(answer, model=None, test_frames=None):
+    import keras
+
+    from ..metrics import snr_db
+
+    if not callable(answer):
+        raise Incorrect(
+            "Give your function itself (`answer = quantize_kernel`), not what it returns."
+        )
+    if model is None or test_frames is None:
+        model, test_frames = _q4_trained()
+    quantized = keras.models.clone_model(model)
+    quantized.set_weights(model.get_weights())
+    truncates = True
+    for weight in quantized.weights:
+        if not weight.path.endswith("kernel"):
+            continue
+        kernel = np.asarray(weight)
+        restored = _q4_dequantized(answer, kernel)
+        weight.assign(restored.astype(np.float32))
+        steps = np.abs(restored - kernel)
+        truncates &= bool(np.all(np.abs(restored) <= np.abs(kernel) * (1 + 1e-5) + 1e-9)) and bool(
+            np.any(steps > 0)
+        )
+
+    def snr(m):
+        return snr_db(test_frames, np.asarray(m(test_frames, training=False)))
+
+    loss = snr(model) - snr(quantized)
+    if loss >= Q4_MAX_LOSS_DB:
+        detail = (
+            " Every weight moved towards 0: that truncates. Round to the nearest level (`np.round`)."
+            if truncates
+            else " Which weights set your scale? A few large ones can leave most weights on only "
+            "two or three levels."
+        )
+        raise Incorrect(
+            f"With your 4-bit kernels the test SNR is {loss:.2f} dB below float32's; not yet under "
+            f"{Q4_MAX_LOSS_DB} dB.{detail}"
+        )
+
+
+def _q4_one_scale(kernel):
+    scale = np.abs(kernel).max() / 7
+    return np.round(kernel / scale).astype(np.int8), scale
+
+
+def _q4_truncating(kernel):
+    scale = np.abs(kernel).max(axis=0, keepdims=True) / 7
+    return np.trunc(kernel / scale).astype(np.int8), scale
+
+
+q4 = Exercise(
+    "Exercise 4 (open): 4-bit weights",
+    _q4_check,
+    [
+        "Section 5 stored each weight as an 8-bit integer and a float scale. With 4 bits only the "
+        "levels -7 ... 7 remain, so how you choose the scale decides which weights keep their detail.",
+        "`q = round(kernel / scale)`, clipped to -7 ... 7 and stored as `np.int8`; the weights come "
+        "back as `q * scale`. Try one scale for the whole kernel first, and measure.",
+        "Each output unit (column of the kernel) has its own range of weights. A scale per column "
+        "(`keepdims=True` keeps it a row that broadcasts). `exercises.q4.solution()` shows one way.",
+    ],
+    _q4_solution,
+    context=_q4_context,
+    wrong_answers=[
+        (lambda ctx: _q4_one_scale, "not yet under"),
+        (lambda ctx: _q4_truncating, "truncates"),
+        (lambda ctx: lambda k: (np.round(k).astype(np.int8), 1.0), "without a scale"),
+        (
+            lambda ctx: lambda k: (np.round(k / (np.abs(k).max() / 7)), np.abs(k).max() / 7),
+            "integers",
+        ),
+        (
+            lambda ctx: (
+                lambda k: (
+                    np.round(k / (np.abs(k).max() / 127)).astype(np.int8),
+                    np.abs(k).max() / 127,
+                )
+            ),
+            "-7 ... 7",
+        ),
+        (lambda ctx: lambda k: (np.ones(k.shape, np.int8), k), "scale per weight"),
+        (lambda ctx: lambda k: np.round(k * 7), "pair"),
+        (np.zeros(3), "function itself"),
+    ],
+    solution_name="solution",
 )
