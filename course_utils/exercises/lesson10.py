@@ -48,6 +48,14 @@ def _q1_check(answer, patch):
     centred = patch - patch.mean(axis=1, keepdims=True)
     if np.allclose(answer, centred, atol=1e-4):
         raise Incorrect("The band means are removed, but the spread is not normalised yet.")
+    per_band = centred / centred.std(axis=1, keepdims=True)
+    if np.allclose(answer, per_band, atol=1e-4):
+        raise Incorrect(
+            "That is the textbook per-band CMVN: each band divided by its *own* spread, a sound "
+            "normalisation too. This course's patches divide the centred patch by *one* spread, so "
+            "that a band that changes a lot over time (a formant moving through a word) keeps larger "
+            "values than a band that barely changes. Use the whole centred patch's standard deviation."
+        )
     plain = patch - patch.mean()
     if np.allclose(answer, plain / plain.std(), atol=1e-4):
         raise Incorrect(
@@ -81,6 +89,13 @@ q1 = Exercise(
             "colouring",
         ),
         (lambda ctx: ctx["patch"][:, :5], "the patch's shape"),
+        (
+            lambda ctx: (
+                (ctx["patch"] - ctx["patch"].mean(axis=1, keepdims=True))
+                / ctx["patch"].std(axis=1, keepdims=True)
+            ),
+            "per-band CMVN",
+        ),
     ],
     solution_name="cmvn",
 )
