@@ -7,10 +7,11 @@ The task: build a codec, a pair of functions
 - ``decompress(data) -> samples``: those bytes, and nothing else, back to audio,
 
 that spends at most :data:`BUDGET_KBPS` (8 kbps: 16-bit PCM is 256 kbps) and
-sounds as close to the original as possible. Learners train and tune on the
-female reader (``speech_female``, :func:`training_speech`); the score is
-measured on the **male reader** (``speech_male``, 16.7 s of LibriSpeech
-speaker 3436), a voice the notebook never shows or plays: a codec that only
+sounds as close to the original as possible. Learners train on the female
+reader (``speech_female``, :func:`training_speech`) and tune on it and on a
+second reader (``data.HELD_OUT_READER``); the score is measured on the
+**male reader** (``speech_male``, 16.7 s of LibriSpeech speaker 3436), a
+voice no notebook of the course loads, shows or plays: a codec that only
 memorised one voice scores badly. :func:`score_codec` measures
 
 - the bit rate from the byte count (headers, ranges, everything: ``8 *
@@ -26,11 +27,15 @@ compression and the decompression of the hidden one.
 The baseline to beat, :func:`baseline_codec`, is the course's PCA codec
 (notebook 05) at the same rate: 256-sample frames, 30 principal components
 (fitted on frames taken every 64 samples) at 4 bits each, uniform quantization between each component's minimum and
-maximum (notebook 07), about 7.6 kbps. :func:`pack_stream` and
+maximum (notebook 07), about 7.6 kbps. The reference, and the learner's
+starting point, :func:`reference_codec`, is lesson 05's lapped autoencoder
+with entropy coding and rate control (:class:`LappedCodec`); :func:`rubric_points`
+scores the measured parts of the rubric, and credits an autoencoder attempt
+only when :func:`measure_autoencoder_attempt` measured it. :func:`pack_stream` and
 :func:`unpack_stream` turn quantized codes into bytes and back, with a
 different number of bits per code dimension if you like.
 
-This module does not import TensorFlow.
+This module imports TensorFlow only for :class:`LappedCodec` (and so :func:`reference_codec`).
 
 Used in: 13_capstone.
 """
@@ -40,6 +45,7 @@ from __future__ import annotations
 import lzma
 import struct
 import time
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -60,12 +66,19 @@ __all__ = [
     "PCABaselineCodec",
     "baseline_codec",
     "TransformCodec",
+    "pca_transform_codec",
+    "LAPPED_WEIGHTS",
+    "LappedCodec",
     "reference_codec",
     "evaluate_codec",
     "score_codec",
     "score_codec_file",
     "MAX_PLAUSIBLE_SNR_DB",
     "MAX_STREAM_SAMPLES",
+    "AutoencoderAttempt",
+    "measure_autoencoder_attempt",
+    "RUBRIC",
+    "rubric_points",
 ]
 
 #: The bit-rate budget of the capstone, in kilobits per second.
@@ -361,14 +374,23 @@ class TransformCodec:
             levels.T.tobytes(), format=lzma.FORMAT_RAW, filters=_LZMA_FILTERS
         )
 
-    def compress(self, samples) -> bytes:
+    def _analyse(self, samples: np.ndarray) -> np.ndarray:
+        """The codes ``(n_frames, code_size)`` of the samples: non-overlapping frames, ``encode``."""
         from .audio import frame_signal
 
-        samples = np.asarray(samples, dtype=np.float32)
         frames = frame_signal(
             samples, frame_length=self.frame_length, hop_length=self.frame_length, pad=True
         )
-        codes = np.asarray(self.encode(frames), dtype=np.float64)
+        return np.asarray(self.encode(frames), dtype=np.float64)
+
+    def _synthesise(self, codes: np.ndarray, n_samples: int) -> np.ndarray:
+        """The samples back from dequantized codes: ``decode``, the frames end to end."""
+        frames = np.asarray(self.decode(codes))
+        return frames.reshape(-1)[:n_samples].astype(np.float32)
+
+    def compress(self, samples) -> bytes:
+        samples = np.asarray(samples, dtype=np.float32)
+        codes = self._analyse(samples)
         budget_bytes = self.target_kbps * 1000 / 8 * len(samples) / self.sr
         low, high = 1e-4, float(np.abs(codes).max()) / 2 + 1e-3  # at `high` nearly every level is 0
         for _ in range(13):  # geometric bisection on the step
@@ -419,15 +441,14 @@ class TransformCodec:
                 f"header announces {expected}"
             )
         levels = np.frombuffer(raw, dtype=np.int8).reshape(code_size, n_frames).T
-        frames = np.asarray(self.decode(levels.astype(np.float32) * np.float32(step)))
-        return frames.reshape(-1)[:n_samples].astype(np.float32)
+        return self._synthesise(levels.astype(np.float32) * np.float32(step), n_samples)
 
 
-def reference_codec(code_size: int = 96) -> TransformCodec:
-    """The reference solution: PCA (96 components of 256-sample frames) in a :class:`TransformCodec`.
+def pca_transform_codec(code_size: int = 96) -> TransformCodec:
+    """PCA (96 components of 256-sample frames) in a :class:`TransformCodec`, fitted on all of the training speech.
 
-    Fitted on all of the training speech. On the hidden reader it scores
-    about 11.8 dB SNR at 7.8 kbps, against the baseline's 5.4 dB at 7.6 kbps.
+    What entropy coding and rate control alone add to the baseline's
+    transform (section 3 of the capstone); still a linear transform.
 
     Used in: 13_capstone.
     """
@@ -436,6 +457,94 @@ def reference_codec(code_size: int = 96) -> TransformCodec:
     samples, _ = training_speech()
     pca = PCACodec(code_size=code_size, frame_length=FRAME, hop_length=HOP).fit(samples)
     return TransformCodec(pca.encode, pca.decode, frame_length=FRAME)
+
+
+#: The trained lapped autoencoder the reference starts from (lesson 05; ``make weights``).
+LAPPED_WEIGHTS = "lapped_speech.npz"
+
+
+class LappedCodec(TransformCodec):
+    """The autoencoder starting point: lesson 05's lapped autoencoder as the transform of a :class:`TransformCodec`.
+
+    The encoder is the model's analysis (a learned window on overlapping
+    512-sample frames every 256 samples, an MDCT: 256 coefficients per hop);
+    every coefficient is rounded to a multiple of one step (most become 0:
+    the code is sparse, its positions are where the levels are not 0), the
+    levels are LZMA-compressed and the step searched to fit the budget, as in
+    :class:`TransformCodec`. The decoder is the model's decoder: its learned
+    gains, the refinement that fills in dropped coefficients, the synthesis
+    window and the overlap-add.
+
+    ``model`` is a :class:`~course_utils.lapped.LappedAutoencoder` (the
+    course's trained one by default, or your fine-tuned copy). The codec
+    travels to the scorer's processes as the model's settings and weights
+    (NumPy arrays), and rebuilds the model there (that imports TensorFlow).
+
+    Used in: 13_capstone.
+    """
+
+    def __init__(self, model=None, target_kbps: float = 0.98 * BUDGET_KBPS):
+        from . import lapped
+
+        if model is None:
+            from .data import data_dir
+
+            model = lapped.load_lapped_autoencoder(data_dir() / "weights" / LAPPED_WEIGHTS)
+        if not isinstance(model, lapped.LappedAutoencoder):
+            raise SettingError(
+                f"LappedCodec needs a lapped.LappedAutoencoder; got {type(model).__name__}. Load the "
+                "course's with lapped.load_lapped_autoencoder, or build one with "
+                "lapped.build_lapped_autoencoder."
+            )
+        super().__init__(self._no_frames, self._no_frames, model.hop, SPEECH_RATE, target_kbps)
+        self.model = model
+
+    @staticmethod
+    def _no_frames(_):  # the lapped codec codes whole signals, not frames
+        raise SettingError("LappedCodec codes whole signals: call compress and decompress.")
+
+    def __getstate__(self) -> dict:
+        state = self.__dict__.copy()
+        model = state.pop("model")
+        state["model_state"] = (
+            {"hop": model.hop, "m": model.m, "refine": model.refine_width, "l2": model.l2},
+            [w.numpy() for w in model.weights],
+        )
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        from . import lapped
+
+        config, weights = state.pop("model_state")
+        self.__dict__.update(state)
+        self.model = lapped.build_lapped_autoencoder(**config)
+        for variable, value in zip(self.model.weights, weights):
+            variable.assign(value)
+
+    def _analyse(self, samples: np.ndarray) -> np.ndarray:
+        from .lapped import _padded
+
+        padded = _padded(samples[None, :], self.model.hop)
+        return self.model.analyse(padded).numpy()[0].astype(np.float64)
+
+    def _synthesise(self, codes: np.ndarray, n_samples: int) -> np.ndarray:
+        hop = self.model.hop
+        kept = (codes != 0).astype(np.float32)
+        decoded = self.model.decode(codes[None].astype(np.float32), kept[None]).numpy()[0]
+        return decoded[hop : hop + n_samples].astype(np.float32)
+
+
+def reference_codec() -> LappedCodec:
+    """The reference solution and the starting point: :class:`LappedCodec` with the course's trained lapped autoencoder.
+
+    Trained on the training speech only (``make weights``). On the
+    held-out reader of lessons 05 and 07 (``data.HELD_OUT_READER``) it scores
+    about 20.7 dB SNR at 7.8 kbps, against the baseline's 4.5 dB and PCA's
+    14.2 dB with the same entropy coding (:func:`pca_transform_codec`).
+
+    Used in: 13_capstone.
+    """
+    return LappedCodec()
 
 
 # -- scoring ---------------------------------------------------------------------------------------
@@ -688,9 +797,11 @@ def _judged(codec: dict, payload: bytes, audio, time_limit) -> CodecScore:
         }
         error_class = getattr(errors, result["error"]) if result["error"] in kinds else SettingError
         raise error_class(result["message"])
-    return CodecScore(
+    score = CodecScore(
         **{key: result[key] for key in ("kbps", "snr_db", "lsd_db", "n_bytes", "seconds", "clip")}
     )
+    _SCORED.add(score)
+    return score
 
 
 def score_codec(compress, decompress, audio=None, time_limit: float = 300.0) -> CodecScore:
@@ -716,6 +827,173 @@ def score_codec(compress, decompress, audio=None, time_limit: float = 300.0) -> 
     _check_callable(decompress, "decompress", "score_codec(codec.compress, codec.decompress)")
     codec, payload = _ship(compress, decompress)
     return _judged(codec, payload, audio, time_limit)
+
+
+# -- the rubric ------------------------------------------------------------------------------------
+#: The capstone's 100 points: ``part -> (points, full marks when)``. :func:`rubric_points`
+#: measures the first four; an instructor grades the last three by reading the report.
+RUBRIC = {
+    "legal codec": (20, "score_codec accepts it: at most 8 kbps, decoded from the bytes alone"),
+    "beats the baseline": (15, "hidden SNR above the PCA baseline's"),
+    "autoencoder attempt": (
+        20,
+        "a trained autoencoder in the codec, measured with measure_autoencoder_attempt, that beats "
+        "the baseline on validation audio (10 if it is measured but does not)",
+    ),
+    "improves on the reference": (10, "hidden SNR above the reference's"),
+    "method": (10, "trains on the training speech only, tunes on validation audio, scores once"),
+    "report": (15, "a table of every idea tried (rate, SNR, LSD, time), failures included"),
+    "listening": (10, "says what the codec sounds like and links it to the numbers"),
+}
+
+# Scores and attempts this module measured (a hand-made CodecScore or attempt earns nothing).
+_SCORED: weakref.WeakSet = weakref.WeakSet()
+_MEASURED: weakref.WeakSet = weakref.WeakSet()
+
+
+@dataclass(frozen=True)
+class AutoencoderAttempt:
+    """What :func:`measure_autoencoder_attempt` measured on validation audio.
+
+    Used in: no notebook.
+    """
+
+    model: str
+    n_weights: int
+    kbps: float
+    snr_db: float
+    lsd_db: float
+    baseline_snr_db: float
+
+    @property
+    def margin_db(self) -> float:
+        """The codec's validation SNR minus the PCA baseline's on the same audio."""
+        return self.snr_db - self.baseline_snr_db
+
+    def __str__(self) -> str:
+        return (
+            f"autoencoder attempt ({self.model}, {self.n_weights:,} weights): {self.kbps:.2f} kbps, "
+            f"SNR {self.snr_db:.2f} dB, LSD {self.lsd_db:.2f} dB; the baseline {self.baseline_snr_db:.2f} dB "
+            f"on the same audio ({self.margin_db:+.2f} dB)"
+        )
+
+
+def _course_reference_weights():
+    from .data import data_dir
+
+    with np.load(data_dir() / "weights" / LAPPED_WEIGHTS) as stored:
+        return [stored[key] for key in sorted(stored.files, key=lambda k: int(k[1:]))]
+
+
+def measure_autoencoder_attempt(
+    model, compress, decompress, validation_audio
+) -> AutoencoderAttempt:
+    """Measure a codec built on an autoencoder ``model`` (a Keras model) on validation audio.
+
+    Runs the codec on ``validation_audio`` (16 kHz, within the budget) and the
+    PCA baseline (:func:`baseline_codec`) on the same audio, and checks that
+    the codec really uses the model: with the model's weights set to zero for
+    a moment, its output must change. The course's trained lapped model,
+    unchanged, is refused: fine-tune it or train your own. The result is what
+    :func:`rubric_points` credits.
+
+    Used in: 13_capstone.
+    """
+    weights = getattr(model, "weights", None)
+    if not weights or not all(hasattr(w, "assign") for w in weights):
+        raise SettingError(
+            f"model must be the Keras model inside your codec (with weights); got "
+            f"{type(model).__name__}. Pass the autoencoder itself, e.g. the LappedAutoencoder "
+            "your LappedCodec holds (codec.model)."
+        )
+    values = [np.array(w.numpy()) for w in weights]
+    reference = _course_reference_weights()
+    if len(reference) == len(values) and all(
+        a.shape == b.shape and np.array_equal(a, b) for a, b in zip(values, reference)
+    ):
+        raise SettingError(
+            "This is the course's trained lapped autoencoder, unchanged: it is the reference, not "
+            "your attempt. Fine-tune it on the training speech (lapped.train_lapped) or train "
+            "an autoencoder of your own."
+        )
+    samples = np.asarray(validation_audio, dtype=np.float32)
+    score = evaluate_codec(compress, decompress, samples, clip="validation")
+    decoded = np.asarray(decompress(compress(samples.copy())), dtype=np.float64)
+    try:
+        for w in weights:
+            w.assign(np.zeros_like(w.numpy()))
+        without = np.asarray(decompress(compress(samples.copy())), dtype=np.float64)
+    finally:
+        for w, value in zip(weights, values):
+            w.assign(value)
+    if without.shape == decoded.shape and np.allclose(without, decoded, atol=1e-7):
+        raise SettingError(
+            f"The codec's output does not change when the weights of {type(model).__name__} are "
+            "zeroed: the codec does not use this model. Pass the model your compress and "
+            "decompress run."
+        )
+    baseline = baseline_codec()
+    baseline_score = evaluate_codec(
+        baseline.compress, baseline.decompress, samples, clip="validation", budget_kbps=None
+    )
+    attempt = AutoencoderAttempt(
+        model=type(model).__name__,
+        n_weights=int(sum(v.size for v in values)),
+        kbps=score.kbps,
+        snr_db=score.snr_db,
+        lsd_db=score.lsd_db,
+        baseline_snr_db=baseline_score.snr_db,
+    )
+    _MEASURED.add(attempt)
+    return attempt
+
+
+def rubric_points(
+    score: CodecScore,
+    baseline: CodecScore,
+    reference: CodecScore,
+    attempt: AutoencoderAttempt | None = None,
+) -> dict:
+    """The measured parts of :data:`RUBRIC`: ``part -> points``, ``None`` for the parts graded by hand.
+
+    ``score``, ``baseline`` and ``reference`` are what :func:`score_codec`
+    returned for the learner's codec, :func:`baseline_codec` and
+    :func:`reference_codec` (on the same recording); ``attempt`` what
+    :func:`measure_autoencoder_attempt` returned. Without a measured
+    autoencoder attempt the codec cannot earn full marks.
+
+    Used in: 13_capstone.
+    """
+    for name, value in (("score", score), ("baseline", baseline), ("reference", reference)):
+        if not (isinstance(value, CodecScore) and value in _SCORED):
+            raise SettingError(
+                f"{name} must be what capstone.score_codec returned in this session; got "
+                f"{type(value).__name__}. Score the codec with score_codec(codec.compress, codec.decompress)."
+            )
+    if len({score.clip, baseline.clip, reference.clip}) != 1:
+        raise SettingError(
+            f"score, baseline and reference were measured on different recordings "
+            f"({score.clip}, {baseline.clip}, {reference.clip}); score all three on the same one."
+        )
+    if attempt is not None and attempt not in _MEASURED:
+        raise SettingError(
+            "attempt must be what capstone.measure_autoencoder_attempt returned in this session."
+        )
+    full = {part: points for part, (points, _) in RUBRIC.items()}
+    autoencoder = 0
+    if attempt is not None:
+        autoencoder = full["autoencoder attempt"] if attempt.margin_db > 0 else 10
+    return {
+        "legal codec": full["legal codec"],
+        "beats the baseline": full["beats the baseline"] if score.snr_db > baseline.snr_db else 0,
+        "autoencoder attempt": autoencoder,
+        "improves on the reference": (
+            full["improves on the reference"] if score.snr_db > reference.snr_db else 0
+        ),
+        "method": None,
+        "report": None,
+        "listening": None,
+    }
 
 
 def score_codec_file(path, audio=None, time_limit: float = 300.0) -> CodecScore:

@@ -49,6 +49,8 @@ __all__ = [
     "load_synthetic_digits",
     "real_clip_names",
     "load_real_clip",
+    "HELD_OUT_READER",
+    "load_reader",
     "split_in_time",
     "standard_split",
     "leave_one_speaker_out",
@@ -72,7 +74,7 @@ DIGIT_NAMING_RULE = (
 def data_dir() -> Path:
     """The folder of bundled data: ``$COURSE_DATA_DIR`` or ``data/`` beside the package.
 
-    Used in: 05_evaluating, 07_compression, 10_recognition.
+    Used in: 05_evaluating, 07_compression, 10_recognition, 13_capstone.
     """
     configured = os.environ.get("COURSE_DATA_DIR")
     folder = Path(configured) if configured else Path(__file__).resolve().parent.parent / "data"
@@ -441,6 +443,30 @@ def load_real_clip(
             f"{', '.join(sorted(rows))}."
         )
     return load_audio(data_dir() / rows[name]["path"], sr=sr, duration=duration)
+
+
+#: The reader that lessons 05 and 07 (and the capstone's guide) hold out for speech:
+#: LibriSpeech speaker 78, a man, 14.4 s. No course model trains on him (08's denoiser holds
+#: him out too), and he is not the capstone's scored reader, which no lesson loads.
+HELD_OUT_READER = "78"
+
+
+def load_reader(
+    speaker: str, sr: int | None = None, duration: float | None = None
+) -> tuple[np.ndarray, int]:
+    """One bundled LibriSpeech reader's utterance (``data/real/speech/``), as ``(samples, sample_rate)``.
+
+    ``speaker`` is the LibriSpeech id, e.g. ``load_reader(HELD_OUT_READER, sr=8000)``;
+    stored at 16 kHz, ``sr`` resamples, ``duration`` keeps only the first seconds.
+
+    Used in: 05_evaluating, 07_compression, 13_capstone, scripts/make_weights.py.
+    """
+    rows = {row["speaker"]: row for row in load_manifest() if row["kind"] == "real_reader"}
+    if str(speaker) not in rows:
+        raise AudioFileNotFoundError(
+            f"There is no bundled reader {speaker!r}; the readers are {', '.join(sorted(rows))}."
+        )
+    return load_audio(data_dir() / rows[str(speaker)]["path"], sr=sr, duration=duration)
 
 
 def split_in_time(samples, train_fraction: float = 0.75) -> tuple[np.ndarray, np.ndarray]:

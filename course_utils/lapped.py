@@ -24,7 +24,7 @@ Two models share that skeleton:
 ``scripts/make_weights.py`` trains the course's lapped model once and writes
 ``data/weights/``; :func:`load_lapped_autoencoder` checks the file's SHA-256.
 
-Used in: 05_evaluating, 07_compression, benchmarks/codes.py, scripts/make_weights.py.
+Used in: 05_evaluating, 07_compression, 13_capstone, benchmarks/codes.py, scripts/make_weights.py.
 """
 
 from __future__ import annotations
@@ -193,10 +193,14 @@ class LappedAutoencoder(keras.Model):
                 name="refine_out",
             )
 
-    def encode(self, x):
+    def analyse(self, x):
+        """Every windowed MDCT coefficient of ``x`` (batch, padded samples): ``(batch, frames, hop)``."""
         x = tf.convert_to_tensor(x, tf.float32)[..., None]
         kernel = (self.analysis_window[:, None] * self.basis)[:, None, :]  # (2 hop, 1, hop)
-        coefficients = tf.nn.conv1d(x, kernel, stride=self.hop, padding="VALID")
+        return tf.nn.conv1d(x, kernel, stride=self.hop, padding="VALID")
+
+    def encode(self, x):
+        coefficients = self.analyse(x)
         magnitude = tf.abs(coefficients)
         threshold = tf.math.top_k(magnitude, k=self.m).values[..., -1:]
         return tf.where(magnitude >= threshold, coefficients, tf.zeros_like(coefficients))
@@ -232,7 +236,7 @@ def build_lapped_autoencoder(
     ``seed`` seeds the refinement's first layer (its output layer starts at zero, so
     the model's output does not depend on it before training).
 
-    Used in: 05_evaluating, benchmarks/codes.py, scripts/make_weights.py.
+    Used in: 05_evaluating, 13_capstone, benchmarks/codes.py, scripts/make_weights.py.
     """
     if seed is not None:
         keras.utils.set_random_seed(seed)
@@ -348,7 +352,7 @@ def train_lapped(
     for :func:`build_conv_autoencoder`'s models. The loss compares the crop's
     middle (every sample covered by two frames) with the output.
 
-    Used in: 05_evaluating, benchmarks/codes.py, scripts/make_weights.py.
+    Used in: 05_evaluating, 13_capstone, benchmarks/codes.py, scripts/make_weights.py.
     """
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
         raise SignalError(
@@ -415,7 +419,7 @@ def save_lapped_weights(model, path, overwrite: bool = False, **metadata) -> Pat
 def load_lapped_autoencoder(path) -> LappedAutoencoder:
     """The lapped autoencoder saved at ``path``, after checking its SHA-256 against the ``.json``.
 
-    Used in: 05_evaluating, 07_compression.
+    Used in: 05_evaluating, 07_compression, 13_capstone.
     """
     from .errors import AudioFileNotFoundError
 

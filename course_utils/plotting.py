@@ -193,7 +193,7 @@ def audio_player(x, sr: int, normalize: bool = False):
     Unlike IPython's default, loudness is *not* normalized, so two players
     can be compared by ear; samples beyond [-1, 1] are clipped.
 
-    Used in: 00_welcome, 01_loading_audio, 03_building_the_autoencoder, 13_capstone.
+    Used in: 00_welcome, 01_loading_audio, 03_building_the_autoencoder.
     """
     from IPython.display import Audio
 

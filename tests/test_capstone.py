@@ -126,11 +126,15 @@ def test_reference_solution_beats_the_baseline_within_the_budget(baseline_score)
     reference = capstone.reference_codec()
     score = capstone.score_codec(reference.compress, reference.decompress)
     elapsed = time.perf_counter() - started
-    # Measured: 7.84 kbps, SNR 11.8 dB, log-spectral distance 13.9 dB, about 6 s.
+    # Measured: 7.83 kbps, SNR 18.1 dB, log-spectral distance 10.2 dB, about 15 s on 2 idle
+    # cores (two fresh processes import TensorFlow).
     assert score.kbps <= capstone.BUDGET_KBPS, score
-    assert score.snr_db > baseline_score.snr_db + 4.0, (score, baseline_score)
+    assert 17.0 < score.snr_db < 19.5 and score.snr_db > baseline_score.snr_db + 10.0, score
     assert score.lsd_db < baseline_score.lsd_db, (score, baseline_score)
-    assert elapsed < 60, elapsed
+    assert elapsed < 120, elapsed
+    linear = capstone.pca_transform_codec()  # PCA with the same entropy coding: 11.8 dB
+    linear_score = capstone.score_codec(linear.compress, linear.decompress)
+    assert baseline_score.snr_db + 4.0 < linear_score.snr_db < score.snr_db - 4.0, linear_score
 
 
 def test_transform_codec_checks_its_settings():
