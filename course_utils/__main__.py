@@ -9,6 +9,9 @@
 
 ``kernel --dir DIR`` writes the course's kernel spec (``DIR/kernel.json``): every kernel loads
 :mod:`course_utils.ipython_extension`, so its help survives a restart.
+
+Used in: ``python -m course_utils``: the Makefile (``doctor``, ``env --make``, ``kernel``),
+binder/start (``env``) and instructors scoring a capstone (``capstone``).
 """
 
 import sys
@@ -18,11 +21,11 @@ from .ipython_extension import main as kernel_main
 from .session import main as session_main
 
 
-def env_main(argv) -> int:
+def _env_main(argv) -> int:
     return session_main(["--env", "make" if "--make" in argv else "sh"])
 
 
-def capstone_main(argv) -> int:
+def _capstone_main(argv) -> int:
     from .capstone import main as capstone
 
     return capstone(argv)
@@ -30,13 +33,17 @@ def capstone_main(argv) -> int:
 
 COMMANDS = {
     "doctor": doctor_main,
-    "env": env_main,
-    "capstone": capstone_main,
+    "env": _env_main,
+    "capstone": _capstone_main,
     "kernel": kernel_main,
 }
 
 
 def main(argv=None) -> int:
+    """Run one command, ``python -m course_utils COMMAND [options]``; 2 and a usage line for no command.
+
+    Used in: ``python -m course_utils doctor``, ``env``, ``capstone`` and ``kernel``; ``make doctor``.
+    """
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] not in COMMANDS:
         print(f"usage: python -m course_utils {{{','.join(COMMANDS)}}} [options]", file=sys.stderr)

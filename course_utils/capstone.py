@@ -137,12 +137,14 @@ def _bits_per_column(bits, code_size: int) -> np.ndarray:
         np.broadcast_to(np.asarray(bits), (code_size,)) if np.ndim(bits) == 0 else np.asarray(bits)
     )
     if column_bits.shape != (code_size,) or not np.issubdtype(column_bits.dtype, np.integer):
-        raise SignalError(
+        raise SettingError(
             f"bits must be one whole number or one per code dimension ({code_size}); got {bits!r}. "
             "For example bits=4 or bits=[6, 5, 4, 4, 3]."
         )
     if column_bits.min() < 0 or column_bits.max() > 16:
-        raise SignalError(f"bits per code dimension must lie in 0..16; got {column_bits.tolist()}.")
+        raise SettingError(
+            f"bits per code dimension must lie in 0..16; got {column_bits.tolist()}."
+        )
     return column_bits.astype(np.uint8)
 
 
@@ -1017,7 +1019,10 @@ def score_codec_file(path, audio=None, time_limit: float = 300.0) -> CodecScore:
 
 
 def main(argv=None) -> int:
-    """``python -m course_utils capstone CODEC.py [RECORDING ...]``: score a codec file, one line per recording."""
+    """``python -m course_utils capstone CODEC.py [RECORDING ...]``: score a codec file, one line per recording.
+
+    Used in: ``python -m course_utils capstone`` (instructors scoring a learner's codec file).
+    """
     import sys
 
     from .errors import CourseError

@@ -50,7 +50,7 @@ def _version_tuple(text: str) -> tuple:
     return tuple(parts)
 
 
-def check_python() -> Check:
+def _check_python() -> Check:
     version = platform.python_version()
     ok = sys.version_info[:2] >= MIN_PYTHON
     return Check("python", ok, version, "install Python 3.11 (conda env create -f environment.yml)")
@@ -60,7 +60,7 @@ def requirements() -> dict[str, str]:
     """Distribution name -> version specifier (e.g. ``">=0.10,<2"``) of every runtime dependency.
 
     Read from the installed package's metadata (pyproject.toml's ``dependencies``), for this
-    platform; TensorFlow is left to :func:`check_tensorflow`. Raises
+    platform; TensorFlow is left to :func:`_check_tensorflow`. Raises
     ``importlib.metadata.PackageNotFoundError`` when the course package is not installed.
 
     Used in: course_utils internals (the doctor's package checks).
@@ -78,7 +78,7 @@ def requirements() -> dict[str, str]:
     return wanted
 
 
-def check_package(name: str, specifier: str) -> Check:
+def _check_package(name: str, specifier: str) -> Check:
     """Is ``name`` installed in a version ``specifier`` (e.g. ``">=0.10,<2"``) allows?"""
     from packaging.specifiers import SpecifierSet
 
@@ -94,7 +94,7 @@ def check_package(name: str, specifier: str) -> Check:
     )
 
 
-def check_packages() -> list[Check]:
+def _check_packages() -> list[Check]:
     try:
         wanted = requirements()
     except importlib.metadata.PackageNotFoundError:
@@ -115,10 +115,10 @@ def check_packages() -> list[Check]:
                 "run `make lab` or `pip install -r requirements.lock`",
             )
         ]
-    return [check_package(name, specifier) for name, specifier in sorted(wanted.items())]
+    return [_check_package(name, specifier) for name, specifier in sorted(wanted.items())]
 
 
-def check_tensorflow() -> Check:
+def _check_tensorflow() -> Check:
     for distribution in ("tensorflow-cpu", "tensorflow"):
         try:
             version = importlib.metadata.version(distribution)
@@ -145,7 +145,7 @@ def check_tensorflow() -> Check:
     return Check("tensorflow", ok, f"{version}, runs on: {devices}", "reinstall: `make clean lab`")
 
 
-def check_memory() -> Check:
+def _check_memory() -> Check:
     import psutil
 
     available = psutil.virtual_memory().available / 1e9
@@ -158,7 +158,7 @@ def check_memory() -> Check:
     )
 
 
-def check_data() -> Check:
+def _check_data() -> Check:
     """The bundled data: a readable manifest that lists files, each present and unchanged, nothing unlisted."""
     from .data import load_manifest, verify_data
     from .errors import AudioFileNotFoundError, CourseError
@@ -188,7 +188,7 @@ def check_data() -> Check:
     return Check("data", True, f"{count} bundled files match their SHA-256")
 
 
-def check_audio_io() -> Check:
+def _check_audio_io() -> Check:
     import numpy as np
     import soundfile
 
@@ -214,11 +214,11 @@ def run_checks(tensorflow: bool = True) -> list[Check]:
 
     Used in: 00_welcome.
     """
-    checks = [check_python()]
-    checks += check_packages()
-    checks += [check_audio_io(), check_data(), check_memory()]
+    checks = [_check_python()]
+    checks += _check_packages()
+    checks += [_check_audio_io(), _check_data(), _check_memory()]
     if tensorflow:
-        checks.append(check_tensorflow())
+        checks.append(_check_tensorflow())
     return checks
 
 

@@ -34,7 +34,11 @@ class CourseError(Exception):
 
 
 class AudioFileNotFoundError(CourseError, FileNotFoundError):
-    """The audio file does not exist."""
+    """The audio file does not exist.
+
+    Used in: course_utils internals (raised by audio, data, denoising, lapped, sparse and
+    efficiency.streaming when a file or folder is missing).
+    """
 
 
 class AudioFileError(CourseError, ValueError):
@@ -45,7 +49,7 @@ class AudioFileError(CourseError, ValueError):
 
 
 class SignalError(CourseError, ValueError):
-    """A signal has the wrong shape or contains NaN or Inf, or a frame setting is invalid.
+    """A signal or array has the wrong shape or holds NaN, Inf or values too large to use.
 
     Used in: 03_building_the_autoencoder, benchmarks/denoising.py.
     """
@@ -59,18 +63,24 @@ class SilentSignalError(SignalError):
 
 
 class DatasetLayoutError(CourseError, ValueError):
-    """A dataset folder does not follow the expected layout or naming.
+    """A data folder or file is not as the course expects: layout, naming, or a changed checksum.
 
     Used in: benchmarks/denoising.py.
     """
 
 
 class SettingError(CourseError, ValueError):
-    """An option of a course tool (a monitor, a widget) has an impossible value."""
+    """A setting has an impossible value: a size, a rate, a step count, an option of a course tool.
+
+    Used in: course_utils internals (raised by the checks in course_utils.checks and by the tools).
+    """
 
 
 class CompressedFileNotFoundError(CourseError, FileNotFoundError):
-    """A compressed-audio archive (``.npz`` from ``codec.save_compressed``) does not exist."""
+    """A compressed-audio archive (``.npz`` from ``codec.save_compressed``) does not exist.
+
+    Used in: course_utils internals (raised by codec.load_compressed).
+    """
 
 
 class CompressedFileError(CourseError, ValueError):
@@ -81,8 +91,14 @@ class CompressedFileError(CourseError, ValueError):
 
 
 class OutputExistsError(CourseError, FileExistsError):
-    """A file a course tool would write already exists: it is replaced only with ``overwrite=True``."""
+    """A file a course tool would write already exists: it is replaced only with ``overwrite=True``.
+
+    Used in: course_utils internals (raised by data.save_weights and efficiency.streaming).
+    """
 
 
 class CourseWarning(UserWarning):
-    """Something usable but suspicious: a truncated file, samples beyond [-1, 1], a file moved aside."""
+    """Something usable but suspicious: a truncated file, samples beyond [-1, 1], a file moved aside.
+
+    Used in: course_utils internals (warned by audio.load_audio and fetch.fetch_fsdd).
+    """

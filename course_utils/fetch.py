@@ -63,7 +63,10 @@ _WORKERS = 8  # parallel downloads for FSDD's many small files
 
 
 class DownloadError(CourseError, RuntimeError):
-    """A download failed: no network, host unreachable, or a file that fails its hash check."""
+    """A download failed: no network, host unreachable, or a file that fails its hash check.
+
+    Used in: course_utils internals (raised by fetch_fsdd).
+    """
 
 
 def cache_dir() -> Path:

@@ -12,6 +12,8 @@ restart forgets them: a learner who restarts and runs a cell in the middle gets 
 
 It imports nothing heavy (no NumPy, no TensorFlow) and prints nothing, so notebooks' outputs do
 not change. In a plain IPython: ``%load_ext course_utils.ipython_extension``.
+
+Used in: every kernel started from the course's kernel spec (``--ext course_utils.ipython_extension``).
 """
 
 from __future__ import annotations
@@ -108,7 +110,10 @@ def write_lab_overrides(settings_dir) -> Path:
 
 
 def main(argv=None) -> int:
-    """``python -m course_utils kernel --dir KERNEL_DIR``: write the course's kernel spec there."""
+    """``python -m course_utils kernel --dir KERNEL_DIR``: write the course's kernel spec there.
+
+    Used in: ``python -m course_utils kernel``: the Makefile's set-up of .venv, binder/postBuild.
+    """
     import argparse
 
     parser = argparse.ArgumentParser(prog="python -m course_utils kernel", description=main.__doc__)

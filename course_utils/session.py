@@ -172,7 +172,10 @@ def setup_notebook(
 
 
 def main(argv=None) -> int:
-    """Print TF_ENVIRONMENT for a shell or make (``python -m course_utils env [--make]`` calls this)."""
+    """Print TF_ENVIRONMENT for a shell or make (``python -m course_utils env [--make]`` calls this).
+
+    Used in: ``python -m course_utils env``: the Makefile (``--make``) and binder/start.
+    """
     import argparse
 
     parser = argparse.ArgumentParser(prog="python -m course_utils env", description=main.__doc__)

@@ -22,6 +22,19 @@ Lines are generated for public functions and classes at a module's top level and
 module docstrings. A line that names no notebook and no extra (for example "course_utils
 internals") is kept when nothing outside the package uses the name; a line that names
 notebooks which do not use the name becomes "Used in: no notebook.".
+
+What is public, and what ``--check`` demands of it:
+
+- A name is public when it has no leading underscore and its module is public. A module is
+  private when a part of its name has one (``_scoring``, ``exercises._core``; ``__main__`` is
+  the command line, public); its names are the package's own, except those a public module
+  re-exports in its ``__all__`` (``Exercise`` in ``course_utils.exercises``). The package's own
+  docstring (its module table) is not a target: every notebook imports the package.
+- Every public name has a docstring with a "Used in:" line. Nobody outside the package uses a
+  name that has none? Then make it private (a leading underscore), or, when it is meant for
+  other code, write a note of what uses it (``Used in: course_utils internals (...).``).
+- A command-line entry point, a public function named ``main``, names the command that runs it
+  between double backquotes: ``Used in: ``python -m course_utils doctor``, ``make doctor``.``.
 """
 
 from __future__ import annotations
@@ -40,6 +53,7 @@ PACKAGE = "course_utils"
 EXTRA_FOLDERS = ("benchmarks", "scripts")
 USED_IN = re.compile(r"^(?P<indent>\s*)Used in:")
 NOTEBOOK_NAME = re.compile(r"\b\d\d_[a-z0-9_]+\b")
+COMMAND = re.compile(r"``(python -m |make )[^`]+``")
 WIDTH = 100
 
 
@@ -55,6 +69,16 @@ class Module:
         default_factory=dict
     )  # public top-level functions and classes
     reexports: dict[str, tuple[str, str]] = field(default_factory=dict)  # name -> (module, name)
+    exported: set[str] = field(default_factory=set)  # the names in its __all__
+
+    @property
+    def private(self) -> bool:
+        """``_scoring``, ``exercises._core``: a part with one leading underscore (not ``__main__``)."""
+        return any(
+            part.startswith("_") and not (part.startswith("__") and part.endswith("__"))
+            for part in self.name.split(".")
+            if part
+        )
 
 
 def _module_name(path: Path, package_dir: Path) -> str:
@@ -91,6 +115,13 @@ def load_package(package_dir: Path) -> dict[str, Module]:
                 node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
             ) and not node.name.startswith("_"):
                 module.defined[node.name] = node
+            elif isinstance(node, ast.Assign) and any(
+                isinstance(target, ast.Name) and target.id == "__all__" for target in node.targets
+            ):
+                try:
+                    module.exported = set(ast.literal_eval(node.value))
+                except ValueError:
+                    pass
         modules[module.name] = module
     for module in modules.values():
         for node in module.tree.body:
@@ -281,11 +312,43 @@ class Target:
         return f"{where}.{self.name}" if self.name else where
 
 
-def targets(modules: dict[str, Module]):
+def public_names(modules: dict[str, Module]) -> set[tuple[str, str]]:
+    """``{(module, name)}`` of the private modules' names that a public module exports."""
+    found = set()
     for module in modules.values():
-        yield Target(module, None, module.tree)
+        if module.private:
+            continue
+        for name in module.exported & set(module.reexports):
+            target = resolve(modules, *module.reexports[name])
+            if target and modules[target[0]].private:
+                found.add(target)
+    return found
+
+
+def targets(modules: dict[str, Module]):
+    """The module docstrings and names that carry a Used in line: the public ones."""
+    exported = public_names(modules)
+    for module in modules.values():
+        if not module.private and module.name:
+            yield Target(module, None, module.tree)
         for name, node in module.defined.items():
-            yield Target(module, name, node)
+            if not module.private or (module.name, name) in exported:
+                yield Target(module, name, node)
+
+
+def problem(target: Target, wanted: str | None) -> str | None:
+    """What ``--check`` cannot rewrite: a public name with no docstring, no line, or no command."""
+    if docstring_node(target.node) is None:
+        return "has no docstring: write one (with its Used in line), or make the name private"
+    if wanted is None:
+        return (
+            "has no Used in line and nothing outside the package uses it: make it private "
+            "(a leading underscore), or say what uses it (Used in: course_utils internals (...).)"
+        )
+    if target.name == "main" and isinstance(target.node, ast.FunctionDef):
+        if not COMMAND.search(wanted):
+            return "is a command-line entry point: name its command (Used in: ``python -m ...``.)"
+    return None
 
 
 def wanted_line(target: Target, users, stems) -> str | None:
@@ -388,6 +451,7 @@ def run(root: Path = ROOT, check: bool = False, only: list[Path] | None = None, 
         if only_paths is None or target.module.path.resolve() in only_paths:
             by_file.setdefault(target.module.path, []).append(target)
     differences = 0
+    problems = []
     for path, file_targets in sorted(by_file.items()):
         source_lines = path.read_text().splitlines(keepends=True)
         # Bottom to top, so earlier line numbers stay valid while lines are replaced.
@@ -396,9 +460,12 @@ def run(root: Path = ROOT, check: bool = False, only: list[Path] | None = None, 
             key=lambda t: -(docstring_node(t.node).lineno if docstring_node(t.node) else 0),
         ):
             constant = docstring_node(target.node)
+            wanted = wanted_line(target, users, stems)
+            trouble = problem(target, wanted)
+            if trouble:
+                problems.append(f"{path.relative_to(root)}: {target.label} {trouble}")
             if constant is None:
                 continue
-            wanted = wanted_line(target, users, stems)
             current = claimed_line(ast.get_docstring(target.node, clean=True) or "")
             if current == wanted:
                 continue
@@ -410,6 +477,8 @@ def run(root: Path = ROOT, check: bool = False, only: list[Path] | None = None, 
             new_text = "".join(source_lines)
             if new_text != path.read_text():
                 path.write_text(new_text)
+    for text in problems:
+        print(text, file=out)
     if check:
         print(
             f"{differences} docstring line(s) differ from what the notebooks use."
@@ -417,9 +486,13 @@ def run(root: Path = ROOT, check: bool = False, only: list[Path] | None = None, 
             else "Every Used in line agrees with the notebooks.",
             file=out,
         )
-        return 1 if differences else 0
+        if problems:
+            print(f"{len(problems)} public name(s) need a hand-written change.", file=out)
+        return 1 if differences or problems else 0
     print(f"{differences} docstring line(s) rewritten.", file=out)
-    return 0
+    if problems:
+        print(f"{len(problems)} public name(s) need a hand-written change.", file=out)
+    return 1 if problems else 0
 
 
 def main(argv=None) -> int:

@@ -37,18 +37,18 @@ def test_package_check_flags_old_and_missing_versions(monkeypatch):
     import importlib.metadata
 
     monkeypatch.setattr(importlib.metadata, "version", lambda name: "0.9.0")
-    check = doctor.check_package("librosa", ">=0.10,<2")
+    check = doctor._check_package("librosa", ">=0.10,<2")
     assert not check.ok and "pip install" in check.fix and "FAIL" in check.line()
     monkeypatch.setattr(importlib.metadata, "version", lambda name: "2.0.1")
-    assert not doctor.check_package("librosa", ">=0.10,<2").ok
+    assert not doctor._check_package("librosa", ">=0.10,<2").ok
     monkeypatch.setattr(importlib.metadata, "version", lambda name: "1.0.0")
-    assert doctor.check_package("librosa", ">=0.10,<2").ok
+    assert doctor._check_package("librosa", ">=0.10,<2").ok
 
     def missing(name):
         raise importlib.metadata.PackageNotFoundError(name)
 
     monkeypatch.setattr(importlib.metadata, "version", missing)
-    check = doctor.check_package("pooch", ">=1.7")
+    check = doctor._check_package("pooch", ">=1.7")
     assert not check.ok and check.detail == "not installed"
 
 
@@ -80,7 +80,7 @@ def test_doctor_says_when_the_course_package_is_not_installed(monkeypatch):
         raise importlib.metadata.PackageNotFoundError(name)
 
     monkeypatch.setattr(importlib.metadata, "requires", missing)
-    (check,) = doctor.check_packages()
+    (check,) = doctor._check_packages()
     assert not check.ok and "pip install --no-deps -e ." in check.fix
 
 
@@ -127,7 +127,7 @@ def run_doctor(capsys):
 
 
 def test_doctor_passes_on_a_good_small_data_folder(small_data):
-    check = doctor.check_data()
+    check = doctor._check_data()
     assert check.ok and check.detail == "2 bundled files match their SHA-256"
 
 
@@ -220,7 +220,7 @@ def test_weights_are_in_the_manifest_and_checked(small_data, capsys):
     status, out, data_lines = run_doctor(capsys)
     assert status == 1 and "weights/w.npz" in data_lines[0] and "not listed" in data_lines[0], out
     _add_row(small_data, f"weights/w.npz,weights,w,,,,,,,t,CC0,n,{_digest(weights / 'w.npz')}\n")
-    assert doctor.check_data().ok
+    assert doctor._check_data().ok
     (weights / "w.npz").write_bytes(b"corrupted")
     status, out, data_lines = run_doctor(capsys)
     assert status == 1 and "weights/w.npz differs" in data_lines[0], out
@@ -246,7 +246,7 @@ def test_a_trimmed_manifest_of_the_bundled_data_fails(small_data, capsys, monkey
     monkeypatch.setattr(data, "_bundled_folder", lambda: small_data)
     monkeypatch.setattr(data, "_MANIFEST_RECORD", record)
     data.record_manifest()
-    assert doctor.check_data().ok
+    assert doctor._check_data().ok
     lines = (small_data / "manifest.csv").read_text().splitlines(keepends=True)
     (small_data / "manifest.csv").write_text("".join(lines[:2]))  # one row left ...
     (small_data / "music" / "b.wav").unlink()  # ... and the file it listed deleted

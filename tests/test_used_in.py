@@ -187,3 +187,69 @@ def test_check_finds_wrong_lines_and_the_rewrite_fixes_them(tiny_course, capsys)
     ast.parse(audio)
     capsys.readouterr()
     assert used_in.run(tiny_course, check=True) == 0
+
+
+def test_a_public_name_without_a_line_fails_until_it_is_private_or_says_who_uses_it(
+    tiny_course, capsys
+):
+    """Mutation case: a public function nobody outside the package uses, with no Used in line."""
+    assert used_in.run(tiny_course) == 0
+    capsys.readouterr()
+    audio = tiny_course / "course_utils" / "audio.py"
+    clean = audio.read_text()
+    audio.write_text(clean + '\n\ndef helper(x):\n    """Help."""\n\n\ndef bare(x):\n    pass\n')
+    assert used_in.run(tiny_course, check=True) == 1
+    report = capsys.readouterr().out
+    assert "course_utils.audio.helper has no Used in line" in report
+    assert "course_utils.audio.bare has no docstring" in report
+    assert "2 public name(s) need a hand-written change." in report
+    assert used_in.run(tiny_course) == 1, "the rewrite cannot invent a line: it fails too"
+    audio.write_text(
+        clean + '\n\ndef _helper(x):\n    """Help."""\n\n\ndef helper2(x):\n'
+        '    """Help.\n\n    Used in: course_utils internals (the loader).\n    """\n'
+    )
+    assert used_in.run(tiny_course, check=True) == 0, "private, or a note: both pass"
+
+
+def test_a_command_line_main_names_its_command(tiny_course, capsys):
+    used_in.run(tiny_course)
+    session = tiny_course / "course_utils" / "session.py"
+    clean = session.read_text()
+    session.write_text(
+        clean
+        + '\n\ndef main(argv=None):\n    """Run.\n\n    Used in: course_utils internals.\n    """\n'
+    )
+    capsys.readouterr()
+    assert used_in.run(tiny_course, check=True) == 1
+    assert "course_utils.session.main is a command-line entry point" in capsys.readouterr().out
+    session.write_text(
+        clean + '\n\ndef main(argv=None):\n    """Run.\n\n'
+        '    Used in: ``python -m course_utils session``.\n    """\n'
+    )
+    assert used_in.run(tiny_course, check=True) == 0
+
+
+def test_a_private_modules_names_are_private_unless_a_public_module_exports_them(tiny_course):
+    package = tiny_course / "course_utils"
+    (package / "_inner.py").write_text(
+        '"""Inner."""\n\n\ndef helper():\n    """Help."""\n\n\nclass Shown:\n    """Shown."""\n'
+    )
+    (package / "efficiency" / "__init__.py").write_text(
+        '"""Efficiency."""\nfrom .cost import flops\nfrom .._inner import Shown\n\n__all__ = ["flops", "Shown"]\n'
+    )
+    labels = {target.label for target in used_in.targets(used_in.load_package(package))}
+    assert "course_utils._inner.Shown" in labels, "exported by a public module's __all__"
+    assert "course_utils._inner.helper" not in labels and "course_utils._inner" not in labels
+    assert "course_utils" not in labels, "the package's own docstring is its module table"
+    assert "course_utils.efficiency" in labels and "course_utils.audio.load" in labels
+
+
+def test_every_public_name_of_the_package_has_its_line(found):
+    """The real package: what `update_used_in.py --check` demands, as a test."""
+    users, stems, modules = found
+    problems = [
+        f"{target.label} {trouble}"
+        for target in used_in.targets(modules)
+        if (trouble := used_in.problem(target, used_in.wanted_line(target, users, stems)))
+    ]
+    assert not problems, "\n".join(problems)

@@ -42,7 +42,10 @@ _STYLES = {
 
 
 class Incorrect(Exception):
-    """Raised by a checker to say what is wrong with an answer."""
+    """Raised by a checker to say what is wrong with an answer.
+
+    Used in: course_utils internals (the checkers of course_utils.exercises.lessonNN).
+    """
 
 
 class _TimeUp(BaseException):
@@ -292,6 +295,8 @@ class Exercise:
         The name :meth:`solution` shows the function under, e.g.
         ``"nyquist_frequency"``; by default the function's own name without a
         leading ``_`` or ``qN_`` (``_q2_solution`` shows as ``solution``).
+
+    Used in: course_utils internals (every exercise of course_utils.exercises.lessonNN is one).
     """
 
     def __init__(

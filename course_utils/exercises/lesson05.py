@@ -254,7 +254,7 @@ class _WriteAFunction(Exercise):
         return self._solution
 
 
-def build_codec(train_frames, code_size):
+def _build_codec(train_frames, code_size):
     from scipy.fft import dct, idct
 
     m = code_size // 2  # m values and their m positions: code_size numbers per frame
@@ -397,16 +397,16 @@ q4 = _WriteAFunction(
         "Subtract the training frames' mean before the transform and add it back after decoding; round "
         "the positions back to integers in `decode`.",
     ],
-    build_codec,
+    _build_codec,
     context=_q4_context,
     wrong_answers=[
         (lambda ctx: _q4_pca_codec, "same as PCA"),
         (lambda ctx: _q4_lowpass_codec, "not better yet"),
         (
-            lambda ctx: lambda frames, code_size: build_codec(frames, 2 * code_size),
+            lambda ctx: lambda frames, code_size: _build_codec(frames, 2 * code_size),
             "numbers per frame",
         ),
-        (lambda ctx: build_codec(np.zeros((4, FRAME), np.float32), 32), "without parentheses"),
+        (lambda ctx: _build_codec(np.zeros((4, FRAME), np.float32), 32), "without parentheses"),
         (lambda ctx: lambda frames, code_size: (lambda f: f[:, :code_size], lambda c: c), "shape"),
         (lambda ctx: lambda frames, code_size: lambda f: f, "two functions"),
     ],
@@ -420,7 +420,7 @@ def _q5_context():
     return {"hop": 64, "code_size": 8}
 
 
-def build_conv_autoencoder(hop=FRAME, code_size=CODE, hidden=HIDDEN, seed=None):
+def _build_conv_autoencoder(hop=FRAME, code_size=CODE, hidden=HIDDEN, seed=None):
     import keras
 
     if seed is not None:
@@ -561,11 +561,11 @@ q5 = _WriteAFunction(
         "`keras.layers.Conv1DTranspose(1, kernel_size=..., strides=...)`, which writes one frame per "
         "step and adds the overlapping halves.",
     ],
-    build_conv_autoencoder,
+    _build_conv_autoencoder,
     context=_q5_context,
     wrong_answers=[
         (lambda ctx: _q5_block_frames, "kernel_size=2 * hop"),
         (lambda ctx: _q5_no_transpose, "Conv1DTranspose"),
-        (lambda ctx: build_conv_autoencoder(hop=64, code_size=8), "without parentheses"),
+        (lambda ctx: _build_conv_autoencoder(hop=64, code_size=8), "without parentheses"),
     ],
 )

@@ -12,7 +12,7 @@ import numpy as np
 
 from ._core import Exercise, Incorrect
 
-__all__ = ["q1", "q2", "q3", "q4", "q5", "held_out_scores"]
+__all__ = ["q1", "q2", "q3", "q4", "q5"]
 
 
 def _held_out(seconds: float = 3.0, noises=("boat", "crickets")):
@@ -373,7 +373,7 @@ q4 = Exercise(
 Q5_MARGIN_DB = 0.25
 
 
-def held_out_scores(model) -> dict:
+def _held_out_scores(model) -> dict:
     """Mean SI-SDR improvement at 0 dB of a trained mask model and of the Wiener gain.
 
     On the first 4 s of each held-out reader, mixed with the held-out part of every trained noise
@@ -422,7 +422,7 @@ def _q5_check(answer):
         raise Incorrect(
             f"The model must take context log-magnitudes (a multiple of {bins}) and give {bins} gains."
         )
-    scores = held_out_scores(answer)
+    scores = _held_out_scores(answer)
     if scores["model"] < scores["wiener"] + Q5_MARGIN_DB:
         raise Incorrect(
             f"Your model improves SI-SDR by {scores['model']:+.2f} dB at 0 dB input on the held-out "

@@ -256,7 +256,7 @@ class _WriteAFunction(Exercise):
         return self._solution
 
 
-def tone_contour(clip, sr):
+def _tone_contour(clip, sr):
     import librosa
     from scipy.signal import medfilt
 
@@ -329,7 +329,7 @@ q4 = _WriteAFunction(
         "Words differ in length: resample the contour to a fixed number of points with `np.interp`. "
         "Still stuck? `exercises.q4.solution()` shows one way.",
     ],
-    tone_contour,
+    _tone_contour,
     context=_q4_context,
     wrong_answers=[
         (lambda ctx: lambda clip, sr: np.zeros(8), "same vector"),
