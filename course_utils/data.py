@@ -43,6 +43,8 @@ __all__ = [
     "load_manifest",
     "record_manifest",
     "verify_data",
+    "save_weights",
+    "load_weights",
     "SpokenDigits",
     "load_spoken_digits",
     "load_real_digits",
@@ -277,6 +279,78 @@ class SpokenDigits:
 
 REAL_DIGITS_FOLDER = ("real", "digits")
 SYNTHETIC_DIGITS_FOLDER = ("digits",)
+
+
+# --- trained weights: data/weights/NAME.npz and NAME.json (the record, with the .npz's SHA-256) ---
+
+
+def save_weights(
+    path, arrays: dict, record: dict, *, overwrite: bool = False, compressed: bool = True
+) -> Path:
+    """Write ``arrays`` to ``path`` (.npz) and ``record`` to the ``.json`` beside it, with the SHA-256.
+
+    The ``.json`` holds ``{"file": NAME.npz, "sha256": ..., **record}``: the SHA-256 of exactly
+    the bytes written. An existing ``.npz`` or ``.json`` is replaced only with
+    ``overwrite=True``. ``compressed=False`` writes ``np.savez``'s plain archive.
+    :func:`load_weights` reads both back after checking the SHA-256.
+
+    Used in: course_utils internals (lapped, sparse and denoising save their trained models).
+    """
+    import io
+    import json
+
+    from .errors import OutputExistsError, SettingError
+
+    path = Path(path)
+    if path.is_dir() or path.suffix != ".npz":
+        raise SettingError(
+            f"'{path}' is {'a folder' if path.is_dir() else 'not an .npz file name'}; pass the weights "
+            "file's path ending in .npz, e.g. data/weights/ksparse_music.npz (the .json is written beside it)."
+        )
+    record_path = path.with_suffix(".json")
+    for target in (path, record_path):
+        if target.exists() and not overwrite:
+            raise OutputExistsError(
+                f"{target} exists (the weights and their .json record are written together); pass "
+                "overwrite=True to replace both, or choose another file name."
+            )
+    buffer = io.BytesIO()
+    (np.savez_compressed if compressed else np.savez)(buffer, **arrays)
+    written = buffer.getvalue()
+    record = {"file": path.name, "sha256": hashlib.sha256(written).hexdigest(), **record}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(written)
+    record_path.write_text(json.dumps(record, indent=1, default=float) + "\n", encoding="utf-8")
+    return path
+
+
+def load_weights(path) -> tuple[dict, dict]:
+    """``(arrays, record)`` saved by :func:`save_weights` at ``path``, after checking the SHA-256.
+
+    Raises :class:`~course_utils.errors.AudioFileNotFoundError` when the ``.npz`` or its ``.json``
+    is missing and :class:`~course_utils.errors.DatasetLayoutError` when the ``.npz`` does not
+    match the SHA-256 in the ``.json``; both say to run ``make weights``.
+
+    Used in: course_utils internals (lapped, sparse and denoising load the shipped models).
+    """
+    import json
+
+    path = Path(path)
+    record_path = path.with_suffix(".json")
+    if not path.is_file() or not record_path.is_file():
+        raise AudioFileNotFoundError(
+            f"No trained weights at {path} (with {record_path.name} beside it). Run `make weights` "
+            "to train them."
+        )
+    record = json.loads(record_path.read_text(encoding="utf-8"))
+    if hashlib.sha256(path.read_bytes()).hexdigest() != record["sha256"]:
+        raise DatasetLayoutError(
+            f"{path} does not match the SHA-256 in {record_path.name}: it was changed or corrupted. "
+            "Run `git checkout -- data/weights` or `make weights`."
+        )
+    with np.load(path) as stored:
+        arrays = {name: stored[name] for name in stored.files}
+    return arrays, record
 
 
 def _digits_folder(root) -> Path:

@@ -26,8 +26,6 @@ Used in: 08_denoising, benchmarks/denoising.py, scripts/make_weights.py.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from pathlib import Path
 
 import numpy as np
@@ -471,25 +469,17 @@ def apply_mask_model(model, noisy, context: int | None = None) -> np.ndarray:
 # ---------------------------------------------------------------- the shipped model
 
 
-def save_denoiser(model, path, **metadata) -> Path:
+def save_denoiser(model, path, overwrite: bool = False, **metadata) -> Path:
     """Write the model's weights (``.npz``) and a ``.json`` with their SHA-256 and ``metadata``.
+
+    An existing file is replaced only with ``overwrite=True`` (:func:`course_utils.data.save_weights`).
 
     Used in: scripts/make_weights.py.
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    from .data import save_weights
+
     arrays = {f"w{i}": w for i, w in enumerate(model.get_weights())}
-    with open(path, "wb") as handle:
-        np.savez(handle, **arrays)
-    record = {
-        "file": path.name,
-        "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
-        **metadata,
-    }
-    path.with_suffix(".json").write_text(
-        json.dumps(record, indent=1, default=float) + "\n", encoding="utf-8"
-    )
-    return path
+    return save_weights(path, arrays, metadata, overwrite=overwrite, compressed=False)
 
 
 def load_denoiser(path=None):
@@ -497,21 +487,11 @@ def load_denoiser(path=None):
 
     Used in: 08_denoising, benchmarks/denoising.py.
     """
-    from .data import data_dir
-    from .errors import DatasetLayoutError
+    from .data import data_dir, load_weights
 
     path = data_dir().joinpath(*WEIGHTS) if path is None else Path(path)
-    if not path.is_file() or not path.with_suffix(".json").is_file():
-        raise AudioFileNotFoundError(
-            f"'{path}' (or its .json) is missing. Run `make weights` to train the denoiser."
-        )
-    record = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
-    if hashlib.sha256(path.read_bytes()).hexdigest() != record["sha256"]:
-        raise DatasetLayoutError(
-            f"'{path}' does not match the SHA-256 in its .json: run `make weights` again."
-        )
-    with np.load(path) as stored:
-        weights = [stored[f"w{i}"] for i in range(len(stored.files))]
+    stored, record = load_weights(path)
+    weights = [stored[f"w{i}"] for i in range(len(stored))]
     model = build_mask_model(
         bins=weights[-1].shape[0],
         context=record.get("context", CONTEXT),

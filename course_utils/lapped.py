@@ -29,15 +29,13 @@ Used in: 05_evaluating, 07_compression, 13_capstone, benchmarks/codes.py, script
 
 from __future__ import annotations
 
-import hashlib
-import json
 from pathlib import Path
 
 import keras
 import numpy as np
 import tensorflow as tf
 
-from .errors import SignalError
+from .errors import SettingError, SignalError
 from .settings import CODE, FRAME, HIDDEN
 
 __all__ = [
@@ -72,7 +70,7 @@ def mdct_basis(hop: int) -> np.ndarray:
     """
     hop = int(hop)
     if hop < 2:
-        raise SignalError(f"hop must be at least 2 samples; got {hop}.")
+        raise SettingError(f"hop must be at least 2 samples; got {hop}.")
     n = np.arange(2 * hop)[:, None]
     k = np.arange(hop)[None, :]
     return (np.sqrt(2.0 / hop) * np.cos(np.pi / hop * (n + 0.5 + hop / 2) * (k + 0.5))).astype(
@@ -118,7 +116,7 @@ def build_conv_autoencoder(
     Used in: 05_evaluating, benchmarks/codes.py.
     """
     if code_size >= hop:
-        raise SignalError(
+        raise SettingError(
             f"code_size={code_size} must be smaller than hop={hop}, or nothing is compressed."
         )
     if seed is not None:
@@ -160,7 +158,7 @@ class LappedAutoencoder(keras.Model):
     ):
         super().__init__(**kwargs)
         if not 0 < m < hop:
-            raise SignalError(f"m must be between 1 and hop - 1; got m={m}, hop={hop}.")
+            raise SettingError(f"m must be between 1 and hop - 1; got m={m}, hop={hop}.")
         self.hop, self.m, self.refine_width, self.l2 = int(hop), int(m), int(refine), float(l2)
         window = keras.initializers.Constant(sine_window(hop))
         self.analysis_window = self.add_weight(
@@ -355,7 +353,7 @@ def train_lapped(
     Used in: 05_evaluating, 13_capstone, benchmarks/codes.py, scripts/make_weights.py.
     """
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
-        raise SignalError(
+        raise SettingError(
             f"steps must be a positive whole number of optimizer steps; got {steps!r}."
         )
     signals = [
@@ -395,25 +393,21 @@ def train_lapped(
 def save_lapped_weights(model, path, overwrite: bool = False, **metadata) -> Path:
     """Write a :class:`LappedAutoencoder`'s weights to ``path`` (.npz) and a ``.json`` with their SHA-256.
 
+    An existing file is replaced only with ``overwrite=True`` (:func:`course_utils.data.save_weights`).
+
     Used in: scripts/make_weights.py.
     """
-    path = Path(path)
-    if path.exists() and not overwrite:
-        raise FileExistsError(f"{path} exists; pass overwrite=True to replace it.")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    from .data import save_weights
+
     arrays = {f"w{index}": w.numpy() for index, w in enumerate(model.weights)}
-    np.savez_compressed(path, **arrays)
     record = {
-        "file": path.name,
-        "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
         "hop": model.hop,
         "m": model.m,
         "refine": model.refine_width,
         "l2": model.l2,
         **metadata,
     }
-    path.with_suffix(".json").write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
-    return path
+    return save_weights(path, arrays, record, overwrite=overwrite)
 
 
 def load_lapped_autoencoder(path) -> LappedAutoencoder:
@@ -421,25 +415,13 @@ def load_lapped_autoencoder(path) -> LappedAutoencoder:
 
     Used in: 05_evaluating, 07_compression, 13_capstone.
     """
-    from .errors import AudioFileNotFoundError
+    from .data import load_weights
 
-    path = Path(path)
-    record_path = path.with_suffix(".json")
-    if not path.is_file() or not record_path.is_file():
-        raise AudioFileNotFoundError(
-            f"No trained weights at {path} (with {record_path.name} beside it). Run `make weights` to train them."
-        )
-    record = json.loads(record_path.read_text(encoding="utf-8"))
-    if hashlib.sha256(path.read_bytes()).hexdigest() != record["sha256"]:
-        raise SignalError(
-            f"{path} does not match the SHA-256 in {record_path.name}: it was changed or corrupted. "
-            "Run `git checkout -- data/weights` or `make weights`."
-        )
+    stored, record = load_weights(path)
     model = build_lapped_autoencoder(
         int(record["hop"]), int(record["m"]), int(record["refine"]), float(record["l2"])
     )
-    with np.load(path) as stored:
-        for index, weight in enumerate(model.weights):
-            weight.assign(stored[f"w{index}"])
+    for index, weight in enumerate(model.weights):
+        weight.assign(stored[f"w{index}"])
     model.training_record = record
     return model

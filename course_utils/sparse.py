@@ -27,15 +27,13 @@ scripts/make_weights.py.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from pathlib import Path
 
 import keras
 import numpy as np
 import tensorflow as tf
 
-from .errors import SignalError
+from .errors import SettingError, SignalError
 from .settings import FRAME
 
 __all__ = [
@@ -62,7 +60,7 @@ class KSparseAutoencoder(keras.Model):
     def __init__(self, frame_length: int = FRAME, m: int = 16, **kwargs):
         super().__init__(**kwargs)
         if not 0 < m < frame_length:
-            raise SignalError(
+            raise SettingError(
                 f"m must be between 1 and frame_length - 1; got m={m}, frame_length={frame_length}."
             )
         self.frame_length, self.m = int(frame_length), int(m)
@@ -131,7 +129,7 @@ def train_ksparse_autoencoder(
 
     frames = _check_frames(train_frames, model.frame_length)
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
-        raise SignalError(
+        raise SettingError(
             f"steps must be a positive whole number of optimizer steps; got {steps!r}."
         )
     keras.utils.set_random_seed(seed)
@@ -180,41 +178,16 @@ def save_ksparse_weights(model, path, overwrite: bool = False, **metadata) -> Pa
 
     ``metadata`` (how the model was trained) goes into the ``.json``. An
     existing ``.npz`` or ``.json`` is replaced only with ``overwrite=True``; the
-    record holds the SHA-256 of exactly the bytes written.
+    record holds the SHA-256 of exactly the bytes written
+    (:func:`course_utils.data.save_weights`).
 
     Used in: scripts/make_weights.py.
     """
-    import io
+    from .data import save_weights
 
-    from .errors import OutputExistsError, SettingError
-
-    path = Path(path)
-    if path.is_dir() or path.suffix != ".npz":
-        raise SettingError(
-            f"'{path}' is {'a folder' if path.is_dir() else 'not an .npz file name'}; pass the weights file's "
-            "path ending in .npz, e.g. data/weights/ksparse_music.npz (the .json is written beside it)."
-        )
-    record_path = path.with_suffix(".json")
-    for target in (path, record_path):
-        if target.exists() and not overwrite:
-            raise OutputExistsError(
-                f"{target} exists (the weights and their .json record are written together); pass "
-                "overwrite=True to replace both, or choose another file name."
-            )
-    buffer = io.BytesIO()
-    np.savez_compressed(buffer, atoms=model.atoms.numpy(), mean=model.mean.numpy())
-    written = buffer.getvalue()
-    record = {
-        "file": path.name,
-        "sha256": hashlib.sha256(written).hexdigest(),
-        "frame_length": model.frame_length,
-        "m": model.m,
-        **metadata,
-    }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(written)
-    record_path.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
-    return path
+    arrays = {"atoms": model.atoms.numpy(), "mean": model.mean.numpy()}
+    record = {"frame_length": model.frame_length, "m": model.m, **metadata}
+    return save_weights(path, arrays, record, overwrite=overwrite)
 
 
 def load_ksparse_autoencoder(path) -> KSparseAutoencoder:
@@ -222,22 +195,10 @@ def load_ksparse_autoencoder(path) -> KSparseAutoencoder:
 
     Used in: 05_evaluating.
     """
-    from .errors import AudioFileNotFoundError
+    from .data import load_weights
 
-    path = Path(path)
-    record_path = path.with_suffix(".json")
-    if not path.is_file() or not record_path.is_file():
-        raise AudioFileNotFoundError(
-            f"No trained weights at {path} (with {record_path.name} beside it). Run `make weights` to train them."
-        )
-    record = json.loads(record_path.read_text(encoding="utf-8"))
-    if hashlib.sha256(path.read_bytes()).hexdigest() != record["sha256"]:
-        raise SignalError(
-            f"{path} does not match the SHA-256 in {record_path.name}: it was changed or corrupted. "
-            "Run `git checkout -- data/weights` or `make weights`."
-        )
-    with np.load(path) as stored:
-        atoms, mean = stored["atoms"], stored["mean"]
+    stored, record = load_weights(path)
+    atoms, mean = stored["atoms"], stored["mean"]
     model = KSparseAutoencoder(int(record["frame_length"]), int(record["m"]))
     model(np.zeros((1, model.frame_length), np.float32))
     model.atoms.assign(atoms)

@@ -128,6 +128,7 @@ def make_denoiser(out: Path, steps: int, seeds) -> None:
             dn.save_denoiser(
                 model,
                 out,
+                overwrite=True,
                 steps=steps,
                 batch_clips=16,
                 seconds=1.0,

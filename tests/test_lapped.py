@@ -10,7 +10,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from course_utils.errors import AudioFileNotFoundError, SignalError
+from course_utils.errors import (
+    AudioFileNotFoundError,
+    DatasetLayoutError,
+    SettingError,
+    SignalError,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = ROOT / "notebooks" / "05_evaluating.ipynb"
@@ -102,9 +107,9 @@ def test_conv_autoencoder_trains_from_a_random_start(lapped, tones):
 
 
 def test_bad_input_gets_a_clear_error(lapped, tones):
-    with pytest.raises(SignalError, match="must be smaller than hop"):
+    with pytest.raises(SettingError, match="must be smaller than hop"):
         lapped.build_conv_autoencoder(hop=64, code_size=64)
-    with pytest.raises(SignalError, match="m must be between"):
+    with pytest.raises(SettingError, match="m must be between"):
         lapped.build_lapped_autoencoder(hop=64, m=64)
     with pytest.raises(SignalError, match="one signal at a time"):
         lapped.lapped_reconstruct(
@@ -132,7 +137,7 @@ def test_saved_weights_round_trip_and_a_changed_file_is_refused(lapped, tones, t
     record = json.loads(path.with_suffix(".json").read_text())
     record["sha256"] = "0" * 64
     path.with_suffix(".json").write_text(json.dumps(record))
-    with pytest.raises(SignalError, match="SHA-256"):
+    with pytest.raises(DatasetLayoutError, match="SHA-256"):
         lapped.load_lapped_autoencoder(path)
     with pytest.raises(AudioFileNotFoundError, match="make weights"):
         lapped.load_lapped_autoencoder(tmp_path / "missing.npz")

@@ -8,7 +8,12 @@ import json
 import numpy as np
 import pytest
 
-from course_utils.errors import AudioFileNotFoundError, SignalError
+from course_utils.errors import (
+    AudioFileNotFoundError,
+    DatasetLayoutError,
+    SettingError,
+    SignalError,
+)
 from course_utils.sparse import (
     build_ksparse_autoencoder,
     ksparse_quantized_roundtrip,
@@ -74,10 +79,10 @@ def test_bits_count_values_positions_and_ranges(frames):
 def test_bad_input_is_refused(frames):
     with pytest.raises(SignalError, match="NaN"):
         build_ksparse_autoencoder(np.full((4, 64), np.nan))
-    with pytest.raises(SignalError, match="m must be"):
+    with pytest.raises(SettingError, match="m must be"):
         build_ksparse_autoencoder(frames, m=64)
     model = build_ksparse_autoencoder(frames, m=8)
-    with pytest.raises(SignalError, match="steps"):
+    with pytest.raises(SettingError, match="steps"):
         train_ksparse_autoencoder(model, frames, steps=0)
 
 
@@ -92,7 +97,7 @@ def test_weights_round_trip_and_a_changed_file_is_caught(frames, tmp_path):
     with pytest.raises(FileExistsError, match="overwrite"):
         save_ksparse_weights(model, path)
     path.write_bytes(path.read_bytes() + b"x")
-    with pytest.raises(SignalError, match="SHA-256"):
+    with pytest.raises(DatasetLayoutError, match="SHA-256"):
         load_ksparse_autoencoder(path)
     with pytest.raises(AudioFileNotFoundError, match="make weights"):
         load_ksparse_autoencoder(tmp_path / "absent.npz")
@@ -114,9 +119,9 @@ def test_committed_weights_load_and_beat_pca_on_the_held_out_orchestra():
 
 def test_lesson05_exercise_codec_is_the_dct_start_of_the_library_model(frames):
     """05's open exercise writes the k-sparse code by hand; it must agree with course_utils.sparse."""
-    from course_utils.exercises.lesson05 import build_codec
+    from course_utils.exercises.lesson05 import _build_codec
 
-    encode, decode = build_codec(frames[:200], code_size=16)
+    encode, decode = _build_codec(frames[:200], code_size=16)
     codes = encode(frames[200:])
     assert codes.shape == (100, 16)
     by_hand = decode(codes.astype(np.float16).astype(np.float32))
