@@ -26,6 +26,7 @@ from .errors import (
     AudioFileError,
     AudioFileNotFoundError,
     CourseWarning,
+    SettingError,
     SignalError,
     SilentSignalError,
 )
@@ -73,7 +74,7 @@ def _check_seconds(value, name: str, allow_none: bool) -> float | None:
             if allow_none
             else " Use offset=0 to start at the beginning."
         )
-        raise SignalError(f"{name} must be a finite number of seconds; got {value!r}.{fix}")
+        raise SettingError(f"{name} must be a finite number of seconds; got {value!r}.{fix}")
     return float(value)
 
 
@@ -213,11 +214,11 @@ def load_audio(
             f"'{path}' is a valid {info.format} file but holds no samples. Record or export it again."
         )
     if offset < 0 or (duration is not None and duration <= 0):
-        raise SignalError(
+        raise SettingError(
             f"offset must be >= 0 and duration > 0 seconds; got offset={offset}, duration={duration}."
         )
     if offset >= info.duration:
-        raise SignalError(
+        raise SettingError(
             f"offset={offset} s is past the end of '{path}', which lasts {info.duration:.3f} s."
         )
     # Read with soundfile and check before librosa sees the samples: librosa
@@ -319,7 +320,9 @@ def _check_bytes(needed: int, max_bytes, what: str, fix: str) -> None:
         or not isinstance(max_bytes, (int, np.integer))
         or max_bytes <= 0
     ):
-        raise SignalError(f"max_bytes must be a positive whole number of bytes; got {max_bytes!r}.")
+        raise SettingError(
+            f"max_bytes must be a positive whole number of bytes; got {max_bytes!r}."
+        )
     if needed > max_bytes:
         raise SignalError(
             f"{what} would take {needed / 1e9:,.2f} GB of memory, more than max_bytes="
@@ -412,7 +415,7 @@ def overlap_add(
     if length is not None and (
         isinstance(length, bool) or not isinstance(length, (int, np.integer)) or length <= 0
     ):
-        raise SignalError(
+        raise SettingError(
             f"length must be a positive whole number of samples, or None; got {length!r}. "
             "Pass length=len(original_signal)."
         )

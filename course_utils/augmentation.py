@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .errors import SignalError
+from .errors import SettingError, SignalError
 from .features import _check_clip, _one_blas_thread, log_mel_patch
 
 __all__ = ["augment_clip", "augmented_patches"]
@@ -27,7 +27,7 @@ def _as_generator(rng) -> np.random.Generator:
         return rng
     if rng is None or isinstance(rng, (int, np.integer)):
         return np.random.default_rng(rng)
-    raise SignalError(f"rng must be a numpy Generator or a seed (int); got {type(rng).__name__}.")
+    raise SettingError(f"rng must be a numpy Generator or a seed (int); got {type(rng).__name__}.")
 
 
 def augment_clip(
@@ -121,7 +121,7 @@ def augmented_patches(clips, sr: int, copies: int = 2, seed: int = 0, warp=(0.9,
     Used in: 10_recognition.
     """
     if isinstance(copies, bool) or not isinstance(copies, (int, np.integer)) or copies < 1:
-        raise SignalError(f"copies must be a whole number of at least 1; got {copies!r}.")
+        raise SettingError(f"copies must be a whole number of at least 1; got {copies!r}.")
     patches, source = [], []
     with _one_blas_thread():
         for index, clip in enumerate(clips):

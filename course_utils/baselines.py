@@ -27,7 +27,7 @@ from __future__ import annotations
 import numpy as np
 
 from .audio import check_signal, frame_signal, overlap_add
-from .errors import SignalError
+from .errors import SettingError, SignalError
 from .settings import FRAME
 
 __all__ = ["PCACodec", "reconstruct_signal"]
@@ -88,9 +88,9 @@ class PCACodec:
     def __init__(self, code_size: int, frame_length: int = FRAME, hop_length: int | None = None):
         for label, value in (("code_size", code_size), ("frame_length", frame_length)):
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
-                raise SignalError(f"{label} must be a positive whole number; got {value!r}.")
+                raise SettingError(f"{label} must be a positive whole number; got {value!r}.")
         if code_size >= frame_length:
-            raise SignalError(
+            raise SettingError(
                 f"code_size={code_size} is not smaller than frame_length={frame_length}: the "
                 "codec would keep every dimension and compress nothing. Choose a smaller code_size."
             )

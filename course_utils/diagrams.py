@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .errors import SignalError
+from .errors import SettingError, SignalError
 
 __all__ = ["layer_sizes", "draw_autoencoder", "draw_dense_layer"]
 
@@ -168,7 +168,9 @@ def draw_dense_layer(n_inputs: int = 4, n_outputs: int = 3, ax=None, activation:
             or not isinstance(value, (int, np.integer))
             or not 1 <= value <= 12
         ):
-            raise SignalError(f"{name} must be a whole number from 1 to 12 to draw; got {value!r}.")
+            raise SettingError(
+                f"{name} must be a whole number from 1 to 12 to draw; got {value!r}."
+            )
     if ax is None:
         _, ax = plt.subplots(figsize=(4.2, 3))
     x_in = np.linspace(-(n_inputs - 1) / 2, (n_inputs - 1) / 2, n_inputs)

@@ -28,9 +28,9 @@ from __future__ import annotations
 import numpy as np
 
 from .audio import check_signal
-from .checks import positive_int
-from .errors import SignalError, SilentSignalError
-from .spectral import mel_spectrogram, power_spectrogram, power_to_db
+from .checks import positive_int, sample_rate
+from .errors import SettingError, SignalError, SilentSignalError
+from .spectral import _frequency_range, _mel_filterbank, _power, power_to_db
 
 __all__ = [
     "patch_settings",
@@ -53,22 +53,29 @@ def patch_settings(sr: int) -> dict:
 
     Used in: no notebook.
     """
-    sr = positive_int(sr, "sr (samples per second)", "sr=8000")
+    return _patch_settings(sample_rate(sr))
+
+
+def _patch_settings(sr: int) -> dict:
     n_fft = int(2 ** np.ceil(np.log2(0.032 * sr)))
     return {"n_fft": n_fft, "hop_length": n_fft // 4}
 
 
 def _mel_power(
-    clip: np.ndarray, sr: int, n_mels: int, fmin: float, fmax, warp: float = 1.0
+    clip: np.ndarray, sr: int, n_mels: int, fmin: float, fmax: float, warp: float = 1.0
 ) -> np.ndarray:
-    """Mel power spectrogram (n_mels, frames) with the course's window sizes."""
-    settings = patch_settings(sr)
+    """Mel power spectrogram (n_mels, frames) with the course's window sizes.
+
+    Everything was checked by the public function that called it: a checked clip, ``sr``,
+    ``n_mels`` and the frequency range (:func:`_frequency_range`). Nothing is checked again.
+    """
+    settings = _patch_settings(sr)
     if len(clip) < settings["n_fft"]:
         clip = np.pad(clip, (0, settings["n_fft"] - len(clip)))
-    power = power_spectrogram(clip, **settings)
+    power = _power(clip, settings["n_fft"], settings["hop_length"])
     if warp != 1.0:
         power = _warp_frequency(power, warp)
-    return mel_spectrogram(clip, sr, n_mels=n_mels, fmin=fmin, fmax=fmax, power=power, **settings)
+    return _mel_filterbank(sr, settings["n_fft"], n_mels, fmin, fmax) @ power
 
 
 def _one_blas_thread():
@@ -183,16 +190,53 @@ def log_mel_patch(
 
     Used in: 10_recognition.
     """
-    clip = _check_clip(clip, "the clip")
+    settings = _log_mel_settings(
+        sr, n_mels, n_frames, top_db, floor_db, normalize, warp, fmin, fmax
+    )
+    return _log_mel_patch(clip, **settings)
+
+
+def _log_mel_settings(
+    sr,
+    n_mels=40,
+    n_frames=32,
+    top_db=35.0,
+    floor_db=60.0,
+    normalize="cmvn",
+    warp=1.0,
+    fmin=100.0,
+    fmax=None,
+) -> dict:
+    """:func:`log_mel_patch`'s settings, checked once per call chain: ``_log_mel_patch``'s keywords."""
+    sr = sample_rate(sr)
     if normalize not in ("cmvn", "global", "none"):
-        raise SignalError(f"normalize must be 'cmvn', 'global' or 'none'; got {normalize!r}.")
+        raise SettingError(f"normalize must be 'cmvn', 'global' or 'none'; got {normalize!r}.")
     for label, value in (("n_mels", n_mels), ("n_frames", n_frames)):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 2:
-            raise SignalError(f"{label} must be a whole number of at least 2; got {value!r}.")
+            raise SettingError(f"{label} must be a whole number of at least 2; got {value!r}.")
     if not 0.5 <= warp <= 2.0:
-        raise SignalError(
+        raise SettingError(
             f"warp={warp} is not a plausible frequency stretch; use 0.5 to 2 (1 = none)."
         )
+    fmin, fmax = _frequency_range(sr, fmin, fmax)
+    return dict(
+        sr=sr,
+        n_mels=int(n_mels),
+        n_frames=int(n_frames),
+        top_db=top_db,
+        floor_db=floor_db,
+        normalize=normalize,
+        warp=warp,
+        fmin=fmin,
+        fmax=fmax,
+    )
+
+
+def _log_mel_patch(
+    clip, sr, n_mels, n_frames, top_db, floor_db, normalize, warp, fmin, fmax
+) -> np.ndarray:
+    """:func:`log_mel_patch` with checked settings: only the clip (a signal) is checked here."""
+    clip = _check_clip(clip, "the clip")
     mel = _mel_power(clip, sr, n_mels, fmin, fmax, warp)
     energy = mel.sum(axis=0)
     energy_db = power_to_db(energy, amin=1e-20, top_db=None)
@@ -216,7 +260,8 @@ def log_mel_patches(clips, sr: int, **kwargs) -> np.ndarray:
 
     Used in: 10_recognition.
     """
-    return _for_every_clip(log_mel_patch, clips, sr, **kwargs)
+    settings = _log_mel_settings(sr, **kwargs)
+    return _for_every_clip(_log_mel_patch, clips, settings.pop("sr"), **settings)
 
 
 def cepstral_patches(patches, n_ceps: int = 13) -> np.ndarray:
@@ -248,7 +293,7 @@ def cepstral_patches(patches, n_ceps: int = 13) -> np.ndarray:
         or not isinstance(n_ceps, (int, np.integer))
         or not 2 <= n_ceps <= patches.shape[1]
     ):
-        raise SignalError(
+        raise SettingError(
             f"n_ceps must be a whole number from 2 to the number of mel bands ({patches.shape[1]}); got {n_ceps!r}."
         )
     return scipy.fft.dct(patches, type=2, axis=1, norm="ortho")[:, 1:n_ceps].astype(np.float32)
@@ -264,10 +309,26 @@ def mfcc_statistics(clip, sr: int, n_mfcc: int = 20, n_mels: int = 40) -> np.nda
 
     Used in: no notebook.
     """
+
+    return _mfcc_statistics(clip, **_mfcc_settings(sr, n_mfcc, n_mels))
+
+
+def _mfcc_settings(sr, n_mfcc=20, n_mels=40) -> dict:
+    """:func:`mfcc_statistics`' settings, checked once per call chain."""
+    sr = sample_rate(sr)
+    return dict(
+        sr=sr,
+        n_mfcc=positive_int(n_mfcc, "n_mfcc", "n_mfcc=20"),
+        n_mels=positive_int(n_mels, "n_mels", "n_mels=40"),
+    )
+
+
+def _mfcc_statistics(clip, sr: int, n_mfcc: int, n_mels: int) -> np.ndarray:
+    """:func:`mfcc_statistics` with checked settings: only the clip (a signal) is checked here."""
     import scipy.fft
 
     clip = _check_clip(clip, "the clip")
-    mel = _mel_power(clip, sr, n_mels, fmin=0.0, fmax=None).astype(np.float64)
+    mel = _mel_power(clip, sr, n_mels, *_frequency_range(sr, 0.0, None)).astype(np.float64)
     # librosa.feature.mfcc: decibels (80 dB range below the peak), then a DCT over the bands.
     decibels = power_to_db(mel, amin=1e-10, top_db=80.0)
     mfcc = scipy.fft.dct(decibels, type=2, axis=0, norm="ortho")[:n_mfcc]
@@ -279,4 +340,5 @@ def mfcc_table(clips, sr: int, **kwargs) -> np.ndarray:
 
     Used in: 10_recognition.
     """
-    return _for_every_clip(mfcc_statistics, clips, sr, **kwargs)
+    settings = _mfcc_settings(sr, **kwargs)
+    return _for_every_clip(_mfcc_statistics, clips, settings.pop("sr"), **settings)

@@ -21,7 +21,7 @@ import numbers
 import numpy as np
 
 from .audio import check_signal
-from .errors import SignalError, SilentSignalError
+from .errors import SettingError, SignalError, SilentSignalError
 from .spectral import power_to_db, stft
 
 __all__ = ["mse", "snr_db", "log_spectral_distance", "compression_ratio"]
@@ -141,7 +141,7 @@ def log_spectral_distance(
         or not math.isfinite(floor_db)
         or floor_db >= 0
     ):
-        raise SignalError(
+        raise SettingError(
             f"floor_db must be a negative number of dB (how far below the reference's peak "
             f"powers are floored); got {floor_db!r}. The default is -80."
         )
@@ -200,7 +200,7 @@ def compression_ratio(
         low_ok = number and (value >= 0 if label == "side_bits" else value > 0)
         if not low_ok:
             need = "a number >= 0" if label == "side_bits" else "a positive number"
-            raise SignalError(
+            raise SettingError(
                 f"{label} must be {need} (one count, not text or an array); got {value!r}. "
                 "For example compression_ratio(256, 32) for a 256-sample frame and a code of 32 numbers."
             )

@@ -112,7 +112,7 @@ def build_dense_autoencoder(
             f"l2 must be a finite number >= 0 (the weight penalty; 0 for none); got {l2!r}. For example l2=1e-4."
         )
     if code_size >= frame_length:
-        raise SignalError(
+        raise SettingError(
             f"code_size={code_size} is not smaller than frame_length={frame_length}: the model "
             "could copy its input and would compress nothing. Choose a smaller code."
         )

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .errors import SignalError
+from .errors import SettingError, SignalError
 from .features import _one_blas_thread
 from .settings import HIDDEN
 
@@ -66,7 +66,7 @@ def make_classifier(
     elif kind == "svm":
         model = SVC(C=10.0 if C is None else C, gamma="scale")
     else:
-        raise SignalError(f"kind must be 'logistic' or 'svm'; got {kind!r}.")
+        raise SettingError(f"kind must be 'logistic' or 'svm'; got {kind!r}.")
     steps = []
     if pca is not None:
         steps.append(PCA(n_components=pca, random_state=seed))

@@ -37,8 +37,8 @@ import functools
 import numpy as np
 
 from .audio import check_signal
-from .checks import positive_int
-from .errors import SignalError
+from .checks import positive_int, sample_rate
+from .errors import SettingError, SignalError
 
 __all__ = [
     "EPS",
@@ -79,8 +79,16 @@ def stft(clip, n_fft: int = 512, hop_length: int | None = None, center: bool = T
     Used in: 08_denoising.
     """
     n_fft = positive_int(n_fft, "n_fft", "n_fft=512")
-    n_fft, hop_length = _sizes(n_fft, n_fft // 4 if hop_length is None else hop_length)
-    x = check_signal(clip, name="clip")
+    hop_length = (
+        n_fft // 4
+        if hop_length is None
+        else positive_int(hop_length, "hop_length", "hop_length=128")
+    )
+    return _stft(check_signal(clip, name="clip"), n_fft, hop_length, center)
+
+
+def _stft(x: np.ndarray, n_fft: int, hop_length: int, center: bool = True) -> np.ndarray:
+    """:func:`stft` of a checked 1-D clip with checked sizes: the private helpers' way in."""
     dtype = np.float32 if x.dtype == np.float32 else np.float64
     x = x.astype(dtype, copy=False)
     if center:
@@ -108,6 +116,12 @@ def power_spectrogram(
     return spectrum.real**2 + spectrum.imag**2
 
 
+def _power(x: np.ndarray, n_fft: int, hop_length: int, center: bool = True) -> np.ndarray:
+    """:func:`power_spectrogram` of a checked clip with checked sizes (no check repeated)."""
+    spectrum = _stft(x, n_fft, hop_length, center)
+    return spectrum.real**2 + spectrum.imag**2
+
+
 def power_to_db(
     power, *, ref: float = 1.0, amin: float = 1e-10, top_db: float | None = 80.0
 ) -> np.ndarray:
@@ -124,9 +138,9 @@ def power_to_db(
     if power.dtype.kind not in "fiu":
         raise SignalError(f"power must hold real numbers (|STFT|**2); got dtype {power.dtype}.")
     if not amin > 0:
-        raise SignalError(f"amin must be positive (the smallest power kept); got {amin!r}.")
+        raise SettingError(f"amin must be positive (the smallest power kept); got {amin!r}.")
     if top_db is not None and not top_db >= 0:
-        raise SignalError(f"top_db must be >= 0 dB (or None for no floor); got {top_db!r}.")
+        raise SettingError(f"top_db must be >= 0 dB (or None for no floor); got {top_db!r}.")
     decibels = 10.0 * np.log10(np.maximum(power, float(amin)))
     if ref != 1.0:
         decibels = decibels - 10.0 * np.log10(max(float(ref), float(amin)))
@@ -260,7 +274,6 @@ def _mel_to_hz(mel):
     return np.where(mel >= 15.0, logarithmic, linear)
 
 
-@functools.lru_cache(maxsize=16)
 def mel_filterbank(
     sr: int, n_fft: int, n_mels: int = 40, fmin: float = 0.0, fmax: float | None = None
 ) -> np.ndarray:
@@ -271,14 +284,25 @@ def mel_filterbank(
 
     Used in: no notebook.
     """
-    sr = positive_int(sr, "sr", "sr=8000")
+    sr = sample_rate(sr)
     n_fft = positive_int(n_fft, "n_fft", "n_fft=256")
     n_mels = positive_int(n_mels, "n_mels", "n_mels=40")
+    return _mel_filterbank(sr, n_fft, n_mels, *_frequency_range(sr, fmin, fmax))
+
+
+def _frequency_range(sr: int, fmin, fmax) -> tuple[float, float]:
+    """``(fmin, fmax)`` as floats, ``fmax=None`` meaning ``sr / 2``; a checked ``sr`` is trusted."""
     fmax = sr / 2.0 if fmax is None else float(fmax)
     if not 0.0 <= fmin < fmax <= sr / 2.0:
-        raise SignalError(
+        raise SettingError(
             f"Need 0 <= fmin < fmax <= sr / 2 = {sr / 2}; got fmin={fmin}, fmax={fmax}."
         )
+    return float(fmin), fmax
+
+
+@functools.lru_cache(maxsize=16)
+def _mel_filterbank(sr: int, n_fft: int, n_mels: int, fmin: float, fmax: float) -> np.ndarray:
+    """:func:`mel_filterbank` for checked settings (cached, read-only)."""
     bin_frequencies = np.fft.rfftfreq(n_fft, d=1.0 / sr)
     edges = _mel_to_hz(np.linspace(_hz_to_mel(fmin), _hz_to_mel(fmax), n_mels + 2))
     widths = np.diff(edges)
@@ -310,7 +334,11 @@ def mel_spectrogram(
 
     Used in: no notebook.
     """
+    sr = sample_rate(sr)
+    n_fft = positive_int(n_fft, "n_fft", "n_fft=256")
+    n_mels = positive_int(n_mels, "n_mels", "n_mels=40")
+    fmin, fmax = _frequency_range(sr, fmin, fmax)
     if power is None:
-        power = power_spectrogram(clip, n_fft=n_fft, hop_length=hop_length)
-    filters = mel_filterbank(int(sr), int(n_fft), int(n_mels), float(fmin), fmax)
-    return filters @ power
+        hop_length = positive_int(hop_length, "hop_length", "hop_length=64")
+        power = _power(check_signal(clip, name="clip"), n_fft, hop_length)
+    return _mel_filterbank(sr, n_fft, n_mels, fmin, fmax) @ power

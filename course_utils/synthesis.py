@@ -33,7 +33,7 @@ from keras import ops
 
 from .audio import check_signal
 from .checks import positive_int
-from .errors import SignalError
+from .errors import SettingError, SignalError
 from .settings import HIDDEN
 from .spectral import NEPER_TO_DB, to_audio
 
@@ -80,7 +80,7 @@ def interpolate_codes(code_a, code_b, steps: int, method: str = "linear") -> np.
         )
     steps = positive_int(steps, "steps", "steps=5")
     if steps < 2:
-        raise SignalError("steps must be at least 2: the two endpoints.")
+        raise SettingError("steps must be at least 2: the two endpoints.")
     t = np.linspace(0.0, 1.0, steps).reshape((steps,) + (1,) * a.ndim)
     if method == "linear":
         path = (1.0 - t) * a + t * b
@@ -100,7 +100,7 @@ def interpolate_codes(code_a, code_b, steps: int, method: str = "linear") -> np.
         direction /= np.maximum(np.linalg.norm(direction, axis=-1, keepdims=True), 1e-12)
         path = direction * ((1.0 - t) * norm_a + t * norm_b)
     else:
-        raise SignalError(f"method must be 'linear' or 'spherical'; got {method!r}.")
+        raise SettingError(f"method must be 'linear' or 'spherical'; got {method!r}.")
     path[0], path[-1] = a, b
     return path.astype(np.result_type(np.asarray(code_a).dtype, np.float32))
 
@@ -258,7 +258,7 @@ def build_vae(
     frame_length = positive_int(frame_length, "frame_length", "frame_length=513")
     latent_dim = positive_int(latent_dim, "latent_dim", "latent_dim=8")
     if latent_dim >= frame_length:
-        raise SignalError(
+        raise SettingError(
             f"latent_dim={latent_dim} is not smaller than frame_length={frame_length}; "
             "choose a code smaller than the frame."
         )

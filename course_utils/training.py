@@ -26,7 +26,7 @@ import numpy as np
 import tensorflow as tf
 
 from .checks import positive_int
-from .errors import SignalError
+from .errors import SettingError, SignalError
 from .settings import BATCH
 
 __all__ = [
@@ -114,7 +114,7 @@ def _check_learning_rate(learning_rate):
         or not math.isfinite(learning_rate)
         or learning_rate <= 0
     ):
-        raise SignalError(
+        raise SettingError(
             f"learning_rate must be a positive finite number; got {learning_rate!r}. "
             "Adam's usual value is 1e-3; try 1e-4 to 1e-2."
         )

@@ -91,7 +91,7 @@ def test_nan_in_file_is_caught(tmp_path):
 
 
 def test_offset_past_end(wav_file):
-    with pytest.raises(SignalError, match="past the end"):
+    with pytest.raises(SettingError, match="past the end"):
         load_audio(wav_file, offset=5.0)
 
 
@@ -236,7 +236,7 @@ def test_load_audio_accepts_whole_number_rates_of_any_type(wav_file):
     ],
 )
 def test_load_audio_offset_and_duration_must_be_finite_numbers(wav_file, offset, duration):
-    with pytest.raises(SignalError, match="offset|duration"):
+    with pytest.raises(SettingError, match="offset|duration"):
         load_audio(wav_file, offset=offset, duration=duration)
 
 
@@ -302,7 +302,7 @@ def test_overlap_add_refuses_an_unusable_window():
 
 @pytest.mark.parametrize("length", [-5, 0, 2.5, True, "20"])
 def test_overlap_add_length_must_be_a_positive_whole_number(length):
-    with pytest.raises(SignalError, match="length"):
+    with pytest.raises(SettingError, match="length"):
         overlap_add(np.ones((4, 8)), 4, length=length)
 
 

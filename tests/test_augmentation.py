@@ -7,7 +7,7 @@ import pytest
 from spoken_words import SR, word
 
 from course_utils import augmentation
-from course_utils.errors import SignalError
+from course_utils.errors import SettingError
 
 
 def test_augmentation_is_deterministic_given_a_seed_and_changes_the_signal():
@@ -52,7 +52,7 @@ def test_augmentation_can_be_switched_off_piece_by_piece():
 
 
 def test_augmentation_rejects_a_bad_rng():
-    with pytest.raises(SignalError, match="Generator"):
+    with pytest.raises(SettingError, match="Generator"):
         augmentation.augment_clip(word(), SR, rng="seed")
 
 
@@ -66,5 +66,5 @@ def test_augmented_patches_shapes_sources_and_determinism():
     np.testing.assert_array_equal(patches, again)
     np.testing.assert_array_equal(patches[:3], alone)  # a clip's copies do not depend on the others
     assert not np.allclose(patches[0], patches[1])
-    with pytest.raises(SignalError, match="copies"):
+    with pytest.raises(SettingError, match="copies"):
         augmentation.augmented_patches(clips, SR, copies=0)

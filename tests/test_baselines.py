@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from course_utils.baselines import PCACodec, reconstruct_signal
-from course_utils.errors import SignalError
+from course_utils.errors import SettingError, SignalError
 from course_utils.metrics import snr_db
 
 
@@ -87,7 +87,7 @@ def test_reconstruct_signal_rejects_a_wrong_shape():
     ],
 )
 def test_bad_settings(kwargs, message):
-    with pytest.raises(SignalError, match=message):
+    with pytest.raises(SettingError, match=message):
         PCACodec(**kwargs)
 
 

@@ -49,7 +49,7 @@ def test_pack_stream_round_trip_counts_every_byte():
         else:
             step = (codes[:, j].max() - codes[:, j].min()) / (2**b - 1)
             assert np.max(np.abs(restored[:, j] - codes[:, j])) <= step / 2 + 1e-5
-    with pytest.raises(SignalError, match="bits"):
+    with pytest.raises(SettingError, match="bits"):
         capstone.pack_stream(codes, [4, 4], 100, 256)
     with pytest.raises(SignalError, match="pack_stream"):
         capstone.unpack_stream(b"not a stream at all")

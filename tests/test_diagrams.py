@@ -8,7 +8,7 @@ import pytest
 from matplotlib.patches import Rectangle
 
 from course_utils import diagrams
-from course_utils.errors import SignalError
+from course_utils.errors import SettingError, SignalError
 
 
 @pytest.fixture(scope="module")
@@ -88,6 +88,6 @@ def test_draw_dense_layer_draws_one_line_per_weight():
     assert len(ax.lines) == 12
     assert "15 parameters" in ax.get_title()
     for bad in (0, 13, 2.5, True):
-        with pytest.raises(SignalError, match="n_inputs"):
+        with pytest.raises(SettingError, match="n_inputs"):
             diagrams.draw_dense_layer(bad, 3)
     plt.close("all")

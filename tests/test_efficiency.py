@@ -64,7 +64,7 @@ def test_flop_count_agrees_with_the_model_for_a_deeper_net():
 
 
 def test_cost_rejects_bad_sizes_and_models_without_dense_layers():
-    with pytest.raises(SignalError, match="positive"):
+    with pytest.raises(SettingError, match="positive"):
         eff.dense_autoencoder_cost(256, 0)
     inputs = keras.Input(shape=(4,))
     with pytest.raises(SignalError, match="no built Dense"):
@@ -78,7 +78,7 @@ def test_time_ratio_sees_which_call_is_slower():
     ratio = eff.time_ratio(lambda: time.sleep(0.01), lambda: time.sleep(0.03), repeats=3)
     assert 2.0 < ratio < 4.5, ratio
     assert eff.median_seconds(lambda: time.sleep(0.01), repeats=3) >= 0.0095
-    with pytest.raises(SignalError):
+    with pytest.raises(SettingError):
         eff.median_seconds(lambda: None, repeats=0)
 
 
@@ -289,7 +289,7 @@ def test_pruning_saves_space_only_once_compressed():
 def test_pruning_rejects_impossible_sparsity():
     model = small_model()
     for bad in (-0.1, 1.0, 1.5):
-        with pytest.raises(SignalError, match="sparsity"):
+        with pytest.raises(SettingError, match="sparsity"):
             eff.magnitude_masks(model, bad)
 
 
@@ -478,5 +478,5 @@ def test_streaming_refuses_wavs_it_cannot_decode_and_non_finite_settings(tmp_pat
         {"scale": 0.0},
         {"mean": "0"},
     ):
-        with pytest.raises(SignalError, match="scale|mean"):
+        with pytest.raises(SettingError, match="scale|mean"):
             eff.wav_frame_dataset(good, frame_length=64, **settings)

@@ -42,9 +42,9 @@ def test_nan_and_bad_settings_are_rejected():
     clip[10] = np.nan
     with pytest.raises(SignalError, match="NaN"):
         features.log_mel_patch(clip, SR)
-    with pytest.raises(SignalError, match="normalize"):
+    with pytest.raises(SettingError, match="normalize"):
         features.log_mel_patch(word(), SR, normalize="zscore")
-    with pytest.raises(SignalError, match="warp"):
+    with pytest.raises(SettingError, match="warp"):
         features.log_mel_patch(word(), SR, warp=3.0)
     with pytest.raises(SettingError, match="sr"):
         features.patch_settings(0)
@@ -120,5 +120,38 @@ def test_cepstral_patches_reject_bad_input():
     with pytest.raises(SignalError, match="n_mels, n_frames"):
         features.cepstral_patches(np.zeros((40, 32)))
     for n_ceps in (1, 41, 2.5, True):
-        with pytest.raises(SignalError, match="n_ceps"):
+        with pytest.raises(SettingError, match="n_ceps"):
             features.cepstral_patches(np.zeros((2, 40, 32)), n_ceps=n_ceps)
+
+
+def test_each_value_is_checked_once_per_call_chain(monkeypatch):
+    """The public function a learner calls checks ``sr`` and the sizes once; the helpers below it
+    (patch sizes, mel filters, the STFT) trust them, and each clip, a signal, is checked once (#19).
+    Mutation: a helper that calls the public ``mel_spectrogram`` again makes the counts grow."""
+    import collections
+
+    from course_utils import spectral
+
+    calls = collections.Counter()
+
+    def counting(name, original):
+        def counted(*args, **kwargs):
+            calls[name] += 1
+            return original(*args, **kwargs)
+
+        return counted
+
+    for module in (features, spectral):
+        for name in ("sample_rate", "positive_int", "check_signal"):
+            monkeypatch.setattr(module, name, counting(name, getattr(module, name)))
+    clips = [word(), word(), word()]
+    features.log_mel_patches(clips, SR)
+    assert calls == {"sample_rate": 1, "check_signal": 3}, calls
+    calls.clear()
+    features.mfcc_table(clips, SR)
+    assert calls == {"sample_rate": 1, "positive_int": 2, "check_signal": 3}, (
+        calls
+    )  # n_mfcc, n_mels
+    calls.clear()
+    spectral.mel_spectrogram(clips[0], SR, n_fft=256, hop_length=64)
+    assert calls == {"sample_rate": 1, "positive_int": 3, "check_signal": 1}, calls

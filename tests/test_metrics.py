@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from course_utils.errors import SignalError, SilentSignalError
+from course_utils.errors import SettingError, SignalError, SilentSignalError
 from course_utils.metrics import compression_ratio, log_spectral_distance, mse, snr_db
 
 finite_signals = arrays(np.float64, st.integers(8, 200), elements=st.floats(-1, 1, width=32))
@@ -109,7 +109,7 @@ def test_compression_ratio():
     assert compression_ratio(256, 32) == 8.0
     assert compression_ratio(256, 32, code_bits=8) == 16.0
     assert compression_ratio(256, 32, code_bits=8, side_bits=256) < 16.0
-    with pytest.raises(SignalError, match="code_size"):
+    with pytest.raises(SettingError, match="code_size"):
         compression_ratio(256, 0)
 
 
@@ -134,7 +134,7 @@ def test_text_is_refused():
 @pytest.mark.parametrize("floor_db", [10.0, 0.0, np.nan, -np.inf, "-80", True])
 def test_lsd_floor_must_be_a_negative_number(floor_db):
     x = np.random.default_rng(1).normal(size=2048)
-    with pytest.raises(SignalError, match="floor_db"):
+    with pytest.raises(SettingError, match="floor_db"):
         log_spectral_distance(x, 0.5 * x, floor_db=floor_db)
 
 
@@ -171,7 +171,7 @@ def test_an_mse_too_large_for_float64_is_an_error_not_inf():
     ],
 )
 def test_compression_ratio_refuses_what_is_not_a_number(arguments):
-    with pytest.raises(SignalError, match="must be"):
+    with pytest.raises(SettingError, match="must be"):
         compression_ratio(*arguments)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from course_utils.errors import SignalError
+from course_utils.errors import SettingError, SignalError
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +95,7 @@ def test_builder_options_add_the_layers_they_name(models):
 
 
 def test_code_must_be_smaller_than_input(models):
-    with pytest.raises(SignalError, match="compress"):
+    with pytest.raises(SettingError, match="compress nothing"):
         models.build_dense_autoencoder(32, 64)
 
 

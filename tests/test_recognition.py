@@ -7,7 +7,7 @@ import pytest
 from spoken_words import toy_digits
 
 from course_utils import recognition
-from course_utils.errors import SignalError
+from course_utils.errors import SettingError, SignalError
 
 
 def test_perfectly_separable_features_score_one():
@@ -79,5 +79,5 @@ def test_svm_classifier_draws_curved_boundaries_where_logistic_regression_cannot
     svm = recognition.make_classifier(kind="svm").fit(x[:300], y[:300]).score(x[300:], y[300:])
     logistic = recognition.make_classifier().fit(x[:300], y[:300]).score(x[300:], y[300:])
     assert svm > 0.9 and svm > logistic + 0.15
-    with pytest.raises(SignalError, match="kind"):
+    with pytest.raises(SettingError, match="kind"):
         recognition.make_classifier(kind="forest")

@@ -9,7 +9,7 @@ import course_utils
 
 course_utils.setup_notebook(seed=0, style=False)
 
-from course_utils.errors import SignalError  # noqa: E402
+from course_utils.errors import SettingError, SignalError  # noqa: E402
 from course_utils.synthesis import (  # noqa: E402
     VAE,
     build_vae,
@@ -45,9 +45,9 @@ def test_linear_midpoint_and_spherical_norm():
 def test_interpolation_rejects_bad_input():
     with pytest.raises(SignalError, match="same"):
         interpolate_codes(np.zeros(3), np.zeros(4), 5)
-    with pytest.raises(SignalError, match="at least 2"):
+    with pytest.raises(SettingError, match="at least 2"):
         interpolate_codes(np.zeros(3), np.ones(3), 1)
-    with pytest.raises(SignalError, match="spherical"):
+    with pytest.raises(SettingError, match="spherical"):
         interpolate_codes(np.zeros(3), np.ones(3), 3, method="cubic")
 
 
@@ -81,7 +81,7 @@ def test_vae_trains_one_step_and_encodes_mean_and_log_variance():
     assert vae.predict(frames[:4], verbose=0).shape == (4, 32)
     codes, decoded = vae.sample(6, seed=1)
     assert codes.shape == (6, 3) and decoded.shape == (6, 32)
-    with pytest.raises(SignalError, match="smaller"):
+    with pytest.raises(SettingError, match="smaller"):
         build_vae(8, latent_dim=8)
 
 

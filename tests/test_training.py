@@ -68,14 +68,14 @@ def test_article_loop_epochs_must_be_a_positive_whole_number(models, training, e
 @pytest.mark.parametrize("learning_rate", [np.nan, np.inf, 0.0, -0.01, "0.01"])
 def test_learning_rate_must_be_a_positive_finite_number(models, training, learning_rate):
     data = np.random.default_rng(0).normal(size=(8, 4)).astype(np.float32)
-    with pytest.raises(SignalError, match="learning_rate"):
+    with pytest.raises(SettingError, match="learning_rate"):
         training.article_training_loop(
             models.ArticleAutoencoder(4, 4, 4), data, epochs=2, learning_rate=learning_rate
         )
     model, _, _ = models.build_dense_autoencoder(4, 2, hidden_sizes=(4,))
-    with pytest.raises(SignalError, match="learning_rate"):
+    with pytest.raises(SettingError, match="learning_rate"):
         training.train_minibatch(model, data, steps=2, learning_rate=learning_rate)
-    with pytest.raises(SignalError, match="learning_rate"):
+    with pytest.raises(SettingError, match="learning_rate"):
         training.fit_autoencoder(model, data, steps=2, learning_rate=learning_rate)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..audio import check_signal
-from ..errors import SignalError
+from ..errors import SettingError, SignalError
 
 __all__ = [
     "quantize",
@@ -32,7 +32,7 @@ def _check_bits(bits) -> int:
         or not isinstance(bits, (int, np.integer))
         or not 1 <= bits <= _MAX_BITS
     ):
-        raise SignalError(
+        raise SettingError(
             f"bits must be a whole number from 1 to {_MAX_BITS}; got {bits!r}. "
             "8 bits give 256 levels per code number, 4 bits give 16."
         )
@@ -150,7 +150,7 @@ def bitstream_bits(
         ("side_floats", side_floats),
     ):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
-            raise SignalError(f"{label} must be a whole number >= 0; got {value!r}.")
+            raise SettingError(f"{label} must be a whole number >= 0; got {value!r}.")
     bits = _check_bits(bits)
     return int(n_frames) * int(code_size) * bits + int(side_floats) * int(float_bits)
 
@@ -166,11 +166,11 @@ def kbps(total_bits: float, duration_s: float) -> float:
     from ..checks import is_number
 
     if not is_number(duration_s) or not np.isfinite(float(duration_s)) or duration_s <= 0:
-        raise SignalError(
+        raise SettingError(
             f"duration_s must be a positive finite number; got {duration_s!r}. Use len(signal) / sample_rate."
         )
     if not is_number(total_bits) or not np.isfinite(float(total_bits)) or total_bits < 0:
-        raise SignalError(f"total_bits must be a finite number >= 0; got {total_bits!r}.")
+        raise SettingError(f"total_bits must be a finite number >= 0; got {total_bits!r}.")
     return float(total_bits) / float(duration_s) / 1000.0
 
 

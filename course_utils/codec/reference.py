@@ -13,7 +13,7 @@ import io
 import numpy as np
 
 from ..audio import check_signal
-from ..errors import SignalError
+from ..errors import SettingError, SignalError
 from .bits import _check_bits, kbps
 
 __all__ = [
@@ -69,7 +69,7 @@ def downsample_codec(
 
     x = check_signal(x).astype(np.float32)
     if not 0 < target_sr <= sr:
-        raise SignalError(f"target_sr must be between 1 and sr={sr}; got {target_sr}.")
+        raise SettingError(f"target_sr must be between 1 and sr={sr}; got {target_sr}.")
     low = librosa.resample(y=x, orig_sr=sr, target_sr=target_sr)
     if bits < 16 or mu_law:
         low, _ = bit_depth_codec(low, bits, mu_law=mu_law)
@@ -152,10 +152,10 @@ def lossy_codec(
     from ..checks import is_number, positive_int
 
     if not isinstance(codec, str) or codec.lower() not in _LOSSY_FORMATS:
-        raise SignalError(f"codec must be 'mp3' or 'opus'; got {codec!r}.")
+        raise SettingError(f"codec must be 'mp3' or 'opus'; got {codec!r}.")
     codec = codec.lower()
     if not is_number(compression_level) or not 0.0 <= float(compression_level) < 1.0:
-        raise SignalError(
+        raise SettingError(
             f"compression_level must be a number in [0, 1); got {compression_level!r}."
         )
     sr = positive_int(sr, "sr", "sr=22050")

@@ -16,7 +16,7 @@ import io
 import numpy as np
 
 from ..diagrams import _dense_layers  # one rule for the package: built layers with a 2-D kernel
-from ..errors import SignalError
+from ..errors import SettingError, SignalError
 
 __all__ = ["dense_autoencoder_cost", "count_dense_flops", "weights_nbytes", "compressed_nbytes"]
 
@@ -44,7 +44,7 @@ def dense_autoencoder_cost(frame_length: int, code_size: int, hidden_sizes=(512,
     sizes = [int(frame_length), *(int(h) for h in hidden_sizes), int(code_size)]
     for value in sizes:
         if value <= 0:
-            raise SignalError(f"Layer sizes must be positive whole numbers; got {sizes}.")
+            raise SettingError(f"Layer sizes must be positive whole numbers; got {sizes}.")
     widths = sizes + sizes[-2::-1]  # encoder, then the mirror image
     params = flops = 0
     for fan_in, fan_out in zip(widths[:-1], widths[1:]):

@@ -14,7 +14,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from ..errors import SignalError
+from ..errors import SettingError, SignalError
 
 __all__ = ["train_with_strategy"]
 
@@ -56,7 +56,7 @@ def train_with_strategy(
     """
     frames = np.asarray(frames, dtype=np.float32)
     if steps <= 0:
-        raise SignalError(f"steps must be positive; got {steps}.")
+        raise SettingError(f"steps must be positive; got {steps}.")
     global_batch = per_replica_batch * strategy.num_replicas_in_sync
     if frames.ndim != 2 or len(frames) < global_batch:
         raise SignalError(

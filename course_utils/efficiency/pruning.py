@@ -16,7 +16,7 @@ import numpy as np
 import tensorflow as tf
 
 from ..diagrams import _dense_layers
-from ..errors import SignalError
+from ..errors import SettingError, SignalError
 
 __all__ = ["PruningMask", "magnitude_masks", "prune", "strip_pruning", "kernel_sparsity"]
 
@@ -58,7 +58,7 @@ def magnitude_masks(model, sparsity: float) -> dict:
     Used in: no notebook.
     """
     if not 0.0 <= sparsity < 1.0:
-        raise SignalError(
+        raise SettingError(
             f"sparsity is the fraction of weights set to zero, in [0, 1); got {sparsity}."
         )
     masks = {}

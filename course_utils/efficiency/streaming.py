@@ -19,7 +19,12 @@ import numpy as np
 import tensorflow as tf
 
 from ..checks import frame_settings
-from ..errors import AudioFileError, AudioFileNotFoundError, DatasetLayoutError, SignalError
+from ..errors import (
+    AudioFileError,
+    AudioFileNotFoundError,
+    DatasetLayoutError,
+    SettingError,
+)
 from ..settings import BATCH
 
 __all__ = ["write_wav_chunks", "wav_frame_dataset"]
@@ -172,11 +177,11 @@ def wav_frame_dataset(
     from ..checks import is_number
 
     if not is_number(scale) or not math.isfinite(float(scale)) or float(scale) <= 0:
-        raise SignalError(
+        raise SettingError(
             f"scale must be a positive finite number (a standard deviation); got {scale!r}."
         )
     if not is_number(mean) or not math.isfinite(float(mean)):
-        raise SignalError(f"mean must be a finite number (the training mean); got {mean!r}.")
+        raise SettingError(f"mean must be a finite number (the training mean); got {mean!r}.")
     mean, scale = float(mean), float(scale)
     files = _wav_files(source)
 

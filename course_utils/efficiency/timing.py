@@ -19,7 +19,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from ..errors import SignalError
+from ..errors import SettingError, SignalError
 from ..settings import BATCH
 from ..training import make_train_step
 
@@ -35,7 +35,7 @@ def median_seconds(function, repeats: int = 5, warmup: int = 1) -> float:
     Used in: 12_efficiency_and_scale.
     """
     if repeats < 1:
-        raise SignalError(f"repeats must be at least 1; got {repeats}.")
+        raise SettingError(f"repeats must be at least 1; got {repeats}.")
     for _ in range(warmup):
         function()
     times = []
@@ -56,7 +56,7 @@ def time_ratio(reference, candidate, repeats: int = 7, warmup: int = 1) -> float
     Used in: 12_efficiency_and_scale.
     """
     if repeats < 1:
-        raise SignalError(f"repeats must be at least 1; got {repeats}.")
+        raise SettingError(f"repeats must be at least 1; got {repeats}.")
     for _ in range(warmup):
         reference()
         candidate()
