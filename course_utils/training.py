@@ -280,7 +280,8 @@ def train_minibatch(
     if validation is not None:
         from .models import check_model_input
 
-        check_model_input(model, _as_training_array(validation, "validation"), name="validation")
+        validation = _as_training_array(validation, "validation")
+        check_model_input(model, validation, name="validation")
     dataset = make_frame_dataset(array, batch_size=batch_size, seed=seed).repeat()
     loss_object = keras.losses.get(loss)
 
@@ -293,7 +294,7 @@ def train_minibatch(
         optimizer = keras.optimizers.get(
             {"class_name": optimizer, "config": {"learning_rate": learning_rate}}
         )
-    val = None if validation is None else tf.constant(_as_training_array(validation, "validation"))
+    val = None if validation is None else tf.constant(validation)  # checked above, once
 
     train_step = make_train_step(model, optimizer, loss_function)
 
