@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .checks import positive_int
 from .errors import SettingError, SignalError
 from .features import _check_clip, _one_blas_thread, log_mel_patch
 
@@ -120,8 +121,7 @@ def augmented_patches(clips, sr: int, copies: int = 2, seed: int = 0, warp=(0.9,
 
     Used in: 10_recognition.
     """
-    if isinstance(copies, bool) or not isinstance(copies, (int, np.integer)) or copies < 1:
-        raise SettingError(f"copies must be a whole number of at least 1; got {copies!r}.")
+    copies = positive_int(copies, "copies", "copies=3")
     patches, source = [], []
     with _one_blas_thread():
         for index, clip in enumerate(clips):

@@ -27,6 +27,7 @@ from __future__ import annotations
 import numpy as np
 
 from .audio import check_signal, frame_signal, overlap_add
+from .checks import positive_int
 from .errors import SettingError, SignalError
 from .settings import FRAME
 
@@ -86,9 +87,8 @@ class PCACodec:
     """
 
     def __init__(self, code_size: int, frame_length: int = FRAME, hop_length: int | None = None):
-        for label, value in (("code_size", code_size), ("frame_length", frame_length)):
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
-                raise SettingError(f"{label} must be a positive whole number; got {value!r}.")
+        code_size = positive_int(code_size, "code_size", "code_size=32")
+        frame_length = positive_int(frame_length, "frame_length", "frame_length=256")
         if code_size >= frame_length:
             raise SettingError(
                 f"code_size={code_size} is not smaller than frame_length={frame_length}: the "

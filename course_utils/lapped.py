@@ -35,6 +35,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from .checks import positive_int
 from .errors import SettingError, SignalError
 from .settings import CODE, FRAME, HIDDEN
 
@@ -352,10 +353,7 @@ def train_lapped(
 
     Used in: 05_evaluating, 13_capstone, benchmarks/codes.py, scripts/make_weights.py.
     """
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
-        raise SettingError(
-            f"steps must be a positive whole number of optimizer steps; got {steps!r}."
-        )
+    steps = positive_int(steps, "steps (optimizer steps)", "steps=2000")
     signals = [
         np.asarray(s, np.float32).ravel()
         for s in ([signals] if np.ndim(signals[0]) == 0 else signals)

@@ -33,6 +33,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from .checks import positive_int
 from .errors import SettingError, SignalError
 from .settings import FRAME
 
@@ -128,10 +129,7 @@ def train_ksparse_autoencoder(
     from .training import make_train_step
 
     frames = _check_frames(train_frames, model.frame_length)
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
-        raise SettingError(
-            f"steps must be a positive whole number of optimizer steps; got {steps!r}."
-        )
+    steps = positive_int(steps, "steps (optimizer steps)", "steps=2000")
     keras.utils.set_random_seed(seed)
     schedule = keras.optimizers.schedules.CosineDecay(learning_rate, int(steps), alpha=0.02)
     variance = float(frames.var())

@@ -14,7 +14,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from ..errors import SettingError, SignalError
+from ..checks import positive_int
+from ..errors import SignalError
 
 __all__ = ["train_with_strategy"]
 
@@ -55,8 +56,7 @@ def train_with_strategy(
     Used in: 12_efficiency_and_scale.
     """
     frames = np.asarray(frames, dtype=np.float32)
-    if steps <= 0:
-        raise SettingError(f"steps must be positive; got {steps}.")
+    steps = positive_int(steps, "steps", "steps=100")
     global_batch = per_replica_batch * strategy.num_replicas_in_sync
     if frames.ndim != 2 or len(frames) < global_batch:
         raise SignalError(

@@ -19,7 +19,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from ..errors import SettingError, SignalError
+from ..checks import positive_int
+from ..errors import SignalError
 from ..settings import BATCH
 from ..training import make_train_step
 
@@ -34,8 +35,7 @@ def median_seconds(function, repeats: int = 5, warmup: int = 1) -> float:
 
     Used in: 12_efficiency_and_scale.
     """
-    if repeats < 1:
-        raise SettingError(f"repeats must be at least 1; got {repeats}.")
+    repeats = positive_int(repeats, "repeats", "repeats=5")
     for _ in range(warmup):
         function()
     times = []
@@ -55,8 +55,7 @@ def time_ratio(reference, candidate, repeats: int = 7, warmup: int = 1) -> float
 
     Used in: 12_efficiency_and_scale.
     """
-    if repeats < 1:
-        raise SettingError(f"repeats must be at least 1; got {repeats}.")
+    repeats = positive_int(repeats, "repeats", "repeats=5")
     for _ in range(warmup):
         reference()
         candidate()
