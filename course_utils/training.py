@@ -361,13 +361,7 @@ def fit_autoencoder(
     if validation_frames is not None:
         validation_frames = _as_training_array(validation_frames, "validation_frames")
         validation = (validation_frames, validation_frames)
-    declared = model.input_shape if _functional(model) else None
-    if declared is not None and declared[-1] != train_frames.shape[-1]:
-        raise SignalError(
-            f"The model expects rows of {declared[-1]} values but the frames have "
-            f"{train_frames.shape[-1]}. Build the model with frame_length={train_frames.shape[-1]}."
-        )
-    _check_fits(model, train_frames, train_frames, "train_frames")
+    _check_fits(model, train_frames, train_frames, "train_frames")  # the width, checked once
     if validation is not None:
         _check_fits(model, validation_frames, validation_frames, "validation_frames")
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate), loss="mse")
@@ -399,14 +393,6 @@ def fit_autoencoder(
         steps_per_epoch * (i + 1) for i in range(len(history.history["loss"]))
     ]
     return history
-
-
-def _functional(model) -> bool:
-    try:
-        shape = model.input_shape
-    except (AttributeError, ValueError, RuntimeError):
-        return False
-    return isinstance(shape, tuple)
 
 
 def _leaf_layers(model):

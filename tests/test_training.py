@@ -115,7 +115,7 @@ def test_trainers_reject_bad_data(models, training):
         training.train_minibatch(model, np.full((8, 16), np.inf), steps=1)
     with pytest.raises(SettingError, match="steps"):
         training.train_minibatch(model, np.zeros((8, 16)), steps=0)
-    with pytest.raises(SignalError, match="frame_length=100"):
+    with pytest.raises(SignalError, match="100 values, but the model was built for 64"):
         training.fit_autoencoder(
             models.build_dense_autoencoder(64, 8)[0], np.zeros((10, 100)), steps=1
         )
