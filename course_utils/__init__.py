@@ -5,6 +5,7 @@ One module per concern, in the order the course meets them:
 =====================  ========================================================================================================
 ``settings``           The course's settings: one home for every number several lessons and modules share
 ``session``            Prepare a notebook: quiet TensorFlow, seed everything, fix threads, set the plot style
+``i18n``               The course's language at run time: English, or Chinese for the Chinese lessons
 ``ipython_extension``  The course's help in every kernel, from its first cell and after every restart
 ``audio``              Loading audio and cutting it into frames
 ``data``               The course's data: bundled clips, spoken digits and their splits

@@ -6,6 +6,7 @@
 #     python scripts/update_module_table.py [--check]
 from . import settings as settings
 from . import session as session
+from . import i18n as i18n
 from . import ipython_extension as ipython_extension
 from . import audio as audio
 from . import data as data

@@ -14,6 +14,8 @@ import platform
 import sys
 from dataclasses import dataclass
 
+from .i18n import tr
+
 __all__ = ["Check", "run_checks", "main", "requirements"]
 
 #: The installed distribution whose metadata lists what the course needs (pyproject.toml's dependencies).
@@ -36,8 +38,8 @@ class Check:
 
     def line(self) -> str:
         mark = "ok  " if self.ok else "FAIL"
-        text = f"[{mark}] {self.name}: {self.detail}"
-        return text if self.ok else f"{text}\n       fix: {self.fix}"
+        text = tr("[{mark}] {name}: {detail}").format(mark=mark, name=self.name, detail=self.detail)
+        return text if self.ok else tr("{text}\n       fix: {fix}").format(text=text, fix=self.fix)
 
 
 def _version_tuple(text: str) -> tuple:
@@ -53,7 +55,9 @@ def _version_tuple(text: str) -> tuple:
 def _check_python() -> Check:
     version = platform.python_version()
     ok = sys.version_info[:2] >= MIN_PYTHON
-    return Check("python", ok, version, "install Python 3.11 (conda env create -f environment.yml)")
+    return Check(
+        "python", ok, version, tr("install Python 3.11 (conda env create -f environment.yml)")
+    )
 
 
 def requirements() -> dict[str, str]:
@@ -86,11 +90,19 @@ def _check_package(name: str, specifier: str) -> Check:
         version = importlib.metadata.version(name)
     except importlib.metadata.PackageNotFoundError:
         return Check(
-            name, False, "not installed", "run `make lab` or `pip install -r requirements.lock`"
+            name,
+            False,
+            tr("not installed"),
+            tr("run `make lab` or `pip install -r requirements.lock`"),
         )
     ok = SpecifierSet(specifier).contains(version, prereleases=True)
     return Check(
-        name, ok, version, f"install {name}{specifier}: `pip install -r requirements.lock`"
+        name,
+        ok,
+        version,
+        tr("install {name}{specifier}: `pip install -r requirements.lock`").format(
+            name=name, specifier=specifier
+        ),
     )
 
 
@@ -102,8 +114,8 @@ def _check_packages() -> list[Check]:
             Check(
                 DISTRIBUTION,
                 False,
-                "not installed",
-                "run `make lab`, or `pip install --no-deps -e .` in the course folder",
+                tr("not installed"),
+                tr("run `make lab`, or `pip install --no-deps -e .` in the course folder"),
             )
         ]
     except ImportError:
@@ -111,8 +123,8 @@ def _check_packages() -> list[Check]:
             Check(
                 "packaging",
                 False,
-                "not installed",
-                "run `make lab` or `pip install -r requirements.lock`",
+                tr("not installed"),
+                tr("run `make lab` or `pip install -r requirements.lock`"),
             )
         ]
     return [_check_package(name, specifier) for name, specifier in sorted(wanted.items())]
@@ -129,11 +141,13 @@ def _check_tensorflow() -> Check:
         return Check(
             "tensorflow",
             False,
-            "not installed",
-            "run `make lab` or `pip install -r requirements.lock`",
+            tr("not installed"),
+            tr("run `make lab` or `pip install -r requirements.lock`"),
         )
     if _version_tuple(version) < (2, 16):
-        return Check("tensorflow", False, version, "TensorFlow 2.16 or newer is needed for Keras 3")
+        return Check(
+            "tensorflow", False, version, tr("TensorFlow 2.16 or newer is needed for Keras 3")
+        )
     from .session import setup_notebook
 
     setup_notebook(tensorflow=True, style=False)
@@ -142,7 +156,12 @@ def _check_tensorflow() -> Check:
     value = float(tf.reduce_sum(tf.ones((4, 4))))
     devices = ", ".join(d.device_type for d in tf.config.list_physical_devices())
     ok = value == 16.0
-    return Check("tensorflow", ok, f"{version}, runs on: {devices}", "reinstall: `make clean lab`")
+    return Check(
+        "tensorflow",
+        ok,
+        tr("{version}, runs on: {devices}").format(version=version, devices=devices),
+        tr("reinstall: `make clean lab`"),
+    )
 
 
 def _check_memory() -> Check:
@@ -153,8 +172,10 @@ def _check_memory() -> Check:
     return Check(
         "memory",
         ok,
-        f"{available:.1f} GB available",
-        f"close other programs: each notebook needs up to 1.2 GB and {MIN_MEMORY_GB:.0f} GB free is safe",
+        tr("{available:.1f} GB available").format(available=available),
+        tr(
+            "close other programs: each notebook needs up to 1.2 GB and {minimum:.0f} GB free is safe"
+        ).format(minimum=MIN_MEMORY_GB),
     )
 
 
@@ -167,25 +188,27 @@ def _check_data() -> Check:
         count = len(load_manifest())
         problems = verify_data()
     except AudioFileNotFoundError as error:
-        return Check("data", False, str(error), "run from a clone of the course repository")
+        return Check("data", False, str(error), tr("run from a clone of the course repository"))
     except CourseError as error:
         return Check(
             "data",
             False,
             str(error),
-            "`git checkout -- data` restores the bundled data; `make data` rebuilds it",
+            tr("`git checkout -- data` restores the bundled data; `make data` rebuilds it"),
         )
     if problems:
         shown = "; ".join(problems[:3]) + (
-            f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+            tr(" (and {more} more)").format(more=len(problems) - 3) if len(problems) > 3 else ""
         )
         return Check(
             "data",
             False,
-            f"{len(problems)} problem(s) with the {count} bundled files: {shown}",
-            "each problem above names its fix; `git checkout -- data` restores everything",
+            tr("{problems} problem(s) with the {count} bundled files: {shown}").format(
+                problems=len(problems), count=count, shown=shown
+            ),
+            tr("each problem above names its fix; `git checkout -- data` restores everything"),
         )
-    return Check("data", True, f"{count} bundled files match their SHA-256")
+    return Check("data", True, tr("{count} bundled files match their SHA-256").format(count=count))
 
 
 def _check_audio_io() -> Check:
@@ -202,10 +225,10 @@ def _check_audio_io() -> Check:
         ok = len(samples) == 800
     except Exception as error:  # libsndfile missing or broken
         return Check(
-            "audio I/O", False, str(error), "install libsndfile (apt-get install libsndfile1)"
+            "audio I/O", False, str(error), tr("install libsndfile (apt-get install libsndfile1)")
         )
     return Check(
-        "audio I/O", ok, f"libsndfile {soundfile.__libsndfile_version__}", "reinstall soundfile"
+        "audio I/O", ok, f"libsndfile {soundfile.__libsndfile_version__}", tr("reinstall soundfile")
     )
 
 
@@ -240,8 +263,9 @@ def main(argv=None) -> int:
     for check in checks:
         print(check.line())
     failed = [c for c in checks if not c.ok]
-    print(
-        f"\n{len(checks) - len(failed)} of {len(checks)} checks passed."
-        + (" Fix the lines marked FAIL." if failed else " Ready for the course.")
+    passed = tr("{passed} of {total} checks passed.").format(
+        passed=len(checks) - len(failed), total=len(checks)
     )
+    verdict = tr("Fix the lines marked FAIL.") if failed else tr("Ready for the course.")
+    print(tr("\n{passed} {verdict}").format(passed=passed, verdict=verdict))
     return 1 if failed else 0

@@ -2,7 +2,8 @@
 
 Call ``course_utils.setup_notebook()`` in the first code cell, before
 anything imports TensorFlow: TensorFlow reads its logging and oneDNN settings
-once, at import time.
+once, at import time. The Chinese lessons call ``setup_notebook(seed=0, language="zh")``:
+the exercises' feedback, the doctor, widgets and plots then speak Chinese (``course_utils.i18n``).
 
 :data:`TF_ENVIRONMENT` is the one definition of those settings. The Makefile,
 ``binder/start``, the tests and the benchmarks read it from here; in a shell::
@@ -24,6 +25,8 @@ import random
 import sys
 import warnings
 
+from .i18n import N_, gettext
+
 __all__ = ["setup_notebook", "TF_ENVIRONMENT", "apply_tf_environment", "SessionInfo"]
 
 #: Environment variables set before TensorFlow is imported.
@@ -36,7 +39,7 @@ TF_ENVIRONMENT = {
 }
 
 #: The line a NameError in a notebook gets under its traceback.
-NAME_ERROR_HINT = (
+NAME_ERROR_HINT = N_(
     "Hint: a name from an earlier cell is not defined in this session (after a restart, or when "
     "cells run out of order). Run the cells above this one first, or use Run > Run All Cells."
 )
@@ -60,10 +63,12 @@ class SessionInfo(dict):
     """
 
     def __repr__(self) -> str:
-        parts = [f"seed {self['seed']}", f"NumPy {self['numpy']}"]
+        from .i18n import tr
+
+        parts = [tr("seed {seed}").format(seed=self["seed"]), f"NumPy {self['numpy']}"]
         if "tensorflow" in self:
             parts += [f"TensorFlow {self['tensorflow']}", f"Keras {self['keras']}"]
-        return "Notebook ready: " + ", ".join(parts) + "."
+        return tr("Notebook ready: {parts}.").format(parts=tr(", ").join(parts))
 
     def _repr_pretty_(self, printer, cycle) -> None:
         printer.text(repr(self))
@@ -73,7 +78,7 @@ def _name_error_hint(shell, etype, value, tb, tb_offset=None):
     """IPython custom exception handler: the usual traceback, then one line saying what to do."""
     traceback = [
         *shell.InteractiveTB.structured_traceback(etype, value, tb, tb_offset=tb_offset),
-        NAME_ERROR_HINT,
+        gettext(NAME_ERROR_HINT),
     ]
     # IPython leaves showing the error to the handler; _showtraceback is what its own
     # showtraceback() calls (ipykernel sends it to the notebook as the cell's error output).
@@ -95,7 +100,11 @@ def _install_name_error_hint() -> bool:
 
 
 def setup_notebook(
-    seed: int = 0, threads: int = 2, tensorflow: bool = True, style: bool = True
+    seed: int = 0,
+    threads: int = 2,
+    tensorflow: bool = True,
+    style: bool = True,
+    language: str | None = None,
 ) -> SessionInfo:
     """Make a notebook quiet, deterministic and sized for a 2-core machine.
 
@@ -112,6 +121,9 @@ def setup_notebook(
         that never train a model pass ``False``.
     style : bool
         Set the course's matplotlib style.
+    language : str, optional
+        The language of the course's messages: ``"en"`` (English) or ``"zh"`` (Chinese: the
+        Chinese lessons pass it). None reads ``$COURSE_LANGUAGE``, else English.
 
     Returns
     -------
@@ -136,6 +148,9 @@ def setup_notebook(
     os.environ["PYTHONHASHSEED"] = str(seed)
     random.seed(seed)
     np.random.seed(seed)
+    from .i18n import set_language
+
+    set_language(language)
     info = SessionInfo(seed=seed, numpy=np.__version__)
     _install_name_error_hint()
 

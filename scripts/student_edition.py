@@ -221,12 +221,19 @@ def verdicts(notebook, ids=None) -> dict:
     }
 
 
+#: The word a passed check starts with, in each language the course speaks (course_utils.i18n).
+CORRECT = ("Correct", "正确")
+
+
 def verify_executed(paths) -> list[str]:
-    """Problems with executed complete lessons: a region's check that did not say "Correct"."""
+    """Problems with executed complete lessons: a region's check that did not say "Correct".
+
+    A Chinese lesson (``setup_notebook(..., language="zh")``) says 正确 for Correct.
+    """
     problems = []
     for path in paths:
         for cell_id, text in verdicts(nbformat.read(path, as_version=4)).items():
-            if not text.lstrip().startswith("Correct"):
+            if not text.lstrip().startswith(CORRECT):
                 first = text.strip().splitlines()[0] if text.strip() else "no output"
                 problems.append(
                     f"{Path(path).name}, cell {cell_id}: the solution's check says {first!r}, not 'Correct'"

@@ -2,7 +2,9 @@
 
 A Chinese lesson has the same file name as its English lesson and the same cells,
 cell for cell: the same ids, types and tags, the same code (comments may be
-translated), and Chinese Markdown in place of the English. Each Chinese Markdown
+translated; the one difference is ``setup_notebook(..., language="zh")`` in the first
+code cell, which makes the exercises' feedback, the doctor, widgets and plots Chinese),
+and Chinese Markdown in place of the English. Each Chinese Markdown
 cell records a digest of the English text it translates, so a test notices when
 the English changes and the translation has not followed.
 
@@ -93,6 +95,34 @@ def chinese_twin(english: Path) -> Path:
     return ZH_NOTEBOOKS / english.name
 
 
+# The Chinese lessons' first cell: setup_notebook(seed=0, language="zh").
+LANGUAGE_ARGUMENT = 'language="zh"'
+_SETUP_CALL = re.compile(r"\bsetup_notebook\((?P<args>[^()]*)\)")
+_LANGUAGE = re.compile(r",?\s*\blanguage\s*=\s*[\"']zh[\"']\s*")
+
+
+def chinese_code(source: str) -> str:
+    """``source`` with ``language="zh"`` added to its ``setup_notebook(...)`` call (if it has one)."""
+
+    def add(match: re.Match) -> str:
+        args = match.group("args").strip()
+        if "language" in args:
+            return match.group(0)
+        return f"setup_notebook({args + ', ' if args else ''}{LANGUAGE_ARGUMENT})"
+
+    return _SETUP_CALL.sub(add, source)
+
+
+def without_language(source: str) -> str:
+    """``source`` without the Chinese lessons' ``language="zh"`` argument: the English code."""
+
+    def drop(match: re.Match) -> str:
+        args = _LANGUAGE.sub("", match.group("args")).strip().strip(",").strip()
+        return f"setup_notebook({args})"
+
+    return _SETUP_CALL.sub(drop, source)
+
+
 def source_digest(text: str) -> str:
     """A short digest of an English Markdown cell, stored in its translation."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
@@ -132,6 +162,7 @@ def build_translation(english: Path, translations: Mapping[str, str]) -> nbforma
             cell.metadata[DIGEST_KEY] = {"source_digest": source_digest(cell.source)}
             cell.source = house_style(join_chinese_lines(translations[cell.id].strip("\n")))
         elif cell.cell_type == "code":
+            cell.source = chinese_code(cell.source)
             cell.outputs = []
             cell.execution_count = None
     notebook.metadata.pop("widgets", None)
@@ -171,9 +202,14 @@ def parity_problems(english: Path, chinese: Path | None = None) -> list[str]:
                 f"{where}: tags {b.metadata.get('tags', [])} differ from the English {a.metadata.get('tags', [])}"
             )
         if a.cell_type == "code" and code_without_comments(a.source) != code_without_comments(
-            b.source
+            without_language(b.source)
         ):
             problems.append(f"{where}: the code differs from the English lesson's")
+        elif a.cell_type == "code" and chinese_code(b.source) != b.source:
+            problems.append(
+                f"{where}: setup_notebook(...) needs {LANGUAGE_ARGUMENT} in the Chinese lesson, "
+                "so that its exercises, plots and widgets speak Chinese"
+            )
         if a.cell_type == "markdown":
             recorded = b.metadata.get(DIGEST_KEY, {}).get("source_digest")
             if recorded != source_digest(a.source):
@@ -244,10 +280,11 @@ def sync(number: str) -> tuple[Path, list[str]]:
             else:
                 untranslated.append(cell.id)
         elif cell.cell_type == "code":
-            if twin is not None and code_without_comments(twin.source) == code_without_comments(
-                cell.source
-            ):
+            if twin is not None and code_without_comments(
+                without_language(twin.source)
+            ) == code_without_comments(cell.source):
                 cell.source = twin.source  # the same code: keep its translated comments
+            cell.source = chinese_code(cell.source)
             cell.outputs = []
             cell.execution_count = None
     notebook.metadata.pop("widgets", None)

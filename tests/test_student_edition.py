@@ -260,3 +260,8 @@ def test_verify_names_a_solution_whose_check_did_not_pass(tmp_path):
     ]
     nbformat.write(notebook, tmp_path / "x.ipynb")
     assert student_edition.verify_executed([tmp_path / "x.ipynb"]) == []
+    # A Chinese lesson's verdicts (setup_notebook(language="zh")).
+    for verdict, problems in (("还不对：练习 1\n不对。", 1), ("正确：练习 1", 0)):
+        cell.outputs = [nbformat.v4.new_output("display_data", data={"text/plain": verdict})]
+        nbformat.write(notebook, tmp_path / "x.ipynb")
+        assert len(student_edition.verify_executed([tmp_path / "x.ipynb"])) == problems, verdict

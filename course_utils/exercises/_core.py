@@ -22,6 +22,7 @@ from contextlib import contextmanager
 import numpy as np
 
 from ..checks import is_number
+from ..i18n import N_, gettext, tr
 
 __all__ = ["Exercise", "Incorrect", "NOT_ANSWERED", "TIME_LIMIT"]
 
@@ -34,10 +35,10 @@ TIME_LIMIT = 60.0
 # (label, left border, background, text colour): readable in light and dark themes because
 # the block sets its own background and text colour.
 _STYLES = {
-    "correct": ("Correct", "#1a7f37", "#e8f5eb", "#0b3d1a"),
-    "wrong": ("Not yet", "#b35900", "#fff4e5", "#4a2500"),
-    "unanswered": ("Not answered yet", "#57606a", "#f3f4f6", "#24292f"),
-    "hint": ("Hint", "#0a5cad", "#eaf2fb", "#0b2545"),
+    "correct": (N_("Correct"), "#1a7f37", "#e8f5eb", "#0b3d1a"),
+    "wrong": (N_("Not yet"), "#b35900", "#fff4e5", "#4a2500"),
+    "unanswered": (N_("Not answered yet"), "#57606a", "#f3f4f6", "#24292f"),
+    "hint": (N_("Hint"), "#0a5cad", "#eaf2fb", "#0b2545"),
 }
 
 
@@ -81,39 +82,46 @@ def _problem_with(value, depth: int = 0) -> str | None:
     if isinstance(value, (bool, np.bool_, str, bytes)) or value is None:
         return None
     if isinstance(value, (complex, np.complexfloating)):
-        return "a complex number; the exercise asks for a real number (take np.abs or .real where you meant it)"
+        return tr(
+            "a complex number; the exercise asks for a real number (take np.abs or .real where you "
+            "meant it)"
+        )
     if is_number(value):
         if isinstance(value, (int, np.integer)) and abs(int(value)) >= 2**63:
-            return "a whole number too large for any count or size in this exercise"
+            return tr("a whole number too large for any count or size in this exercise")
         x = float(value)
         if math.isnan(x):
-            return "NaN (not a number): a computation above divided 0 by 0 or used a NaN"
+            return tr("NaN (not a number): a computation above divided 0 by 0 or used a NaN")
         if math.isinf(x):
-            return "infinite: a computation above divided by 0 or overflowed"
+            return tr("infinite: a computation above divided by 0 or overflowed")
         return None
     if isinstance(value, np.ndarray):
         if value.dtype.hasobject:
-            return (
+            return tr(
                 "an array of Python objects (dtype object), not of numbers: were its rows of different "
                 "lengths?"
             )
         if value.dtype.kind == "c":
-            return (
+            return tr(
                 "an array of complex numbers; the exercise asks for real numbers (np.abs or .real)"
             )
         if value.dtype.kind == "f" and value.size and not np.all(np.isfinite(value)):
-            return "an array with NaN or infinite values: a computation above divided by 0 or overflowed"
+            return tr(
+                "an array with NaN or infinite values: a computation above divided by 0 or overflowed"
+            )
         return None
     if isinstance(value, (tuple, list)) and depth < 2 and len(value) <= 10000:
         for item in value:
             problem = _problem_with(item, depth + 1)
             if problem:
-                return f"a {type(value).__name__} holding {problem}"
+                return tr("a {kind} holding {problem}").format(
+                    kind=type(value).__name__, problem=problem
+                )
     if isinstance(value, dict) and depth < 2 and len(value) <= 10000:
         for item in value.values():
             problem = _problem_with(item, depth + 1)
             if problem:
-                return f"a dict holding {problem}"
+                return tr("a dict holding {problem}").format(problem=problem)
     return None
 
 
@@ -131,7 +139,7 @@ def _screened(function):
         result = function(*args, **kwargs)
         problem = _problem_with(result)
         if problem:
-            raise Incorrect(f"Your function returned {problem}.")
+            raise Incorrect(tr("Your function returned {problem}.").format(problem=problem))
         return result
 
     return screened
@@ -155,14 +163,14 @@ def _raised_message(error: Exception, answer) -> str:
     if len(text) > 300:
         text = text[:300] + "..."
     if learner is not None:
-        return (
-            f"Your code raised {text} (in `{learner.name}`, line {learner.lineno}). Run your function on "
+        return tr(
+            "Your code raised {error} (in `{function}`, line {line}). Run your function on "
             "its own to see the whole error, fix it, then check again."
-        )
-    return (
-        f"This answer could not be checked ({text}). Is it the kind of value the exercise asks for? "
-        f"You gave a `{type(answer).__name__}`."
-    )
+        ).format(error=text, function=learner.name, line=learner.lineno)
+    return tr(
+        "This answer could not be checked ({error}). Is it the kind of value the exercise asks for? "
+        "You gave a `{kind}`."
+    ).format(error=text, kind=type(answer).__name__)
 
 
 def traceback_frames(error: BaseException):
@@ -188,6 +196,7 @@ def _inline_markdown_to_html(text: str) -> str:
 
 def _block_html(kind: str, title: str, body: str = "", footer: str = "") -> str:
     label, border, background, colour = _STYLES[kind]
+    label = gettext(label)
     parts = [f'<strong style="font-size: 1.05em;">{label}</strong> &middot; {html.escape(title)}']
     if body:
         parts.append(f'<div style="margin-top: 0.3em;">{_inline_markdown_to_html(body)}</div>')
@@ -209,12 +218,13 @@ def _block_html(kind: str, title: str, body: str = "", footer: str = "") -> str:
 
 
 def _block_text(kind: str, title: str, body: str = "", footer: str = "") -> str:
-    label = _STYLES[kind][0]
-    return "\n".join([f"{label}: {title}", *(part for part in (body, footer) if part)])
+    first = tr("{label}: {title}").format(label=gettext(_STYLES[kind][0]), title=title)
+    return "\n".join([first, *(part for part in (body, footer) if part)])
 
 
 def _show_block(kind: str, title: str, body: str = "", footer: str = "") -> None:
     """A styled HTML block in a notebook (with a plain-text copy), plain text elsewhere."""
+    title = gettext(title)
     text = _block_text(kind, title, body, footer)
     if _in_ipython():
         from IPython.display import display
@@ -361,13 +371,21 @@ class Exercise:
         call = ", ".join(["answer"] + [f"{name}={name}" for name in needed])
         parts = []
         if missing:
-            parts.append(f"this check also needs {', '.join(f'`{name}`' for name in missing)}")
+            parts.append(
+                tr("This check also needs {names}").format(
+                    names=", ".join(f"`{name}`" for name in missing)
+                )
+            )
         if unknown:
-            parts.append(f"it does not take {', '.join(f'`{name}`' for name in unknown)}")
-        return (
-            f"{'; '.join(parts).capitalize()}. Call it as in the exercise cell: "
-            f"`{self._handle()}.check({call})`, with the values the lesson defined above."
-        )
+            names = ", ".join(f"`{name}`" for name in unknown)
+            if parts:
+                parts.append(tr("it does not take {names}").format(names=names))
+            else:
+                parts.append(tr("It does not take {names}").format(names=names))
+        return tr(
+            "{problems}. Call it as in the exercise cell: `{call}`, with the values the lesson "
+            "defined above."
+        ).format(problems="; ".join(parts), call=f"{self._handle()}.check({call})")
 
     def check(self, answer, **context) -> CheckResult:
         """Check an answer; show what is right or wrong, and return a true or false result.
@@ -380,17 +398,19 @@ class Exercise:
             _show_block(
                 "unanswered",
                 self.name,
-                "Replace the `...` with your answer, then run the cell again.",
+                tr("Replace the `...` with your answer, then run the cell again."),
             )
             return CheckResult(False)
-        stuck = f"Stuck? `{self._handle()}.hint()` shows a first step."
+        stuck = tr("Stuck? `{call}` shows a first step.").format(call=f"{self._handle()}.hint()")
         context_problem = self._context_problem(context)
         if context_problem:
             _show_block("wrong", self.name, context_problem)
             return CheckResult(False)
         problem = _problem_with(answer)
         if problem:
-            _show_block("wrong", self.name, f"Your answer is {problem}.", stuck)
+            _show_block(
+                "wrong", self.name, tr("Your answer is {problem}.").format(problem=problem), stuck
+            )
             return CheckResult(False)
         limit = getattr(self, "time_limit", TIME_LIMIT)
         try:
@@ -403,9 +423,11 @@ class Exercise:
             _show_block(
                 "wrong",
                 self.name,
-                f"The check stopped after {limit:g} s: your code did not finish. Look for a loop that "
-                "never ends (a `while` whose condition stays true) or work far larger than the "
-                f"exercise needs. (`{self._handle()}.time_limit = 120` allows more time.)",
+                tr(
+                    "The check stopped after {limit:g} s: your code did not finish. Look for a loop "
+                    "that never ends (a `while` whose condition stays true) or work far larger than "
+                    "the exercise needs. (`{handle}.time_limit = 120` allows more time.)"
+                ).format(limit=limit, handle=self._handle()),
                 stuck,
             )
             return CheckResult(False)
@@ -419,9 +441,16 @@ class Exercise:
         """Show the next hint; call again for the next step."""
         step = min(self._hints_shown, len(self._hints) - 1)
         self._hints_shown = step + 1
-        steps = f" {step + 1} of {len(self._hints)}" if len(self._hints) > 1 else ""
-        more = " Call `hint()` again for the next step." if step + 1 < len(self._hints) else ""
-        _show_markdown(f"**Hint{steps} ({self.name}).** {self._hints[step]}{more}")
+        name, text = gettext(self.name), gettext(self._hints[step])
+        if len(self._hints) > 1:
+            heading = tr("**Hint {step} of {steps} ({name}).**").format(
+                step=step + 1, steps=len(self._hints), name=name
+            )
+        else:
+            heading = tr("**Hint ({name}).**").format(name=name)
+        if step + 1 < len(self._hints):
+            text = tr("{hint} Call `hint()` again for the next step.").format(hint=text)
+        _show_markdown(tr("{heading} {hint}").format(heading=heading, hint=text))
 
     def solution(self) -> None:
         """Show the reference solution's code, under a readable name."""
@@ -432,7 +461,8 @@ class Exercise:
             source,
             count=1,
         )
-        _show_markdown(f"**Solution ({self.name}).**\n\n```python\n{source}```")
+        heading = tr("**Solution ({name}).**").format(name=gettext(self.name))
+        _show_markdown(f"{heading}\n\n```python\n{source}```")
 
     def solve(self, *args, **kwargs):
         """Run the reference solution and return its answer."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..checks import is_whole_number
+from ..i18n import N_, tr
 from ._core import Exercise, Incorrect
 
 __all__ = ["q1", "q2", "q3"]
@@ -47,11 +48,13 @@ def _q1_check(answer, train, held_out):
     try:
         answer = np.asarray(answer, dtype=float)
     except (TypeError, ValueError):
-        raise Incorrect("Give the transformed held-out samples as an array.") from None
+        raise Incorrect(tr("Give the transformed held-out samples as an array.")) from None
     if answer.shape not in {(len(held_out),), (len(held_out), 1)}:
         raise Incorrect(
-            f"Your answer has shape {answer.shape}; it needs one value per held-out sample "
-            f"({len(held_out)} of them)."
+            tr(
+                "Your answer has shape {shape}; it needs one value per held-out sample "
+                "({len_held_out} of them)."
+            ).format(shape=answer.shape, len_held_out=len(held_out))
         )
     answer = answer.ravel()
     expected = _scaled(train, held_out)
@@ -59,32 +62,44 @@ def _q1_check(answer, train, held_out):
         return
     if np.allclose(answer, _scaled(held_out, held_out), atol=1e-5):
         raise Incorrect(
-            "The scaler was fitted on the held-out part: its mean is exactly 0 and its std exactly 1, "
-            "which the training part's statistics would not give."
+            tr(
+                "The scaler was fitted on the held-out part: its mean is exactly 0 and its std "
+                "exactly 1, which the training part's statistics would not give."
+            )
         )
     if np.allclose(answer, _scaled(np.concatenate([train, held_out]), held_out), atol=1e-5):
         raise Incorrect(
-            "The scaler saw training *and* held-out samples: the held-out statistics leaked into the "
-            "preprocessing."
+            tr(
+                "The scaler saw training *and* held-out samples: the held-out statistics leaked into "
+                "the preprocessing."
+            )
         )
     if np.allclose(answer, held_out, atol=1e-6):
-        raise Incorrect("These are the held-out samples unchanged: nothing was scaled.")
+        raise Incorrect(tr("These are the held-out samples unchanged: nothing was scaled."))
     raise Incorrect(
-        f"Your values have mean {answer.mean():.3f} and std {answer.std():.3f}, which is not what the "
-        "training part's statistics give the held-out part."
+        tr(
+            "Your values have mean {answer_mean:.3f} and std {answer_std:.3f}, which is not what "
+            "the training part's statistics give the held-out part."
+        ).format(answer_mean=answer.mean(), answer_std=answer.std())
     )
 
 
 q1 = Exercise(
-    "Exercise 1: standardize held-out audio with training statistics",
+    N_("Exercise 1: standardize held-out audio with training statistics"),
     _q1_check,
     [
-        "A scaler learns two numbers (a mean and a std) in `fit` and uses them in `transform`. "
-        "Which part of the audio may it learn them from?",
-        "Only from the training part: the held-out part stands for sound the model has never met. "
-        "`StandardScaler` wants one column, so reshape with `.reshape(-1, 1)`.",
-        "`fit` on the training samples, then `transform` the held-out samples; never `fit` or "
-        "`fit_transform` on `held_out`.",
+        N_(
+            "A scaler learns two numbers (a mean and a std) in `fit` and uses them in `transform`. "
+            "Which part of the audio may it learn them from?"
+        ),
+        N_(
+            "Only from the training part: the held-out part stands for sound the model has never met. "
+            "`StandardScaler` wants one column, so reshape with `.reshape(-1, 1)`."
+        ),
+        N_(
+            "`fit` on the training samples, then `transform` the held-out samples; never `fit` or "
+            "`fit_transform` on `held_out`."
+        ),
     ],
     _q1_solution,
     context=_q1_context,
@@ -121,9 +136,13 @@ def _q2_check(answer, train, x):
     try:
         answer = np.asarray(answer, dtype=float).ravel()
     except (TypeError, ValueError):
-        raise Incorrect("Give an array with one standardized value per value of x.") from None
+        raise Incorrect(tr("Give an array with one standardized value per value of x.")) from None
     if answer.shape != np.shape(x):
-        raise Incorrect(f"Give {len(x)} values, one per value of x; got {answer.size}.")
+        raise Incorrect(
+            tr("Give {len_x} values, one per value of x; got {size}.").format(
+                len_x=len(x), size=answer.size
+            )
+        )
     train = np.asarray(train, dtype=np.float64)
     x = np.asarray(x, dtype=np.float64)
 
@@ -135,30 +154,38 @@ def _q2_check(answer, train, x):
         return
     if close(answer, (x - np.mean(train)) / np.std(train, ddof=1)):
         raise Incorrect(
-            "That divides by the sample std (ddof=1); StandardScaler uses another std. (With a "
-            "million samples the two hardly differ; with 200 they do.)"
+            tr(
+                "That divides by the sample std (ddof=1); StandardScaler uses another std. (With a "
+                "million samples the two hardly differ; with 200 they do.)"
+            )
         )
     if close(answer, x / np.std(train)):
-        raise Incorrect("The training mean was not subtracted.")
+        raise Incorrect(tr("The training mean was not subtracted."))
     if close(answer, x - np.mean(train) / np.std(train)):
-        raise Incorrect("Brackets: as written, only the mean is divided by the std.")
+        raise Incorrect(tr("Brackets: as written, only the mean is divided by the std."))
     if close(answer, (x - np.mean(x)) / np.std(x)):
         raise Incorrect(
-            "Those are the statistics of x itself; standardizing uses the training part's."
+            tr("Those are the statistics of x itself; standardizing uses the training part's.")
         )
-    raise Incorrect("Those are not the standardized values of x.")
+    raise Incorrect(tr("Those are not the standardized values of x."))
 
 
 q2 = Exercise(
-    "Exercise 2: StandardScaler by hand",
+    N_("Exercise 2: StandardScaler by hand"),
     _q2_check,
     [
-        "Standardizing shifts the values so that the training part has mean 0, then scales them so "
-        "that it has std 1.",
-        "Both numbers come from `train` (`np.mean`, `np.std`) and are applied to `x`. Mind which "
-        "std StandardScaler uses: see `ddof` in `help(np.std)`.",
-        "`(x - mean) / std`, with the population std (`ddof=0`, NumPy's default). Compare with "
-        "`StandardScaler().fit(train.reshape(-1, 1)).transform(x.reshape(-1, 1))`.",
+        N_(
+            "Standardizing shifts the values so that the training part has mean 0, then scales them so "
+            "that it has std 1."
+        ),
+        N_(
+            "Both numbers come from `train` (`np.mean`, `np.std`) and are applied to `x`. Mind which "
+            "std StandardScaler uses: see `ddof` in `help(np.std)`."
+        ),
+        N_(
+            "`(x - mean) / std`, with the population std (`ddof=0`, NumPy's default). Compare with "
+            "`StandardScaler().fit(train.reshape(-1, 1)).transform(x.reshape(-1, 1))`."
+        ),
     ],
     _q2_solution,
     context=_q2_context,
@@ -195,7 +222,7 @@ def _q3_check(answer, n_samples, frame_length, hop_length):
     from course_utils.audio import frame_signal
 
     if not is_whole_number(answer):
-        raise Incorrect("Give one whole number of frames.")
+        raise Incorrect(tr("Give one whole number of frames."))
     expected = frame_signal(np.zeros(n_samples), frame_length, hop_length).shape[0]
     if answer == expected:
         return
@@ -203,36 +230,48 @@ def _q3_check(answer, n_samples, frame_length, hop_length):
     # hop and padding often agree): say everything the answer could come from.
     problems = []
     if answer == (n_samples - frame_length) // hop_length:
-        problems.append("Off by one: the count misses the frame that starts at sample 0.")
+        problems.append(tr("Off by one: the count misses the frame that starts at sample 0."))
     if answer == n_samples // hop_length:
         problems.append(
-            "That counts one frame per hop to the very end, but the last of those frames would run "
-            "past the end of the signal."
+            tr(
+                "That counts one frame per hop to the very end, but the last of those frames would run "
+                "past the end of the signal."
+            )
         )
     if answer == n_samples // frame_length:
         problems.append(
-            "That counts frames that do not overlap; here a new frame starts every hop_length samples."
+            tr(
+                "That counts frames that do not overlap; here a new frame starts every hop_length samples."
+            )
         )
     if answer == _padded_count(n_samples, frame_length, hop_length):
         problems.append(
-            "That is the count with zero padding (pad=True), which adds a partly empty last frame; "
-            "without padding only whole frames count."
+            tr(
+                "That is the count with zero padding (pad=True), which adds a partly empty last frame; "
+                "without padding only whole frames count."
+            )
         )
     if problems:
-        raise Incorrect(" Or: ".join(problems))
-    raise Incorrect("That is not the number of whole frames that fit in the signal.")
+        raise Incorrect(tr(" Or: ").join(problems))
+    raise Incorrect(tr("That is not the number of whole frames that fit in the signal."))
 
 
 q3 = Exercise(
-    "Exercise 3: count the frames",
+    N_("Exercise 3: count the frames"),
     _q3_check,
     [
-        "Frames start at samples 0, hop, 2 hop, 3 hop, ...; each needs `frame_length` samples from "
-        "where it starts.",
-        "The frame that starts at `k * hop_length` ends at `k * hop_length + frame_length`, which "
-        "must be at most `n_samples`. What is the largest such k?",
-        "Count k = 0 too. Check your count with "
-        "`audio.frame_signal(np.zeros(n_samples), frame_length, hop_length).shape[0]`.",
+        N_(
+            "Frames start at samples 0, hop, 2 hop, 3 hop, ...; each needs `frame_length` samples from "
+            "where it starts."
+        ),
+        N_(
+            "The frame that starts at `k * hop_length` ends at `k * hop_length + frame_length`, which "
+            "must be at most `n_samples`. What is the largest such k?"
+        ),
+        N_(
+            "Count k = 0 too. Check your count with "
+            "`audio.frame_signal(np.zeros(n_samples), frame_length, hop_length).shape[0]`."
+        ),
     ],
     _q3_solution,
     context=_q3_context,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..checks import is_close, is_number, is_whole_number
+from ..i18n import N_, tr
 from ._core import Exercise, Incorrect
 
 __all__ = ["q1", "q2", "q3", "q4"]
@@ -34,7 +35,7 @@ def _q1_solution(targets):
 def _q1_check(answer, targets):
     if not is_number(answer):
         raise Incorrect(
-            "Give one number: the lowest mean squared error a sigmoid output can reach."
+            tr("Give one number: the lowest mean squared error a sigmoid output can reach.")
         )
     t = np.asarray(targets, dtype=np.float64)
     expected = _q1_solution(t)
@@ -42,36 +43,48 @@ def _q1_check(answer, targets):
         return
     if is_close(answer, float(np.mean(np.minimum(t, 0.0) ** 2))):
         raise Incorrect(
-            "You counted the negative samples but not those above 1: a sigmoid cannot reach "
-            "them either."
+            tr(
+                "You counted the negative samples but not those above 1: a sigmoid cannot reach them "
+                "either."
+            )
         )
     if is_close(answer, float(np.mean(t[t < 0] ** 2))):
         raise Incorrect(
-            "That averages over the negative samples only. The loss is a mean over *all* "
-            "samples, including the ones a sigmoid can reach exactly."
+            tr(
+                "That averages over the negative samples only. The loss is a mean over *all* "
+                "samples, including the ones a sigmoid can reach exactly."
+            )
         )
     if is_close(answer, float(np.mean((t - 1.0 / (1.0 + np.exp(-t))) ** 2))):
         raise Incorrect(
-            "That is the error of one particular model, sigmoid(target). The floor is the best "
-            "that *any* sigmoid output could do, target by target."
+            tr(
+                "That is the error of one particular model, sigmoid(target). The floor is the best "
+                "that *any* sigmoid output could do, target by target."
+            )
         )
     if float(answer) < 0:
-        raise Incorrect("A mean of squares cannot be negative.")
+        raise Incorrect(tr("A mean of squares cannot be negative."))
     if float(answer) < expected:
-        raise Incorrect("Too low: no sigmoid output can get that close to these targets.")
-    raise Incorrect("Too high: a sigmoid output can do better than that on these targets.")
+        raise Incorrect(tr("Too low: no sigmoid output can get that close to these targets."))
+    raise Incorrect(tr("Too high: a sigmoid output can do better than that on these targets."))
 
 
 q1 = Exercise(
-    "Exercise 1: the sigmoid floor by hand",
+    N_("Exercise 1: the sigmoid floor by hand"),
     _q1_check,
     [
-        "Take one target at a time. For t = -0.7, t = 0.4 and t = 2.3, which output between 0 "
-        "and 1 is closest to t?",
-        "NumPy has one function that moves every value of an array to the nearest point of an "
-        "interval. Apply it to `targets`.",
-        "The floor is a mean squared error: between `targets` and that nearest reachable value, "
-        "averaged over all samples.",
+        N_(
+            "Take one target at a time. For t = -0.7, t = 0.4 and t = 2.3, which output between 0 "
+            "and 1 is closest to t?"
+        ),
+        N_(
+            "NumPy has one function that moves every value of an array to the nearest point of an "
+            "interval. Apply it to `targets`."
+        ),
+        N_(
+            "The floor is a mean squared error: between `targets` and that nearest reachable value, "
+            "averaged over all samples."
+        ),
     ],
     _q1_solution,
     context=_q1_context,
@@ -107,32 +120,40 @@ def _q2_solution(frame_length, hidden_size, code_size):
 
 def _q2_check(answer, frame_length, hidden_size, code_size):
     if not is_whole_number(answer):
-        raise Incorrect("Give one whole number: the count of weights and biases.")
+        raise Incorrect(tr("Give one whole number: the count of weights and biases."))
     answer = int(answer)
     expected = _q2_solution(frame_length, hidden_size, code_size)
     if answer == expected:
         return
     f, h, c = frame_length, hidden_size, code_size
     if answer == f * h + h * c + c * h + h * f:
-        raise Incorrect("You counted the weights but not the biases.")
+        raise Incorrect(tr("You counted the weights but not the biases."))
     encoder = f * h + h + h * c + c
     if answer == encoder:
-        raise Incorrect("That is the encoder alone; the decoder has parameters of its own.")
+        raise Incorrect(tr("That is the encoder alone; the decoder has parameters of its own."))
     if answer == 2 * encoder:
         raise Incorrect(
-            "The two halves mirror each other but are not the same size: look at the biases of "
-            "each half's layers."
+            tr(
+                "The two halves mirror each other but are not the same size: look at the biases of "
+                "each half's layers."
+            )
         )
-    raise Incorrect("Not that count: check which layers you included and what each one holds.")
+    raise Incorrect(tr("Not that count: check which layers you included and what each one holds."))
 
 
 q2 = Exercise(
-    "Exercise 2: count the parameters",
+    N_("Exercise 2: count the parameters"),
     _q2_check,
     [
-        "List the layers with their sizes first: frame -> hidden -> code, then code -> hidden -> frame.",
-        "The Dense picture in section 2 counts one layer: one weight per line, one bias per output.",
-        "Check your count against a model: `build_dense_autoencoder(...)` then `.count_params()`.",
+        N_(
+            "List the layers with their sizes first: frame -> hidden -> code, then code -> hidden -> frame."
+        ),
+        N_(
+            "The Dense picture in section 2 counts one layer: one weight per line, one bias per output."
+        ),
+        N_(
+            "Check your count against a model: `build_dense_autoencoder(...)` then `.count_params()`."
+        ),
     ],
     _q2_solution,
     context=_q2_context,
@@ -187,27 +208,29 @@ def _q4_solution(frame_length, code_size, input_bits, code_bits):
 def _q4_check(answer, frame_length, code_size, input_bits, code_bits):
     if not is_number(answer):
         raise Incorrect(
-            "Give one number: how many times smaller the code is than the frame, in bits."
+            tr("Give one number: how many times smaller the code is than the frame, in bits.")
         )
     expected = _q4_solution(frame_length, code_size, input_bits, code_bits)
     if is_close(answer, expected):
         return
     if is_close(answer, frame_length / code_size):
         raise Incorrect(
-            "That counts numbers, not bits: a code value and an input sample differ in size."
+            tr("That counts numbers, not bits: a code value and an input sample differ in size.")
         )
     if is_close(answer, 1.0 / expected):
-        raise Incorrect("The ratio is upside down: the larger side goes on top.")
-    raise Incorrect("Not that ratio: check the sizes you used for the frame and for the code.")
+        raise Incorrect(tr("The ratio is upside down: the larger side goes on top."))
+    raise Incorrect(tr("Not that ratio: check the sizes you used for the frame and for the code."))
 
 
 q4 = Exercise(
-    "Exercise 4: compression ratio with a float32 code",
+    N_("Exercise 4: compression ratio with a float32 code"),
     _q4_check,
     [
-        "How many bits does one frame of 16-bit audio take? And its code, 32 numbers of 32 bits?",
-        "The ratio compares those two bit counts; it is above 1 when the code is smaller.",
-        "`course_utils.metrics.compression_ratio` takes both bit depths, if you want to check.",
+        N_(
+            "How many bits does one frame of 16-bit audio take? And its code, 32 numbers of 32 bits?"
+        ),
+        N_("The ratio compares those two bit counts; it is above 1 when the code is smaller."),
+        N_("`course_utils.metrics.compression_ratio` takes both bit depths, if you want to check."),
     ],
     _q4_solution,
     context=_q4_context,
@@ -261,7 +284,7 @@ def _q3_check(answer):
 
     if not callable(answer):
         raise Incorrect(
-            "Pass your function itself, `build_funnel_autoencoder`, without calling it."
+            tr("Pass your function itself, `build_funnel_autoencoder`, without calling it.")
         )
     for (frame_length, code_size), hidden in Q3_CASES.items():
         keras.utils.set_random_seed(0)
@@ -269,8 +292,15 @@ def _q3_check(answer):
             built = answer(frame_length, code_size)
         except Exception as problem:  # the learner's code may fail in any way; say where
             raise Incorrect(
-                f"Calling it with frame_length={frame_length}, code_size={code_size} raised "
-                f"{type(problem).__name__}: {problem}"
+                tr(
+                    "Calling it with frame_length={frame_length}, code_size={code_size} raised "
+                    "{kind}: {problem}"
+                ).format(
+                    frame_length=frame_length,
+                    code_size=code_size,
+                    kind=type(problem).__name__,
+                    problem=problem,
+                )
             ) from None
         if not (
             isinstance(built, tuple)
@@ -278,29 +308,46 @@ def _q3_check(answer):
             and all(isinstance(part, keras.Model) for part in built)
         ):
             raise Incorrect(
-                "Return three Keras models, (autoencoder, encoder, decoder), as build_dense_autoencoder does."
+                tr(
+                    "Return three Keras models, (autoencoder, encoder, decoder), as "
+                    "build_dense_autoencoder does."
+                )
             )
         autoencoder, encoder, decoder = built
         if tuple(encoder.output_shape) != (None, code_size):
             raise Incorrect(
-                f"For frame_length={frame_length}, code_size={code_size} the encoder outputs shape "
-                f"{encoder.output_shape}; the code should be code_size numbers per frame."
+                tr(
+                    "For frame_length={frame_length}, code_size={code_size} the encoder outputs shape "
+                    "{output_shape}; the code should be code_size numbers per frame."
+                ).format(
+                    frame_length=frame_length,
+                    code_size=code_size,
+                    output_shape=encoder.output_shape,
+                )
             )
         if tuple(autoencoder.output_shape) != (None, frame_length):
             raise Incorrect(
-                f"The autoencoder's output has shape {autoencoder.output_shape}; it should rebuild whole frames."
+                tr(
+                    "The autoencoder's output has shape {output_shape}; it should rebuild whole frames."
+                ).format(output_shape=autoencoder.output_shape)
             )
         widths = _dense_widths(autoencoder)
         encoder_widths = tuple(widths[1 : len(widths) // 2])
         if encoder_widths != hidden:
             raise Incorrect(
-                f"For frame_length={frame_length}, code_size={code_size} your encoder's hidden "
-                f"layers are {encoder_widths}. Each should be half as wide as the layer before it, "
-                "and none as narrow as the code."
+                tr(
+                    "For frame_length={frame_length}, code_size={code_size} your encoder's hidden layers "
+                    "are {encoder_widths}. Each should be half as wide as the layer before it, and none "
+                    "as narrow as the code."
+                ).format(
+                    frame_length=frame_length, code_size=code_size, encoder_widths=encoder_widths
+                )
             )
         if tuple(widths[len(widths) // 2 + 1 : -1]) != hidden[::-1]:
             raise Incorrect(
-                f"The decoder's hidden layers are {tuple(widths[len(widths) // 2 + 1 : -1])}; they should mirror the encoder's."
+                tr(
+                    "The decoder's hidden layers are {widths}; they should mirror the encoder's."
+                ).format(widths=tuple(widths[len(widths) // 2 + 1 : -1]))
             )
 
     frame_length, code_size = next(iter(Q3_CASES))  # train the first case's model briefly
@@ -311,7 +358,10 @@ def _q3_check(answer):
     chained = np.asarray(decoder(encoder(frames[:8])))
     if not np.allclose(through, chained, atol=1e-5):
         raise Incorrect(
-            "autoencoder(x) differs from decoder(encoder(x)): the three models must share the same layers."
+            tr(
+                "autoencoder(x) differs from decoder(encoder(x)): the three models must share the "
+                "same layers."
+            )
         )
     train_minibatch(
         autoencoder, frames, steps=200, batch_size=64, learning_rate=3e-3, eval_every=200, seed=0
@@ -319,13 +369,17 @@ def _q3_check(answer):
     rebuilt = np.asarray(decoder(encoder(frames)))
     if rebuilt.min() >= 0 and frames.min() < 0:
         raise Incorrect(
-            "After training, the reconstructions are never negative, but half of the samples are."
+            tr(
+                "After training, the reconstructions are never negative, but half of the samples are."
+            )
         )
     error = float(np.mean((rebuilt - frames) ** 2) / np.mean(frames**2))
     if error > 0.2:
         raise Incorrect(
-            f"Trained for 200 steps on small frames that a code of {code_size} can hold, the model "
-            f"still loses {error:.0%} of their power. Look at each layer's activation."
+            tr(
+                "Trained for 200 steps on small frames that a code of {code_size} can hold, the "
+                "model still loses {error:.0%} of their power. Look at each layer's activation."
+            ).format(code_size=code_size, error=error)
         )
 
 
@@ -356,14 +410,18 @@ def _funnel(frame_length, code_size):
 
 
 q3 = Exercise(
-    "Exercise 3: a funnel-shaped autoencoder",
+    N_("Exercise 3: a funnel-shaped autoencoder"),
     _q3_check,
     [
-        "Your `build_dense_autoencoder` already takes any list of hidden widths. What changes "
-        "here is only that list.",
-        "Compute the widths first, in a loop, and print them for frame_length=256, code_size=32 "
-        "before you build anything.",
-        "Check where your loop stops: the last hidden layer must still be wider than the code.",
+        N_(
+            "Your `build_dense_autoencoder` already takes any list of hidden widths. What changes "
+            "here is only that list."
+        ),
+        N_(
+            "Compute the widths first, in a loop, and print them for frame_length=256, code_size=32 "
+            "before you build anything."
+        ),
+        N_("Check where your loop stops: the last hidden layer must still be wider than the code."),
     ],
     _q3_solution,
     wrong_answers=[

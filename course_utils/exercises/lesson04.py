@@ -10,6 +10,7 @@ import math
 import numpy as np
 
 from ..checks import is_close, is_number, is_whole_number
+from ..i18n import N_, tr
 from ._core import Exercise, Incorrect
 
 __all__ = ["q1", "q2", "q3", "q4"]
@@ -30,31 +31,35 @@ def _q1_solution(seconds, sample_rate, hidden_size):
 
 def _q1_check(answer, seconds, sample_rate, hidden_size):
     if not is_number(answer):
-        raise Incorrect("Give one number, in megabytes.")
+        raise Incorrect(tr("Give one number, in megabytes."))
     if is_close(answer, _q1_solution(seconds, sample_rate, hidden_size), rel=1e-3):
         return
     samples = seconds * sample_rate
     if is_close(answer, samples * hidden_size / 1e6, rel=1e-3):
-        raise Incorrect("Your number counts values, but the question asks for bytes.")
+        raise Incorrect(tr("Your number counts values, but the question asks for bytes."))
     if is_close(answer, samples * 4 / 1e6, rel=1e-3):
         raise Incorrect(
-            "That is the size of the clip alone; the question is about the hidden layer's output."
+            tr(
+                "That is the size of the clip alone; the question is about the hidden layer's output."
+            )
         )
     if is_close(answer, samples * hidden_size * 32 / 1e6, rel=1e-3):
-        raise Incorrect("That counts bits, not bytes.")
+        raise Incorrect(tr("That counts bits, not bytes."))
     if is_close(answer, samples * hidden_size * 4 / 2**20, rel=1e-3):
-        raise Incorrect("That is in MiB (2**20 bytes); the course's MB is 10**6 bytes.")
-    raise Incorrect("That is not the size of the hidden layer's output in one full batch.")
+        raise Incorrect(tr("That is in MiB (2**20 bytes); the course's MB is 10**6 bytes."))
+    raise Incorrect(tr("That is not the size of the hidden layer's output in one full batch."))
 
 
 q1 = Exercise(
-    "Exercise 1: the memory of one activation",
+    N_("Exercise 1: the memory of one activation"),
     _q1_check,
     [
-        "In one full batch, how many rows does the hidden layer's output have, and how many numbers "
-        "are in each row?",
-        "Each of those numbers is a float32. How many bytes does one take?",
-        "Multiply the three, then convert bytes to MB (1 MB = 10⁶ bytes).",
+        N_(
+            "In one full batch, how many rows does the hidden layer's output have, and how many numbers "
+            "are in each row?"
+        ),
+        N_("Each of those numbers is a float32. How many bytes does one take?"),
+        N_("Multiply the three, then convert bytes to MB (1 MB = 10⁶ bytes)."),
     ],
     _q1_solution,
     context=_q1_context,
@@ -89,36 +94,44 @@ def _q2_solution(steps, n_examples, batch_size):
 
 def _q2_check(answer, steps, n_examples, batch_size):
     if not is_whole_number(answer):
-        raise Incorrect("Give a whole number of epochs (Keras' `epochs=` takes an int).")
+        raise Incorrect(tr("Give a whole number of epochs (Keras' `epochs=` takes an int)."))
     answer = int(answer)
     if answer == _q2_solution(steps, n_examples, batch_size):
         return
     if answer == steps:
         raise Incorrect(
-            "That treats one epoch as one optimizer step; here an epoch holds several steps."
+            tr("That treats one epoch as one optimizer step; here an epoch holds several steps.")
         )
     full_batches = n_examples // batch_size
     if answer in (math.ceil(steps / full_batches), steps // full_batches):
         raise Incorrect(
-            "Your count of steps per epoch misses the last, smaller batch of each epoch."
+            tr("Your count of steps per epoch misses the last, smaller batch of each epoch.")
         )
     if answer * math.ceil(n_examples / batch_size) < steps:
         raise Incorrect(
-            f"With {answer} epochs, training falls short of the {steps} steps asked for."
+            tr("With {answer} epochs, training falls short of the {steps} steps asked for.").format(
+                answer=answer, steps=steps
+            )
         )
-    raise Incorrect("That is not the number of epochs that gives at least those steps.")
+    raise Incorrect(tr("That is not the number of epochs that gives at least those steps."))
 
 
 q2 = Exercise(
-    "Exercise 2: how many epochs make 3000 steps?",
+    N_("Exercise 2: how many epochs make 3000 steps?"),
     _q2_check,
     [
-        "First: how many optimizer steps does one pass over the 1000 frames take, in batches of 64? "
-        "Look closely at the last batch.",
-        "Then: how many such passes reach *at least* 3000 steps? Round in the direction that never "
-        "falls short.",
-        "`math.ceil` does both roundings; `course_utils.training.epochs_for_steps` answers the same "
-        "question, so you can compare.",
+        N_(
+            "First: how many optimizer steps does one pass over the 1000 frames take, in batches of 64? "
+            "Look closely at the last batch."
+        ),
+        N_(
+            "Then: how many such passes reach *at least* 3000 steps? Round in the direction that never "
+            "falls short."
+        ),
+        N_(
+            "`math.ceil` does both roundings; `course_utils.training.epochs_for_steps` answers the same "
+            "question, so you can compare."
+        ),
     ],
     _q2_solution,
     context=_q2_context,
@@ -165,36 +178,43 @@ def _q3_check(answer, val_losses, patience):
         or not all(is_whole_number(a) for a in answer)
     ):
         raise Incorrect(
-            "Give a pair of epoch numbers, counting from 1: `(last_epoch_run, restored_epoch)`."
+            tr("Give a pair of epoch numbers, counting from 1: `(last_epoch_run, restored_epoch)`.")
         )
     expected = _q3_solution(val_losses, patience)
     stop, best = (int(a) for a in answer)
     if (stop, best) == expected:
         return
     if (stop, best) == tuple(e - 1 for e in expected):
-        raise Incorrect("Count epochs from 1, as Keras' progress bar does (`Epoch 1/...`).")
+        raise Incorrect(tr("Count epochs from 1, as Keras' progress bar does (`Epoch 1/...`)."))
     if stop == expected[0] and best == stop:
         raise Incorrect(
-            "With `restore_best_weights=True` the model does not keep the weights of the last epoch it ran."
+            tr(
+                "With `restore_best_weights=True` the model does not keep the weights of the last "
+                "epoch it ran."
+            )
         )
     if best > expected[0]:
         raise Incorrect(
-            "Training never reaches the epoch you restored: early stopping ends it first."
+            tr("Training never reaches the epoch you restored: early stopping ends it first.")
         )
     if abs(stop - expected[0]) == 1:
-        raise Incorrect("Your stopping epoch is one off.")
-    raise Incorrect("Those are not the epochs early stopping gives for these losses.")
+        raise Incorrect(tr("Your stopping epoch is one off."))
+    raise Incorrect(tr("Those are not the epochs early stopping gives for these losses."))
 
 
 q3 = Exercise(
-    "Exercise 3: when does early stopping stop?",
+    N_("Exercise 3: when does early stopping stop?"),
     _q3_check,
     [
-        "Walk through the list in order, keeping the best (lowest) loss so far and its epoch.",
-        "Count the epochs since the last *strictly* lower loss; training stops at the end of the "
-        "epoch where that count reaches `patience`.",
-        "The restored weights are those of the best epoch seen before the stop, not of the best "
-        "value in the whole list.",
+        N_("Walk through the list in order, keeping the best (lowest) loss so far and its epoch."),
+        N_(
+            "Count the epochs since the last *strictly* lower loss; training stops at the end of the "
+            "epoch where that count reaches `patience`."
+        ),
+        N_(
+            "The restored weights are those of the best epoch seen before the stop, not of the best "
+            "value in the whole list."
+        ),
     ],
     _q3_solution,
     context=_q3_context,
@@ -253,7 +273,7 @@ def _q4_problem(seed: int = 0):
 
     def train_epoch(trained_model):
         if trained_model is not model:
-            raise Incorrect("Pass `train_epoch` the model your function was given.")
+            raise Incorrect(tr("Pass `train_epoch` the model your function was given."))
         for _ in range(sizes["steps_per_epoch"]):
             step()
         record["weights"].append([w.copy() for w in model.get_weights()])
@@ -296,54 +316,74 @@ def _q4_solution(**_context):
 
 def _q4_check(answer, patience=3, max_epochs=30):
     if not callable(answer):
-        raise Incorrect("Give the function itself, `fit_with_early_stopping`, without calling it.")
+        raise Incorrect(
+            tr("Give the function itself, `fit_with_early_stopping`, without calling it.")
+        )
     model, train_epoch, val_frames, record = _q4_problem()
     try:
         returned = answer(model, train_epoch, val_frames, patience=patience, max_epochs=max_epochs)
     except Incorrect:
         raise
     except Exception as problem:  # the learner's code failed: say where, in one line
-        raise Incorrect(f"Your function raised {type(problem).__name__}: {problem}") from None
+        raise Incorrect(
+            tr("Your function raised {kind}: {problem}").format(
+                kind=type(problem).__name__, problem=problem
+            )
+        ) from None
     ran = len(record["val_losses"])
     if ran == 0:
         raise Incorrect(
-            "Your function trained no epoch: write its body (call `train_epoch(model)` "
-            "once per epoch), then run the cell again."
+            tr(
+                "Your function trained no epoch: write its body (call `train_epoch(model)` once per "
+                "epoch), then run the cell again."
+            )
         )
     try:
         losses = [float(v) for v in returned]
     except (TypeError, ValueError):
-        raise Incorrect("Return the list of validation losses, one number per epoch.") from None
+        raise Incorrect(tr("Return the list of validation losses, one number per epoch.")) from None
     if len(losses) != ran:
         raise Incorrect(
-            f"Your function trained {ran} epochs but returned {len(losses)} validation losses; "
-            "return one per epoch."
+            tr(
+                "Your function trained {ran} epochs but returned {len_losses} validation losses; "
+                "return one per epoch."
+            ).format(ran=ran, len_losses=len(losses))
         )
     measured = record["val_losses"]
     if not all(is_close(mine, theirs, rel=1e-3) for mine, theirs in zip(losses, measured)):
         raise Incorrect(
-            "Your validation losses differ from the model's mean squared error on "
-            "`val_frames` after each epoch."
+            tr(
+                "Your validation losses differ from the model's mean squared error on `val_frames` "
+                "after each epoch."
+            )
         )
     best = int(np.argmin(measured)) + 1
     expected_stop = min(best + patience, max_epochs)
     if ran == max_epochs and expected_stop < max_epochs:
         raise Incorrect(
-            f"Training ran all {max_epochs} epochs: it did not stop, although the validation "
-            f"loss stopped improving at epoch {best}."
+            tr(
+                "Training ran all {max_epochs} epochs: it did not stop, although the validation loss "
+                "stopped improving at epoch {best}."
+            ).format(max_epochs=max_epochs, best=best)
         )
     if ran != expected_stop:
         raise Incorrect(
-            f"Your loop stopped {ran - best} epochs after its best epoch, but `patience` is {patience}."
+            tr(
+                "Your loop stopped {ran_best} epochs after its best epoch, but `patience` is "
+                "{patience}."
+            ).format(ran_best=ran - best, patience=patience)
         )
     final = model.get_weights()
     if _same_weights(final, record["weights"][best - 1]):
         return
     if _same_weights(final, record["weights"][-1]):
         raise Incorrect(
-            "The model ends with the weights of the last epoch it ran, not those of its best epoch."
+            tr(
+                "The model ends with the weights of the last epoch it ran, not those of its best "
+                "epoch."
+            )
         )
-    raise Incorrect("The model ends with weights that match none of its epochs.")
+    raise Incorrect(tr("The model ends with weights that match none of its epochs."))
 
 
 def _q4_no_stopping(ctx):
@@ -407,15 +447,21 @@ def _q4_stub(ctx):
 
 
 q4 = Exercise(
-    "Exercise 4: add early stopping",
+    N_("Exercise 4: add early stopping"),
     _q4_check,
     [
-        "After each call to `train_epoch(model)`, measure the model's mean squared error on "
-        "`val_frames` (with `training=False`) and append it to the list you return.",
-        "Remember the best loss so far, the weights that gave it, and how many epochs have passed "
-        "without a strictly lower loss. What should happen when that count reaches `patience`?",
-        "`model.get_weights()` returns copies of the weights, `model.set_weights(...)` puts them "
-        "back; `model.weights` would only be references to weights that keep changing.",
+        N_(
+            "After each call to `train_epoch(model)`, measure the model's mean squared error on "
+            "`val_frames` (with `training=False`) and append it to the list you return."
+        ),
+        N_(
+            "Remember the best loss so far, the weights that gave it, and how many epochs have passed "
+            "without a strictly lower loss. What should happen when that count reaches `patience`?"
+        ),
+        N_(
+            "`model.get_weights()` returns copies of the weights, `model.set_weights(...)` puts them "
+            "back; `model.weights` would only be references to weights that keep changing."
+        ),
     ],
     _q4_solution,
     context=_q4_context,

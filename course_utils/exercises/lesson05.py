@@ -14,6 +14,7 @@ import time
 import numpy as np
 
 from ..checks import is_close, is_number
+from ..i18n import N_, tr
 from ..settings import CODE, FRAME, HIDDEN, HOP
 from ._core import Exercise, Incorrect
 
@@ -34,42 +35,51 @@ def _q1_solution(signal):
 
 def _q1_check(answer, signal):
     if not isinstance(answer, tuple) or len(answer) != 2:
-        raise Incorrect("Return a pair: `(train, held_out)`, two 1-D arrays.")
+        raise Incorrect(tr("Return a pair: `(train, held_out)`, two 1-D arrays."))
     train, held_out = (np.asarray(part) for part in answer)
     cut = int(0.75 * len(signal))
     if len(train) == int(round(0.75 * len(signal))):  # data.split_in_time rounds; accept either
         cut = len(train)
     if train.ndim != 1 or held_out.ndim != 1:
-        raise Incorrect("Both parts must be 1-D arrays of samples, not frames.")
+        raise Incorrect(tr("Both parts must be 1-D arrays of samples, not frames."))
     if len(train) + len(held_out) != len(signal):
         raise Incorrect(
-            "The two parts together do not hold the signal's samples: every sample belongs to "
-            "exactly one part, none to both and none to neither."
+            tr(
+                "The two parts together do not hold the signal's samples: every sample belongs to "
+                "exactly one part, none to both and none to neither."
+            )
         )
     if len(train) == len(signal) - cut and np.array_equal(train, signal[cut:]):
         raise Incorrect(
-            "The parts are swapped: the model trains on the beginning and is tested on the end."
+            tr("The parts are swapped: the model trains on the beginning and is tested on the end.")
         )
     if len(train) != cut:
         raise Incorrect(
-            "The training part has the wrong length: it should be three quarters of the signal."
+            tr("The training part has the wrong length: it should be three quarters of the signal.")
         )
     if not np.array_equal(train, signal[:cut]) or not np.array_equal(held_out, signal[cut:]):
         raise Incorrect(
-            "The parts have the right lengths but not the right samples: each must be one stretch of "
-            "the signal, in its original order. Mixed-up samples put neighbours of every held-out "
-            "sample into training, and the held-out score stops measuring anything new."
+            tr(
+                "The parts have the right lengths but not the right samples: each must be one "
+                "stretch of the signal, in its original order. Mixed-up samples put neighbours of "
+                "every held-out sample into training, and the held-out score stops measuring "
+                "anything new."
+            )
         )
 
 
 q1 = Exercise(
-    "Exercise 1: a held-out split in time",
+    N_("Exercise 1: a held-out split in time"),
     _q1_check,
     [
-        "Audio is a sequence: the held-out part must be *later* in time than everything the model trains on. "
-        "Do not shuffle.",
-        "Find the index where the training part ends, from `len(signal)`; it must be a whole number.",
-        "Two slices of `signal` at that index give the two parts; return them as a tuple.",
+        N_(
+            "Audio is a sequence: the held-out part must be *later* in time than everything the model trains on. "
+            "Do not shuffle."
+        ),
+        N_(
+            "Find the index where the training part ends, from `len(signal)`; it must be a whole number."
+        ),
+        N_("Two slices of `signal` at that index give the two parts; return them as a tuple."),
     ],
     _q1_solution,
     context=_q1_context,
@@ -103,37 +113,43 @@ def _q2_solution(reference, estimate):
 
 def _q2_check(answer, reference, estimate):
     if not is_number(answer):
-        raise Incorrect("Return one number: the SNR in dB.")
+        raise Incorrect(tr("Return one number: the SNR in dB."))
     expected = _q2_solution(reference, estimate)
     if is_close(answer, expected):
         return
     if is_close(answer, -expected):
         raise Incorrect(
-            "The sign is flipped: an estimate this close to the reference has a positive SNR."
+            tr("The sign is flipped: an estimate this close to the reference has a positive SNR.")
         )
     if is_close(answer, 2 * expected):
         raise Incorrect(
-            "The number is twice too large: check the factor in front of the logarithm for a "
-            "ratio of *energies*."
+            tr(
+                "The number is twice too large: check the factor in front of the logarithm for a "
+                "ratio of *energies*."
+            )
         )
     ratio = np.sum(reference**2) / np.sum((reference - estimate) ** 2)
     if is_close(answer, ratio):
-        raise Incorrect("That number is not in decibels yet.")
+        raise Incorrect(tr("That number is not in decibels yet."))
     if is_close(answer, 10 * np.log10(np.sum(reference**2) / np.sum(estimate**2))):
         raise Incorrect(
-            "The bottom of the ratio must measure the *error*, what the estimate got wrong."
+            tr("The bottom of the ratio must measure the *error*, what the estimate got wrong.")
         )
-    raise Incorrect("That is not the SNR of `estimate` against `reference`.")
+    raise Incorrect(tr("That is not the SNR of `estimate` against `reference`."))
 
 
 q2 = Exercise(
-    "Exercise 2: the SNR in decibels",
+    N_("Exercise 2: the SNR in decibels"),
     _q2_check,
     [
-        "The SNR compares two energies: the reference's, and the error's. What is the error, as an array?",
-        "The energy of an array is the sum of its squared samples (`np.sum(x**2)`).",
-        "Divide the two energies, reference on top, and turn the ratio into decibels with the formula "
-        "in section 3 (energies take 10, not 20).",
+        N_(
+            "The SNR compares two energies: the reference's, and the error's. What is the error, as an array?"
+        ),
+        N_("The energy of an array is the sum of its squared samples (`np.sum(x**2)`)."),
+        N_(
+            "Divide the two energies, reference on top, and turn the ratio into decibels with the formula "
+            "in section 3 (energies take 10, not 20)."
+        ),
     ],
     _q2_solution,
     context=_q2_context,
@@ -180,33 +196,41 @@ def _q3_check(answer, train, held_out, code_size, frame_length):
     from course_utils.metrics import snr_db
 
     if not is_number(answer):
-        raise Incorrect("Return one number: the held-out SNR in dB.")
+        raise Incorrect(tr("Return one number: the held-out SNR in dB."))
     expected = _q3_solution(train, held_out, code_size, frame_length)
     if is_close(answer, expected, abs_tol=0.01):
         return
     on_train = snr_db(train, PCACodec(code_size, frame_length).fit(train).reconstruct(train))
     if is_close(answer, on_train, abs_tol=0.01):
         raise Incorrect(
-            "That is a score on the audio the codec was fitted to; the exercise asks how it does "
-            "on audio it has not seen."
+            tr(
+                "That is a score on the audio the codec was fitted to; the exercise asks how it does "
+                "on audio it has not seen."
+            )
         )
     cheat = snr_db(held_out, PCACodec(code_size, frame_length).fit(held_out).reconstruct(held_out))
     if is_close(answer, cheat, abs_tol=0.01):
         raise Incorrect(
-            "The codec has seen the held-out audio: the score is flattered. The held-out part "
-            "may only be reconstructed and scored."
+            tr(
+                "The codec has seen the held-out audio: the score is flattered. The held-out part "
+                "may only be reconstructed and scored."
+            )
         )
-    raise Incorrect("That is not the held-out SNR of a PCA codec with these settings.")
+    raise Incorrect(tr("That is not the held-out SNR of a PCA codec with these settings."))
 
 
 q3 = Exercise(
-    "Exercise 3: the PCA baseline, scored honestly",
+    N_("Exercise 3: the PCA baseline, scored honestly"),
     _q3_check,
     [
-        "Three steps: fit a codec, code some audio, score it. Which audio may each step see?",
-        "`baselines.PCACodec(code_size=..., frame_length=...)` has `.fit(signal)` and `.reconstruct(signal)`; "
-        "both take 1-D audio.",
-        "Score with `metrics.snr_db(reference, estimate)`; the reference is the audio you reconstructed.",
+        N_("Three steps: fit a codec, code some audio, score it. Which audio may each step see?"),
+        N_(
+            "`baselines.PCACodec(code_size=..., frame_length=...)` has `.fit(signal)` and `.reconstruct(signal)`; "
+            "both take 1-D audio."
+        ),
+        N_(
+            "Score with `metrics.snr_db(reference, estimate)`; the reference is the audio you reconstructed."
+        ),
     ],
     _q3_solution,
     context=_q3_context,
@@ -301,16 +325,20 @@ def _as_frames(value, what: str, shape: tuple[int, int]) -> np.ndarray:
         array = np.asarray(value, dtype=np.float32)
     except (TypeError, ValueError):
         raise Incorrect(
-            f"{what} must return an array of numbers; it returned {type(value).__name__}."
+            tr("{what} must return an array of numbers; it returned {kind}.").format(
+                what=what, kind=type(value).__name__
+            )
         ) from None
     if array.ndim == 3 and array.shape[-1] == 1:
         array = array[..., 0]
     if array.ndim != 2 or array.shape[0] != shape[0]:
         raise Incorrect(
-            f"{what} must return one row per frame, shape {shape}; it returned shape {array.shape}."
+            tr(
+                "{what} must return one row per frame, shape {shape}; it returned shape {shape2}."
+            ).format(what=what, shape=shape, shape2=array.shape)
         )
     if not np.all(np.isfinite(array)):
-        raise Incorrect(f"{what} returned NaN or infinite values.")
+        raise Incorrect(tr("{what} returned NaN or infinite values.").format(what=what))
     return array
 
 
@@ -321,8 +349,10 @@ def _q4_check(answer, train_audio, test_audio, code_size=CODE, frame_length=FRAM
 
     if not callable(answer):
         raise Incorrect(
-            "Pass your function itself, `build_codec` without parentheses: the check calls it "
-            "with the training frames."
+            tr(
+                "Pass your function itself, `build_codec` without parentheses: the check calls it "
+                "with the training frames."
+            )
         )
     train_frames = frame_signal(train_audio, frame_length, hop_length)
     test_frames = frame_signal(test_audio, frame_length, frame_length, pad=True)
@@ -331,22 +361,36 @@ def _q4_check(answer, train_audio, test_audio, code_size=CODE, frame_length=FRAM
         codec = answer(train_frames.copy(), code_size)
     except Exception as problem:  # the learner's code: report its error as feedback
         raise Incorrect(
-            f"`build_codec(train_frames, code_size)` raised {type(problem).__name__}: {problem}"
+            tr("`build_codec(train_frames, code_size)` raised {kind}: {problem}").format(
+                kind=type(problem).__name__, problem=problem
+            )
         ) from None
     seconds = time.perf_counter() - started
     if not (isinstance(codec, tuple) and len(codec) == 2 and all(callable(part) for part in codec)):
-        raise Incorrect("`build_codec` must return two functions (or models): `encode, decode`.")
+        raise Incorrect(
+            tr("`build_codec` must return two functions (or models): `encode, decode`.")
+        )
     encode, decode = codec
     try:
         codes = encode(test_frames.copy())
     except Exception as problem:
-        raise Incorrect(f"`encode(frames)` raised {type(problem).__name__}: {problem}") from None
+        raise Incorrect(
+            tr("`encode(frames)` raised {kind}: {problem}").format(
+                kind=type(problem).__name__, problem=problem
+            )
+        ) from None
     codes = _as_frames(codes, "`encode(frames)`", (len(test_frames), code_size))
     if codes.shape[1] != code_size:
         raise Incorrect(
-            f"The code has {codes.shape[1]} numbers per frame; the exercise allows {code_size} "
-            f"(compression ratio {frame_length // code_size}). Everything the decoder needs "
-            "must fit in them."
+            tr(
+                "The code has {numbers} numbers per frame; the exercise allows {code_size} "
+                "(compression ratio {ratio}). Everything the decoder needs must fit "
+                "in them."
+            ).format(
+                numbers=codes.shape[1],
+                code_size=code_size,
+                ratio=frame_length // code_size,
+            )
         )
     sent = codes.astype(np.float16).astype(
         np.float32
@@ -354,48 +398,67 @@ def _q4_check(answer, train_audio, test_audio, code_size=CODE, frame_length=FRAM
     try:
         decoded = decode(sent)
     except Exception as problem:
-        raise Incorrect(f"`decode(codes)` raised {type(problem).__name__}: {problem}") from None
+        raise Incorrect(
+            tr("`decode(codes)` raised {kind}: {problem}").format(
+                kind=type(problem).__name__, problem=problem
+            )
+        ) from None
     decoded = _as_frames(decoded, "`decode(codes)`", test_frames.shape)
     if decoded.shape != test_frames.shape:
         raise Incorrect(
-            f"`decode(codes)` must return frames of shape {test_frames.shape}; "
-            f"it returned shape {decoded.shape}."
+            tr(
+                "`decode(codes)` must return frames of shape {shape}; it returned shape {shape2}."
+            ).format(shape=test_frames.shape, shape2=decoded.shape)
         )
     yours = snr_db(test_audio, overlap_add(decoded, frame_length, length=len(test_audio)))
     pca = PCACodec(code_size, frame_length).fit(train_frames)
     baseline = snr_db(test_audio, pca.reconstruct(test_audio))
     if yours >= baseline + MARGIN_DB:
         print(
-            f"On the test audio: your codec {yours:.2f} dB, PCA {baseline:.2f} dB, both with {code_size} "
-            f"numbers per frame (built in {seconds:.1f} s)."
+            tr(
+                "On the test audio: your codec {yours:.2f} dB, PCA {baseline:.2f} dB, both with "
+                "{code_size} numbers per frame (built in {seconds:.1f} s)."
+            ).format(yours=yours, baseline=baseline, code_size=code_size, seconds=seconds)
         )
         return
     if abs(yours - baseline) < 0.05:
         raise Incorrect(
-            "Your codec scores the same as PCA on the test audio, within 0.05 dB. No linear code of "
-            f"{code_size} numbers does better than PCA, and a model that starts as PCA may not move "
-            "far from it: the code must do something PCA cannot."
+            tr(
+                "Your codec scores the same as PCA on the test audio, within 0.05 dB. No linear code "
+                "of {code_size} numbers does better than PCA, and a model that starts as PCA may not "
+                "move far from it: the code must do something PCA cannot."
+            ).format(code_size=code_size)
         )
     raise Incorrect(
-        f"On the test audio (the orchestra's last quarter) your codec scores {yours:.2f} dB and PCA "
-        f"{baseline:.2f} dB with the same {code_size} numbers per frame: not better yet (it must win "
-        f"by at least {MARGIN_DB} dB)."
+        tr(
+            "On the test audio (the orchestra's last quarter) your codec scores {yours:.2f} dB "
+            "and PCA {baseline:.2f} dB with the same {code_size} numbers per frame: not better "
+            "yet (it must win by at least {MARGIN_DB} dB)."
+        ).format(yours=yours, baseline=baseline, code_size=code_size, MARGIN_DB=MARGIN_DB)
     )
 
 
 q4 = _WriteAFunction(
-    "Exercise 4: beat PCA at code 32",
+    N_("Exercise 4: beat PCA at code 32"),
     _q4_check,
     [
-        "PCA is the best *linear* code, so a winner must do something PCA cannot. PCA sends the same "
-        "32 directions for every frame; could each frame choose the directions that matter for it?",
-        "If each frame chooses, the decoder must learn *which* were chosen: a code of 32 numbers can hold "
-        "16 values and 16 positions (an index 0-255 is a number too). Which transform of a frame puts "
-        "most of its energy into few coefficients? Section 8 names one.",
-        "`scipy.fft.dct(x, norm='ortho', axis=1)` and `idct` are an exact pair. For choosing per row, look "
-        "at `np.argsort` on `np.abs(...)`, `np.take_along_axis` and `np.put_along_axis`.",
-        "Subtract the training frames' mean before the transform and add it back after decoding; round "
-        "the positions back to integers in `decode`.",
+        N_(
+            "PCA is the best *linear* code, so a winner must do something PCA cannot. PCA sends the same "
+            "32 directions for every frame; could each frame choose the directions that matter for it?"
+        ),
+        N_(
+            "If each frame chooses, the decoder must learn *which* were chosen: a code of 32 numbers can hold "
+            "16 values and 16 positions (an index 0-255 is a number too). Which transform of a frame puts "
+            "most of its energy into few coefficients? Section 8 names one."
+        ),
+        N_(
+            "`scipy.fft.dct(x, norm='ortho', axis=1)` and `idct` are an exact pair. For choosing per row, look "
+            "at `np.argsort` on `np.abs(...)`, `np.take_along_axis` and `np.put_along_axis`."
+        ),
+        N_(
+            "Subtract the training frames' mean before the transform and add it back after decoding; round "
+            "the positions back to integers in `decode`."
+        ),
     ],
     _build_codec,
     context=_q4_context,
@@ -478,14 +541,18 @@ def _q5_check(answer, hop=FRAME, code_size=CODE):
 
     if not callable(answer):
         raise Incorrect(
-            "Pass your function itself, `build_conv_autoencoder` without parentheses: the check "
-            "builds and trains a small one."
+            tr(
+                "Pass your function itself, `build_conv_autoencoder` without parentheses: the check "
+                "builds and trains a small one."
+            )
         )
     try:
         built = answer(hop=hop, code_size=code_size, hidden=32, seed=0)
     except Exception as problem:  # the learner's code: report its error as feedback
         raise Incorrect(
-            f"`build_conv_autoencoder(...)` raised {type(problem).__name__}: {problem}"
+            tr("`build_conv_autoencoder(...)` raised {kind}: {problem}").format(
+                kind=type(problem).__name__, problem=problem
+            )
         ) from None
     if not (
         isinstance(built, tuple)
@@ -493,7 +560,10 @@ def _q5_check(answer, hop=FRAME, code_size=CODE):
         and all(isinstance(m, keras.Model) for m in built)
     ):
         raise Incorrect(
-            "`build_conv_autoencoder` must return three Keras models: `autoencoder, encoder, decoder`."
+            tr(
+                "`build_conv_autoencoder` must return three Keras models: `autoencoder, encoder, "
+                "decoder`."
+            )
         )
     autoencoder, encoder, _ = built
     layers = list(_leaf_layers(autoencoder))
@@ -504,8 +574,10 @@ def _q5_check(answer, hop=FRAME, code_size=CODE):
         for layer in layers
     ):
         raise Incorrect(
-            "The encoder must read frames of 2 * hop samples every hop samples (overlapping by half): "
-            "a Conv1D with kernel_size=2 * hop and strides=hop."
+            tr(
+                "The encoder must read frames of 2 * hop samples every hop samples (overlapping by "
+                "half): a Conv1D with kernel_size=2 * hop and strides=hop."
+            )
         )
     if not any(
         type(layer).__name__ == "Conv1DTranspose"
@@ -514,20 +586,26 @@ def _q5_check(answer, hop=FRAME, code_size=CODE):
         for layer in layers
     ):
         raise Incorrect(
-            "The decoder must write frames of 2 * hop samples every hop samples and add them: "
-            "a Conv1DTranspose with kernel_size=2 * hop and strides=hop."
+            tr(
+                "The decoder must write frames of 2 * hop samples every hop samples and add them: a "
+                "Conv1DTranspose with kernel_size=2 * hop and strides=hop."
+            )
         )
     sound = np.random.default_rng(0).normal(size=(1, 10 * hop, 1)).astype(np.float32)
     code_shape = tuple(encoder(sound).shape)
     if code_shape != (1, 9, code_size):
         raise Incorrect(
-            f"For {10 * hop} samples the code should hold {code_size} numbers for each of the 9 "
-            f"frames that fit, shape (1, 9, {code_size}); yours has shape {code_shape}."
+            tr(
+                "For {samples} samples the code should hold {code_size} numbers for each of the 9 "
+                "frames that fit, shape (1, 9, {code_size}); yours has shape {code_shape}."
+            ).format(samples=10 * hop, code_size=code_size, code_shape=code_shape)
         )
     if tuple(autoencoder(sound).shape) != sound.shape:
         raise Incorrect(
-            f"The autoencoder must return as many samples as it reads, shape {sound.shape}; "
-            f"it returned {tuple(autoencoder(sound).shape)}."
+            tr(
+                "The autoencoder must return as many samples as it reads, shape {shape}; it returned "
+                "{output_shape}."
+            ).format(shape=sound.shape, output_shape=tuple(autoencoder(sound).shape))
         )
     from course_utils.lapped import lapped_reconstruct, train_lapped
     from course_utils.metrics import snr_db
@@ -543,23 +621,32 @@ def _q5_check(answer, hop=FRAME, code_size=CODE):
     after = snr_db(tones, lapped_reconstruct(autoencoder, tones))
     if not after > before + 1.0:
         raise Incorrect(
-            f"Trained for 60 steps on two steady tones, your model went from {before:.1f} to "
-            f"{after:.1f} dB: it does not learn. Are the code and the output linear (no activation)?"
+            tr(
+                "Trained for 60 steps on two steady tones, your model went from {before:.1f} to "
+                "{after:.1f} dB: it does not learn. Are the code and the output linear (no "
+                "activation)?"
+            ).format(before=before, after=after)
         )
 
 
 q5 = _WriteAFunction(
-    "Exercise 5: a convolutional autoencoder",
+    N_("Exercise 5: a convolutional autoencoder"),
     _q5_check,
     [
-        "The encoder is one layer slid along the sound: each output step reads a frame. How long is a "
-        "frame, and how far does the layer move between two frames, if frames overlap by half?",
-        "`keras.layers.Conv1D(filters, kernel_size=..., strides=...)` on input of shape `(None, 1)` "
-        "gives one row of `filters` numbers per frame; a second Conv1D with `kernel_size=1` maps each "
-        "row to the code.",
-        "The decoder mirrors it: a Conv1D with `kernel_size=1` back to `hidden` channels, then a "
-        "`keras.layers.Conv1DTranspose(1, kernel_size=..., strides=...)`, which writes one frame per "
-        "step and adds the overlapping halves.",
+        N_(
+            "The encoder is one layer slid along the sound: each output step reads a frame. How long is a "
+            "frame, and how far does the layer move between two frames, if frames overlap by half?"
+        ),
+        N_(
+            "`keras.layers.Conv1D(filters, kernel_size=..., strides=...)` on input of shape `(None, 1)` "
+            "gives one row of `filters` numbers per frame; a second Conv1D with `kernel_size=1` maps each "
+            "row to the code."
+        ),
+        N_(
+            "The decoder mirrors it: a Conv1D with `kernel_size=1` back to `hidden` channels, then a "
+            "`keras.layers.Conv1DTranspose(1, kernel_size=..., strides=...)`, which writes one frame per "
+            "step and adds the overlapping halves."
+        ),
     ],
     _build_conv_autoencoder,
     context=_q5_context,

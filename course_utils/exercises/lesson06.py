@@ -9,6 +9,7 @@ import numpy as np
 
 from ..checks import as_float_array
 from ..errors import SignalError
+from ..i18n import N_, tr
 from ..settings import CODE, FRAME, HIDDEN
 from ._core import Exercise, Incorrect
 
@@ -49,30 +50,44 @@ def _q1_solution(curves):
 
 def _q1_check(answer, curves):
     if not isinstance(answer, dict):
-        raise Incorrect("Return a dict such as {'A': 'underfitting', 'B': ..., 'C': ...}.")
+        raise Incorrect(tr("Return a dict such as {'A': 'underfitting', 'B': ..., 'C': ...}."))
     expected = _q1_solution(curves)
     if set(answer) != set(expected):
-        raise Incorrect(f"Give a diagnosis for each curve: {sorted(expected)}.")
+        raise Incorrect(
+            tr("Give a diagnosis for each curve: {sorted_expected}.").format(
+                sorted_expected=sorted(expected)
+            )
+        )
     for value in answer.values():
         if value not in DIAGNOSES:
-            raise Incorrect(f"'{value}' is not one of {DIAGNOSES}.")
+            raise Incorrect(
+                tr("'{value}' is not one of {DIAGNOSES}.").format(value=value, DIAGNOSES=DIAGNOSES)
+            )
     for name in sorted(expected):
         if answer[name] != expected[name]:
             raise Incorrect(
-                f"Curve {name} is not '{answer[name]}'. Look again at where its training loss ends, "
-                "and at the gap between its two curves."
+                tr(
+                    "Curve {name} is not '{answer_name}'. Look again at where its training loss ends, "
+                    "and at the gap between its two curves."
+                ).format(name=name, answer_name=answer[name])
             )
 
 
 q1 = Exercise(
-    "Exercise 1: read the learning curves",
+    N_("Exercise 1: read the learning curves"),
     _q1_check,
     [
-        "Look at the plots above: for each curve, where does the *training* loss end, high or low?",
-        "A training loss that stays high means the model has not learned even what it sees. For the "
-        "others, compare the two curves at the end: do they end together, or far apart?",
-        "A validation loss that turns back up while the training loss keeps falling is the classic "
-        "picture of memorizing.",
+        N_(
+            "Look at the plots above: for each curve, where does the *training* loss end, high or low?"
+        ),
+        N_(
+            "A training loss that stays high means the model has not learned even what it sees. For the "
+            "others, compare the two curves at the end: do they end together, or far apart?"
+        ),
+        N_(
+            "A validation loss that turns back up while the training loss keeps falling is the classic "
+            "picture of memorizing."
+        ),
     ],
     _q1_solution,
     context=_q1_context,
@@ -103,33 +118,44 @@ def _q2_check(answer, n_frames, n_folds):
         folds = [(np.asarray(train), np.asarray(test)) for train, test in answer]
     except (TypeError, ValueError):
         raise Incorrect(
-            "Return a list of (train_indices, test_indices) pairs, as KFold.split gives."
+            tr("Return a list of (train_indices, test_indices) pairs, as KFold.split gives.")
         ) from None
     if len(folds) != n_folds:
-        raise Incorrect(f"That is {len(folds)} folds; the exercise asks for n_folds of them.")
+        raise Incorrect(
+            tr("That is {len_folds} folds; the exercise asks for n_folds of them.").format(
+                len_folds=len(folds)
+            )
+        )
     all_test = np.concatenate([test for _, test in folds])
     if sorted(all_test.tolist()) != list(range(n_frames)):
-        raise Incorrect("Every frame must be in exactly one test fold.")
+        raise Incorrect(tr("Every frame must be in exactly one test fold."))
     for train, test in folds:
         if np.intersect1d(train, test).size:
-            raise Incorrect("A frame is in both the training and the test part of a fold.")
+            raise Incorrect(tr("A frame is in both the training and the test part of a fold."))
         if sorted(np.concatenate([train, test]).tolist()) != list(range(n_frames)):
-            raise Incorrect("In each fold, every frame not tested on should be trained on.")
+            raise Incorrect(tr("In each fold, every frame not tested on should be trained on."))
         if np.any(np.diff(np.sort(test)) != 1):
             raise Incorrect(
-                "A test fold is not one contiguous block of frames: with overlapping frames, the "
-                "neighbours of its frames (sharing most of their samples) are in training, so the score leaks."
+                tr(
+                    "A test fold is not one contiguous block of frames: with overlapping frames, the "
+                    "neighbours of its frames (sharing most of their samples) are in training, so the "
+                    "score leaks."
+                )
             )
 
 
 q2 = Exercise(
-    "Exercise 2: folds without leakage",
+    N_("Exercise 2: folds without leakage"),
     _q2_check,
     [
-        "Each test fold should be one run of consecutive frame indices, e.g. frames 10-19, so that "
-        "no test frame has a neighbour in training (except at the block's two edges).",
-        "scikit-learn's `KFold` can split `np.arange(n_frames)`; read what its `shuffle` argument does.",
-        "`.split(...)` returns a generator of (train, test) pairs: turn it into a list.",
+        N_(
+            "Each test fold should be one run of consecutive frame indices, e.g. frames 10-19, so that "
+            "no test frame has a neighbour in training (except at the block's two edges)."
+        ),
+        N_(
+            "scikit-learn's `KFold` can split `np.arange(n_frames)`; read what its `shuffle` argument does."
+        ),
+        N_("`.split(...)` returns a generator of (train, test) pairs: turn it into a list."),
     ],
     _q2_solution,
     context=_q2_context,
@@ -201,7 +227,7 @@ def _q3_check(answer, frames, val_frames):
 
     if isinstance(answer, keras.Model) or not callable(answer):
         raise Incorrect(
-            "Give your training function itself (`answer = train_small`), not its result."
+            tr("Give your training function itself (`answer = train_small`), not its result.")
         )
     frames = as_float_array(frames, "frames", ndim=2)
     val_frames = as_float_array(val_frames, "val_frames", ndim=2)
@@ -213,20 +239,27 @@ def _q3_check(answer, frames, val_frames):
     model = answer(frames, seed=0)
     if not isinstance(model, keras.Model):
         raise Incorrect(
-            f"Your function returned {type(model).__name__}; it must return the trained Keras model."
+            tr("Your function returned {kind}; it must return the trained Keras model.").format(
+                kind=type(model).__name__
+            )
         )
     if _narrowest_layer(model) > CODE:
         raise Incorrect(
-            f"The model's narrowest layer has {_narrowest_layer(model)} units: it must still squeeze each "
-            f"frame through a code of at most {CODE} numbers."
+            tr(
+                "The model's narrowest layer has {narrowest} units: it must still "
+                "squeeze each frame through a code of at most {CODE} numbers."
+            ).format(narrowest=_narrowest_layer(model), CODE=CODE)
         )
     train_error, val_error = _relative_error(model, frames), _relative_error(model, val_frames)
     if not np.isfinite(val_error):
-        raise Incorrect("The model outputs NaN or infinite values: the training diverged.")
+        raise Incorrect(tr("The model outputs NaN or infinite values: the training diverged."))
     if val_error >= Q3_TARGET:
         raise Incorrect(
-            f"On the training frames the relative error is {train_error:.3f}, on the validation frames "
-            f"{val_error:.2f}: still no better than silence on music the model has not heard."
+            tr(
+                "On the training frames the relative error is {train_error:.3f}, on the validation "
+                "frames {val_error:.2f}: still no better than silence on music the model has not "
+                "heard."
+            ).format(train_error=train_error, val_error=val_error)
         )
 
 
@@ -251,15 +284,21 @@ def _q3_no_bottleneck(frames, seed=0):
 
 
 q3 = Exercise(
-    "Exercise 3: cure the over-fit",
+    N_("Exercise 3: cure the over-fit"),
     _q3_check,
     [
-        "Read section 4 again: which changes lowered the validation error of the model trained on 64 "
-        "frames? Any of them, put into `train_small`, is a start.",
-        "`models.build_dense_autoencoder` takes options that change the model itself; look at its "
-        "signature (`help(models.build_dense_autoencoder)`). The number of training steps matters too.",
-        "A weight penalty strong enough to matter on 64 frames is larger than the usual 1e-4. Try a few "
-        "values and watch both numbers the check prints.",
+        N_(
+            "Read section 4 again: which changes lowered the validation error of the model trained on 64 "
+            "frames? Any of them, put into `train_small`, is a start."
+        ),
+        N_(
+            "`models.build_dense_autoencoder` takes options that change the model itself; look at its "
+            "signature (`help(models.build_dense_autoencoder)`). The number of training steps matters too."
+        ),
+        N_(
+            "A weight penalty strong enough to matter on 64 frames is larger than the usual 1e-4. Try a few "
+            "values and watch both numbers the check prints."
+        ),
     ],
     _q3_solution,
     context=_q3_context,

@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..checks import is_close, is_number
+from ..i18n import N_, tr
 from ._core import Exercise, Incorrect
 
 __all__ = ["q1", "q2", "q3"]
@@ -28,7 +29,7 @@ def _q1_solution(n_frames, code_size, bits, duration_s):
 
 def _q1_check(answer, n_frames, code_size, bits, duration_s):
     if not is_number(answer):
-        raise Incorrect("Give one number: the bit rate in kilobits per second.")
+        raise Incorrect(tr("Give one number: the bit rate in kilobits per second."))
     expected = _q1_solution(n_frames, code_size, bits, duration_s)
 
     def close(a, b):
@@ -40,29 +41,37 @@ def _q1_check(answer, n_frames, code_size, bits, duration_s):
     half_side = (n_frames * code_size * bits + code_size * 32) / duration_s / 1000
     if close(answer, code_only):
         raise Incorrect(
-            "That counts the code but not the side information: the decoder also needs to know the "
-            "range of each code dimension."
+            tr(
+                "That counts the code but not the side information: the decoder also needs to know "
+                "the range of each code dimension."
+            )
         )
     if close(answer, half_side):
         raise Incorrect(
-            "Each code dimension has two side numbers, a minimum and a maximum; that counts one."
+            tr(
+                "Each code dimension has two side numbers, a minimum and a maximum; that counts one."
+            )
         )
     if close(answer, expected / 8):
-        raise Incorrect("That is kilobytes per second; kbps counts bits.")
+        raise Incorrect(tr("That is kilobytes per second; kbps counts bits."))
     if close(answer, expected * 1000):
-        raise Incorrect("That is bits per second, not kilobits per second.")
-    raise Incorrect("That is not the total bit rate of this code and its side information.")
+        raise Incorrect(tr("That is bits per second, not kilobits per second."))
+    raise Incorrect(tr("That is not the total bit rate of this code and its side information."))
 
 
 q1 = Exercise(
-    "Exercise 1: count every bit",
+    N_("Exercise 1: count every bit"),
     _q1_check,
     [
-        "Count every bit the decoder receives: the code numbers of every frame, and the side "
-        "information that says how to read them.",
-        "Code bits: frames x numbers per frame x bits per number. Side bits: the quantizer's range "
-        "(a float32 minimum and maximum, 32 bits each) for each code dimension.",
-        "kbps = all bits / duration in seconds / 1000.",
+        N_(
+            "Count every bit the decoder receives: the code numbers of every frame, and the side "
+            "information that says how to read them."
+        ),
+        N_(
+            "Code bits: frames x numbers per frame x bits per number. Side bits: the quantizer's range "
+            "(a float32 minimum and maximum, 32 bits each) for each code dimension."
+        ),
+        N_("kbps = all bits / duration in seconds / 1000."),
     ],
     _q1_solution,
     context=_q1_context,
@@ -109,47 +118,63 @@ def _q2_solution(codes, bits):
 
 def _q2_check(answer, codes, bits):
     if not callable(answer):
-        raise Incorrect("Give the function `quantize_and_restore` itself, not its result.")
+        raise Incorrect(tr("Give the function `quantize_and_restore` itself, not its result."))
     codes = np.asarray(codes, dtype=np.float64)
     try:
         restored = np.asarray(answer(codes.copy(), bits), dtype=np.float64)
     except Exception as error:  # show the learner's own error, briefly
-        raise Incorrect(f"Your function raised {type(error).__name__}: {error}") from None
+        raise Incorrect(
+            tr("Your function raised {kind}: {error}").format(
+                kind=type(error).__name__, error=error
+            )
+        ) from None
     if restored.shape != codes.shape:
         raise Incorrect(
-            f"The restored codes have shape {restored.shape}; they need the input's shape, {codes.shape}."
+            tr(
+                "The restored codes have shape {shape}; they need the input's shape, {shape2}."
+            ).format(shape=restored.shape, shape2=codes.shape)
         )
     step = (codes.max(axis=0) - codes.min(axis=0)) / (2**bits - 1)
     for column in range(codes.shape[1]):
         distinct = len(np.unique(np.round(restored[:, column], 9)))
         if distinct > 2**bits:
             raise Incorrect(
-                f"Column {column} takes {distinct} different values, more than the {2**bits} levels "
-                f"that {bits} bits can name."
+                tr(
+                    "Column {column} takes {distinct} different values, more than the {levels} levels "
+                    "that {bits} bits can name."
+                ).format(column=column, distinct=distinct, levels=2**bits, bits=bits)
             )
     error = np.abs(restored - codes) / step
     if error.max() > 0.5 + 1e-6:
         worst = int(np.argmax(error.max(axis=0)))
         if error[:, worst].max() < 1.0 + 1e-6 and np.all(restored <= codes + 1e-9):
             raise Incorrect(
-                "Values are always rounded down (floor), so some end almost a whole step off."
+                tr("Values are always rounded down (floor), so some end almost a whole step off.")
             )
         raise Incorrect(
-            f"In column {worst} a value is off by {error[:, worst].max():.2f} steps, more than the half "
-            "step a uniform quantizer with each dimension's own range allows."
+            tr(
+                "In column {worst} a value is off by {off:.2f} steps, more than the half "
+                "step a uniform quantizer with each dimension's own range allows."
+            ).format(worst=worst, off=error[:, worst].max())
         )
 
 
 q2 = Exercise(
-    "Exercise 2: a uniform quantizer",
+    N_("Exercise 2: a uniform quantizer"),
     _q2_check,
     [
-        "Quantizing maps each value to one of `2**bits` evenly spaced levels between a low and a high "
-        "value; restoring maps the level back to a value.",
-        "Give each code dimension (column, `axis=0`) its own low and high: one range for all columns "
-        "would waste levels on the narrow ones.",
-        "`step = (high - low) / (2**bits - 1)`; the level is the nearest whole number of steps above "
-        "`low` (`np.round`); the restored value is `low + level * step`.",
+        N_(
+            "Quantizing maps each value to one of `2**bits` evenly spaced levels between a low and a high "
+            "value; restoring maps the level back to a value."
+        ),
+        N_(
+            "Give each code dimension (column, `axis=0`) its own low and high: one range for all columns "
+            "would waste levels on the narrow ones."
+        ),
+        N_(
+            "`step = (high - low) / (2**bits - 1)`; the level is the nearest whole number of steps above "
+            "`low` (`np.round`); the restored value is `low + level * step`."
+        ),
     ],
     _q2_solution,
     context=_q2_context,
@@ -255,14 +280,19 @@ def _q3_check(answer, train_frames, test_frames, budget):
     try:
         code_size, bits = (int(v) for v in answer)
     except (TypeError, ValueError):
-        raise Incorrect("Give a pair of whole numbers, `(code_size, bits)`.") from None
+        raise Incorrect(tr("Give a pair of whole numbers, `(code_size, bits)`.")) from None
     if code_size * bits != budget:
         raise Incorrect(
-            f"{code_size} numbers x {bits} bits = {code_size * bits} bits, not the budget of {budget} per frame."
+            tr(
+                "{code_size} numbers x {bits} bits = {code_size_bits} bits, not the budget of "
+                "{budget} per frame."
+            ).format(code_size=code_size, bits=bits, code_size_bits=code_size * bits, budget=budget)
         )
     if (code_size, bits) not in _splits(budget, np.shape(train_frames)[1]):
         raise Incorrect(
-            f"Choose bits from 1 to 16 and a code smaller than the frame ({np.shape(train_frames)[1]})."
+            tr(
+                "Choose bits from 1 to 16 and a code smaller than the frame ({frame_length})."
+            ).format(frame_length=np.shape(train_frames)[1])
         )
     scores = _split_scores(train_frames, test_frames, budget)
     best = max(scores, key=scores.get)
@@ -274,20 +304,33 @@ def _q3_check(answer, train_frames, test_frames, budget):
         else "too few bits per number: the quantization noise of every extra number costs more than it brings"
     )
     raise Incorrect(
-        f"({code_size}, {bits}) gives {scores[(code_size, bits)]:.1f} dB on the test frames, and "
-        f"another split of the budget does better. This split has {reason}."
+        tr(
+            "({code_size}, {bits}) gives {score:.1f} dB on the test frames, and "
+            "another split of the budget does better. This split has {reason}."
+        ).format(
+            code_size=code_size,
+            bits=bits,
+            score=scores[code_size, bits],
+            reason=reason,
+        )
     )
 
 
 q3 = Exercise(
-    "Exercise 3: spend a bit budget",
+    N_("Exercise 3: spend a bit budget"),
     _q3_check,
     [
-        "The budget is fixed: more numbers per frame leaves fewer bits for each. Neither extreme wins.",
-        "List every split (`bits` from 1 to 16 that divides the budget, `code_size = budget // bits`) "
-        "and score each one on the test frames.",
-        "For each split: `PCA(n_components=code_size)` fitted on the training frames, "
-        "`codec.quantize` the test codes with `bits`, restore, measure the SNR; keep the best pair.",
+        N_(
+            "The budget is fixed: more numbers per frame leaves fewer bits for each. Neither extreme wins."
+        ),
+        N_(
+            "List every split (`bits` from 1 to 16 that divides the budget, `code_size = budget // bits`) "
+            "and score each one on the test frames."
+        ),
+        N_(
+            "For each split: `PCA(n_components=code_size)` fitted on the training frames, "
+            "`codec.quantize` the test codes with `bits`, restore, measure the SNR; keep the best pair."
+        ),
     ],
     _q3_solution,
     context=_q3_context,

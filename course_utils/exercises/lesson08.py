@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..i18n import N_, tr
 from ._core import Exercise, Incorrect
 
 __all__ = ["q1", "q2", "q3", "q4", "q5"]
@@ -45,7 +46,9 @@ def _q1_check(answer, speech=None, noise=None):
         speech, noise = _q1_context().values()
     if not callable(answer):
         raise Incorrect(
-            "Give the function itself, `mix`, not its result: the check calls it at several SNRs."
+            tr(
+                "Give the function itself, `mix`, not its result: the check calls it at several SNRs."
+            )
         )
     speech = np.asarray(speech, dtype=np.float64)
     noise = np.asarray(noise, dtype=np.float64)[: len(speech)]
@@ -53,33 +56,45 @@ def _q1_check(answer, speech=None, noise=None):
         mixture = np.asarray(answer(speech, noise, snr), dtype=np.float64)
         if mixture.shape != speech.shape:
             raise Incorrect(
-                f"At {snr:+g} dB the mixture has shape {mixture.shape}; it must have the speech's, {speech.shape}."
+                tr(
+                    "At {snr:+g} dB the mixture has shape {shape}; it must have the speech's, {shape2}."
+                ).format(snr=snr, shape=mixture.shape, shape2=speech.shape)
             )
         added = mixture - speech
         if not np.any(added):
             raise Incorrect(
-                f"At {snr:+g} dB the mixture is the speech alone: add the scaled noise."
+                tr("At {snr:+g} dB the mixture is the speech alone: add the scaled noise.").format(
+                    snr=snr
+                )
             )
         if abs(np.corrcoef(added, noise)[0, 1]) < 0.999:
             raise Incorrect(
-                "What the mixture adds to the speech is not a scaled copy of the noise: "
-                "add `gain * noise`, and do not change the speech."
+                tr(
+                    "What the mixture adds to the speech is not a scaled copy of the noise: add `gain * "
+                    "noise`, and do not change the speech."
+                )
             )
         reached = 10 * np.log10(np.mean(speech**2) / np.mean(added**2))
         if abs(reached - snr) > 0.05:
             raise Incorrect(
-                f"Asked for {snr:+g} dB, the mixture's SNR is {reached:+.2f} dB. The gain multiplies "
-                "amplitudes, while the SNR is a ratio of powers."
+                tr(
+                    "Asked for {snr:+g} dB, the mixture's SNR is {reached:+.2f} dB. The gain multiplies "
+                    "amplitudes, while the SNR is a ratio of powers."
+                ).format(snr=snr, reached=reached)
             )
 
 
 q1 = Exercise(
-    "Exercise 1: mix at a target SNR",
+    N_("Exercise 1: mix at a target SNR"),
     _q1_check,
     [
-        "SNR in dB is `10 log10(P_speech / P_noise)`, with the power `P = mean(x**2)`. Solve for the power the "
-        "scaled noise must have.",
-        "Scaling a signal by `g` multiplies its power by `g**2`: the gain is a square root of a power ratio.",
+        N_(
+            "SNR in dB is `10 log10(P_speech / P_noise)`, with the power `P = mean(x**2)`. Solve for the power the "
+            "scaled noise must have."
+        ),
+        N_(
+            "Scaling a signal by `g` multiplies its power by `g**2`: the gain is a square root of a power ratio."
+        ),
     ],
     _q1_solution,
     context=_q1_context,
@@ -138,7 +153,10 @@ def _q2_check(answer, speech=None, noise=None):
         speech, noise = _q2_context().values()
     if not callable(answer):
         raise Incorrect(
-            "Give the function itself, `si_sdr`, not a number: the check calls it on several pairs."
+            tr(
+                "Give the function itself, `si_sdr`, not a number: the check calls it on several "
+                "pairs."
+            )
         )
     speech = np.asarray(speech, dtype=np.float64)
     noise = np.asarray(noise, dtype=np.float64)[: len(speech)]
@@ -151,22 +169,31 @@ def _q2_check(answer, speech=None, noise=None):
             plain = 10 * np.log10(np.sum(speech**2) / np.sum((speech - estimate) ** 2))
             if abs(got - plain) < 0.01:
                 raise Incorrect(
-                    "That is the plain SNR: it punishes a louder or quieter estimate. Project the "
-                    "estimate onto the reference first (the scale `a`)."
+                    tr(
+                        "That is the plain SNR: it punishes a louder or quieter estimate. Project the "
+                        "estimate onto the reference first (the scale `a`)."
+                    )
                 )
             raise Incorrect(
-                f"For an estimate at {scale:g} times a {snr:+g} dB mixture your SI-SDR is {got:.2f} dB; "
-                "check the projection `a = <y, s> / <s, s>` and which of the two signals is scaled."
+                tr(
+                    "For an estimate at {scale:g} times a {snr:+g} dB mixture your SI-SDR is {got:.2f} "
+                    "dB; check the projection `a = <y, s> / <s, s>` and which of the two signals is "
+                    "scaled."
+                ).format(scale=scale, snr=snr, got=got)
             )
 
 
 q2 = Exercise(
-    "Exercise 2: SI-SDR from its equation",
+    N_("Exercise 2: SI-SDR from its equation"),
     _q2_check,
     [
-        "First the part of the estimate that points along the reference: `a * s` with `a = <y, s> / <s, s>` "
-        "(`np.dot`).",
-        "The rest, `a * s - y`, is the distortion; SI-SDR is `10 log10` of the two energies' ratio.",
+        N_(
+            "First the part of the estimate that points along the reference: `a * s` with `a = <y, s> / <s, s>` "
+            "(`np.dot`)."
+        ),
+        N_(
+            "The rest, `a * s - y`, is the distortion; SI-SDR is `10 log10` of the two energies' ratio."
+        ),
     ],
     _q2_solution,
     context=_q2_context,
@@ -242,7 +269,7 @@ def _q3_check(answer, speech=None, noise=None):
         isinstance(answer, (tuple, list)) and len(answer) == 2 and all(callable(f) for f in answer)
     ):
         raise Incorrect(
-            "Give a pair of functions, `(spectral_subtraction, wiener)`, not their results."
+            tr("Give a pair of functions, `(spectral_subtraction, wiener)`, not their results.")
         )
     noisy, _ = dn.mix_at_snr(speech, noise, 0.0)
     base = dn.si_sdr(speech, noisy)
@@ -253,24 +280,33 @@ def _q3_check(answer, speech=None, noise=None):
         out = np.asarray(method(noisy), dtype=np.float64)
         if out.shape != noisy.shape:
             raise Incorrect(
-                f"{name} returns shape {out.shape}; give back a clip as long as the input, {noisy.shape}."
+                tr(
+                    "{name} returns shape {shape}; give back a clip as long as the input, {shape2}."
+                ).format(name=name, shape=out.shape, shape2=noisy.shape)
             )
         got, expected = dn.si_sdr(speech, out) - base, dn.si_sdr(speech, reference(noisy)) - base
         if abs(got - expected) > 0.3:
             raise Incorrect(
-                f"On a held-out reader with a running tap at 0 dB, your {name} improves SI-SDR by {got:+.2f} dB; "
-                "the equations of section 4 do noticeably better or differently. Check the floor, the noise "
-                "estimate and that the gain multiplies the complex STFT (keeping its phase)."
+                tr(
+                    "On a held-out reader with a running tap at 0 dB, your {name} improves SI-SDR by "
+                    "{got:+.2f} dB; the equations of section 4 do noticeably better or differently. "
+                    "Check the floor, the noise estimate and that the gain multiplies the complex STFT "
+                    "(keeping its phase)."
+                ).format(name=name, got=got)
             )
 
 
 q3 = Exercise(
-    "Exercise 3: spectral subtraction and a Wiener gain",
+    N_("Exercise 3: spectral subtraction and a Wiener gain"),
     _q3_check,
     [
-        "Both start from the noisy STFT `Y`, its power `|Y|**2`, and the noise power from "
-        "`denoising.estimate_noise_power(power)`.",
-        "Each computes a real gain per bin and multiplies `Y` by it: that keeps the noisy phase. Then `istft`.",
+        N_(
+            "Both start from the noisy STFT `Y`, its power `|Y|**2`, and the noise power from "
+            "`denoising.estimate_noise_power(power)`."
+        ),
+        N_(
+            "Each computes a real gain per bin and multiplies `Y` by it: that keeps the noisy phase. Then `istft`."
+        ),
     ],
     _q3_solution,
     context=_q3_context,
@@ -311,35 +347,50 @@ def _q4_check(answer):
 
     if not callable(answer):
         raise Incorrect(
-            "Give the function itself, `build_mask_model`, not a model: the check builds one."
+            tr("Give the function itself, `build_mask_model`, not a model: the check builds one.")
         )
     bins = dn.N_FFT // 2 + 1
     width = (2 * dn.CONTEXT + 1) * bins
     keras.utils.set_random_seed(0)
     model = answer(width, bins)
     if not isinstance(model, keras.Model):
-        raise Incorrect(f"build_mask_model returned {type(model).__name__}; return a Keras model.")
+        raise Incorrect(
+            tr("build_mask_model returned {kind}; return a Keras model.").format(
+                kind=type(model).__name__
+            )
+        )
     if tuple(model.inputs[0].shape[1:]) != (width,) or tuple(model.outputs[0].shape[1:]) != (bins,):
         raise Incorrect(
-            f"The model maps {tuple(model.inputs[0].shape[1:])} to {tuple(model.outputs[0].shape[1:])}; "
-            f"it must take the {width} context log-magnitudes and give one gain per bin ({bins})."
+            tr(
+                "The model maps {input_shape} to {output_shape}; it must "
+                "take the {width} context log-magnitudes and give one gain per bin ({bins})."
+            ).format(
+                input_shape=tuple(model.inputs[0].shape[1:]),
+                output_shape=tuple(model.outputs[0].shape[1:]),
+                width=width,
+                bins=bins,
+            )
         )
     probe = np.asarray(
         model(np.random.default_rng(0).normal(size=(64, width)).astype(np.float32) * 5)
     )
     if probe.min() < 0 or probe.max() > 1:
         raise Incorrect(
-            f"The model's output ranges over [{probe.min():.2f}, {probe.max():.2f}]: a mask is a gain "
-            "between 0 and 1 (which activation gives that?)."
+            tr(
+                "The model's output ranges over [{probe_min:.2f}, {probe_max:.2f}]: a mask is a gain "
+                "between 0 and 1 (which activation gives that?)."
+            ).format(probe_min=probe.min(), probe_max=probe.max())
         )
 
 
 q4 = Exercise(
-    "Exercise 4: the mask model",
+    N_("Exercise 4: the mask model"),
     _q4_check,
     [
-        "Dense layers from the `input_width` context log-magnitudes to `bins` outputs.",
-        "A mask is a gain in [0, 1] per frequency bin: choose the last layer's activation for that.",
+        N_("Dense layers from the `input_width` context log-magnitudes to `bins` outputs."),
+        N_(
+            "A mask is a gain in [0, 1] per frequency bin: choose the last layer's activation for that."
+        ),
     ],
     _q4_solution,
     context=_q4_context,
@@ -416,26 +467,41 @@ def _q5_check(answer):
     from .. import denoising as dn
 
     if not isinstance(answer, keras.Model):
-        raise Incorrect("Give a trained Keras mask model (the object), not a function or a number.")
+        raise Incorrect(
+            tr("Give a trained Keras mask model (the object), not a function or a number.")
+        )
     bins = dn.N_FFT // 2 + 1
     if tuple(answer.outputs[0].shape[1:]) != (bins,) or int(answer.inputs[0].shape[-1]) % bins:
         raise Incorrect(
-            f"The model must take context log-magnitudes (a multiple of {bins}) and give {bins} gains."
+            tr(
+                "The model must take context log-magnitudes (a multiple of {bins}) and give {bins} "
+                "gains."
+            ).format(bins=bins)
         )
     scores = _held_out_scores(answer)
     if scores["model"] < scores["wiener"] + Q5_MARGIN_DB:
         raise Incorrect(
-            f"Your model improves SI-SDR by {scores['model']:+.2f} dB at 0 dB input on the held-out "
-            f"readers; the Wiener gain does {scores['wiener']:+.2f} dB. Beat it by {Q5_MARGIN_DB} dB."
+            tr(
+                "Your model improves SI-SDR by {scores_model:+.2f} dB at 0 dB input on the held-out "
+                "readers; the Wiener gain does {scores_wiener:+.2f} dB. Beat it by {Q5_MARGIN_DB} dB."
+            ).format(
+                scores_model=scores["model"],
+                scores_wiener=scores["wiener"],
+                Q5_MARGIN_DB=Q5_MARGIN_DB,
+            )
         )
 
 
 q5 = Exercise(
-    "Exercise 5 (open): a mask model that beats the Wiener gain on voices it never heard",
+    N_("Exercise 5 (open): a mask model that beats the Wiener gain on voices it never heard"),
     _q5_check,
     [
-        "Start from the live model of section 5 and `denoising.train_mask_model` with the same `pairs`.",
-        "More steps help most early on; a wider first layer or more context frames are worth a try too.",
+        N_(
+            "Start from the live model of section 5 and `denoising.train_mask_model` with the same `pairs`."
+        ),
+        N_(
+            "More steps help most early on; a wider first layer or more context frames are worth a try too."
+        ),
     ],
     _q5_solution,
     context=_q5_context,

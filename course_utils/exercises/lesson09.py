@@ -9,6 +9,7 @@ import functools
 
 import numpy as np
 
+from ..i18n import N_, tr
 from ._core import Exercise, Incorrect
 
 __all__ = ["q1", "q2", "q3"]
@@ -49,38 +50,48 @@ def _q1_check(answer):
 
     if isinstance(answer, keras.Model) or not callable(answer):
         raise Incorrect(
-            "Give your builder function itself (`answer = build_autoencoder`), not a model."
+            tr("Give your builder function itself (`answer = build_autoencoder`), not a model.")
         )
     try:
         model = answer(640)
     except Exception as error:  # the learner's code failed: say how
         raise Incorrect(
-            f"`build_autoencoder(640)` raised {type(error).__name__}: {error}"
+            tr("`build_autoencoder(640)` raised {kind}: {error}").format(
+                kind=type(error).__name__, error=error
+            )
         ) from None
     if not isinstance(model, keras.Model):
         raise Incorrect(
-            f"`build_autoencoder(640)` returned {type(model).__name__}; it must return the Keras model."
+            tr("`build_autoencoder(640)` returned {kind}; it must return the Keras model.").format(
+                kind=type(model).__name__
+            )
         )
     if tuple(model.input_shape) != (None, 640) or tuple(model.output_shape) != (None, 640):
         raise Incorrect(
-            f"The model maps {model.input_shape} to {model.output_shape}; it must map 640 numbers "
-            "to 640 numbers."
+            tr(
+                "The model maps {input_shape} to {output_shape}; it must map 640 numbers to 640 "
+                "numbers."
+            ).format(input_shape=model.input_shape, output_shape=model.output_shape)
         )
     dense = [layer.units for layer in model.layers if isinstance(layer, keras.layers.Dense)]
     if len(dense) != 10 or min(dense) != 8 or sorted(dense)[1:-1] != [128] * 8:
         raise Incorrect(
-            f"The Dense layers have {dense} units: the baseline has four of 128, a code of 8, "
-            "four of 128 and the output."
+            tr(
+                "The Dense layers have {dense} units: the baseline has four of 128, a code of 8, "
+                "four of 128 and the output."
+            ).format(dense=dense)
         )
     norms = sum(isinstance(layer, keras.layers.BatchNormalization) for layer in model.layers)
     if norms != 9:
         raise Incorrect(
-            f"The model has {norms} batch normalization layers: the baseline normalizes after each "
-            "of its hidden and code layers."
+            tr(
+                "The model has {norms} batch normalization layers: the baseline normalizes after "
+                "each of its hidden and code layers."
+            ).format(norms=norms)
         )
     if getattr(model, "optimizer", None) is None or not getattr(model, "loss", None):
         raise Incorrect(
-            "The model is not compiled: call `model.compile(...)` with an optimizer and a loss."
+            tr("The model is not compiled: call `model.compile(...)` with an optimizer and a loss.")
         )
 
 
@@ -99,14 +110,20 @@ def _q1_no_norm():
 
 
 q1 = Exercise(
-    "Exercise 1: the DCASE 2020 baseline autoencoder",
+    N_("Exercise 1: the DCASE 2020 baseline autoencoder"),
     _q1_check,
     [
-        "Start from `keras.Input(shape=(input_size,))` and add layers in a loop over the widths: "
-        "`depth` times `hidden`, then `code_size`, then `depth` times `hidden` again.",
-        "Each of those layers is three Keras layers in a row: `Dense(width)`, `BatchNormalization()`, "
-        "`ReLU()`. The output is one `Dense(input_size)` without an activation.",
-        "Build `keras.Model(inputs, outputs)` and call `model.compile(...)` with Adam and the mean squared error.",
+        N_(
+            "Start from `keras.Input(shape=(input_size,))` and add layers in a loop over the widths: "
+            "`depth` times `hidden`, then `code_size`, then `depth` times `hidden` again."
+        ),
+        N_(
+            "Each of those layers is three Keras layers in a row: `Dense(width)`, `BatchNormalization()`, "
+            "`ReLU()`. The output is one `Dense(input_size)` without an activation."
+        ),
+        N_(
+            "Build `keras.Model(inputs, outputs)` and call `model.compile(...)` with Adam and the mean squared error."
+        ),
     ],
     _q1_solution,
     context=_q1_context,
@@ -152,32 +169,47 @@ def _q2_cases():
 
 def _q2_check(answer):
     if not callable(answer):
-        raise Incorrect("Give your function itself (`answer = auc_by_pairs`), not a number.")
+        raise Incorrect(tr("Give your function itself (`answer = auc_by_pairs`), not a number."))
     for normal, abnormal in _q2_cases():
         try:
             value = answer(np.array(normal), np.array(abnormal))
         except Exception as error:  # the learner's code failed: say how
-            raise Incorrect(f"Your function raised {type(error).__name__}: {error}") from None
+            raise Incorrect(
+                tr("Your function raised {kind}: {error}").format(
+                    kind=type(error).__name__, error=error
+                )
+            ) from None
         if value is None or not np.isscalar(value) and np.ndim(value) != 0:
-            raise Incorrect("Your function must return one number, the AUC.")
+            raise Incorrect(tr("Your function must return one number, the AUC."))
         expected = _auc_by_pairs(normal, abnormal)
         if not np.isclose(float(value), expected, atol=1e-9):
             ties = len(set(normal) & set(abnormal)) > 0
             detail = " Look at how it counts a tie." if ties else ""
             raise Incorrect(
-                f"For normal scores {np.round(normal, 2).tolist()} and abnormal scores "
-                f"{np.round(abnormal, 2).tolist()} your function returned {float(value):.4g}.{detail}"
+                tr(
+                    "For normal scores {normal} and abnormal scores "
+                    "{abnormal} your function returned {value:.4g}.{detail}"
+                ).format(
+                    normal=np.round(normal, 2).tolist(),
+                    abnormal=np.round(abnormal, 2).tolist(),
+                    value=float(value),
+                    detail=detail,
+                )
             )
 
 
 q2 = Exercise(
-    "Exercise 2: the AUC by counting pairs",
+    N_("Exercise 2: the AUC by counting pairs"),
     _q2_check,
     [
-        "Compare every abnormal score with every normal score. NumPy broadcasting does it in one line: "
-        "a column of one against a row of the other.",
-        "The AUC is the mean over all pairs of 1 when the abnormal score is higher, 0.5 when they are "
-        "equal, 0 otherwise.",
+        N_(
+            "Compare every abnormal score with every normal score. NumPy broadcasting does it in one line: "
+            "a column of one against a row of the other."
+        ),
+        N_(
+            "The AUC is the mean over all pairs of 1 when the abnormal score is higher, 0.5 when they are "
+            "equal, 0 otherwise."
+        ),
     ],
     _q2_solution,
     context=_q2_context,
@@ -234,7 +266,9 @@ def _q3_check(answer, mels=None):
     from .. import anomaly
 
     if not callable(answer):
-        raise Incorrect("Give your detector function itself (`answer = detector`), not its scores.")
+        raise Incorrect(
+            tr("Give your detector function itself (`answer = detector`), not its scores.")
+        )
     normal, abnormal = mels if mels is not None else _bundled_mels()
     aucs = []
     for seed in Q3_SEEDS:
@@ -244,21 +278,26 @@ def _q3_check(answer, mels=None):
             scores = np.asarray(answer([normal[i] for i in train], test_mels), dtype=float).ravel()
         except Exception as error:  # the learner's code failed: say how
             raise Incorrect(
-                f"Your detector raised {type(error).__name__} on split {seed}: {error}"
+                tr("Your detector raised {kind} on split {seed}: {error}").format(
+                    kind=type(error).__name__, seed=seed, error=error
+                )
             ) from None
         if scores.shape != (len(test_mels),):
             raise Incorrect(
-                f"Your detector must return one score per test clip ({len(test_mels)}); "
-                f"it returned {scores.size}."
+                tr(
+                    "Your detector must return one score per test clip ({len_test_mels}); it returned "
+                    "{size}."
+                ).format(len_test_mels=len(test_mels), size=scores.size)
             )
         if not np.all(np.isfinite(scores)):
-            raise Incorrect("Your detector returned NaN or infinite scores.")
+            raise Incorrect(tr("Your detector returned NaN or infinite scores."))
         aucs.append(anomaly.auc(scores[: len(test)], scores[len(test) :]))
     mean = float(np.mean(aucs))
     if mean < Q3_TARGET:
         raise Incorrect(
-            f"Mean AUC over the five splits: {mean:.2f} (per split {np.round(aucs, 2).tolist()}); "
-            f"not yet {Q3_TARGET}."
+            tr(
+                "Mean AUC over the five splits: {mean:.2f} (per split {aucs}); not yet {Q3_TARGET}."
+            ).format(mean=mean, aucs=np.round(aucs, 2).tolist(), Q3_TARGET=Q3_TARGET)
         )
 
 
@@ -268,15 +307,21 @@ def _q3_loudness(train_mels, test_mels):
 
 
 q3 = Exercise(
-    "Exercise 3 (open): a detector of your own",
+    N_("Exercise 3 (open): a detector of your own"),
     _q3_check,
     [
-        "Start from what section 6 found strongest, then try to do better: which summary of a clip "
-        "separates the two classes?",
-        "A clip's mean log-mel per band is 128 numbers; the normal training clips give 14 of those "
-        "vectors. How far is a test clip's vector from theirs, taking their spread into account?",
-        "`anomaly.gaussian_scores(train_vectors, test_vectors)` computes a Mahalanobis distance with a "
-        "Ledoit-Wolf covariance.",
+        N_(
+            "Start from what section 6 found strongest, then try to do better: which summary of a clip "
+            "separates the two classes?"
+        ),
+        N_(
+            "A clip's mean log-mel per band is 128 numbers; the normal training clips give 14 of those "
+            "vectors. How far is a test clip's vector from theirs, taking their spread into account?"
+        ),
+        N_(
+            "`anomaly.gaussian_scores(train_vectors, test_vectors)` computes a Mahalanobis distance with a "
+            "Ledoit-Wolf covariance."
+        ),
     ],
     _q3_solution,
     context=_q3_context,

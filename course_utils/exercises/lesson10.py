@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..i18n import N_, tr
 from ._core import Exercise, Incorrect
 
 __all__ = ["q1", "q2", "q3", "q4"]
@@ -33,7 +34,11 @@ def _q1_check(answer, patch):
     answer = np.asarray(answer, dtype=np.float64) if not isinstance(answer, (str, bytes)) else None
     if answer is None or answer.shape != patch.shape:
         shape = None if answer is None else answer.shape
-        raise Incorrect(f"Give an array of the patch's shape, {patch.shape}; got {shape}.")
+        raise Incorrect(
+            tr("Give an array of the patch's shape, {shape}; got {shape2}.").format(
+                shape=patch.shape, shape2=shape
+            )
+        )
     expected = _q1_solution(patch.astype(np.float64))
     if np.allclose(answer, expected, atol=1e-4):
         return
@@ -42,40 +47,50 @@ def _q1_check(answer, patch):
         answer, over_bands, atol=1e-4
     ):
         raise Incorrect(
-            "That removes each *frame's* mean over the bands; the microphone's colouring is a "
-            "constant per *band*, over time."
+            tr(
+                "That removes each *frame's* mean over the bands; the microphone's colouring is a "
+                "constant per *band*, over time."
+            )
         )
     centred = patch - patch.mean(axis=1, keepdims=True)
     if np.allclose(answer, centred, atol=1e-4):
-        raise Incorrect("The band means are removed, but the spread is not normalised yet.")
+        raise Incorrect(tr("The band means are removed, but the spread is not normalised yet."))
     per_band = centred / centred.std(axis=1, keepdims=True)
     if np.allclose(answer, per_band, atol=1e-4):
         raise Incorrect(
-            "That is the textbook per-band CMVN: each band divided by its *own* spread, a sound "
-            "normalisation too. This course's patches divide the centred patch by *one* spread, so "
-            "that a band that changes a lot over time (a formant moving through a word) keeps larger "
-            "values than a band that barely changes. Use the whole centred patch's standard deviation."
+            tr(
+                "That is the textbook per-band CMVN: each band divided by its *own* spread, a sound "
+                "normalisation too. This course's patches divide the centred patch by *one* spread, so "
+                "that a band that changes a lot over time (a formant moving through a word) keeps larger "
+                "values than a band that barely changes. Use the whole centred patch's standard deviation."
+            )
         )
     plain = patch - patch.mean()
     if np.allclose(answer, plain / plain.std(), atol=1e-4):
         raise Incorrect(
-            "That removes one overall mean (the loudness) but not each band's own offset (the "
-            "microphone's colouring)."
+            tr(
+                "That removes one overall mean (the loudness) but not each band's own offset (the "
+                "microphone's colouring)."
+            )
         )
     raise Incorrect(
-        "That is not the patch with each band's offset removed and its spread normalised."
+        tr("That is not the patch with each band's offset removed and its spread normalised.")
     )
 
 
 q1 = Exercise(
-    "Exercise 1: per-clip mean and variance normalisation",
+    N_("Exercise 1: per-clip mean and variance normalisation"),
     _q1_check,
     [
-        "A patch has shape `(bands, frames)`. A microphone colours a recording by adding a constant "
-        "to each band (row) for the whole clip; loudness adds one constant to everything.",
-        "Remove each band's own mean over time: a mean along `axis=1`, with `keepdims=True` so the "
-        "shapes line up when you subtract.",
-        "Then divide the whole centred patch by its standard deviation.",
+        N_(
+            "A patch has shape `(bands, frames)`. A microphone colours a recording by adding a constant "
+            "to each band (row) for the whole clip; loudness adds one constant to everything."
+        ),
+        N_(
+            "Remove each band's own mean over time: a mean along `axis=1`, with `keepdims=True` so the "
+            "shapes line up when you subtract."
+        ),
+        N_("Then divide the whole centred patch by its standard deviation."),
     ],
     _q1_solution,
     context=_q1_context,
@@ -117,41 +132,56 @@ def _q2_solution(speakers, held_out):
 
 def _q2_check(answer, speakers, held_out):
     if not isinstance(answer, tuple) or len(answer) != 2:
-        raise Incorrect("Give a pair `(train_indices, test_indices)` of integer index arrays.")
+        raise Incorrect(tr("Give a pair `(train_indices, test_indices)` of integer index arrays."))
     train, test = (np.asarray(part) for part in answer)
     if train.dtype == bool or test.dtype == bool:
-        raise Incorrect("Those are boolean masks; the answer takes arrays of indices.")
+        raise Incorrect(tr("Those are boolean masks; the answer takes arrays of indices."))
     if not (np.issubdtype(train.dtype, np.integer) and np.issubdtype(test.dtype, np.integer)):
-        raise Incorrect("Both parts must be arrays of whole-number indices into `speakers`.")
+        raise Incorrect(tr("Both parts must be arrays of whole-number indices into `speakers`."))
     if len(np.intersect1d(train, test)):
-        raise Incorrect("Some clips are in both parts; every clip belongs to exactly one.")
+        raise Incorrect(tr("Some clips are in both parts; every clip belongs to exactly one."))
     if len(train) + len(test) != len(speakers):
         raise Incorrect(
-            f"The parts hold {len(train) + len(test)} clips but there are {len(speakers)}; leave none out."
+            tr("The parts hold {clips} clips but there are {len_speakers}; leave none out.").format(
+                clips=len(train) + len(test), len_speakers=len(speakers)
+            )
         )
     in_both = set(speakers[train].tolist()) & set(speakers[test].tolist())
     if in_both:
         raise Incorrect(
-            f"Speaker(s) {sorted(in_both)} appear in both parts: the test would then measure a voice "
-            "the model already knows. Split by speaker, not by clip."
+            tr(
+                "Speaker(s) {both} appear in both parts: the test would then measure a "
+                "voice the model already knows. Split by speaker, not by clip."
+            ).format(both=sorted(in_both))
         )
     if set(speakers[train].tolist()) == {held_out}:
         raise Incorrect(
-            f"The parts are swapped: the test part holds '{held_out}', the training part everyone else."
+            tr(
+                "The parts are swapped: the test part holds '{held_out}', the training part everyone "
+                "else."
+            ).format(held_out=held_out)
         )
     if set(speakers[test].tolist()) != {held_out}:
-        raise Incorrect(f"The test part must hold exactly the clips of '{held_out}'.")
+        raise Incorrect(
+            tr("The test part must hold exactly the clips of '{held_out}'.").format(
+                held_out=held_out
+            )
+        )
 
 
 q2 = Exercise(
-    "Exercise 2: hold out one speaker",
+    N_("Exercise 2: hold out one speaker"),
     _q2_check,
     [
-        "Split by speaker, not by clip: every clip of the held-out speaker goes to the test part, "
-        "every other clip to training.",
-        "`speakers == held_out` is a boolean mask over the clips; `np.flatnonzero` turns a mask "
-        "into indices.",
-        "Test indices from `==`, training indices from `!=`.",
+        N_(
+            "Split by speaker, not by clip: every clip of the held-out speaker goes to the test part, "
+            "every other clip to training."
+        ),
+        N_(
+            "`speakers == held_out` is a boolean mask over the clips; `np.flatnonzero` turns a mask "
+            "into indices."
+        ),
+        N_("Test indices from `==`, training indices from `!=`."),
     ],
     _q2_solution,
     context=_q2_context,
@@ -197,33 +227,42 @@ def _q3_solution(y_true, y_pred):
 
 def _q3_check(answer, y_true, y_pred):
     if not isinstance(answer, tuple) or len(answer) != 2:
-        raise Incorrect("Give a pair of digits, `(true_digit, predicted_digit)`.")
+        raise Incorrect(tr("Give a pair of digits, `(true_digit, predicted_digit)`."))
     expected = _q3_solution(y_true, y_pred)
     try:
         answer = tuple(int(a) for a in answer)
     except (TypeError, ValueError):
-        raise Incorrect("Give a pair of digits, `(true_digit, predicted_digit)`.") from None
+        raise Incorrect(tr("Give a pair of digits, `(true_digit, predicted_digit)`.")) from None
     if answer == expected:
         return
     if answer == expected[::-1]:
         raise Incorrect(
-            "The order is swapped. Rows of the confusion matrix are the true digits, columns the predictions."
+            tr(
+                "The order is swapped. Rows of the confusion matrix are the true digits, columns the "
+                "predictions."
+            )
         )
     if answer[0] == answer[1]:
-        raise Incorrect("That is a correct prediction (the diagonal), not a confusion.")
-    raise Incorrect("That pair is not the most frequent confusion.")
+        raise Incorrect(tr("That is a correct prediction (the diagonal), not a confusion."))
+    raise Incorrect(tr("That pair is not the most frequent confusion."))
 
 
 q3 = Exercise(
-    "Exercise 3: the most frequent confusion",
+    N_("Exercise 3: the most frequent confusion"),
     _q3_check,
     [
-        "A confusion matrix counts, for each true digit (row), how often each digit was predicted "
-        "(column): `sklearn.metrics.confusion_matrix(y_true, y_pred)`.",
-        "Its diagonal holds the correct predictions; set it to 0 (`np.fill_diagonal`) so only "
-        "confusions remain.",
-        "The row and column of the largest remaining count are the pair: "
-        "`np.unravel_index(np.argmax(m), m.shape)`.",
+        N_(
+            "A confusion matrix counts, for each true digit (row), how often each digit was predicted "
+            "(column): `sklearn.metrics.confusion_matrix(y_true, y_pred)`."
+        ),
+        N_(
+            "Its diagonal holds the correct predictions; set it to 0 (`np.fill_diagonal`) so only "
+            "confusions remain."
+        ),
+        N_(
+            "The row and column of the largest remaining count are the pair: "
+            "`np.unravel_index(np.argmax(m), m.shape)`."
+        ),
     ],
     _q3_solution,
     context=_q3_context,
@@ -273,8 +312,10 @@ def _q4_check(answer, mandarin):
 
     if not callable(answer):
         raise Incorrect(
-            "Pass your function itself, `tone_contour` without parentheses: the check calls it "
-            "on every clip."
+            tr(
+                "Pass your function itself, `tone_contour` without parentheses: the check calls it "
+                "on every clip."
+            )
         )
     rows = []
     for clip in mandarin.audio:
@@ -282,52 +323,69 @@ def _q4_check(answer, mandarin):
             row = answer(clip.copy(), mandarin.sample_rate)
         except Exception as problem:  # the learner's code: its error is the feedback
             raise Incorrect(
-                f"`tone_contour(clip, sr)` raised {type(problem).__name__}: {problem}"
+                tr("`tone_contour(clip, sr)` raised {kind}: {problem}").format(
+                    kind=type(problem).__name__, problem=problem
+                )
             ) from None
         try:
             row = np.asarray(row, dtype=np.float64)
         except (TypeError, ValueError):
-            raise Incorrect("`tone_contour` must return an array of numbers.") from None
+            raise Incorrect(tr("`tone_contour` must return an array of numbers.")) from None
         rows.append(row)
     lengths = sorted({row.shape for row in rows})
     if len(lengths) > 1 or rows[0].ndim != 1 or rows[0].size == 0:
         raise Incorrect(
-            f"Every clip must give a 1-D vector of the same length (a fixed number of points "
-            f"along the word); the shapes were {lengths[:4]}. Resample the contour with `np.interp`."
+            tr(
+                "Every clip must give a 1-D vector of the same length (a fixed number of points "
+                "along the word); the shapes were {shapes}. Resample the contour with `np.interp`."
+            ).format(shapes=lengths[:4])
         )
     table = np.stack(rows)
     if not np.all(np.isfinite(table)):
         raise Incorrect(
-            "Some contours hold NaN or infinite values: a pitch tracker gives no pitch in silence "
-            "(`librosa.pyin` marks it NaN). Keep the voiced frames only."
+            tr(
+                "Some contours hold NaN or infinite values: a pitch tracker gives no pitch in "
+                "silence (`librosa.pyin` marks it NaN). Keep the voiced frames only."
+            )
         )
     if np.ptp(table, axis=0).max() == 0:
         raise Incorrect(
-            "Every clip gives the same vector: the feature carries nothing about the word."
+            tr("Every clip gives the same vector: the feature carries nothing about the word.")
         )
     accuracy = recognition.evaluate_leave_one_speaker_out(
         table, mandarin, recognition.make_classifier(kind="svm")
     ).accuracy
     if accuracy < TONE_TARGET:
         raise Incorrect(
-            f"On the new voice your feature scores {accuracy:.0%} (chance 10 %); the exercise asks for "
-            f"{TONE_TARGET:.0%}. A voice's own pitch differs from the other's: does your contour keep the "
-            "*shape* of the pitch (rising, falling, level) rather than its height?"
+            tr(
+                "On the new voice your feature scores {accuracy:.0%} (chance 10 %); the exercise "
+                "asks for {TONE_TARGET:.0%}. A voice's own pitch differs from the other's: does your "
+                "contour keep the *shape* of the pitch (rising, falling, level) rather than its "
+                "height?"
+            ).format(accuracy=accuracy, TONE_TARGET=TONE_TARGET)
         )
 
 
 q4 = _WriteAFunction(
-    "Exercise 4 (open): a feature that keeps the tone",
+    N_("Exercise 4 (open): a feature that keeps the tone"),
     _q4_check,
     [
-        "A tone is the shape of the pitch over the word. `librosa.yin(clip, fmin=..., fmax=..., sr=sr)` "
-        "gives the pitch (f0, in Hz) of every frame.",
-        "The frames before and after the word have no real pitch: keep the frames where the clip is "
-        "loud (`librosa.feature.rms`, with the same `hop_length` as the pitch tracker).",
-        "Two voices speak at different heights: measure the pitch in semitones (`12 * np.log2(f0)`) and "
-        "subtract the clip's own median, so that only the shape is left.",
-        "Words differ in length: resample the contour to a fixed number of points with `np.interp`. "
-        "Still stuck? `exercises.q4.solution()` shows one way.",
+        N_(
+            "A tone is the shape of the pitch over the word. `librosa.yin(clip, fmin=..., fmax=..., sr=sr)` "
+            "gives the pitch (f0, in Hz) of every frame."
+        ),
+        N_(
+            "The frames before and after the word have no real pitch: keep the frames where the clip is "
+            "loud (`librosa.feature.rms`, with the same `hop_length` as the pitch tracker)."
+        ),
+        N_(
+            "Two voices speak at different heights: measure the pitch in semitones (`12 * np.log2(f0)`) and "
+            "subtract the clip's own median, so that only the shape is left."
+        ),
+        N_(
+            "Words differ in length: resample the contour to a fixed number of points with `np.interp`. "
+            "Still stuck? `exercises.q4.solution()` shows one way."
+        ),
     ],
     _tone_contour,
     context=_q4_context,

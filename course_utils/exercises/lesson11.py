@@ -11,6 +11,7 @@ import functools
 import numpy as np
 
 from ..checks import is_number
+from ..i18n import N_, tr
 from ..metrics import log_spectral_distance, snr_db
 from ._core import Exercise, Incorrect
 
@@ -38,44 +39,59 @@ def _q1_check(answer, signal):
         or answer.ndim != 1
         or not np.issubdtype(answer.dtype, np.number)
     ):
-        raise Incorrect("Return a 1-D array of samples, like `signal`.")
+        raise Incorrect(tr("Return a 1-D array of samples, like `signal`."))
     if np.iscomplexobj(answer):
         raise Incorrect(
-            "Return real samples, like `signal`, not complex numbers (an STFT is not a waveform)."
+            tr(
+                "Return real samples, like `signal`, not complex numbers (an STFT is not a waveform)."
+            )
         )
     if answer.shape != signal.shape:
         raise Incorrect(
-            f"Return as many samples as the signal has ({len(signal)}); yours has {len(answer)}."
+            tr(
+                "Return as many samples as the signal has ({len_signal}); yours has {len_answer}."
+            ).format(len_signal=len(signal), len_answer=len(answer))
         )
     if not np.all(np.isfinite(answer)):
-        raise Incorrect("Your waveform contains NaN or Inf.")
+        raise Incorrect(tr("Your waveform contains NaN or Inf."))
     if np.max(np.abs(answer)) == 0:
         raise Incorrect(
-            "That is silence: its magnitude spectrogram is all zeros, nothing like the signal's."
+            tr(
+                "That is silence: its magnitude spectrogram is all zeros, nothing like the signal's."
+            )
         )
     if np.array_equal(answer, signal):
         raise Incorrect(
-            "That is the signal itself (SNR infinite). Find a *different* waveform with the same magnitudes."
+            tr(
+                "That is the signal itself (SNR infinite). Find a *different* waveform with the same "
+                "magnitudes."
+            )
         )
     lsd = log_spectral_distance(signal, answer)
     if lsd > 0.5:
         raise Incorrect(
-            f"The magnitude spectrogram changed: log-spectral distance {lsd:.1f} dB (want < 0.5 dB). "
-            "Scaling, adding noise or filtering all change the magnitudes."
+            tr(
+                "The magnitude spectrogram changed: log-spectral distance {lsd:.1f} dB (want < 0.5 "
+                "dB). Scaling, adding noise or filtering all change the magnitudes."
+            ).format(lsd=lsd)
         )
     snr = snr_db(signal, answer)
     if snr >= 0:
         raise Incorrect(
-            f"The SNR is still {snr:.1f} dB: the waveform is too close to the original."
+            tr("The SNR is still {snr:.1f} dB: the waveform is too close to the original.").format(
+                snr=snr
+            )
         )
 
 
 q1 = Exercise(
-    "Exercise 1: same magnitudes, negative SNR",
+    N_("Exercise 1: same magnitudes, negative SNR"),
     _q1_check,
-    "Which waveform sounds exactly like `signal` (same magnitude at every time and frequency) "
-    "but has every sample on the other side of zero? Check yours with "
-    "`course_utils.metrics.snr_db` and `log_spectral_distance`.",
+    N_(
+        "Which waveform sounds exactly like `signal` (same magnitude at every time and frequency) "
+        "but has every sample on the other side of zero? Check yours with "
+        "`course_utils.metrics.snr_db` and `log_spectral_distance`."
+    ),
     _q1_solution,
     context=_q1_context,
     wrong_answers=[
@@ -109,30 +125,39 @@ def _q2_check(answer, code_a, code_b, steps):
     if not isinstance(answer, np.ndarray) or answer.shape != expected.shape:
         shape = getattr(answer, "shape", type(answer).__name__)
         raise Incorrect(
-            f"Return an array of shape (steps, latent) = {expected.shape}; got {shape}."
+            tr("Return an array of shape (steps, latent) = {shape}; got {shape2}.").format(
+                shape=expected.shape, shape2=shape
+            )
         )
     if not np.allclose(answer[0], code_a):
         if np.allclose(answer[0], code_b):
             raise Incorrect(
-                "The walk runs backwards: the first row must be code_a and the last code_b."
+                tr("The walk runs backwards: the first row must be code_a and the last code_b.")
             )
-        raise Incorrect("The first row must be code_a itself (t = 0).")
+        raise Incorrect(tr("The first row must be code_a itself (t = 0)."))
     if not np.allclose(answer[-1], code_b):
         raise Incorrect(
-            "The last row must be code_b itself (t = 1). np.linspace(0, 1, steps) includes both ends; "
-            "endpoint=False or np.arange(steps) / steps stops short."
+            tr(
+                "The last row must be code_b itself (t = 1). np.linspace(0, 1, steps) includes both "
+                "ends; endpoint=False or np.arange(steps) / steps stops short."
+            )
         )
     if not np.allclose(answer, expected):
         raise Incorrect(
-            "The ends are right but the steps between them are not evenly spaced: use t = np.linspace(0, 1, steps)."
+            tr(
+                "The ends are right but the steps between them are not evenly spaced: use t = "
+                "np.linspace(0, 1, steps)."
+            )
         )
 
 
 q2 = Exercise(
-    "Exercise 2: walk from one code to another",
+    N_("Exercise 2: walk from one code to another"),
     _q2_check,
-    "Make `t = np.linspace(0, 1, steps)` a column (`[:, None]`), then `(1 - t) * code_a + t * code_b` "
-    "broadcasts to one row per step. Compare with `course_utils.synthesis.interpolate_codes`.",
+    N_(
+        "Make `t = np.linspace(0, 1, steps)` a column (`[:, None]`), then `(1 - t) * code_a + t * code_b` "
+        "broadcasts to one row per step. Compare with `course_utils.synthesis.interpolate_codes`."
+    ),
     _q2_solution,
     context=_q2_context,
     wrong_answers=[
@@ -175,7 +200,7 @@ def _q3_solution(z_mean, z_log_var):
 
 def _q3_check(answer, z_mean, z_log_var):
     if not is_number(answer):
-        raise Incorrect("Return one number: the KL term averaged over the batch.")
+        raise Incorrect(tr("Return one number: the KL term averaged over the batch."))
     expected = _q3_solution(z_mean, z_log_var)
 
     def near(value):
@@ -185,31 +210,39 @@ def _q3_check(answer, z_mean, z_log_var):
         return
     per_element = -0.5 * (1 + z_log_var - z_mean**2 - np.exp(z_log_var))
     if near(-expected):
-        raise Incorrect("The sign is flipped: a KL divergence is never negative.")
+        raise Incorrect(tr("The sign is flipped: a KL divergence is never negative."))
     if near(2 * expected):
         raise Incorrect(
-            "The factor 1/2 is missing: KL = -0.5 * (1 + log_var - mean**2 - exp(log_var))."
+            tr("The factor 1/2 is missing: KL = -0.5 * (1 + log_var - mean**2 - exp(log_var)).")
         )
     if near(float(per_element.mean())):
         raise Incorrect(
-            "That averages over the latent dimensions too. Sum over the latent dimensions "
-            "(each adds its own KL), then average over the examples in the batch."
+            tr(
+                "That averages over the latent dimensions too. Sum over the latent dimensions (each "
+                "adds its own KL), then average over the examples in the batch."
+            )
         )
     as_variance = -0.5 * (1 + np.log(np.abs(z_log_var) + 1e-12) - z_mean**2 - z_log_var)
     if near(float(np.mean(np.sum(as_variance, axis=1)))):
-        raise Incorrect("z_log_var is the *log* of the variance: the variance is exp(z_log_var).")
+        raise Incorrect(
+            tr("z_log_var is the *log* of the variance: the variance is exp(z_log_var).")
+        )
     raise Incorrect(
-        "That is not the batch's KL term. Compute it for each example and latent dimension, "
-        "sum over the latent dimensions, then average over the batch."
+        tr(
+            "That is not the batch's KL term. Compute it for each example and latent dimension, "
+            "sum over the latent dimensions, then average over the batch."
+        )
     )
 
 
 q3 = Exercise(
-    "Exercise 3: the KL term by hand",
+    N_("Exercise 3: the KL term by hand"),
     _q3_check,
-    "For one dimension, KL(N(m, exp(v)) || N(0, 1)) = -0.5 * (1 + v - m**2 - exp(v)). "
-    "Sum it over the latent dimensions (axis=1), then take the mean over the batch. "
-    "The VAE's `elbo_terms` in `course_utils.synthesis` does the same with `keras.ops`.",
+    N_(
+        "For one dimension, KL(N(m, exp(v)) || N(0, 1)) = -0.5 * (1 + v - m**2 - exp(v)). "
+        "Sum it over the latent dimensions (axis=1), then take the mean over the batch. "
+        "The VAE's `elbo_terms` in `course_utils.synthesis` does the same with `keras.ops`."
+    ),
     _q3_solution,
     context=_q3_context,
     wrong_answers=[

@@ -12,6 +12,7 @@ import math
 import numpy as np
 
 from ..checks import is_whole_number
+from ..i18n import N_, tr
 from ._core import Exercise, Incorrect
 
 __all__ = ["q1", "q2", "q3", "q4"]
@@ -32,7 +33,7 @@ def _q1_solution(frame_length, code_size, hidden_sizes):
 
 def _q1_check(answer, frame_length, code_size, hidden_sizes):
     if not is_whole_number(answer):
-        raise Incorrect("Give one whole number: the FLOPs to reconstruct one frame.")
+        raise Incorrect(tr("Give one whole number: the FLOPs to reconstruct one frame."))
     answer = int(answer)
     expected = _q1_solution(frame_length, code_size, hidden_sizes)
     if answer == expected:
@@ -45,26 +46,34 @@ def _q1_check(answer, frame_length, code_size, hidden_sizes):
     encoder = sum(2 * n * m + m for n, m in zip(sizes[:-1], sizes[1:]))
     if answer == weights + biases:
         raise Incorrect(
-            "That is the number of parameters; a FLOP count charges a weight more than once."
+            tr("That is the number of parameters; a FLOP count charges a weight more than once.")
         )
     if answer == weights:
-        raise Incorrect("That counts one multiply per weight, but neither the adds nor the biases.")
+        raise Incorrect(
+            tr("That counts one multiply per weight, but neither the adds nor the biases.")
+        )
     if answer == 2 * weights:
-        raise Incorrect("Almost: the biases are not counted.")
+        raise Incorrect(tr("Almost: the biases are not counted."))
     if answer == encoder:
-        raise Incorrect("That is the encoder alone; reconstructing a frame runs the decoder too.")
-    raise Incorrect("That is not the FLOP count of this autoencoder's layers.")
+        raise Incorrect(
+            tr("That is the encoder alone; reconstructing a frame runs the decoder too.")
+        )
+    raise Incorrect(tr("That is not the FLOP count of this autoencoder's layers."))
 
 
 q1 = Exercise(
-    "Exercise 1: FLOPs per frame by hand",
+    N_("Exercise 1: FLOPs per frame by hand"),
     _q1_check,
     [
-        "List the Dense layers of the whole autoencoder, encoder and decoder, with the number of "
-        "values going into and out of each: `input -> hidden... -> code -> ...hidden -> input`.",
-        "In a Dense layer from `n` to `m` values each of the `n * m` weights costs a multiply and an "
-        "add, and each of the `m` biases one add.",
-        "Sum `2*n*m + m` over the layers. Check with `efficiency.dense_autoencoder_cost`.",
+        N_(
+            "List the Dense layers of the whole autoencoder, encoder and decoder, with the number of "
+            "values going into and out of each: `input -> hidden... -> code -> ...hidden -> input`."
+        ),
+        N_(
+            "In a Dense layer from `n` to `m` values each of the `n * m` weights costs a multiply and an "
+            "add, and each of the `m` biases one add."
+        ),
+        N_("Sum `2*n*m + m` over the layers. Check with `efficiency.dense_autoencoder_cost`."),
     ],
     _q1_solution,
     context=_q1_context,
@@ -105,11 +114,13 @@ def _q2_check(answer, weights, sparsity):
     answer = np.asarray(answer)
     if answer.shape != weights.shape:
         raise Incorrect(
-            f"The mask must have the weights' shape {weights.shape}; got {answer.shape}."
+            tr("The mask must have the weights' shape {shape}; got {shape2}.").format(
+                shape=weights.shape, shape2=answer.shape
+            )
         )
     if not np.all(np.isin(answer, (0, 1))):
         raise Incorrect(
-            "A mask holds only 0 (pruned) and 1 (kept); multiply it with the weights to prune."
+            tr("A mask holds only 0 (pruned) and 1 (kept); multiply it with the weights to prune.")
         )
     expected = _q2_solution(weights, sparsity)
     if np.array_equal(answer, expected):
@@ -118,25 +129,41 @@ def _q2_check(answer, weights, sparsity):
     if np.sum(answer == 0) != n_zero:
         zeroed = int(np.sum(answer == 0))
         raise Incorrect(
-            f"The mask zeroes {zeroed} of {weights.size} weights, a sparsity of "
-            f"{zeroed / weights.size:.2f}, not {sparsity}."
+            tr(
+                "The mask zeroes {zeroed} of {size} weights, a sparsity of "
+                "{fraction:.2f}, not {sparsity}."
+            ).format(
+                zeroed=zeroed,
+                size=weights.size,
+                fraction=zeroed / weights.size,
+                sparsity=sparsity,
+            )
         )
     if np.all(np.abs(weights[answer == 0]) >= np.abs(weights[answer == 1]).max()):
-        raise Incorrect("That prunes the *largest* weights, the ones that matter most.")
+        raise Incorrect(tr("That prunes the *largest* weights, the ones that matter most."))
     raise Incorrect(
-        "Those are not the smallest weights by magnitude: a weight such as -0.45 is big, whatever its sign."
+        tr(
+            "Those are not the smallest weights by magnitude: a weight such as -0.45 is big, "
+            "whatever its sign."
+        )
     )
 
 
 q2 = Exercise(
-    "Exercise 2: a magnitude-pruning mask",
+    N_("Exercise 2: a magnitude-pruning mask"),
     _q2_check,
     [
-        "Magnitude pruning zeroes the weights closest to 0, whatever their sign. The mask has a 0 "
-        "where a weight is pruned and a 1 where it is kept.",
-        "How many to zero: `round(sparsity * weights.size)`. Rank the weights by `np.abs(weights)`.",
-        "`np.argsort(np.abs(weights), axis=None)` lists the positions smallest first; put 0 at the "
-        "first n of them in a flat mask of ones, then reshape it.",
+        N_(
+            "Magnitude pruning zeroes the weights closest to 0, whatever their sign. The mask has a 0 "
+            "where a weight is pruned and a 1 where it is kept."
+        ),
+        N_(
+            "How many to zero: `round(sparsity * weights.size)`. Rank the weights by `np.abs(weights)`."
+        ),
+        N_(
+            "`np.argsort(np.abs(weights), axis=None)` lists the positions smallest first; put 0 at the "
+            "first n of them in a flat mask of ones, then reshape it."
+        ),
     ],
     _q2_solution,
     context=_q2_context,
@@ -172,42 +199,55 @@ def _q3_check(answer, per_replica_batch, workers, devices_per_worker, n_frames):
         or len(answer) != 2
         or not all(is_whole_number(a) for a in answer)
     ):
-        raise Incorrect("Give a pair of whole numbers: `(global_batch, steps_per_epoch)`.")
+        raise Incorrect(tr("Give a pair of whole numbers: `(global_batch, steps_per_epoch)`."))
     global_batch, steps = (int(a) for a in answer)
     expected_batch, expected_steps = _q3_solution(
         per_replica_batch, workers, devices_per_worker, n_frames
     )
     if global_batch == per_replica_batch:
         raise Incorrect(
-            "That is one replica's batch. Every replica of every worker takes its own batch in each step."
+            tr(
+                "That is one replica's batch. Every replica of every worker takes its own batch in "
+                "each step."
+            )
         )
     if global_batch == per_replica_batch * workers:
         raise Incorrect(
-            "Each worker has several devices, and each device is a replica: count them all."
+            tr("Each worker has several devices, and each device is a replica: count them all.")
         )
     if global_batch != expected_batch:
-        raise Incorrect("That is not the global batch: count every replica of every worker.")
+        raise Incorrect(tr("That is not the global batch: count every replica of every worker."))
     if steps == math.ceil(n_frames / per_replica_batch):
         raise Incorrect(
-            "One step consumes a whole *global* batch, so an epoch needs fewer steps than on one device."
+            tr(
+                "One step consumes a whole *global* batch, so an epoch needs fewer steps than on one "
+                "device."
+            )
         )
     if steps == n_frames // expected_batch and n_frames % expected_batch:
-        raise Incorrect("That drops the last, partial batch, which is a step too: round up.")
+        raise Incorrect(tr("That drops the last, partial batch, which is a step too: round up."))
     if steps != expected_steps:
         raise Incorrect(
-            "The global batch is right, but that is not the number of steps one epoch takes with it."
+            tr(
+                "The global batch is right, but that is not the number of steps one epoch takes with "
+                "it."
+            )
         )
 
 
 q3 = Exercise(
-    "Exercise 3: the global batch on a cluster",
+    N_("Exercise 3: the global batch on a cluster"),
     _q3_check,
     [
-        "In synchronous data-parallel training every replica takes its own batch in each step; the "
-        "step's global batch is all of them together.",
-        "Replicas = workers x devices per worker.",
-        "Global batch = per-replica batch x replicas; steps per epoch = "
-        "`math.ceil(n_frames / global_batch)`.",
+        N_(
+            "In synchronous data-parallel training every replica takes its own batch in each step; the "
+            "step's global batch is all of them together."
+        ),
+        N_("Replicas = workers x devices per worker."),
+        N_(
+            "Global batch = per-replica batch x replicas; steps per epoch = "
+            "`math.ceil(n_frames / global_batch)`."
+        ),
     ],
     _q3_solution,
     context=_q3_context,
