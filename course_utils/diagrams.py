@@ -19,11 +19,21 @@ from __future__ import annotations
 import numpy as np
 
 from .errors import SettingError, SignalError
+from .i18n import N_
+from .plotting import plot_text
 
 __all__ = ["layer_sizes", "draw_autoencoder", "draw_dense_layer"]
 
 #: Colours of the parts of an autoencoder (matplotlib's default cycle).
 ROLE_COLOURS = {"input": "0.55", "encoder": "C0", "code": "C3", "decoder": "C2", "output": "0.55"}
+#: The roles' names under the bars (translated when drawn).
+ROLE_NAMES = {
+    "input": N_("input"),
+    "encoder": N_("encoder"),
+    "code": N_("code"),
+    "decoder": N_("decoder"),
+    "output": N_("output"),
+}
 
 
 def _dense_layers(model):
@@ -126,9 +136,10 @@ def draw_autoencoder(model, ax=None, code_layer: str | None = None, title: str |
                 zorder=0,
             )
         ax.text(index, height / 2 + 0.05, f"{width}", ha="center", va="bottom", fontsize=10)
-        label = activation if role in ("encoder", "decoder") else role
+        name = plot_text(ROLE_NAMES[role])
+        label = activation if role in ("encoder", "decoder") else name
         if role in ("code", "output") and activation != "linear":
-            label = f"{role}, {activation}"
+            label = f"{name}, {activation}"
         ax.text(index, -height / 2 - 0.07, label, ha="center", va="top", fontsize=8, color="0.3")
     ax.annotate(
         "", xy=(code, -0.72), xytext=(0, -0.72), arrowprops={"arrowstyle": "->", "color": "C0"}
@@ -139,13 +150,27 @@ def draw_autoencoder(model, ax=None, code_layer: str | None = None, title: str |
         xytext=(code, -0.72),
         arrowprops={"arrowstyle": "->", "color": "C2"},
     )
-    ax.text(code / 2, -0.8, "encoder", ha="center", va="top", color="C0")
-    ax.text((code + len(rows) - 1) / 2, -0.8, "decoder", ha="center", va="top", color="C2")
+    ax.text(code / 2, -0.8, plot_text(ROLE_NAMES["encoder"]), ha="center", va="top", color="C0")
+    ax.text(
+        (code + len(rows) - 1) / 2,
+        -0.8,
+        plot_text(ROLE_NAMES["decoder"]),
+        ha="center",
+        va="top",
+        color="C2",
+    )
     ratio = rows[0][1] / rows[code][1]
     ax.set_title(
         title
-        or f"{getattr(model, 'name', 'model')}: {model.count_params():,} parameters, "
-        f"input {rows[0][1]} / code {rows[code][1]} = ratio {ratio:g}"
+        or plot_text(
+            N_("{name}: {parameters:,} parameters, input {frame} / code {code} = ratio {ratio:g}")
+        ).format(
+            name=getattr(model, "name", "model"),
+            parameters=model.count_params(),
+            frame=rows[0][1],
+            code=rows[code][1],
+            ratio=ratio,
+        )
     )
     ax.set(xlim=(-0.6, len(rows) - 0.4), ylim=(-0.95, 0.7))
     ax.axis("off")
@@ -192,8 +217,9 @@ def draw_dense_layer(n_inputs: int = 4, n_outputs: int = 3, ax=None, activation:
             fontsize=9,
         )
     ax.set_title(
-        f"Dense({n_outputs}): {n_inputs} × {n_outputs} weights + {n_outputs} biases "
-        f"= {n_inputs * n_outputs + n_outputs} parameters",
+        plot_text(
+            N_("Dense({n}): {m} × {n} weights + {n} biases = {parameters} parameters")
+        ).format(n=n_outputs, m=n_inputs, parameters=n_inputs * n_outputs + n_outputs),
         fontsize=10,
     )
     ax.set(xlim=(-0.5, 2.2))

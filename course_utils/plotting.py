@@ -17,6 +17,7 @@ import io
 import numpy as np
 
 from .audio import check_signal
+from .i18n import N_, gettext, tr
 
 __all__ = [
     "use_course_style",
@@ -30,13 +31,64 @@ __all__ = [
 ]
 
 
+#: Fonts with Chinese characters, most likely first (Linux, macOS, Windows). Matplotlib falls back
+#: to the first one installed for the characters DejaVu Sans lacks.
+CHINESE_FONTS = (
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei",
+    "PingFang SC",
+    "Heiti SC",
+    "Microsoft YaHei",
+    "SimHei",
+    "Droid Sans Fallback",
+)
+
+
+def chinese_font() -> str | None:
+    """The first of :data:`CHINESE_FONTS` that matplotlib knows, or None.
+
+    Used in: course_utils internals.
+    """
+    from matplotlib import font_manager
+
+    installed = {font.name for font in font_manager.fontManager.ttflist}
+    return next((name for name in CHINESE_FONTS if name in installed), None)
+
+
+def plot_text(message: str) -> str:
+    """A figure's label in the course's language when matplotlib can draw it, else in English.
+
+    ``message`` is marked with ``N_()``. Chinese labels need a Chinese font (see
+    :data:`CHINESE_FONTS`); without one, a Chinese lesson's figures keep English labels
+    rather than show empty boxes.
+
+    Used in: course_utils internals.
+    """
+    from .i18n import get_language
+
+    if get_language() == "en" or chinese_font() is None:
+        return message
+    return gettext(message)
+
+
 def use_course_style() -> None:
     """A readable, consistent matplotlib style for the course's figures.
+
+    In a Chinese lesson (``setup_notebook(language="zh")``) the font list also names an
+    installed Chinese font, so Chinese labels draw.
 
     Used in: no notebook.
     """
     import matplotlib as mpl
 
+    from .i18n import get_language
+
+    font = chinese_font() if get_language() == "zh" else None
+    if font is not None:
+        mpl.rcParams["font.sans-serif"] = ["DejaVu Sans", font, *mpl.rcParams["font.sans-serif"]]
     mpl.rcParams.update(
         {
             "figure.figsize": (9, 3),
@@ -87,7 +139,7 @@ def plot_waveform(x, sr: int, ax=None, title: str | None = None, **kwargs):
     x = check_signal(x)
     ax = _axes(ax)
     librosa.display.waveshow(y=np.asarray(x, dtype=np.float32), sr=sr, ax=ax, **kwargs)
-    ax.set(xlabel="time (s)", ylabel="amplitude", title=title)
+    ax.set(xlabel=plot_text(N_("time (s)")), ylabel=plot_text(N_("amplitude")), title=title)
     return ax
 
 
@@ -177,12 +229,16 @@ def plot_learning_curves(
     for name, values in curves.items():
         if "loss" not in name:
             continue
+        label = {"loss": plot_text(N_("loss")), "val_loss": plot_text(N_("validation loss"))}
         ax.plot(
-            np.arange(1, len(values) + 1), values, label=name.replace("val_loss", "validation loss")
+            np.arange(1, len(values) + 1),
+            values,
+            label=label.get(name, name.replace("val_loss", "validation loss")),
         )
     if log:
         ax.set_yscale("log")
-    ax.set(xlabel=x_label, ylabel="loss", title=title)
+    x_label = plot_text(N_("epoch")) if x_label == "epoch" else x_label
+    ax.set(xlabel=x_label, ylabel=plot_text(N_("loss")), title=title)
     ax.legend()
     return ax
 
@@ -222,7 +278,11 @@ def listening_table(clips: dict, sr: int, notes: dict | None = None):
             f"<td>{player}</td></tr>"
         )
     return HTML(
-        "<table><tr><th>clip</th><th>measure</th><th>listen</th></tr>" + "".join(rows) + "</table>"
+        "<table><tr><th>{clip}</th><th>{measure}</th><th>{listen}</th></tr>".format(
+            clip=tr("clip"), measure=tr("measure"), listen=tr("listen")
+        )
+        + "".join(rows)
+        + "</table>"
     )
 
 

@@ -27,7 +27,8 @@ import numpy as np
 from .audio import check_signal
 from .checks import positive_int
 from .errors import SignalError
-from .plotting import _png_output
+from .i18n import N_, tr
+from .plotting import _png_output, plot_text
 
 __all__ = ["code_size_explorer", "latent_explorer"]
 
@@ -106,7 +107,7 @@ def code_size_explorer(
                 labelled[label] = x
             table[(clip, size)] = labelled
 
-    clip_menu = widgets.Dropdown(options=list(originals), description="clip")
+    clip_menu = widgets.Dropdown(options=list(originals), description=tr("clip"))
     slider = widgets.SelectionSlider(
         options=sizes,
         value=sizes[len(sizes) // 2],
@@ -130,14 +131,27 @@ def code_size_explorer(
         time = np.arange(start, stop) / sr
         figure = Figure(figsize=(9, 3.2), dpi=80)
         ax_wave, ax_error = figure.subplots(1, 2)
-        ax_wave.plot(time, original[start:stop], color="black", linewidth=1.2, label="original")
+        ax_wave.plot(
+            time,
+            original[start:stop],
+            color="black",
+            linewidth=1.2,
+            label=plot_text(N_("original")),
+        )
         for label, x in labelled.items():
             ax_wave.plot(
                 time, x[start:stop], linewidth=1.0, label=f"{label} ({scores[label]:.1f} dB)"
             )
             ax_error.plot(time, (original - x)[start:stop], linewidth=1.0, label=label)
-        ax_wave.set(title=f"{clip}, code size {size}", xlabel="time (s)", ylabel="amplitude")
-        ax_error.set(title="error = original - reconstruction", xlabel="time (s)")
+        ax_wave.set(
+            title=plot_text(N_("{clip}, code size {size}")).format(clip=clip, size=size),
+            xlabel=plot_text(N_("time (s)")),
+            ylabel=plot_text(N_("amplitude")),
+        )
+        ax_error.set(
+            title=plot_text(N_("error = original - reconstruction")),
+            xlabel=plot_text(N_("time (s)")),
+        )
         ax_error.set_ylim(ax_wave.get_ylim())
         ax_wave.legend(fontsize=8, loc="upper right")
         ax_error.legend(fontsize=8, loc="upper right")
@@ -147,7 +161,9 @@ def code_size_explorer(
         line = ", ".join(
             f"{html.escape(str(label))}: {score:.1f} dB SNR" for label, score in scores.items()
         )
-        text = f"<b>{html.escape(str(clip))}</b>, code size <b>{size}</b>: {line}"
+        text = tr("<b>{clip}</b>, code size <b>{size}</b>: {line}").format(
+            clip=html.escape(str(clip)), size=size, line=line
+        )
         return text, (_png_output(figure, "<reconstruction figure>"), _html_output(players))
 
     def redraw(_change=None):
@@ -271,7 +287,10 @@ def latent_explorer(
         frequencies = np.linspace(0.0, sr / 2, log_mag.shape[0])
         ax_spectrum.plot(frequencies[1:], NEPER_TO_DB * log_mag[1:, log_mag.shape[1] // 2])
         ax_spectrum.set(
-            xscale="log", xlabel="frequency (Hz)", ylabel="dB", title="decoded spectrum"
+            xscale="log",
+            xlabel=plot_text(N_("frequency (Hz)")),
+            ylabel="dB",
+            title=plot_text(N_("decoded spectrum")),
         )
         n_fft = 2 * (log_mag.shape[0] - 1)
         plot_spectrogram(
@@ -281,7 +300,9 @@ def latent_explorer(
             colorbar=False,
             n_fft=n_fft,
             hop_length=hop_length,
-            title=f"the sound (Griffin-Lim; peak {level:.2f} before scaling)",
+            title=plot_text(N_("the sound (Griffin-Lim; peak {level:.2f} before scaling)")).format(
+                level=level
+            ),
         )
         figure.suptitle(", ".join(f"z[{d}] = {v:+.1f}" for d, v in zip(dims, values)))
         figure.tight_layout()

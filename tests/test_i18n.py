@@ -213,3 +213,26 @@ def test_every_chinese_lesson_sets_the_language_and_the_parity_test_says_so(tmp_
     assert any(
         'needs language="zh"' in problem for problem in zh_edition.parity_problems(english, broken)
     )
+
+
+def test_plot_labels_are_chinese_only_where_a_chinese_font_can_draw_them(chinese, monkeypatch):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from course_utils import diagrams, plotting
+
+    history = {"loss": [1.0, 0.5], "val_loss": [1.1, 0.7]}
+    monkeypatch.setattr(plotting, "chinese_font", lambda: None)
+    ax = plotting.plot_learning_curves(history)
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("epoch", "loss")  # no font: English, no boxes
+    monkeypatch.setattr(plotting, "chinese_font", lambda: "WenQuanYi Micro Hei")
+    ax = plotting.plot_learning_curves(history)
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("轮", "损失")
+    assert [text.get_text() for text in ax.get_legend().get_texts()] == ["损失", "验证损失"]
+    ax = diagrams.draw_dense_layer(4, 3)
+    assert ax.get_title() == "Dense(3)：4 × 3 个权重 + 3 个偏置 = 15 个参数"
+    plt.close("all")
+    table = plotting.listening_table({"a": [0.0, 0.1]}, 8000).data
+    assert "<th>音频</th><th>度量</th><th>试听</th>" in table
