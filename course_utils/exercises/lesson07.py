@@ -299,9 +299,12 @@ def _q3_check(answer, train_frames, test_frames, budget):
     if (code_size, bits) == best:
         return
     reason = (
-        "too few numbers: the code leaves out components that carry real energy"
+        tr("too few numbers: the code leaves out components that carry real energy")
         if code_size < best[0]
-        else "too few bits per number: the quantization noise of every extra number costs more than it brings"
+        else tr(
+            "too few bits per number: the quantization noise of every extra number costs more "
+            "than it brings"
+        )
     )
     raise Incorrect(
         tr(

@@ -184,7 +184,7 @@ def _q2_check(answer):
         expected = _auc_by_pairs(normal, abnormal)
         if not np.isclose(float(value), expected, atol=1e-9):
             ties = len(set(normal) & set(abnormal)) > 0
-            detail = " Look at how it counts a tie." if ties else ""
+            detail = tr(" Look at how it counts a tie.") if ties else ""
             raise Incorrect(
                 tr(
                     "For normal scores {normal} and abnormal scores "

@@ -347,32 +347,36 @@ def _q4_check(answer, model=None):
 
     if not callable(answer):
         raise Incorrect(
-            "Give your function itself (`answer = sample_codes`), not the codes it returns."
+            tr("Give your function itself (`answer = sample_codes`), not the codes it returns.")
         )
     codes, decode, held_out = model if model is not None else _q4_model()
     codes = np.asarray(codes, dtype=np.float64)
     samples = answer(codes.copy(), Q4_SAMPLES, np.random.default_rng(1))
     if samples is None:
-        raise Incorrect("Your function returned None: `return` the new codes.")
+        raise Incorrect(tr("Your function returned None: `return` the new codes."))
     try:
         samples = np.asarray(samples, dtype=np.float64)
     except (TypeError, ValueError):
-        raise Incorrect("Return the codes as one array of numbers.") from None
+        raise Incorrect(tr("Return the codes as one array of numbers.")) from None
     expected = (Q4_SAMPLES, codes.shape[1])
     if samples.shape != expected:
         raise Incorrect(
-            f"Asked for n = {Q4_SAMPLES} codes of the training codes' size {codes.shape[1]}, your "
-            f"function returned shape {samples.shape}; it must be (n, {codes.shape[1]})."
+            tr(
+                "Asked for n = {Q4_SAMPLES} codes of the training codes' size {code_size}, your "
+                "function returned shape {shape}; it must be (n, {code_size})."
+            ).format(Q4_SAMPLES=Q4_SAMPLES, code_size=codes.shape[1], shape=samples.shape)
         )
     if not np.all(np.isfinite(samples)):
-        raise Incorrect("Your codes contain NaN or infinite values.")
+        raise Incorrect(tr("Your codes contain NaN or infinite values."))
     spread = codes.std(axis=0)
     variety = float(np.mean(samples.std(axis=0) / spread))
     if variety < Q4_VARIETY:
         raise Incorrect(
-            f"Your {Q4_SAMPLES} codes hardly differ (per dimension {variety:.2f} times the training "
-            f"codes' spread, want at least {Q4_VARIETY}): that is one sound, or a few, not new sounds "
-            "drawn at random. Use `rng` to draw each one."
+            tr(
+                "Your {Q4_SAMPLES} codes hardly differ (per dimension {variety:.2f} times the "
+                "training codes' spread, want at least {Q4_VARIETY}): that is one sound, or a few, "
+                "not new sounds drawn at random. Use `rng` to draw each one."
+            ).format(Q4_SAMPLES=Q4_SAMPLES, variety=variety, Q4_VARIETY=Q4_VARIETY)
         )
     nearest = np.sqrt(
         np.maximum(
@@ -385,21 +389,27 @@ def _q4_check(answer, model=None):
     novelty = float(np.median(nearest))
     if novelty < 1e-6:
         raise Incorrect(
-            "Your codes are training codes themselves: decoding them replays frames the model was "
-            "trained on. The exercise asks for codes no training frame has."
+            tr(
+                "Your codes are training codes themselves: decoding them replays frames the model "
+                "was trained on. The exercise asks for codes no training frame has."
+            )
         )
     if novelty < Q4_NOVELTY:
         raise Incorrect(
-            f"Half your codes lie within {novelty:.2f} of the codes' spread from a training code "
-            f"(want at least {Q4_NOVELTY}): near-copies that replay training frames with a little "
-            "noise. Go further from any single training code."
+            tr(
+                "Half your codes lie within {novelty:.2f} of the codes' spread from a training code "
+                "(want at least {Q4_NOVELTY}): near-copies that replay training frames with a little "
+                "noise. Go further from any single training code."
+            ).format(novelty=novelty, Q4_NOVELTY=Q4_NOVELTY)
         )
     distance = float(np.median(nearest_frame_distance(decode(samples), held_out)))
     if distance >= Q4_TARGET_DB:
         raise Incorrect(
-            f"Decoded, your samples lie {distance:.1f} dB (median) from the nearest held-out mf "
-            f"frame; not yet below {Q4_TARGET_DB} dB. Section 5 found the codes on a thin, curved "
-            "set: a cloud around them is mostly space the decoder never saw."
+            tr(
+                "Decoded, your samples lie {distance:.1f} dB (median) from the nearest held-out mf "
+                "frame; not yet below {Q4_TARGET_DB} dB. Section 5 found the codes on a thin, curved "
+                "set: a cloud around them is mostly space the decoder never saw."
+            ).format(distance=distance, Q4_TARGET_DB=Q4_TARGET_DB)
         )
 
 
@@ -408,16 +418,22 @@ def _q4_fitted_gaussian(codes, n, rng):
 
 
 q4 = Exercise(
-    "Exercise 4 (open): new sounds from the plain autoencoder",
+    N_("Exercise 4 (open): new sounds from the plain autoencoder"),
     _q4_check,
     [
-        "Section 5: codes drawn from N(0, I), or from a Gaussian fitted to the codes, decode far "
-        "from the data, because the codes lie on a thin, curved set. Where are codes you *know* the "
-        "decoder handles?",
-        "New codes should stay near that set without landing on a training code. Section 3 walked "
-        "between two codes: each step of the walk decoded to a plausible frame.",
-        "Draw two training codes at random for each sample (`rng.integers`) and a point between "
-        "them, not too close to either end. `exercises.q4.solution()` shows one way.",
+        N_(
+            "Section 5: codes drawn from N(0, I), or from a Gaussian fitted to the codes, decode far "
+            "from the data, because the codes lie on a thin, curved set. Where are codes you *know* the "
+            "decoder handles?"
+        ),
+        N_(
+            "New codes should stay near that set without landing on a training code. Section 3 walked "
+            "between two codes: each step of the walk decoded to a plausible frame."
+        ),
+        N_(
+            "Draw two training codes at random for each sample (`rng.integers`) and a point between "
+            "them, not too close to either end. `exercises.q4.solution()` shows one way."
+        ),
     ],
     _q4_solution,
     context=_q4_context,

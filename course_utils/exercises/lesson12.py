@@ -317,22 +317,32 @@ def _q4_dequantized(answer, kernel):
     result = answer(np.array(kernel))
     if not isinstance(result, tuple) or len(result) != 2:
         raise Incorrect(
-            "Return a pair `(q, scale)`: the integer levels and the scale that turns them back "
-            "into weights (`q * scale`)."
+            tr(
+                "Return a pair `(q, scale)`: the integer levels and the scale that turns them back "
+                "into weights (`q * scale`)."
+            )
         )
     q, scale = (np.asarray(part) for part in result)
     n_in, n_out = kernel.shape
     if q.shape != kernel.shape:
-        raise Incorrect(f"`q` must have the kernel's shape {kernel.shape}; yours has {q.shape}.")
+        raise Incorrect(
+            tr("`q` must have the kernel's shape {shape}; yours has {shape2}.").format(
+                shape=kernel.shape, shape2=q.shape
+            )
+        )
     if q.dtype.kind not in "iu":
         raise Incorrect(
-            f"`q` holds {q.dtype} values; stored weights are integers. Round, then convert with "
-            "`.astype(np.int8)` (4-bit values fit in an int8)."
+            tr(
+                "`q` holds {dtype} values; stored weights are integers. Round, then convert with "
+                "`.astype(np.int8)` (4-bit values fit in an int8)."
+            ).format(dtype=q.dtype)
         )
     if np.abs(q.astype(np.int64)).max() > Q4_LEVELS:
         raise Incorrect(
-            f"`q` reaches {int(np.abs(q.astype(np.int64)).max())}; 4 bits hold -7 ... 7. Choose "
-            "the scale so that the weights you keep fit, and `np.clip` the rest."
+            tr(
+                "`q` reaches {largest}; 4 bits hold -7 ... 7. Choose the scale so "
+                "that the weights you keep fit, and `np.clip` the rest."
+            ).format(largest=int(np.abs(q.astype(np.int64)).max()))
         )
     if scale.dtype.kind not in "fiu" or scale.shape not in {
         (),
@@ -343,16 +353,22 @@ def _q4_dequantized(answer, kernel):
         (n_in, 1),
     }:
         raise Incorrect(
-            f"`scale` has shape {scale.shape}. Give one number for the kernel, or one per output "
-            f"unit (shape (1, {n_out})) or per input (shape ({n_in}, 1)); a scale per weight would "
-            "store a float for every weight, no smaller than float32."
+            tr(
+                "`scale` has shape {shape}. Give one number for the kernel, or one per output unit "
+                "(shape (1, {n_out})) or per input (shape ({n_in}, 1)); a scale per weight would "
+                "store a float for every weight, no smaller than float32."
+            ).format(shape=scale.shape, n_out=n_out, n_in=n_in)
         )
     if not np.all(np.isfinite(scale)):
-        raise Incorrect("`scale` holds NaN or infinite values: did a column of zeros divide by 0?")
+        raise Incorrect(
+            tr("`scale` holds NaN or infinite values: did a column of zeros divide by 0?")
+        )
     if np.count_nonzero(q) < 0.05 * q.size:
         raise Incorrect(
-            f"{100 * np.mean(q == 0):.0f} % of `q` is 0: the weights were rounded "
-            "without a scale. Divide by a scale first, so the largest weights reach about 7."
+            tr(
+                "{percent:.0f} % of `q` is 0: the weights were rounded without a scale. "
+                "Divide by a scale first, so the largest weights reach about 7."
+            ).format(percent=100 * np.mean(q == 0))
         )
     return q.astype(np.float64) * scale.astype(np.float64)
 
@@ -364,7 +380,7 @@ def _q4_check(answer, model=None, test_frames=None):
 
     if not callable(answer):
         raise Incorrect(
-            "Give your function itself (`answer = quantize_kernel`), not what it returns."
+            tr("Give your function itself (`answer = quantize_kernel`), not what it returns.")
         )
     if model is None or test_frames is None:
         model, test_frames = _q4_trained()
@@ -388,14 +404,21 @@ def _q4_check(answer, model=None, test_frames=None):
     loss = snr(model) - snr(quantized)
     if loss >= Q4_MAX_LOSS_DB:
         detail = (
-            " Every weight moved towards 0: that truncates. Round to the nearest level (`np.round`)."
+            tr(
+                " Every weight moved towards 0: that truncates. Round to the nearest level "
+                "(`np.round`)."
+            )
             if truncates
-            else " Which weights set your scale? A few large ones can leave most weights on only "
-            "two or three levels."
+            else tr(
+                " Which weights set your scale? A few large ones can leave most weights on only "
+                "two or three levels."
+            )
         )
         raise Incorrect(
-            f"With your 4-bit kernels the test SNR is {loss:.2f} dB below float32's; not yet under "
-            f"{Q4_MAX_LOSS_DB} dB.{detail}"
+            tr(
+                "With your 4-bit kernels the test SNR is {loss:.2f} dB below float32's; not yet "
+                "under {Q4_MAX_LOSS_DB} dB.{detail}"
+            ).format(loss=loss, Q4_MAX_LOSS_DB=Q4_MAX_LOSS_DB, detail=detail)
         )
 
 
@@ -410,15 +433,21 @@ def _q4_truncating(kernel):
 
 
 q4 = Exercise(
-    "Exercise 4 (open): 4-bit weights",
+    N_("Exercise 4 (open): 4-bit weights"),
     _q4_check,
     [
-        "Section 5 stored each weight as an 8-bit integer and a float scale. With 4 bits only the "
-        "levels -7 ... 7 remain, so how you choose the scale decides which weights keep their detail.",
-        "`q = round(kernel / scale)`, clipped to -7 ... 7 and stored as `np.int8`; the weights come "
-        "back as `q * scale`. Try one scale for the whole kernel first, and measure.",
-        "Each output unit (column of the kernel) has its own range of weights. A scale per column "
-        "(`keepdims=True` keeps it a row that broadcasts). `exercises.q4.solution()` shows one way.",
+        N_(
+            "Section 5 stored each weight as an 8-bit integer and a float scale. With 4 bits only the "
+            "levels -7 ... 7 remain, so how you choose the scale decides which weights keep their detail."
+        ),
+        N_(
+            "`q = round(kernel / scale)`, clipped to -7 ... 7 and stored as `np.int8`; the weights come "
+            "back as `q * scale`. Try one scale for the whole kernel first, and measure."
+        ),
+        N_(
+            "Each output unit (column of the kernel) has its own range of weights. A scale per column "
+            "(`keepdims=True` keeps it a row that broadcasts). `exercises.q4.solution()` shows one way."
+        ),
     ],
     _q4_solution,
     context=_q4_context,
