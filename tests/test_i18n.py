@@ -236,3 +236,32 @@ def test_plot_labels_are_chinese_only_where_a_chinese_font_can_draw_them(chinese
     plt.close("all")
     table = plotting.listening_table({"a": [0.0, 0.1]}, 8000).data
     assert "<th>音频</th><th>度量</th><th>试听</th>" in table
+
+
+def test_every_format_call_fills_exactly_the_placeholders_of_its_message():
+    """tr("... {n} ...").format(n=...): a missing name would raise KeyError in a learner's check."""
+    problems, checked = [], 0
+    for path in sorted((ROOT / "course_utils").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "format"
+                and isinstance(node.func.value, ast.Call)
+                and getattr(node.func.value.func, "id", None) in ("tr", "plot_text")
+            ):
+                continue
+            checked += 1
+            inner = node.func.value
+            message = inner.args[0]
+            if getattr(message, "func", None) is not None:  # plot_text(N_("..."))
+                message = message.args[0]
+            names = {keyword.arg for keyword in node.keywords}
+            wanted = set(catalogues.placeholders(message.value))
+            if names != wanted or node.args:
+                problems.append(
+                    f"{path.relative_to(ROOT)}:{node.lineno}: fills {sorted(names)}, "
+                    f"the message has {sorted(wanted)}"
+                )
+    assert checked > 100 and not problems, "\n".join(problems) or checked
