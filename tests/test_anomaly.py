@@ -147,6 +147,34 @@ def test_detectors_hear_the_whine(tmp_path):
     assert table["PCA"]["auc"] == 1.0 and table["Gaussian"]["auc"] == 1.0
 
 
+def test_later_splits_score_as_with_a_model_of_their_own(tmp_path):
+    # evaluate trains one model, given each later split's starting weights and a fresh optimizer:
+    # split 1 must come out as when it is the first (a model built for it alone)
+    sounds = anomaly.load_machine_sounds(make_folder(tmp_path / "m", n_normal=6, n_abnormal=4))
+    methods = ("autoencoder", "autoencoder, untrained", "autoencoder + Gaussian on band errors")
+    both = anomaly.evaluate(sounds, seeds=[0, 1], epochs=3, n_train=3, methods=methods)
+    alone = anomaly.evaluate(sounds, seeds=[1], epochs=3, n_train=3, methods=methods)
+    later = [r for r in both if r.seed == 1]
+    assert [r.method for r in later] == [r.method for r in alone]
+    for a, b in zip(later, alone):
+        np.testing.assert_allclose(a.normal_scores, b.normal_scores, rtol=1e-5)
+        np.testing.assert_allclose(a.abnormal_scores, b.abnormal_scores, rtol=1e-5)
+    first = [r for r in both if r.seed == 0 and r.method == "autoencoder"][0]
+    assert not np.allclose(first.normal_scores, later[0].normal_scores)  # the splits differ
+
+
+def test_frame_errors_in_batches_match_one_call():
+    import keras
+
+    keras.utils.set_random_seed(0)
+    model = anomaly.build_anomaly_autoencoder(12, code_size=2, hidden=8, depth=1)
+    x = np.random.default_rng(0).normal(size=(50, 12)).astype(np.float32)
+    whole = ((np.asarray(model(x, training=False)) - x) ** 2).mean(axis=1)
+    np.testing.assert_allclose(anomaly.frame_errors(model, x, batch_size=7), whole, rtol=1e-5)
+    assert anomaly.frame_errors(model, x, per_band=True, batch_size=7).shape == (50, 12)
+    assert anomaly.frame_errors(model, x[:0]).shape == (0,)
+
+
 def test_benchmark_part_on_a_folder(tmp_path):
     from benchmarks.anomaly import run
 
