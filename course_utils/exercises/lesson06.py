@@ -1,4 +1,5 @@
-"""Exercises for 06_troubleshooting: learning curves, blocked folds, curing an over-fit.
+"""Exercises for 06_troubleshooting: learning curves, blocked folds, curing an over-fit, making a
+deep stack learn (open).
 
 Used in: 06_troubleshooting.
 """
@@ -13,7 +14,7 @@ from ..i18n import N_, tr
 from ..settings import CODE, FRAME, HIDDEN
 from ._core import Exercise, Incorrect
 
-__all__ = ["q1", "q2", "q3"]
+__all__ = ["q1", "q2", "q3", "q4"]
 
 DIAGNOSES = ("overfitting", "underfitting", "good fit")
 
@@ -309,4 +310,147 @@ q3 = Exercise(
         (lambda ctx: lambda frames, seed=0: None, "must return the trained Keras model"),
     ],
     solution_name="train_small",
+)
+
+
+# --- q4 (open): make a deep stack learn ------------------------------------------------------
+
+#: The deep stack of section 6: 6 hidden layers of 64 units on each side of the code, so 14 weight
+#: matrices (6 + code + 6 + output).
+Q4_DEPTH = 6
+Q4_KERNELS = 2 * Q4_DEPTH + 2
+Q4_STEPS = 300
+#: Validation relative error after Q4_STEPS steps (seed 0) that passes. Seeds 0-2: the sigmoid
+#: stack 1.00 (it does not learn), ReLU with He initialization 0.87-0.91, sigmoid with batch
+#: normalization 0.90-0.91, tanh 0.64-0.68.
+Q4_TARGET = 0.95
+
+
+def _q4_context():
+    """All the fit frames (hop 64) and the validation frames of the lesson, standardized as there."""
+    from .. import audio, data
+    from ..settings import HOP
+
+    music, _ = data.load_real_clip("orchestra")
+    train_raw, _ = data.split_in_time(music)
+    scaler = audio.fit_standardizer(train_raw)
+    train_audio = scaler.transform(train_raw.reshape(-1, 1)).ravel().astype(np.float32)
+    fit_part, val_audio = data.split_in_time(train_audio, train_fraction=0.8)
+    frames = audio.frame_signal(fit_part, frame_length=FRAME, hop_length=HOP)
+    val_frames = audio.frame_signal(val_audio, frame_length=FRAME, hop_length=FRAME, pad=True)
+    return {"frames": frames, "val_frames": val_frames}
+
+
+def _q4_solution(frames, val_frames):
+    import keras
+
+    from course_utils import models
+
+    def build_deep(seed):
+        keras.utils.set_random_seed(seed)
+        # ReLU keeps a slope of 1 where it is active; He initialization keeps the signal's size.
+        return models.build_dense_autoencoder(
+            FRAME,
+            CODE,
+            hidden_sizes=(64,) * 6,
+            activation="relu",
+            kernel_initializer="he_uniform",
+        )[0]
+
+    return build_deep
+
+
+def _q4_check(answer, frames, val_frames):
+    import keras
+
+    from .. import training
+
+    if isinstance(answer, keras.Model) or not callable(answer):
+        raise Incorrect("Give your function itself (`answer = build_deep`), not the model.")
+    frames = as_float_array(frames, "frames", ndim=2)
+    val_frames = as_float_array(val_frames, "val_frames", ndim=2)
+    model = answer(0)
+    if not isinstance(model, keras.Model):
+        raise Incorrect(
+            f"Your function returned {type(model).__name__}; it must return the (untrained) Keras model."
+        )
+    kernels = [w for w in model.weights if len(w.shape) == 2]
+    if len(kernels) < Q4_KERNELS:
+        raise Incorrect(
+            f"Your model has {len(kernels)} weight matrices; the deep stack has {Q4_KERNELS} "
+            f"({Q4_DEPTH} hidden layers on each side, the code and the output). Keep the depth: "
+            "the exercise is to make a *deep* stack learn, not to remove it."
+        )
+    if _narrowest_layer(model) > CODE:
+        raise Incorrect(
+            f"The model's narrowest layer has {_narrowest_layer(model)} units: it must still squeeze "
+            f"each frame through a code of at most {CODE} numbers."
+        )
+    norms = list(training.gradient_norms(model, frames[:64]).values())
+    ratio = norms[0] / norms[-1] if norms[-1] > 0 else float("nan")
+    training.train_minibatch(model, frames, steps=Q4_STEPS, batch_size=32)
+    val_error = _relative_error(model, val_frames)
+    if not np.isfinite(val_error):
+        raise Incorrect("The model outputs NaN or infinite values: the training diverged.")
+    if val_error >= Q4_TARGET:
+        raise Incorrect(
+            f"After {Q4_STEPS} steps the validation relative error is {val_error:.3f} (silence: 1.0): "
+            f"the model has hardly learned. Before training, the first layer's gradient was "
+            f"{ratio:.1e} times the last layer's."
+        )
+
+
+def _q4_sigmoid_stack(seed):
+    import keras
+
+    from course_utils import models
+
+    keras.utils.set_random_seed(seed)
+    return models.build_dense_autoencoder(
+        FRAME, CODE, hidden_sizes=(64,) * 6, activation="sigmoid"
+    )[0]
+
+
+def _q4_shallow(seed):
+    import keras
+
+    from course_utils import models
+
+    keras.utils.set_random_seed(seed)
+    return models.build_dense_autoencoder(FRAME, CODE, hidden_sizes=(HIDDEN,))[0]
+
+
+def _q4_wide_code(seed):
+    import keras
+
+    from course_utils import models
+
+    keras.utils.set_random_seed(seed)
+    return models.build_dense_autoencoder(
+        FRAME, 128, hidden_sizes=(256,) * 6, activation="relu", kernel_initializer="he_uniform"
+    )[0]
+
+
+q4 = Exercise(
+    "Exercise 4 (open): make the deep stack learn",
+    _q4_check,
+    [
+        "Section 6 measured the deep sigmoid stack's gradients before training. What does a first "
+        "layer whose gradient is a million times smaller than the last one's learn in 300 steps?",
+        "Keep the 6 hidden layers of 64 units on each side and the code of 32; change what makes the "
+        "gradient vanish. `models.build_dense_autoencoder` takes `activation`, "
+        "`kernel_initializer` and `batch_norm`.",
+        "Either fix of section 6 works; so may an activation whose slope near 0 is 1. "
+        "`exercises.q4.solution()` shows one way.",
+    ],
+    _q4_solution,
+    context=_q4_context,
+    wrong_answers=[
+        (lambda ctx: _q4_sigmoid_stack, "hardly learned"),
+        (lambda ctx: _q4_shallow, "Keep the depth"),
+        (lambda ctx: _q4_wide_code, "narrowest layer"),
+        (lambda ctx: lambda seed: None, "must return"),
+        (lambda ctx: _q4_shallow(0), "function itself"),
+    ],
+    solution_name="solution",
 )
