@@ -366,37 +366,45 @@ def _q4_check(answer, frames, val_frames):
     from .. import training
 
     if isinstance(answer, keras.Model) or not callable(answer):
-        raise Incorrect("Give your function itself (`answer = build_deep`), not the model.")
+        raise Incorrect(tr("Give your function itself (`answer = build_deep`), not the model."))
     frames = as_float_array(frames, "frames", ndim=2)
     val_frames = as_float_array(val_frames, "val_frames", ndim=2)
     model = answer(0)
     if not isinstance(model, keras.Model):
         raise Incorrect(
-            f"Your function returned {type(model).__name__}; it must return the (untrained) Keras model."
+            tr("Your function returned {kind}; it must return the (untrained) Keras model.").format(
+                kind=type(model).__name__
+            )
         )
     kernels = [w for w in model.weights if len(w.shape) == 2]
     if len(kernels) < Q4_KERNELS:
         raise Incorrect(
-            f"Your model has {len(kernels)} weight matrices; the deep stack has {Q4_KERNELS} "
-            f"({Q4_DEPTH} hidden layers on each side, the code and the output). Keep the depth: "
-            "the exercise is to make a *deep* stack learn, not to remove it."
+            tr(
+                "Your model has {count} weight matrices; the deep stack has {kernels} "
+                "({depth} hidden layers on each side, the code and the output). Keep the depth: "
+                "the exercise is to make a *deep* stack learn, not to remove it."
+            ).format(count=len(kernels), kernels=Q4_KERNELS, depth=Q4_DEPTH)
         )
     if _narrowest_layer(model) > CODE:
         raise Incorrect(
-            f"The model's narrowest layer has {_narrowest_layer(model)} units: it must still squeeze "
-            f"each frame through a code of at most {CODE} numbers."
+            tr(
+                "The model's narrowest layer has {units} units: it must still squeeze each frame "
+                "through a code of at most {code} numbers."
+            ).format(units=_narrowest_layer(model), code=CODE)
         )
     norms = list(training.gradient_norms(model, frames[:64]).values())
     ratio = norms[0] / norms[-1] if norms[-1] > 0 else float("nan")
     training.train_minibatch(model, frames, steps=Q4_STEPS, batch_size=32)
     val_error = _relative_error(model, val_frames)
     if not np.isfinite(val_error):
-        raise Incorrect("The model outputs NaN or infinite values: the training diverged.")
+        raise Incorrect(tr("The model outputs NaN or infinite values: the training diverged."))
     if val_error >= Q4_TARGET:
         raise Incorrect(
-            f"After {Q4_STEPS} steps the validation relative error is {val_error:.3f} (silence: 1.0): "
-            f"the model has hardly learned. Before training, the first layer's gradient was "
-            f"{ratio:.1e} times the last layer's."
+            tr(
+                "After {steps} steps the validation relative error is {error:.3f} (silence: 1.0): "
+                "the model has hardly learned. Before training, the first layer's gradient was "
+                "{ratio:.1e} times the last layer's."
+            ).format(steps=Q4_STEPS, error=val_error, ratio=ratio)
         )
 
 
@@ -432,16 +440,22 @@ def _q4_wide_code(seed):
 
 
 q4 = Exercise(
-    "Exercise 4 (open): make the deep stack learn",
+    N_("Exercise 4 (open): make the deep stack learn"),
     _q4_check,
     [
-        "Section 6 measured the deep sigmoid stack's gradients before training. What does a first "
-        "layer whose gradient is a million times smaller than the last one's learn in 300 steps?",
-        "Keep the 6 hidden layers of 64 units on each side and the code of 32; change what makes the "
-        "gradient vanish. `models.build_dense_autoencoder` takes `activation`, "
-        "`kernel_initializer` and `batch_norm`.",
-        "Either fix of section 6 works; so may an activation whose slope near 0 is 1. "
-        "`exercises.q4.solution()` shows one way.",
+        N_(
+            "Section 6 measured the deep sigmoid stack's gradients before training. What does a first "
+            "layer whose gradient is a million times smaller than the last one's learn in 300 steps?"
+        ),
+        N_(
+            "Keep the 6 hidden layers of 64 units on each side and the code of 32; change what makes the "
+            "gradient vanish. `models.build_dense_autoencoder` takes `activation`, "
+            "`kernel_initializer` and `batch_norm`."
+        ),
+        N_(
+            "Either fix of section 6 works; so may an activation whose slope near 0 is 1. "
+            "`exercises.q4.solution()` shows one way."
+        ),
     ],
     _q4_solution,
     context=_q4_context,
