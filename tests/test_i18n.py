@@ -265,3 +265,44 @@ def test_every_format_call_fills_exactly_the_placeholders_of_its_message():
                     f"the message has {sorted(wanted)}"
                 )
     assert checked > 100 and not problems, "\n".join(problems) or checked
+
+
+def _is_marked(node) -> bool:
+    """tr("..."), N_("..."), tr("...").format(...), or a name/expression built from them."""
+    if isinstance(node, ast.Call):
+        function = node.func
+        if getattr(function, "id", None) in ("tr", "N_", "gettext", "plot_text"):
+            return True
+        if isinstance(function, ast.Attribute) and function.attr in ("format", "join"):
+            return _is_marked(function.value)
+        return False
+    if isinstance(node, (ast.Constant, ast.JoinedStr)):
+        return not (isinstance(node, ast.Constant) and isinstance(node.value, str))
+    if isinstance(node, ast.BinOp):
+        return _is_marked(node.left) and _is_marked(node.right)
+    return True  # a variable: where it is built, the other rules apply
+
+
+def test_every_message_of_a_check_and_every_name_and_hint_is_marked_for_translation():
+    """A new Incorrect("...") or hint written as a plain string would stay English in the Chinese lessons."""
+    problems = []
+    for path in sorted((ROOT / "course_utils" / "exercises").glob("lesson*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for call in _calls(tree, {"Incorrect"}):
+            if call.args and not _is_marked(call.args[0]):
+                problems.append(
+                    f"{path.name}:{call.lineno}: Incorrect({ast.unparse(call.args[0])[:60]})"
+                )
+        for call in _calls(tree, {"Exercise", "_WriteAFunction"}):
+            texts = [call.args[0]] if call.args else []
+            hint = call.args[2] if len(call.args) > 2 else None
+            hint = next((k.value for k in call.keywords if k.arg == "hint"), hint)
+            if hint is not None:
+                texts += hint.elts if isinstance(hint, (ast.List, ast.Tuple)) else [hint]
+            for text in texts:
+                if not _is_marked(text):
+                    problems.append(f"{path.name}:{text.lineno}: {ast.unparse(text)[:60]} (use N_)")
+    assert not problems, (
+        "wrap these in tr(...) (N_(...) for names and hints), then run python scripts/i18n.py "
+        "and give each its Chinese msgstr:\n" + "\n".join(problems)
+    )
