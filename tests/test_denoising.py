@@ -159,6 +159,51 @@ def test_shipped_denoiser_is_checked_and_beats_the_noisy_input(held_out, tmp_pat
         dn.load_denoiser(copy)
 
 
+def test_stored_seed_scores_are_what_make_weights_writes():
+    """Lesson 08's claims over seeds read data/weights/denoiser_seeds.json: it must hold every
+    seed of SEEDS, trained for the script's DENOISER_STEPS, scored like the shipped model, with
+    seed 0's scores those of the shipped weights, and be listed in the manifest with its SHA-256."""
+    import hashlib
+    import importlib.util
+    from pathlib import Path
+
+    from course_utils import data
+    from course_utils.settings import SEEDS
+
+    script = Path(__file__).resolve().parent.parent / "scripts" / "make_weights.py"
+    spec = importlib.util.spec_from_file_location("make_weights", script)
+    make_weights = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make_weights)
+    path = data.data_dir() / "weights" / "denoiser_seeds.json"
+    stored = json.loads(path.read_text(encoding="utf-8"))
+    _, shipped = dn.load_denoiser()
+    assert stored["steps"] == make_weights.DENOISER_STEPS == shipped["steps"]
+    assert list(stored["seeds"]) == [str(s) for s in SEEDS]
+    assert stored["seeds"][str(SEEDS[0])] == shipped["scores"]  # seed 0 is the shipped model
+    methods = (
+        "noisy",
+        "spectral subtraction",
+        "Wiener gain",
+        "noisereduce",
+        "denoising autoencoder",
+    )
+    for scores in stored["seeds"].values():
+        for group, names, count in (
+            ("trained", dn.TRAINED_NOISES, 48),
+            ("unseen", dn.UNSEEN_NOISES, 24),
+        ):
+            assert set(scores[group]) == {
+                f"{m} @ {snr:+.0f} dB" for m in methods for snr in dn.SNRS_DB
+            }
+            assert all(entry["count"] == count for entry in scores[group].values())
+            assert all(0 < entry["stoi"] < 1 for entry in scores[group].values())
+            assert set(scores[f"{group} per noise"]) == {
+                f"{m} / {n}" for m in methods for n in names
+            }
+    row = next(r for r in data.load_manifest() if r["path"] == "weights/denoiser_seeds.json")
+    assert row["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def test_denoise_keeps_rate_and_length_and_refuses_bad_clips(held_out):
     speech, _ = held_out
     noisy, _ = dn.mix_at_snr(speech, dn.load_noise("crickets"), 0.0)
