@@ -562,6 +562,7 @@ def evaluate(
     standardize: bool = True,
     build=None,
     verbose: bool = False,
+    also_pool=(),
 ) -> list[SplitResult]:
     """Every detector in ``methods`` on the same seeded splits of the normal clips; one :class:`SplitResult` each.
 
@@ -575,6 +576,11 @@ def evaluate(
     starting state, into that first model and trains it again. The numbers
     are those of a new model per split, but TensorFlow traces the training
     step once, not once per split (each trace keeps about 50 MB resident).
+
+    ``also_pool`` lists further poolings (see :func:`pool`) of the trained
+    autoencoder's frame errors, each reported as a method of its own,
+    ``"autoencoder, max pooling"`` or ``"autoencoder, top 10% pooling"``:
+    they cost no training.
 
     Used in: 09_anomaly_detection, benchmarks/anomaly.py.
     """
@@ -643,6 +649,14 @@ def evaluate(
             else:
                 raise SettingError(f"Unknown method {method!r}.")
             results.append(_result(method, seed, scores, n_test))
+            if method == "autoencoder" and also_pool:
+                errors = clip_errors(model, test_stacked, transform)
+                for extra in also_pool:
+                    extra_scores = np.array([pool(e, extra) for e in errors])
+                    name = extra if isinstance(extra, str) else f"top {extra:.0%}"
+                    results.append(
+                        _result(f"autoencoder, {name} pooling", seed, extra_scores, n_test)
+                    )
             if verbose:
                 r = results[-1]
                 print(f"split {seed}  {method:<40} AUC {r.auc:.3f}  pAUC {r.pauc:.3f}", flush=True)

@@ -135,15 +135,24 @@ def test_gaussian_flags_the_shifted_clips():
 
 def test_detectors_hear_the_whine(tmp_path):
     sounds = anomaly.load_machine_sounds(make_folder(tmp_path / "m", n_normal=6, n_abnormal=4))
-    results = anomaly.evaluate(sounds, seeds=[0], epochs=5, n_train=3)
+    results = anomaly.evaluate(sounds, seeds=[0], epochs=5, n_train=3, also_pool=("max", 0.5))
     table = anomaly.summarize(results)
     assert set(table) == {
         "autoencoder",
+        "autoencoder, max pooling",
+        "autoencoder, top 50% pooling",
         "autoencoder, untrained",
         "autoencoder + Gaussian on band errors",
         "PCA",
         "Gaussian",
     }
+    by = {r.method: np.r_[r.normal_scores, r.abnormal_scores] for r in results}
+    mean = by["autoencoder"]  # the same frame errors, pooled three ways
+    assert np.all(by["autoencoder, max pooling"] >= by["autoencoder, top 50% pooling"])
+    assert np.all(by["autoencoder, top 50% pooling"] >= mean - 1e-6)
+    assert np.any(by["autoencoder, max pooling"] > mean)
+    with pytest.raises(SettingError):
+        anomaly.evaluate(sounds, seeds=[0], epochs=1, n_train=3, also_pool=("median",))
     assert table["PCA"]["auc"] == 1.0 and table["Gaussian"]["auc"] == 1.0
 
 
