@@ -48,7 +48,8 @@ class ArticleAutoencoder(keras.Model):
     activation; ``None`` gives a linear output, which shows that the same
     model then learns to copy its input.
 
-    Used in: 04_training, 12_efficiency_and_scale, benchmarks/trainers.py.
+    Used in: 03_building_the_autoencoder, 04_training, 12_efficiency_and_scale,
+    benchmarks/trainers.py.
     """
 
     def __init__(
@@ -100,8 +101,9 @@ def build_dense_autoencoder(
     ``encoder.predict`` gives codes and ``decoder.predict`` turns codes back
     into frames.
 
-    Used in: 04_training, 05_evaluating, 06_troubleshooting, 07_compression, 11_synthesis,
-    12_efficiency_and_scale, benchmarks/codes.py, scripts/make_weights.py.
+    Used in: 03_building_the_autoencoder, 04_training, 05_evaluating, 06_troubleshooting,
+    07_compression, 11_synthesis, 12_efficiency_and_scale, benchmarks/codes.py,
+    scripts/make_weights.py.
     """
     from .checks import is_number, positive_int
 

@@ -159,7 +159,8 @@ def article_training_loop(
     data's width. A loss that becomes NaN or Inf stops training with an error
     that says what to change.
 
-    Used in: 04_training, 12_efficiency_and_scale, benchmarks/trainers.py.
+    Used in: 03_building_the_autoencoder, 04_training, 12_efficiency_and_scale,
+    benchmarks/trainers.py.
     """
     epochs = positive_int(epochs, "epochs", "epochs=100")
     learning_rate = _check_learning_rate(learning_rate)

@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = ROOT / "notebooks" / "03_building_the_autoencoder.ipynb"
 IMPORT_CELL = "nb03-02"
 HARVESTED = {"ArticleAutoencoder", "article_training_loop", "build_dense_autoencoder"}
+CHECK_START = "\nanswer = ..."  # where a #@save cell's definitions end and its check begins
 
 
 def notebook_cells(path: Path = NOTEBOOK) -> list[dict]:
@@ -34,9 +35,13 @@ def cell_source(cell: dict) -> str:
 
 
 def saved_sources(path: Path = NOTEBOOK) -> list[str]:
-    """The code cells whose first line is ``#@save``, in notebook order."""
+    """The code cells whose first line is ``#@save``, in notebook order, up to their check.
+
+    Each cell ends with the learner's check (``answer = ...``, ``exercises.x.check(answer)``),
+    which falls back to the library's copy when it fails; the comparison runs the definitions alone.
+    """
     return [
-        cell_source(cell)
+        cell_source(cell).split(CHECK_START)[0]
         for cell in notebook_cells(path)
         if cell["cell_type"] == "code" and cell_source(cell).lstrip().splitlines()[:1] == ["#@save"]
     ]

@@ -2,11 +2,15 @@
 
 q3 is open: the learner writes a model builder; the checker builds it at small
 sizes, inspects the layers, trains it briefly on small data and measures it.
+``article``, ``loop`` and ``builder`` check the lesson's ``#@save`` cells, which the learner
+writes: ``ArticleAutoencoder``, ``article_training_loop`` and ``build_dense_autoencoder``.
 
 Used in: 03_building_the_autoencoder.
 """
 
 from __future__ import annotations
+
+import warnings
 
 import numpy as np
 
@@ -14,7 +18,7 @@ from ..checks import is_close, is_number, is_whole_number
 from ..i18n import N_, tr
 from ._core import Exercise, Incorrect
 
-__all__ = ["q1", "q2", "q3", "q4"]
+__all__ = ["q1", "q2", "q3", "q4", "article", "loop", "builder"]
 
 
 # --- q1: the sigmoid floor by hand --------------------------------------------------------------
@@ -431,5 +435,643 @@ q3 = Exercise(
         (lambda ctx: _wrong_builder(_funnel, shared=False), "share"),
         (lambda ctx: lambda f, c: _wrong_builder(_funnel)(f, c)[0], "three Keras models"),
         (lambda ctx: _q3_solution()(64, 8), "without calling it"),
+    ],
+)
+
+
+# --- the #@save cells: the learner writes the article's model, its loop and the builder ----------
+#
+# Each check builds the learner's code at small sizes, compares it with the course's copy
+# (course_utils.models / course_utils.training) and names what differs in the learner's terms.
+
+
+def _raised(call_text, problem):
+    return Incorrect(
+        tr("{call} raised {kind}: {problem}").format(
+            call=call_text, kind=type(problem).__name__, problem=problem
+        )
+    )
+
+
+def _activation(layer):
+    return getattr(getattr(layer, "activation", None), "__name__", "linear")
+
+
+def _article_solution():
+    import keras
+    from keras import layers
+
+    class ArticleAutoencoder(keras.Model):
+        def __init__(
+            self, input_dim, hidden_dim, output_dim, output_activation="sigmoid", **kwargs
+        ):
+            super().__init__(**kwargs)
+            self.input_dim = input_dim
+            self.hidden_dim = hidden_dim
+            self.output_dim = output_dim
+            self.encoder = layers.Dense(hidden_dim, activation="relu")
+            self.decoder = layers.Dense(output_dim, activation=output_activation)
+
+        def call(self, inputs):
+            encoded = self.encoder(inputs)
+            decoded = self.decoder(encoded)
+            return decoded
+
+    return ArticleAutoencoder
+
+
+#: The sizes the model check builds: input_dim = output_dim = 1 as in the article, a small hidden layer.
+ARTICLE_CASE = {"input_dim": 1, "hidden_dim": 7, "output_dim": 1}
+
+
+def _build_article(answer, output_activation, **sizes):
+    import keras
+
+    keras.utils.set_random_seed(0)
+    arguments = ", ".join(f"{key}={value}" for key, value in sizes.items())
+    call_text = tr("`ArticleAutoencoder({arguments})`").format(arguments=arguments)
+    try:
+        model = answer(**sizes, output_activation=output_activation, name="checked_model")
+    except TypeError as problem:
+        if "name" in str(problem) or "keyword" in str(problem):
+            raise Incorrect(
+                tr(
+                    "{call} does not accept Keras's own arguments such as name=: keep `**kwargs` "
+                    "in the signature and pass it on, `super().__init__(**kwargs)`."
+                ).format(call=call_text)
+            ) from None
+        raise _raised(call_text, problem) from None
+    except Exception as problem:  # the learner's code may fail in any way; say where
+        raise _raised(call_text, problem) from None
+    try:
+        name = model.name
+    except AttributeError:
+        raise Incorrect(
+            tr(
+                "Your model never calls `super().__init__(**kwargs)`: a keras.Model subclass must "
+                "call it first in `__init__`, before creating its layers."
+            )
+        ) from None
+    if name != "checked_model":
+        raise Incorrect(
+            tr(
+                "Your model was created with name='checked_model' but is called '{name}': pass "
+                "`**kwargs` on, `super().__init__(**kwargs)`, so that Keras gets its own arguments."
+            ).format(name=name)
+        )
+    return model
+
+
+def _article_check(answer):
+    import keras
+
+    if isinstance(answer, keras.Model):
+        raise Incorrect(
+            tr(
+                "That is a model built from your class; pass the class itself, `ArticleAutoencoder`."
+            )
+        )
+    if not (isinstance(answer, type) and issubclass(answer, keras.Model)):
+        raise Incorrect(
+            tr("Pass your class itself, `ArticleAutoencoder`: a subclass of `keras.Model`.")
+        )
+    sizes = ARTICLE_CASE
+    x = np.linspace(-2.0, 2.0, 5, dtype=np.float32).reshape(-1, 1)
+    for output_activation, expected in (("sigmoid", "sigmoid"), (None, "linear"), ("tanh", "tanh")):
+        model = _build_article(answer, output_activation, **sizes)
+        for attribute in ("encoder", "decoder"):
+            if not isinstance(getattr(model, attribute, None), keras.layers.Dense):
+                raise Incorrect(
+                    tr(
+                        "Your model has no Dense layer `self.{attribute}`: the lesson's next cells "
+                        "read `self.encoder` and `self.decoder`."
+                    ).format(attribute=attribute)
+                )
+        for attribute in ("input_dim", "hidden_dim", "output_dim"):
+            if getattr(model, attribute, None) != sizes[attribute]:
+                raise Incorrect(
+                    tr(
+                        "Keep the sizes on the model: `self.{attribute} = {attribute}` (the diagram "
+                        "and the checks read them)."
+                    ).format(attribute=attribute)
+                )
+        try:
+            with warnings.catch_warnings():  # Keras warns about an unused layer; the check says it
+                warnings.simplefilter("ignore")
+                output = np.asarray(model(x))
+        except Exception as problem:  # noqa: BLE001 - say whose code failed, in the learner's terms
+            raise _raised(tr("Calling your model on 5 rows of 1 number"), problem) from None
+        for attribute, role in (("encoder", tr("the hidden layer")), ("decoder", tr("the output"))):
+            if not getattr(model, attribute).built:
+                raise Incorrect(
+                    tr(
+                        "`self.{attribute}` is created in `__init__` but `call` never uses it: "
+                        "{role} must be part of the computation."
+                    ).format(attribute=attribute, role=role)
+                )
+        if output.ndim != 2 or output.shape[0] != len(x):
+            raise Incorrect(
+                tr(
+                    "For 5 rows your model returns shape {shape}; it should return one row per "
+                    "input row."
+                ).format(shape=output.shape)
+            )
+        if output.shape[1] != sizes["output_dim"]:
+            raise Incorrect(
+                tr(
+                    "Your decoder outputs {width} numbers per row; each row of the data has "
+                    "{expected} (output_dim)."
+                ).format(width=output.shape[1], expected=sizes["output_dim"])
+            )
+        if model.encoder.units != sizes["hidden_dim"]:
+            raise Incorrect(
+                tr("Your encoder has {units} units; it should have hidden_dim of them.").format(
+                    units=model.encoder.units
+                )
+            )
+        if _activation(model.encoder) != "relu":
+            raise Incorrect(
+                tr(
+                    "Your encoder's activation is {activation}; the article's hidden layer uses relu."
+                ).format(activation=_activation(model.encoder))
+            )
+        if _activation(model.decoder) != expected:
+            if output_activation is None or _activation(model.decoder) == "sigmoid":
+                raise Incorrect(
+                    tr(
+                        "Asked for output_activation={asked}, your decoder uses {activation}: pass "
+                        "the argument `output_activation` to the decoder instead of a fixed "
+                        "activation."
+                    ).format(asked=repr(output_activation), activation=_activation(model.decoder))
+                )
+            raise Incorrect(
+                tr("Asked for output_activation={asked}, your decoder uses {activation}.").format(
+                    asked=repr(output_activation), activation=_activation(model.decoder)
+                )
+            )
+        if not np.all(np.isfinite(output)):
+            raise Incorrect(tr("Your model's output holds NaN or infinite values."))
+        kernel_1, bias_1 = (np.asarray(w) for w in model.encoder.weights)
+        kernel_2, bias_2 = (np.asarray(w) for w in model.decoder.weights)
+        hidden = np.maximum(x @ kernel_1 + bias_1, 0.0)
+        linear = keras.activations.get(expected)
+        wanted = np.asarray(linear(hidden @ kernel_2 + bias_2))
+        if not np.allclose(output, wanted, atol=1e-5):
+            raise Incorrect(
+                tr(
+                    "Your model's output is not decoder(encoder(inputs)): in `call`, pass the inputs "
+                    "through the encoder, then its result through the decoder."
+                )
+            )
+
+
+def _wrong_article(
+    decoder_width=None,
+    skip_encoder=False,
+    encoder_activation="relu",
+    fixed_output=False,
+    init="full",
+):
+    """An ArticleAutoencoder with one typical mistake, for the tests."""
+    import keras
+    from keras import layers
+
+    class Mistaken(keras.Model):
+        def __init__(
+            self, input_dim, hidden_dim, output_dim, output_activation="sigmoid", **kwargs
+        ):
+            if init == "full":
+                super().__init__(**kwargs)
+            elif init == "no kwargs":
+                super().__init__()
+            self.input_dim, self.hidden_dim, self.output_dim = input_dim, hidden_dim, output_dim
+            self.encoder = layers.Dense(hidden_dim, activation=encoder_activation)
+            width = hidden_dim if decoder_width == "hidden" else output_dim
+            activation = "sigmoid" if fixed_output else output_activation
+            self.decoder = layers.Dense(width, activation=activation)
+
+        def call(self, inputs):
+            if skip_encoder:
+                return self.decoder(inputs)
+            return self.decoder(self.encoder(inputs))
+
+    return Mistaken
+
+
+article = Exercise(
+    N_("Your ArticleAutoencoder"),
+    _article_check,
+    [
+        N_(
+            "`__init__` starts with `super().__init__(**kwargs)`, keeps the three sizes on `self`, "
+            "then creates two Dense layers: their widths and activations are in the text above."
+        ),
+        N_(
+            "`call` receives `inputs`: give them to the encoder, give what comes out to the "
+            "decoder, return that."
+        ),
+        N_(
+            "Check the decoder's width: it rebuilds the input, so it has as many units as a row of "
+            "the data has numbers, and its activation is the argument, not a fixed name."
+        ),
+        N_("Still stuck? `exercises.article.solution()` shows the course's class."),
+    ],
+    _article_solution,
+    solution_name="make_article_autoencoder",
+    wrong_answers=[
+        (lambda ctx: _wrong_article(decoder_width="hidden"), "outputs 7 numbers"),
+        (lambda ctx: _wrong_article(skip_encoder=True), "never uses it"),
+        (lambda ctx: _wrong_article(encoder_activation=None), "relu"),
+        (lambda ctx: _wrong_article(fixed_output=True), "output_activation"),
+        (lambda ctx: _wrong_article(init="none"), "super().__init__(**kwargs)"),
+        (lambda ctx: _wrong_article(init="no kwargs"), "**kwargs"),
+        (lambda ctx: _article_solution()(1, 7, 1), "the class itself"),
+    ],
+)
+
+
+# --- article_training_loop ------------------------------------------------------------------------
+
+
+def _loop_solution():
+    import keras
+    import tensorflow as tf
+
+    def article_training_loop(model, data, epochs=1000, learning_rate=0.001):
+        data = tf.constant(data, dtype="float32")
+        loss_function = keras.losses.MeanSquaredError()
+        optimizer = keras.optimizers.Adam(learning_rate=learning_rate)
+        losses = []
+        for _ in range(epochs):
+            with tf.GradientTape() as tape:
+                reconstruction = model(data)
+                loss = loss_function(data, reconstruction)
+            grads = tape.gradient(loss, model.trainable_variables)
+            optimizer.apply_gradients(zip(grads, model.trainable_variables))
+            losses.append(float(loss))
+        return losses
+
+    return article_training_loop
+
+
+#: The small run the loop check makes: a course model, 5 epochs, a learning rate the learner must pass on.
+LOOP_CASE = {"width": 2, "hidden_dim": 8, "rows": 32, "epochs": 5, "learning_rate": 0.02}
+
+
+def _loop_model(seed=0):
+    import keras
+
+    from course_utils.models import ArticleAutoencoder
+
+    keras.utils.set_random_seed(seed)
+    width = LOOP_CASE["width"]
+    model = ArticleAutoencoder(width, LOOP_CASE["hidden_dim"], width, output_activation=None)
+    model(np.zeros((1, width), dtype=np.float32))
+    return model
+
+
+def _loop_check(answer):
+    from course_utils.training import article_training_loop
+
+    if not callable(answer):
+        raise Incorrect(
+            tr("Pass your function itself, `article_training_loop`, without calling it.")
+        )
+    data = np.random.default_rng(0).normal(size=(LOOP_CASE["rows"], LOOP_CASE["width"]))
+    data = data.astype(np.float32)
+    epochs, learning_rate = LOOP_CASE["epochs"], LOOP_CASE["learning_rate"]
+    reference = _loop_model()
+    before = [np.array(w) for w in reference.get_weights()]
+    wanted = article_training_loop(reference, data, epochs=epochs, learning_rate=learning_rate)
+    model = _loop_model()
+    try:
+        losses = answer(model, data, epochs=epochs, learning_rate=learning_rate)
+    except Incorrect:
+        raise
+    except ValueError as problem:
+        if "No gradients" in str(problem):
+            raise Incorrect(
+                tr(
+                    "No gradients reached the optimizer: the forward pass (`model(data)` and the "
+                    "loss) must run inside `with tf.GradientTape() as tape:`, so that the tape "
+                    "records it."
+                )
+            ) from None
+        raise _raised(tr("Your loop"), problem) from None
+    if losses is None:
+        raise Incorrect(
+            tr("Your loop returns None: collect one loss per epoch in a list and return it.")
+        )
+    try:
+        losses = [float(value) for value in losses]
+    except (TypeError, ValueError):
+        raise Incorrect(
+            tr("Your loop should return a list of numbers, one loss per epoch.")
+        ) from None
+    after = model.get_weights()
+    if all(np.array_equal(old, new) for old, new in zip(before, after)):
+        raise Incorrect(
+            tr(
+                "After {epochs} epochs the model's weights have not changed: the loop computes the "
+                "gradients but never applies them (`optimizer.apply_gradients`)."
+            ).format(epochs=epochs)
+        )
+    if len(losses) != epochs:
+        raise Incorrect(
+            tr(
+                "For epochs={epochs} your loop returned {count} losses; append one per epoch, "
+                "inside the loop."
+            ).format(epochs=epochs, count=len(losses))
+        )
+    if not all(np.isfinite(losses)):
+        raise Incorrect(tr("Your losses hold NaN or infinite values."))
+    if not np.isclose(losses[0], wanted[0], rtol=1e-4):
+        raise Incorrect(
+            tr(
+                "Your first loss is not the mean squared error between `data` and the model's "
+                "output: use `keras.losses.MeanSquaredError()`, with the data as the target."
+            )
+        )
+    if not np.allclose(losses, wanted, rtol=1e-4):
+        raise Incorrect(
+            tr(
+                "Your first loss is right, the later ones differ from Adam's steps at "
+                "learning_rate={learning_rate}: create one `keras.optimizers.Adam` with the given "
+                "`learning_rate`, before the loop, and apply every step with it."
+            ).format(learning_rate=learning_rate)
+        )
+
+
+def _wrong_loop(
+    apply=True, record="each", tape="inside", loss="mse", fixed_rate=None, returns=True
+):
+    """An article_training_loop with one typical mistake, for the tests."""
+    import keras
+    import tensorflow as tf
+
+    def article_training_loop(model, data, epochs=1000, learning_rate=0.001):
+        rate = learning_rate if fixed_rate is None else fixed_rate
+        data = tf.constant(data, dtype="float32")
+        loss_function = (
+            keras.losses.MeanSquaredError() if loss == "mse" else keras.losses.MeanAbsoluteError()
+        )
+        optimizer = keras.optimizers.Adam(learning_rate=rate)
+        losses = []
+        for _ in range(epochs):
+            if tape == "inside":
+                with tf.GradientTape() as recorder:
+                    value = loss_function(data, model(data))
+            else:
+                value = loss_function(data, model(data))
+                with tf.GradientTape() as recorder:
+                    pass
+            grads = recorder.gradient(value, model.trainable_variables)
+            if apply:
+                optimizer.apply_gradients(zip(grads, model.trainable_variables))
+            if record == "each":
+                losses.append(float(value))
+        if record == "last":
+            losses.append(float(value))
+        return losses if returns else None
+
+    return article_training_loop
+
+
+loop = Exercise(
+    N_("Your article_training_loop"),
+    _loop_check,
+    [
+        N_(
+            "Before the loop: turn `data` into a float32 tensor, create the loss function, the "
+            "optimizer and an empty list."
+        ),
+        N_(
+            "In each epoch: inside a `tf.GradientTape()` block run the model on the data and "
+            "compute the loss; outside it, ask the tape for the gradients of the loss with "
+            "respect to `model.trainable_variables`."
+        ),
+        N_(
+            "Then hand the gradients and the variables to the optimizer (`apply_gradients` takes "
+            "pairs: `zip(...)`), and append the loss, as a Python float, to the list you return."
+        ),
+        N_("Still stuck? `exercises.loop.solution()` shows the course's loop."),
+    ],
+    _loop_solution,
+    solution_name="make_article_training_loop",
+    wrong_answers=[
+        (lambda ctx: _wrong_loop(apply=False), "never applies them"),
+        (lambda ctx: _wrong_loop(record="last"), "returned 1 losses"),
+        (lambda ctx: _wrong_loop(tape="outside"), "GradientTape"),
+        (lambda ctx: _wrong_loop(loss="mae"), "mean squared error"),
+        (lambda ctx: _wrong_loop(fixed_rate=0.001), "learning_rate=0.02"),
+        (lambda ctx: _wrong_loop(returns=False), "returns None"),
+        (
+            lambda ctx: _loop_solution()(_loop_model(), np.zeros((4, 2)), epochs=1),
+            "without calling",
+        ),
+    ],
+)
+
+
+# --- build_dense_autoencoder ----------------------------------------------------------------------
+
+
+def _builder_solution():
+    import keras
+    from keras import layers
+
+    from course_utils.settings import HIDDEN
+
+    def build_dense_autoencoder(frame_length, code_size, hidden_sizes=(HIDDEN,)):
+        frames = keras.Input(shape=(frame_length,), name="frame")
+        x = frames
+        for index, width in enumerate(hidden_sizes):
+            x = layers.Dense(
+                width, activation="relu", kernel_initializer="he_uniform", name=f"encoder_{index}"
+            )(x)
+        code = layers.Dense(code_size, name="code")(x)
+        encoder = keras.Model(frames, code, name="encoder")
+
+        codes = keras.Input(shape=(code_size,), name="code_in")
+        y = codes
+        for index, width in enumerate(reversed(hidden_sizes)):
+            y = layers.Dense(
+                width, activation="relu", kernel_initializer="he_uniform", name=f"decoder_{index}"
+            )(y)
+        reconstruction = layers.Dense(frame_length, name="reconstruction")(y)
+        decoder = keras.Model(codes, reconstruction, name="decoder")
+
+        autoencoder = keras.Model(frames, decoder(encoder(frames)), name="autoencoder")
+        return autoencoder, encoder, decoder
+
+    return build_dense_autoencoder
+
+
+#: The sizes the builder check asks for: (frame_length, code_size, hidden_sizes).
+BUILDER_CASES = ((64, 8, (32, 16)), (48, 6, (24,)))
+
+
+def _builder_check(answer):
+    import keras
+
+    from course_utils.diagrams import _dense_layers
+
+    if not callable(answer) or isinstance(answer, keras.Model):
+        raise Incorrect(
+            tr("Pass your function itself, `build_dense_autoencoder`, without calling it.")
+        )
+    for frame_length, code_size, hidden_sizes in BUILDER_CASES:
+        call_text = tr(
+            "`build_dense_autoencoder({frame_length}, {code_size}, hidden_sizes={hidden_sizes})`"
+        ).format(frame_length=frame_length, code_size=code_size, hidden_sizes=hidden_sizes)
+        keras.utils.set_random_seed(0)
+        try:
+            built = answer(frame_length, code_size, hidden_sizes=hidden_sizes)
+        except Exception as problem:  # noqa: BLE001 - the learner's code may fail in any way
+            raise _raised(call_text, problem) from None
+        if not (
+            isinstance(built, tuple)
+            and len(built) == 3
+            and all(isinstance(part, keras.Model) for part in built)
+        ):
+            raise Incorrect(
+                tr(
+                    "{call} should return three Keras models: (autoencoder, encoder, decoder)."
+                ).format(call=call_text)
+            )
+        autoencoder, encoder, decoder = built
+        if tuple(encoder.output_shape) != (None, code_size):
+            raise Incorrect(
+                tr(
+                    "{call}: your encoder outputs shape {shape}; the code is code_size numbers per "
+                    "frame."
+                ).format(call=call_text, shape=encoder.output_shape)
+            )
+        if tuple(autoencoder.output_shape) != (None, frame_length):
+            raise Incorrect(
+                tr(
+                    "{call}: your decoder outputs {width} numbers; each frame has {frame_length}."
+                ).format(
+                    call=call_text, width=autoencoder.output_shape[-1], frame_length=frame_length
+                )
+            )
+        encoder_layers, decoder_layers = _dense_layers(encoder), _dense_layers(decoder)
+        encoder_widths = tuple(int(layer.units) for layer in encoder_layers[:-1])
+        decoder_widths = tuple(int(layer.units) for layer in decoder_layers[:-1])
+        if encoder_widths != tuple(hidden_sizes):
+            raise Incorrect(
+                tr(
+                    "{call}: your encoder's hidden layers have widths {widths}; there should be one "
+                    "layer per entry of hidden_sizes, in order."
+                ).format(call=call_text, widths=encoder_widths)
+            )
+        if decoder_widths != tuple(reversed(hidden_sizes)):
+            raise Incorrect(
+                tr(
+                    "{call}: your decoder's hidden layers have widths {widths}; they should mirror "
+                    "the encoder's, from the code back to the frame."
+                ).format(call=call_text, widths=decoder_widths)
+            )
+        for layer in encoder_layers[:-1] + decoder_layers[:-1]:
+            if _activation(layer) != "relu":
+                raise Incorrect(
+                    tr(
+                        "The hidden layer {name} uses {activation}; the hidden layers use relu."
+                    ).format(name=layer.name, activation=_activation(layer))
+                )
+            initializer = type(layer.kernel_initializer).__name__
+            if initializer != "HeUniform":
+                raise Incorrect(
+                    tr(
+                        "The hidden layer {name} starts its weights with {initializer}; the text asks "
+                        "for he_uniform."
+                    ).format(name=layer.name, initializer=initializer)
+                )
+        for layer, role in ((encoder_layers[-1], tr("code")), (decoder_layers[-1], tr("output"))):
+            if _activation(layer) != "linear":
+                raise Incorrect(
+                    tr(
+                        "Your {role} layer uses {activation}; it must be linear, or the {role} "
+                        "could not take negative values."
+                    ).format(role=role, activation=_activation(layer))
+                )
+        frames = np.random.default_rng(1).normal(size=(4, frame_length)).astype(np.float32)
+        through = np.asarray(autoencoder(frames))
+        chained = np.asarray(decoder(encoder(frames)))
+        if not np.all(np.isfinite(through)):
+            raise Incorrect(tr("Your autoencoder's output holds NaN or infinite values."))
+        if not np.allclose(through, chained, atol=1e-5):
+            raise Incorrect(
+                tr(
+                    "autoencoder(x) differs from decoder(encoder(x)): build the autoencoder from "
+                    "the encoder and decoder you return, so that the three share their layers."
+                )
+            )
+
+
+def _wrong_builder_of(**mistakes):
+    """A build_dense_autoencoder with one typical mistake, for the tests."""
+
+    def build_dense_autoencoder(frame_length, code_size, hidden_sizes=(256,)):
+        from course_utils.models import build_dense_autoencoder as course
+
+        hidden = tuple(hidden_sizes)
+        if mistakes.get("first_only"):
+            hidden = hidden[:1]
+        made = course(
+            frame_length,
+            code_size,
+            hidden_sizes=hidden,
+            output_activation=mistakes.get("output_activation"),
+            code_activation=mistakes.get("code_activation"),
+            activation=mistakes.get("activation", "relu"),
+        )
+        if mistakes.get("decoder_same_order"):
+            mirror = course(frame_length, code_size, hidden_sizes=hidden[::-1])
+            return made[0], made[1], mirror[2]
+        if mistakes.get("fresh_autoencoder"):
+            return course(frame_length, code_size, hidden_sizes=hidden)[0], made[1], made[2]
+        if mistakes.get("wide_output"):
+            wrong = course(frame_length, code_size, hidden_sizes=hidden)
+            import keras
+
+            frames = keras.Input(shape=(frame_length,))
+            out = keras.layers.Dense(code_size)(wrong[0](frames))
+            return keras.Model(frames, out), wrong[1], wrong[2]
+        return made
+
+    return build_dense_autoencoder
+
+
+builder = Exercise(
+    N_("Your build_dense_autoencoder"),
+    _builder_check,
+    [
+        N_(
+            "Start from `keras.Input(shape=(frame_length,))` and apply one Dense layer per entry "
+            "of `hidden_sizes` in a loop, each to the previous layer's output; end the encoder "
+            "with the code layer and wrap it: `keras.Model(inputs, code)`."
+        ),
+        N_(
+            "The decoder starts from its own `keras.Input` of `code_size` numbers and goes through "
+            "the same widths in reverse order (`reversed(hidden_sizes)`) to `frame_length` outputs."
+        ),
+        N_(
+            "The autoencoder chains the two models you built: `decoder(encoder(frames))`, between "
+            "the encoder's input and that result. Only the hidden layers have an activation."
+        ),
+        N_("Still stuck? `exercises.builder.solution()` shows the course's builder."),
+    ],
+    _builder_solution,
+    solution_name="make_build_dense_autoencoder",
+    wrong_answers=[
+        (lambda ctx: _wrong_builder_of(output_activation="sigmoid"), "output layer uses sigmoid"),
+        (lambda ctx: _wrong_builder_of(code_activation="relu"), "code layer uses relu"),
+        (lambda ctx: _wrong_builder_of(first_only=True), "one layer per entry"),
+        (lambda ctx: _wrong_builder_of(decoder_same_order=True), "mirror"),
+        (lambda ctx: _wrong_builder_of(fresh_autoencoder=True), "share their layers"),
+        (lambda ctx: _wrong_builder_of(activation="tanh"), "uses tanh"),
+        (lambda ctx: _wrong_builder_of(wide_output=True), "outputs 8 numbers; each frame has 64"),
+        (lambda ctx: _builder_solution()(64, 8), "without calling it"),
     ],
 )
