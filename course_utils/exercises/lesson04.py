@@ -1,10 +1,13 @@
 """Exercises for 04_training: full-batch memory, steps and epochs, early stopping (read and written).
 
+``train_loop`` checks the mini-batch training loop the learner writes in section 5.
+
 Used in: 04_training.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -13,7 +16,7 @@ from ..checks import is_close, is_number, is_whole_number
 from ..i18n import N_, tr
 from ._core import Exercise, Incorrect
 
-__all__ = ["q1", "q2", "q3", "q4"]
+__all__ = ["q1", "q2", "q3", "q4", "train_loop"]
 
 
 # --- q1: what the article's full batch holds in memory -----------------------------------------
@@ -472,5 +475,234 @@ q4 = Exercise(
         (_q4_one_late, "after its best epoch"),
         (_q4_stub, "trained no epoch"),
         ("fit_with_early_stopping", "function itself"),
+    ],
+)
+
+
+# --- train_loop: the learner's mini-batch training loop (section 5) ------------------------------
+
+
+def _train_solution():
+    import keras
+    import tensorflow as tf
+
+    def make_dataset(frames, batch_size, seed):
+        dataset = tf.data.Dataset.from_tensor_slices(frames)
+        dataset = dataset.shuffle(len(frames), seed=seed).repeat()
+        return dataset.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+
+    def train(model, frames, steps, batch_size=64, learning_rate=1e-3, seed=0):
+        optimizer = keras.optimizers.Adam(learning_rate=learning_rate)
+        loss_fn = keras.losses.MeanSquaredError()
+
+        @tf.function
+        def train_step(x):
+            with tf.GradientTape() as tape:
+                loss = loss_fn(x, model(x, training=True))  # the target is the input
+            grads = tape.gradient(loss, model.trainable_variables)
+            optimizer.apply_gradients(zip(grads, model.trainable_variables))
+            return loss
+
+        losses = []
+        for x in make_dataset(frames, batch_size, seed).take(steps):
+            losses.append(float(train_step(x)))
+        return losses
+
+    return train
+
+
+#: The small run the check makes: frames, a model, and arguments the learner must pass on.
+TRAIN_CASE = {"frame_length": 16, "code_size": 4, "hidden": 8, "rows": 40, "steps": 6,
+              "batch_size": 8, "learning_rate": 0.01, "seed": 3}  # fmt: skip
+
+
+def _train_model():
+    import keras
+
+    from course_utils.models import build_dense_autoencoder
+
+    keras.utils.set_random_seed(0)
+    case = TRAIN_CASE
+    model, _, _ = build_dense_autoencoder(
+        case["frame_length"], case["code_size"], hidden_sizes=(case["hidden"],)
+    )
+    return model
+
+
+def _train_frames():
+    case = TRAIN_CASE
+    rng = np.random.default_rng(0)
+    return rng.normal(size=(case["rows"], case["frame_length"])).astype(np.float32)
+
+
+@functools.lru_cache(maxsize=1)
+def _train_reference():
+    """The course loop's losses on the check's small run, and the first batch's MSE and MAE.
+
+    Computed once: TensorFlow's graph and data pipeline are not interrupted by the check's
+    time limit, so only the learner's own call runs under it after the first check.
+    """
+    import tensorflow as tf
+
+    case = TRAIN_CASE
+    frames = _train_frames()
+    arguments = {key: case[key] for key in ("steps", "batch_size", "learning_rate", "seed")}
+    wanted = tuple(_train_solution()(_train_model(), frames, **arguments))
+    first_batch = next(
+        iter(
+            tf.data.Dataset.from_tensor_slices(frames)
+            .shuffle(len(frames), seed=case["seed"])
+            .batch(case["batch_size"])
+        )
+    ).numpy()
+    start = np.asarray(_train_model()(first_batch))
+    first_mse = float(np.mean((start - first_batch) ** 2))
+    first_mae = float(np.mean(np.abs(start - first_batch)))
+    return wanted, first_mse, first_mae
+
+
+def _train_check(answer):
+    if not callable(answer) or hasattr(answer, "layers"):
+        raise Incorrect(tr("Pass your function itself, `train`, without calling it."))
+    case = TRAIN_CASE
+    frames = _train_frames()
+    arguments = {key: case[key] for key in ("steps", "batch_size", "learning_rate", "seed")}
+    wanted, first_mse, first_mae = _train_reference()
+    model = _train_model()
+    before = [np.array(w) for w in model.get_weights()]
+    try:
+        losses = answer(model, frames, **arguments)
+    except Incorrect:
+        raise
+    except ValueError as problem:
+        if "No gradients" in str(problem):
+            raise Incorrect(
+                tr(
+                    "No gradients reached the optimizer: the forward pass (the model on the batch "
+                    "and the loss) must run inside `with tf.GradientTape() as tape:`, so that the "
+                    "tape records it."
+                )
+            ) from None
+        raise
+    if losses is None:
+        raise Incorrect(
+            tr("Your `train` returns None: collect the loss of every step in a list and return it.")
+        )
+    try:
+        losses = [float(value) for value in losses]
+    except (TypeError, ValueError):
+        raise Incorrect(
+            tr("Your `train` should return a list of numbers, one loss per step.")
+        ) from None
+    if all(np.array_equal(old, new) for old, new in zip(before, model.get_weights())):
+        raise Incorrect(
+            tr(
+                "After training, the model's weights have not changed: `train_step` computes the "
+                "gradients but never applies them (`optimizer.apply_gradients`)."
+            )
+        )
+    if len(losses) != case["steps"]:
+        raise Incorrect(
+            tr(
+                "For steps={steps} your `train` returned {count} losses; it should make exactly "
+                "`steps` optimizer steps (`.take(steps)` on the dataset) and record each one's loss."
+            ).format(steps=case["steps"], count=len(losses))
+        )
+    if not all(np.isfinite(losses)):
+        raise Incorrect(tr("Your losses hold NaN or infinite values."))
+    if np.isclose(losses[0], first_mae, rtol=1e-4) and not np.isclose(first_mae, first_mse):
+        raise Incorrect(
+            tr(
+                "Your first loss is the mean absolute error; the course trains on the mean squared "
+                "error, `keras.losses.MeanSquaredError()`."
+            )
+        )
+    if not np.isclose(losses[0], first_mse, rtol=1e-4):
+        raise Incorrect(
+            tr(
+                "Your first loss is not the MSE of the model on the first batch of "
+                "`make_dataset(frames, batch_size, seed)`: take the batches from `make_dataset`, "
+                "with the arguments `train` receives, and use each batch as its own target."
+            )
+        )
+    if not np.allclose(losses, wanted, rtol=1e-3):
+        raise Incorrect(
+            tr(
+                "Your first loss is right, the later ones differ from Adam's steps at "
+                "learning_rate={learning_rate}: create one `keras.optimizers.Adam` with the given "
+                "`learning_rate`, before the loop, and apply every step with it."
+            ).format(learning_rate=case["learning_rate"])
+        )
+
+
+def _wrong_train(apply=True, record="each", tape="inside", loss="mse", fixed_rate=None,
+                 returns=True, shuffle=True):  # fmt: skip
+    """A `train` with one typical mistake, for the tests (eager, without tf.function)."""
+    import keras
+    import tensorflow as tf
+
+    def train(model, frames, steps, batch_size=64, learning_rate=1e-3, seed=0):
+        rate = learning_rate if fixed_rate is None else fixed_rate
+        optimizer = keras.optimizers.Adam(learning_rate=rate)
+        loss_fn = (
+            keras.losses.MeanSquaredError() if loss == "mse" else keras.losses.MeanAbsoluteError()
+        )
+        dataset = tf.data.Dataset.from_tensor_slices(frames)
+        if shuffle:
+            dataset = dataset.shuffle(len(frames), seed=seed)
+        losses = []
+        for x in dataset.repeat().batch(batch_size).take(steps):
+            if tape == "inside":
+                with tf.GradientTape() as recorder:
+                    value = loss_fn(x, model(x, training=True))
+            else:
+                value = loss_fn(x, model(x, training=True))
+                with tf.GradientTape() as recorder:
+                    pass
+            grads = recorder.gradient(value, model.trainable_variables)
+            if apply:
+                optimizer.apply_gradients(zip(grads, model.trainable_variables))
+            if record == "each":
+                losses.append(float(value))
+        if record == "last":
+            losses.append(float(value))
+        return losses if returns else None
+
+    return train
+
+
+train_loop = Exercise(
+    N_("Your training loop"),
+    _train_check,
+    [
+        N_(
+            "Before the loop: one Adam optimizer with the given `learning_rate` and one MSE loss "
+            "function. They must exist once, not once per step."
+        ),
+        N_(
+            "`train_step(x)`: inside a `tf.GradientTape()` block, run the model on `x` and compute "
+            "the loss against `x` itself; then get the gradients for `model.trainable_variables` "
+            "from the tape and apply them with the optimizer; return the loss."
+        ),
+        N_(
+            "The loop: `make_dataset(frames, batch_size, seed).take(steps)` gives exactly `steps` "
+            "batches; call `train_step` on each and append its loss as a Python float."
+        ),
+        N_("Still stuck? `exercises.train_loop.solution()` shows the course's loop."),
+    ],
+    _train_solution,
+    solution_name="make_train",
+    wrong_answers=[
+        (lambda ctx: _wrong_train(apply=False), "never applies them"),
+        (lambda ctx: _wrong_train(record="last"), "returned 1 losses"),
+        (lambda ctx: _wrong_train(tape="outside"), "GradientTape"),
+        (lambda ctx: _wrong_train(loss="mae"), "mean absolute error"),
+        (lambda ctx: _wrong_train(fixed_rate=0.001), "learning_rate=0.01"),
+        (lambda ctx: _wrong_train(shuffle=False), "make_dataset(frames, batch_size, seed)"),
+        (lambda ctx: _wrong_train(returns=False), "returns None"),
+        (
+            lambda ctx: _train_solution()(_train_model(), _train_frames(), steps=2),
+            "without calling",
+        ),
     ],
 )
