@@ -83,7 +83,7 @@ def content_counts(path: Path) -> dict:
         "words": len(prose.split()),
         "code_lines": code_lines,
         "players": sum(code.count(name) for name in PLAYERS),
-        "exercises": len(set(re.findall(r"\b(q\d+)\.check\(", code))),
+        "exercises": len(set(re.findall(r"\bexercises\.(\w+)\.check\(", code))),
     }
 
 
