@@ -16,6 +16,7 @@ import numpy as np
 
 from ..checks import is_close, is_number, is_whole_number
 from ..i18n import N_, tr
+from ..settings import HIDDEN
 from ._core import Exercise, Incorrect
 
 __all__ = ["q1", "q2", "q3", "q4", "article", "loop", "builder"]
@@ -1012,7 +1013,7 @@ def _builder_check(answer):
 def _wrong_builder_of(**mistakes):
     """A build_dense_autoencoder with one typical mistake, for the tests."""
 
-    def build_dense_autoencoder(frame_length, code_size, hidden_sizes=(256,)):
+    def build_dense_autoencoder(frame_length, code_size, hidden_sizes=(HIDDEN,)):
         from course_utils.models import build_dense_autoencoder as course
 
         hidden = tuple(hidden_sizes)

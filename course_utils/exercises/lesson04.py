@@ -14,6 +14,7 @@ import numpy as np
 
 from ..checks import is_close, is_number, is_whole_number
 from ..i18n import N_, tr
+from ..settings import BATCH
 from ._core import Exercise, Incorrect
 
 __all__ = ["q1", "q2", "q3", "q4", "train_loop"]
@@ -491,7 +492,7 @@ def _train_solution():
         dataset = dataset.shuffle(len(frames), seed=seed).repeat()
         return dataset.batch(batch_size).prefetch(tf.data.AUTOTUNE)
 
-    def train(model, frames, steps, batch_size=64, learning_rate=1e-3, seed=0):
+    def train(model, frames, steps, batch_size=BATCH, learning_rate=1e-3, seed=0):
         optimizer = keras.optimizers.Adam(learning_rate=learning_rate)
         loss_fn = keras.losses.MeanSquaredError()
 
@@ -641,7 +642,7 @@ def _wrong_train(apply=True, record="each", tape="inside", loss="mse", fixed_rat
     import keras
     import tensorflow as tf
 
-    def train(model, frames, steps, batch_size=64, learning_rate=1e-3, seed=0):
+    def train(model, frames, steps, batch_size=BATCH, learning_rate=1e-3, seed=0):
         rate = learning_rate if fixed_rate is None else fixed_rate
         optimizer = keras.optimizers.Adam(learning_rate=rate)
         loss_fn = (
