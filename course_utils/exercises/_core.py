@@ -53,6 +53,40 @@ class _TimeUp(BaseException):
     """The check ran out of time (a BaseException, so the learner's ``except Exception`` lets it through)."""
 
 
+def _mistaken_training(model, batches, loss, learning_rate, *, training=False, apply=True,
+                       record="each", tape="inside", returns=True):  # fmt: skip
+    """Train ``model`` over ``batches`` with one typical learner's mistake; the losses (or None).
+
+    The tests' stand-in for a learner's training loop in lessons 03 and 04: ``apply=False``
+    never steps the optimizer, ``record="last"`` keeps one loss, ``tape="outside"`` runs the
+    forward pass before the tape starts, ``loss="mae"`` uses the mean absolute error.
+    """
+    import keras
+    import tensorflow as tf
+
+    loss_function = (
+        keras.losses.MeanSquaredError() if loss == "mse" else keras.losses.MeanAbsoluteError()
+    )
+    optimizer = keras.optimizers.Adam(learning_rate=learning_rate)
+    losses, value = [], None
+    for x in batches:
+        if tape == "inside":
+            with tf.GradientTape() as recorder:
+                value = loss_function(x, model(x, training=training))
+        else:
+            value = loss_function(x, model(x, training=training))
+            with tf.GradientTape() as recorder:
+                pass
+        grads = recorder.gradient(value, model.trainable_variables)
+        if apply:
+            optimizer.apply_gradients(zip(grads, model.trainable_variables))
+        if record == "each":
+            losses.append(float(value))
+    if record == "last":
+        losses.append(float(value))
+    return losses if returns else None
+
+
 @contextmanager
 def _time_limit(seconds):
     """Stop the code inside after ``seconds`` (POSIX main thread; elsewhere no limit)."""

@@ -17,7 +17,7 @@ import numpy as np
 from ..checks import is_close, is_number, is_whole_number
 from ..i18n import N_, tr
 from ..settings import HIDDEN
-from ._core import Exercise, Incorrect
+from ._core import Exercise, Incorrect, _mistaken_training
 
 __all__ = ["q1", "q2", "q3", "q4", "article", "loop", "builder"]
 
@@ -807,33 +807,15 @@ def _wrong_loop(
     apply=True, record="each", tape="inside", loss="mse", fixed_rate=None, returns=True
 ):
     """An article_training_loop with one typical mistake, for the tests."""
-    import keras
     import tensorflow as tf
 
     def article_training_loop(model, data, epochs=1000, learning_rate=0.001):
-        rate = learning_rate if fixed_rate is None else fixed_rate
         data = tf.constant(data, dtype="float32")
-        loss_function = (
-            keras.losses.MeanSquaredError() if loss == "mse" else keras.losses.MeanAbsoluteError()
-        )
-        optimizer = keras.optimizers.Adam(learning_rate=rate)
-        losses = []
-        for _ in range(epochs):
-            if tape == "inside":
-                with tf.GradientTape() as recorder:
-                    value = loss_function(data, model(data))
-            else:
-                value = loss_function(data, model(data))
-                with tf.GradientTape() as recorder:
-                    pass
-            grads = recorder.gradient(value, model.trainable_variables)
-            if apply:
-                optimizer.apply_gradients(zip(grads, model.trainable_variables))
-            if record == "each":
-                losses.append(float(value))
-        if record == "last":
-            losses.append(float(value))
-        return losses if returns else None
+        return _mistaken_training(
+            model, [data] * epochs, loss,
+            learning_rate if fixed_rate is None else fixed_rate,
+            apply=apply, record=record, tape=tape, returns=returns,
+        )  # fmt: skip
 
     return article_training_loop
 

@@ -15,7 +15,7 @@ import numpy as np
 from ..checks import is_close, is_number, is_whole_number
 from ..i18n import N_, tr
 from ..settings import BATCH
-from ._core import Exercise, Incorrect
+from ._core import Exercise, Incorrect, _mistaken_training
 
 __all__ = ["q1", "q2", "q3", "q4", "train_loop"]
 
@@ -639,35 +639,17 @@ def _train_check(answer):
 def _wrong_train(apply=True, record="each", tape="inside", loss="mse", fixed_rate=None,
                  returns=True, shuffle=True):  # fmt: skip
     """A `train` with one typical mistake, for the tests (eager, without tf.function)."""
-    import keras
     import tensorflow as tf
 
     def train(model, frames, steps, batch_size=BATCH, learning_rate=1e-3, seed=0):
-        rate = learning_rate if fixed_rate is None else fixed_rate
-        optimizer = keras.optimizers.Adam(learning_rate=rate)
-        loss_fn = (
-            keras.losses.MeanSquaredError() if loss == "mse" else keras.losses.MeanAbsoluteError()
-        )
         dataset = tf.data.Dataset.from_tensor_slices(frames)
         if shuffle:
             dataset = dataset.shuffle(len(frames), seed=seed)
-        losses = []
-        for x in dataset.repeat().batch(batch_size).take(steps):
-            if tape == "inside":
-                with tf.GradientTape() as recorder:
-                    value = loss_fn(x, model(x, training=True))
-            else:
-                value = loss_fn(x, model(x, training=True))
-                with tf.GradientTape() as recorder:
-                    pass
-            grads = recorder.gradient(value, model.trainable_variables)
-            if apply:
-                optimizer.apply_gradients(zip(grads, model.trainable_variables))
-            if record == "each":
-                losses.append(float(value))
-        if record == "last":
-            losses.append(float(value))
-        return losses if returns else None
+        return _mistaken_training(
+            model, dataset.repeat().batch(batch_size).take(steps), loss,
+            learning_rate if fixed_rate is None else fixed_rate, training=True,
+            apply=apply, record=record, tape=tape, returns=returns,
+        )  # fmt: skip
 
     return train
 
