@@ -6,8 +6,9 @@ blocks of ``frame_length`` samples taken every ``hop_length`` samples.
 frames back together; for frames cut from one signal the round trip is exact.
 
 Used in: 00_welcome, 01_loading_audio, 02_standardizing, 03_building_the_autoencoder, 04_training,
-05_evaluating, 06_troubleshooting, 07_compression, 12_efficiency_and_scale, benchmarks/codec.py,
-benchmarks/codes.py, benchmarks/trainers.py, scripts/make_weights.py.
+05_evaluating, 05_going_further_transform_coding, 06_troubleshooting, 07_compression,
+12_efficiency_and_scale, benchmarks/codec.py, benchmarks/codes.py, benchmarks/trainers.py,
+scripts/make_weights.py.
 """
 
 from __future__ import annotations
@@ -282,8 +283,8 @@ def fit_standardizer(train_signal, name: str = "training signal"):
     Fit it on training audio only and reuse it, unchanged, on held-out audio.
 
     Used in: 02_standardizing, 03_building_the_autoencoder, 04_training, 05_evaluating,
-    06_troubleshooting, 07_compression, 12_efficiency_and_scale, benchmarks/trainers.py,
-    scripts/make_weights.py.
+    05_going_further_transform_coding, 06_troubleshooting, 07_compression, 12_efficiency_and_scale,
+    benchmarks/trainers.py, scripts/make_weights.py.
     """
     from sklearn.preprocessing import StandardScaler
 
@@ -344,8 +345,8 @@ def frame_signal(
     ``max_bytes`` (default :data:`MAX_FRAME_BYTES`, 1 GiB) is an error.
 
     Used in: 02_standardizing, 03_building_the_autoencoder, 04_training, 05_evaluating,
-    06_troubleshooting, 07_compression, 12_efficiency_and_scale, benchmarks/codec.py,
-    benchmarks/codes.py, scripts/make_weights.py.
+    05_going_further_transform_coding, 06_troubleshooting, 07_compression, 12_efficiency_and_scale,
+    benchmarks/codec.py, benchmarks/codes.py, scripts/make_weights.py.
     """
     frame_length, hop_length = frame_settings(frame_length, hop_length)
     x = check_signal(x)

@@ -18,8 +18,8 @@ on held-out audio.
 
 This module does not import TensorFlow.
 
-Used in: 05_evaluating, 06_troubleshooting, 07_compression, 13_capstone, benchmarks/codec.py,
-benchmarks/codes.py, scripts/make_weights.py.
+Used in: 05_evaluating, 05_going_further_transform_coding, 06_troubleshooting, 07_compression,
+13_capstone, benchmarks/codec.py, benchmarks/codes.py, scripts/make_weights.py.
 """
 
 from __future__ import annotations
@@ -47,7 +47,8 @@ def reconstruct_signal(
     With the default ``hop_length = frame_length`` the frames do not overlap
     and every sample is coded exactly once (the honest setting for a codec).
 
-    Used in: 05_evaluating, 06_troubleshooting, benchmarks/codes.py, scripts/make_weights.py.
+    Used in: 05_evaluating, 05_going_further_transform_coding, 06_troubleshooting,
+    benchmarks/codes.py, scripts/make_weights.py.
     """
     signal = check_signal(signal)
     hop_length = frame_length if hop_length is None else hop_length
@@ -82,8 +83,8 @@ class PCACodec:
     >>> codec = PCACodec(code_size=32, frame_length=256).fit(train_signal)  # doctest: +SKIP
     >>> estimate = codec.reconstruct(test_signal)                            # doctest: +SKIP
 
-    Used in: 05_evaluating, 07_compression, 13_capstone, benchmarks/codec.py, benchmarks/codes.py,
-    scripts/make_weights.py.
+    Used in: 05_evaluating, 05_going_further_transform_coding, 07_compression, 13_capstone,
+    benchmarks/codec.py, benchmarks/codes.py, scripts/make_weights.py.
     """
 
     def __init__(self, code_size: int, frame_length: int = FRAME, hop_length: int | None = None):

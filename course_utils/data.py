@@ -16,9 +16,9 @@ in its layout can replace the bundled digits, by ``root=`` or by the
 environment variable ``COURSE_DIGITS_DIR``.
 
 Used in: 00_welcome, 01_loading_audio, 02_standardizing, 03_building_the_autoencoder, 04_training,
-05_evaluating, 06_troubleshooting, 07_compression, 08_denoising, 10_recognition, 11_synthesis,
-12_efficiency_and_scale, 13_capstone, benchmarks/codes.py, benchmarks/recognition.py,
-benchmarks/trainers.py, scripts/make_data.py, scripts/make_weights.py,
+05_evaluating, 05_going_further_transform_coding, 06_troubleshooting, 07_compression, 08_denoising,
+10_recognition, 11_synthesis, 12_efficiency_and_scale, 13_capstone, benchmarks/codes.py,
+benchmarks/recognition.py, benchmarks/trainers.py, scripts/make_data.py, scripts/make_weights.py,
 scripts/recognition_on_folder.py.
 """
 
@@ -76,7 +76,8 @@ DIGIT_NAMING_RULE = (
 def data_dir() -> Path:
     """The folder of bundled data: ``$COURSE_DATA_DIR`` or ``data/`` beside the package.
 
-    Used in: 05_evaluating, 07_compression, 10_recognition, 13_capstone.
+    Used in: 05_evaluating, 05_going_further_transform_coding, 07_compression, 10_recognition,
+    13_capstone.
     """
     configured = os.environ.get("COURSE_DATA_DIR")
     folder = Path(configured) if configured else Path(__file__).resolve().parent.parent / "data"
@@ -507,8 +508,9 @@ def load_real_clip(
     clip and under which licence: ``data/README.md`` and ``data/LICENSE.md``.
 
     Used in: 00_welcome, 01_loading_audio, 02_standardizing, 03_building_the_autoencoder,
-    04_training, 05_evaluating, 06_troubleshooting, 07_compression, 11_synthesis,
-    12_efficiency_and_scale, benchmarks/codes.py, scripts/make_weights.py.
+    04_training, 05_evaluating, 05_going_further_transform_coding, 06_troubleshooting,
+    07_compression, 11_synthesis, 12_efficiency_and_scale, benchmarks/codes.py,
+    scripts/make_weights.py.
     """
     rows = _real_clip_rows()
     if name not in rows:
@@ -533,7 +535,8 @@ def load_reader(
     ``speaker`` is the LibriSpeech id, e.g. ``load_reader(HELD_OUT_READER, sr=8000)``;
     stored at 16 kHz, ``sr`` resamples, ``duration`` keeps only the first seconds.
 
-    Used in: 05_evaluating, 07_compression, 13_capstone, scripts/make_weights.py.
+    Used in: 05_evaluating, 05_going_further_transform_coding, 07_compression, 13_capstone,
+    scripts/make_weights.py.
     """
     rows = {row["speaker"]: row for row in load_manifest() if row["kind"] == "real_reader"}
     if str(speaker) not in rows:
@@ -551,8 +554,8 @@ def split_in_time(samples, train_fraction: float = 0.75) -> tuple[np.ndarray, np
     have near-twins in the training set and flatter the model.
 
     Used in: 00_welcome, 02_standardizing, 03_building_the_autoencoder, 04_training, 05_evaluating,
-    06_troubleshooting, 07_compression, 12_efficiency_and_scale, 13_capstone, benchmarks/codes.py,
-    scripts/make_weights.py.
+    05_going_further_transform_coding, 06_troubleshooting, 07_compression, 12_efficiency_and_scale,
+    13_capstone, benchmarks/codes.py, scripts/make_weights.py.
     """
     from .checks import is_number
 

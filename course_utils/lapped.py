@@ -24,7 +24,8 @@ Two models share that skeleton:
 ``scripts/make_weights.py`` trains the course's lapped model once and writes
 ``data/weights/``; :func:`load_lapped_autoencoder` checks the file's SHA-256.
 
-Used in: 05_evaluating, 07_compression, 13_capstone, benchmarks/codes.py, scripts/make_weights.py.
+Used in: 05_evaluating, 05_going_further_transform_coding, 07_compression, 13_capstone,
+benchmarks/codes.py, scripts/make_weights.py.
 """
 
 from __future__ import annotations
@@ -235,7 +236,8 @@ def build_lapped_autoencoder(
     ``seed`` seeds the refinement's first layer (its output layer starts at zero, so
     the model's output does not depend on it before training).
 
-    Used in: 05_evaluating, 13_capstone, benchmarks/codes.py, scripts/make_weights.py.
+    Used in: 05_going_further_transform_coding, 13_capstone, benchmarks/codes.py,
+    scripts/make_weights.py.
     """
     if seed is not None:
         keras.utils.set_random_seed(seed)
@@ -248,7 +250,8 @@ def lapped_reconstruct(model, signal, batch_seconds_samples: int = 1 << 16) -> n
     """Code ``signal`` (1-D) with a lapped model (:class:`LappedAutoencoder` or a conv autoencoder)
     and return the decoded signal, trimmed to the input's length.
 
-    Used in: 05_evaluating, benchmarks/codes.py, scripts/make_weights.py.
+    Used in: 05_evaluating, 05_going_further_transform_coding, benchmarks/codes.py,
+    scripts/make_weights.py.
     """
     x = _as_batch(signal)
     if x.shape[0] != 1:
@@ -411,7 +414,7 @@ def save_lapped_weights(model, path, overwrite: bool = False, **metadata) -> Pat
 def load_lapped_autoencoder(path) -> LappedAutoencoder:
     """The lapped autoencoder saved at ``path``, after checking its SHA-256 against the ``.json``.
 
-    Used in: 05_evaluating, 07_compression, 13_capstone.
+    Used in: 05_evaluating, 05_going_further_transform_coding, 07_compression, 13_capstone.
     """
     from .data import load_weights
 

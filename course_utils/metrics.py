@@ -8,9 +8,9 @@
   waveform SNR is meaningless.
 - :func:`compression_ratio`: bits in, bits out.
 
-Used in: 03_building_the_autoencoder, 04_training, 05_evaluating, 06_troubleshooting,
-07_compression, 11_synthesis, 12_efficiency_and_scale, benchmarks/codec.py, benchmarks/codes.py,
-scripts/make_weights.py.
+Used in: 03_building_the_autoencoder, 04_training, 05_evaluating, 05_going_further_transform_coding,
+06_troubleshooting, 07_compression, 11_synthesis, 12_efficiency_and_scale, benchmarks/codec.py,
+benchmarks/codes.py, scripts/make_weights.py.
 """
 
 from __future__ import annotations
@@ -95,9 +95,9 @@ def snr_db(reference, estimate) -> float:
     0 dB); 20 dB means the error carries 1 % of the signal's energy. A perfect
     reconstruction returns ``inf``.
 
-    Used in: 03_building_the_autoencoder, 04_training, 05_evaluating, 06_troubleshooting,
-    07_compression, 11_synthesis, 12_efficiency_and_scale, benchmarks/codec.py, benchmarks/codes.py,
-    scripts/make_weights.py.
+    Used in: 03_building_the_autoencoder, 04_training, 05_evaluating,
+    05_going_further_transform_coding, 06_troubleshooting, 07_compression, 11_synthesis,
+    12_efficiency_and_scale, benchmarks/codec.py, benchmarks/codes.py, scripts/make_weights.py.
     """
     reference, estimate = _rescaled(*_pair(reference, estimate))
     signal_energy = float(np.sum(reference**2))

@@ -21,8 +21,8 @@ frame-dependent code itself, which the untrained DCT start already has.
 and writes ``data/weights/``; :func:`load_ksparse_autoencoder` checks the file
 against its SHA-256 before using it.
 
-Used in: 05_evaluating, 07_compression, benchmarks/codec.py, benchmarks/codes.py,
-scripts/make_weights.py.
+Used in: 05_going_further_transform_coding, 07_compression, benchmarks/codec.py,
+benchmarks/codes.py, scripts/make_weights.py.
 """
 
 from __future__ import annotations
@@ -99,8 +99,8 @@ def _check_frames(frames, frame_length: int) -> np.ndarray:
 def build_ksparse_autoencoder(train_frames, m: int = 16) -> KSparseAutoencoder:
     """A k-sparse autoencoder starting as the orthonormal DCT, centred on the training frames' mean.
 
-    Used in: 05_evaluating, 07_compression, benchmarks/codec.py, benchmarks/codes.py,
-    scripts/make_weights.py.
+    Used in: 05_going_further_transform_coding, 07_compression, benchmarks/codec.py,
+    benchmarks/codes.py, scripts/make_weights.py.
     """
     from scipy.fft import dct
 
@@ -124,7 +124,8 @@ def train_ksparse_autoencoder(
 ) -> float:
     """Adam on the mean squared error (relative to the frames' variance), cosine-decayed; returns the last loss.
 
-    Used in: 05_evaluating, benchmarks/codec.py, benchmarks/codes.py, scripts/make_weights.py.
+    Used in: 05_going_further_transform_coding, benchmarks/codec.py, benchmarks/codes.py,
+    scripts/make_weights.py.
     """
     from .training import make_train_step
 
@@ -191,7 +192,7 @@ def save_ksparse_weights(model, path, overwrite: bool = False, **metadata) -> Pa
 def load_ksparse_autoencoder(path) -> KSparseAutoencoder:
     """The k-sparse autoencoder saved at ``path``, after checking its SHA-256 against the ``.json``.
 
-    Used in: 05_evaluating.
+    Used in: 05_going_further_transform_coding.
     """
     from .data import load_weights
 

@@ -18,6 +18,7 @@ Usage:
   python scripts/zh_edition.py --stale 05         # which English cells changed since
   python scripts/zh_edition.py --sync 05          # after changing 05's code or cells: copy its code
                                                   # and structure, keep the Chinese text by cell id
+  python scripts/zh_edition.py --sync 05_going_further_transform_coding   # a "Going further" notebook
 """
 
 from __future__ import annotations
@@ -89,6 +90,19 @@ def join_chinese_lines(text: str) -> str:
 
 def english_lessons() -> list[Path]:
     return sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+
+
+def english_lesson(key: str) -> Path:
+    """The English notebook ``key`` names: a full name (``05_going_further_transform_coding``) or a
+    prefix; two digits name the lesson itself, not its "Going further" notebooks."""
+    found = [p for p in english_lessons() if p.stem == key or p.name.startswith(key)]
+    if len(found) > 1:
+        found = [p for p in found if p.stem == key] or [
+            p for p in found if "_going_further_" not in p.stem
+        ]
+    if len(found) != 1:
+        raise SystemExit(f"{key!r} names {len(found)} lessons; give a notebook's full name")
+    return found[0]
 
 
 def chinese_twin(english: Path) -> Path:
@@ -242,7 +256,7 @@ def localize(executed_english, chinese) -> nbformat.NotebookNode:
 
 def restamp(number: str) -> Path:
     """Record that the Chinese cells of lesson ``number`` now translate the current English."""
-    [english] = [path for path in english_lessons() if path.name.startswith(number)]
+    english = english_lesson(number)
     chinese = chinese_twin(english)
     en = nbformat.read(english, as_version=4)
     zh = nbformat.read(chinese, as_version=4)
@@ -262,7 +276,7 @@ def sync(number: str) -> tuple[Path, list[str]]:
     text and no digest, so the parity test names it until it is translated. Returns the twin's
     path and the ids of the cells still to translate.
     """
-    [english] = [path for path in english_lessons() if path.name.startswith(number)]
+    english = english_lesson(number)
     chinese = chinese_twin(english)
     old = (
         {cell.get("id"): cell for cell in nbformat.read(chinese, as_version=4).cells}
@@ -320,7 +334,7 @@ def main(argv=None) -> int:
         print(f"restamped {restamp(args.restamp).relative_to(ROOT)}")
         return 0
     if args.stale:
-        [english] = [path for path in english_lessons() if path.name.startswith(args.stale)]
+        english = english_lesson(args.stale)
         for problem in parity_problems(english):
             print(problem)
         return 0

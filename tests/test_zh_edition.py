@@ -271,6 +271,21 @@ def test_sync_carries_new_code_and_cells_into_the_twin_and_keeps_the_chinese(tmp
     )  # stale, not Chinese
 
 
+def test_two_digits_name_the_lesson_and_a_full_name_its_going_further_notebook(
+    monkeypatch, tmp_path
+):
+    """`--sync 05` is lesson 05 itself; `--sync 05_going_further_x` its optional notebook."""
+    names = ["05_evaluating", "05_going_further_transform_coding", "06_troubleshooting"]
+    monkeypatch.setattr(
+        zh_edition, "english_lessons", lambda: [tmp_path / f"{name}.ipynb" for name in names]
+    )
+    assert zh_edition.english_lesson("05").stem == "05_evaluating"
+    assert zh_edition.english_lesson("05_going").stem == "05_going_further_transform_coding"
+    assert zh_edition.english_lesson("05_going_further_transform_coding").stem == names[1]
+    with pytest.raises(SystemExit, match="names 0 lessons"):
+        zh_edition.english_lesson("14")
+
+
 # --- house style (issue #25 item 2): d2l-zh's typography, each rule able to fail --------------
 
 import zh_style  # noqa: E402
