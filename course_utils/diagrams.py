@@ -1,8 +1,9 @@
 """Pictures of networks drawn from the model itself: a Dense layer, an autoencoder's shape.
 
-- :func:`layer_sizes` reads a Keras model's Dense layers, in order, as
-  ``(name, width, activation)`` rows, the input first. It works for
-  functional models and for built subclassed models (the article's).
+- :func:`layer_sizes` reads a Keras model's Dense layers, in the order data
+  passes through them, as ``(name, width, activation)`` rows, the input first.
+  It works for functional and Sequential models and for built subclassed
+  models (the article's), and names a layer the model never calls.
 - :func:`draw_autoencoder` draws those rows as bars whose heights follow the
   widths, input -> encoder -> code -> decoder -> output, each labelled with
   its size, so a picture of the model cannot disagree with the model.
@@ -61,24 +62,125 @@ def _activation_name(layer) -> str:
     return getattr(activation, "__name__", str(activation)) if activation is not None else "linear"
 
 
+def _dense_leaves(model):
+    """Every layer with ``units`` (a Dense layer), built or not, nested models opened, as listed."""
+    found = []
+
+    def walk(layer):
+        children = getattr(layer, "layers", None)
+        if children:
+            for child in children:
+                walk(child)
+        elif hasattr(layer, "units"):
+            found.append(layer)
+
+    walk(model)
+    return found
+
+
+def _input_width(model) -> int | None:
+    """The width of the model's input, when Keras knows it (functional, Sequential, built subclassed)."""
+    try:
+        inputs = getattr(model, "inputs", None)
+    except (AttributeError, ValueError):  # a subclassed model: no symbolic inputs
+        inputs = None
+    if inputs and len(inputs) == 1:
+        shape = inputs[0].shape
+    else:
+        shapes = getattr(model, "_build_shapes_dict", None) or {}
+        if len(shapes) != 1:
+            return None
+        shape = next(iter(shapes.values()))
+    try:
+        width = shape[-1]
+    except (TypeError, IndexError):
+        return None
+    return int(width) if isinstance(width, (int, np.integer)) and len(shape) == 2 else None
+
+
+def _call_order(model, layers):
+    """``layers`` in the order one forward pass calls them (each once), or None if that cannot be run.
+
+    Keras lists a subclassed model's layers in the order ``__init__`` creates them, which
+    need not be the order ``call()`` uses them; one batch of zeros through the model tells.
+    """
+    width = _input_width(model)
+    if width is None:
+        return None
+    called = []
+    for layer in layers:
+        original = layer.call
+
+        def recording(*args, _layer=layer, _original=original, **kwargs):
+            called.append(_layer)
+            return _original(*args, **kwargs)
+
+        object.__setattr__(layer, "call", recording)  # past Keras's attribute tracking
+    try:
+        model(np.zeros((1, width), dtype="float32"))
+    except Exception:  # the model cannot run on a plain batch: keep the listed order
+        return None
+    finally:
+        for layer in layers:
+            if "call" in vars(layer):
+                object.__delattr__(layer, "call")
+    order = []
+    for layer in called:
+        if layer not in order:
+            order.append(layer)
+    return order
+
+
+def _attribute_name(model, layer) -> str:
+    """``self.decoder`` if the model keeps ``layer`` as ``decoder``, else the layer's name in quotes."""
+    for name, value in vars(model).items():
+        if value is layer and not name.startswith("_"):
+            return f"self.{name}"
+    return repr(layer.name)
+
+
 def layer_sizes(model) -> list[tuple[str, int, str]]:
     """``[(name, width, activation), ...]``: the model's input, then every Dense layer's output.
 
-    The input row is ``("input", width, "")``, its width read from the first
-    weight matrix. A subclassed model must have been called once (built).
+    The rows follow the data: the order a forward pass calls the layers (which for a
+    subclassed model need not be the order ``__init__`` creates them). The input row is
+    ``("input", width, "")``, its width read from the first weight matrix. A subclassed model
+    must have been called once (built); a Dense layer the model never calls raises
+    :class:`~course_utils.errors.SignalError` naming it (it has no weights, and a picture
+    without it would not be the model the learner meant), as do Dense layers that do not feed
+    one another (the diagram draws a chain).
 
     >>> # layer_sizes(build_dense_autoencoder(256, 32)[0])
     >>> # [('input', 256, ''), ('encoder_0', 256, 'relu'), ('code', 32, 'linear'), ...]
 
     Used in: 03_building_the_autoencoder.
     """
+    name = getattr(model, "name", model)
     layers = _dense_layers(model)
     if not layers:
         built = getattr(model, "built", True)
         fix = " Call it once on a batch (model(x[:1])) to create its weights." if not built else ""
-        raise SignalError(
-            f"Model '{getattr(model, 'name', model)}' has no Dense layers to draw.{fix}"
+        raise SignalError(f"Model '{name}' has no Dense layers to draw.{fix}")
+    order = _call_order(model, layers)
+    uncalled = [layer for layer in _dense_leaves(model) if layer not in (order or layers)]
+    if uncalled:
+        names = ", ".join(
+            f"{_attribute_name(model, layer)} (Dense({layer.units}))" for layer in uncalled
         )
+        raise SignalError(
+            f"Model '{name}' never calls {names}: a layer that data does not pass through has no "
+            "weights and changes nothing. Call it in the model's call(), on the output of the "
+            "layer before it (for the article's model: `return self.decoder(self.encoder(inputs))`)."
+        )
+    layers = order or layers
+    for before, after in zip(layers, layers[1:]):
+        if int(after.kernel.shape[0]) != int(before.kernel.shape[1]):
+            raise SignalError(
+                f"Model '{name}': layer '{after.name}' takes {int(after.kernel.shape[0])} numbers "
+                f"but '{before.name}' before it gives {int(before.kernel.shape[1])}; the diagram "
+                "draws a chain of Dense layers, each feeding the next. Draw the model's chains "
+                "one at a time (its encoder and its decoder models, for example)."
+            )
     rows = [("input", int(layers[0].kernel.shape[0]), "")]
     rows += [(layer.name, int(layer.kernel.shape[1]), _activation_name(layer)) for layer in layers]
     return rows
@@ -94,7 +196,15 @@ def _code_index(rows, code_layer) -> int:
         return names.index(code_layer)
     if "code" in names:
         return names.index("code")
-    return (len(rows) - 1) // 2  # a mirrored model: the code is the middle layer's output
+    if len(rows) < 3:
+        raise SignalError(
+            f"The model has one Dense layer ({names[1]!r}), so nothing in it is a code: an "
+            "autoencoder has an encoder layer that makes the code and a decoder layer that turns "
+            "it back into a frame. Add the decoder (and call it), or name the code layer 'code'."
+        )
+    # The code is the narrowest layer between input and output (the middle one of equals).
+    middle = (len(rows) - 1) / 2
+    return min(range(1, len(rows) - 1), key=lambda index: (rows[index][1], abs(index - middle)))
 
 
 def draw_autoencoder(model, ax=None, code_layer: str | None = None, title: str | None = None):
@@ -103,7 +213,9 @@ def draw_autoencoder(model, ax=None, code_layer: str | None = None, title: str |
     Bars are coloured by role (input, encoder, code, decoder, output) and
     labelled with their width and activation; the title gives the parameter
     count and the compression ratio, input width over code width. The code is
-    the layer named ``"code"``, else ``code_layer``, else the middle layer.
+    ``code_layer`` if given, else the layer named ``"code"``, else the narrowest layer between
+    the input and the output. A model with a Dense layer it never calls, or with a single
+    Dense layer (no code), raises :class:`~course_utils.errors.SignalError` with the fix.
     Heights grow with the square root of the width, so a code of 32 is still
     visible next to a frame of 256. Returns the matplotlib ``Axes``.
 

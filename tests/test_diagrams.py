@@ -91,3 +91,97 @@ def test_draw_dense_layer_draws_one_line_per_weight():
         with pytest.raises(SettingError, match="n_inputs"):
             diagrams.draw_dense_layer(bad, 3)
     plt.close("all")
+
+
+# --- models a learner may write: the diagram draws the model data passes through, or says why not
+
+
+def _article_like(call_decoder=True, decoder_first=False):
+    import keras
+
+    class Autoencoder(keras.Model):
+        def __init__(self):
+            super().__init__(name="learners_autoencoder")
+            if decoder_first:  # created in the other order: Keras lists decoder first
+                self.decoder = keras.layers.Dense(1, activation="sigmoid")
+                self.encoder = keras.layers.Dense(100, activation="relu")
+            else:
+                self.encoder = keras.layers.Dense(100, activation="relu")
+                self.decoder = keras.layers.Dense(1, activation="sigmoid")
+
+        def call(self, inputs):
+            encoded = self.encoder(inputs)
+            return self.decoder(encoded) if call_decoder else encoded
+
+    return Autoencoder()
+
+
+def test_a_decoder_never_called_is_named_not_drawn_as_ratio_1(models):
+    import warnings
+
+    model = _article_like(call_decoder=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Keras's build() warning, the only sign so far
+        model(np.zeros((1, 1), dtype=np.float32))
+    with pytest.raises(SignalError, match=r"never calls self\.decoder \(Dense\(1\)\)") as raised:
+        diagrams.draw_autoencoder(model)
+    assert "self.decoder(self.encoder(inputs))" in str(raised.value)
+    with pytest.raises(SignalError, match="never calls"):
+        diagrams.layer_sizes(model)
+    plt.close("all")
+
+
+def test_rows_follow_the_call_order_not_the_creation_order(models):
+    model = _article_like(decoder_first=True)
+    model(np.zeros((1, 1), dtype=np.float32))
+    assert [layer.units for layer in model.layers] == [1, 100]  # as created
+    assert [(w, a) for _, w, a in diagrams.layer_sizes(model)] == [
+        (1, ""),
+        (100, "relu"),
+        (1, "sigmoid"),
+    ]
+    title = diagrams.draw_autoencoder(model).get_title()
+    assert title.endswith("input 1 / code 100 = ratio 0.01"), title
+    plt.close("all")
+
+
+def test_the_code_is_the_narrowest_layer_of_a_sequential_model(models):
+    import keras
+
+    model = keras.Sequential(
+        [
+            keras.layers.Dense(16, activation="relu"),
+            keras.layers.Dense(4),
+            keras.layers.Dense(16),
+        ],
+        name="funnel",
+    )
+    with pytest.raises(SignalError, match="Call it once"):
+        diagrams.draw_autoencoder(model)  # not built yet
+    model(np.zeros((1, 16), dtype=np.float32))
+    title = diagrams.draw_autoencoder(model).get_title()
+    assert title == f"funnel: {model.count_params():,} parameters, input 16 / code 4 = ratio 4"
+    plt.close("all")
+
+
+def test_a_model_with_one_dense_layer_has_no_code(models):
+    import keras
+
+    frames = keras.Input(shape=(8,))
+    encoded = keras.layers.Dense(4, name="encoder")(frames)
+    keras.layers.Dense(8, name="decoder")  # created, never connected: not part of the model
+    model = keras.Model(frames, encoded, name="half")
+    with pytest.raises(SignalError, match="one Dense layer \\('encoder'\\)"):
+        diagrams.draw_autoencoder(model)
+    plt.close("all")
+
+
+def test_branches_are_refused_not_drawn_as_a_chain(models):
+    import keras
+
+    frames = keras.Input(shape=(8,))
+    left = keras.layers.Dense(4, name="left")(frames)
+    right = keras.layers.Dense(4, name="right")(frames)
+    joined = keras.layers.Dense(8, name="out")(keras.layers.Concatenate()([left, right]))
+    with pytest.raises(SignalError, match="takes 8 numbers but 'left' before it gives 4"):
+        diagrams.layer_sizes(keras.Model(frames, joined))
