@@ -265,3 +265,169 @@ def test_verify_names_a_solution_whose_check_did_not_pass(tmp_path):
         cell.outputs = [nbformat.v4.new_output("display_data", data={"text/plain": verdict})]
         nbformat.write(notebook, tmp_path / "x.ipynb")
         assert len(student_edition.verify_executed([tmp_path / "x.ipynb"])) == problems, verdict
+
+
+# --- Every region of every lesson, both languages, found generically (no list of regions here).
+
+_EXERCISES_IMPORT = re.compile(
+    r"^from course_utils\.exercises import (lesson\d\d) as (\w+)\s*$", re.MULTILINE
+)
+
+
+def _exercise_modules(path: Path) -> dict:
+    """``{name in the notebook: course_utils.exercises module}`` from the lesson's import lines."""
+    import importlib
+
+    found = {}
+    for cell in nbformat.read(path, as_version=4).cells:
+        if cell.cell_type == "code":
+            for module, alias in _EXERCISES_IMPORT.findall(cell.source):
+                found[alias] = importlib.import_module(f"course_utils.exercises.{module}")
+    return found
+
+
+def skeleton_checks(path: Path, cell) -> list[tuple]:
+    """``[(exercise, what the skeleton passes to its check), ...]`` for one region cell's skeleton.
+
+    What is passed is the unanswered ``...`` or, when the check gets a function the cell defines,
+    that function as the skeleton leaves it (its body only ``...``: it returns None).
+    """
+    modules = _exercise_modules(path)
+    source = student_edition.skeleton(cell.source)
+    tree = ast.parse(source)
+    functions = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)}
+    found = []
+    for node in ast.walk(tree):
+        if not (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "check"
+            and isinstance(node.func.value, ast.Attribute)
+            and isinstance(node.func.value.value, ast.Name)
+        ):
+            continue
+        module = modules.get(node.func.value.value.id)
+        assert module is not None, (
+            f"{_name(path)}: `{node.func.value.value.id}` is not a course_utils.exercises module "
+            "imported in the lesson"
+        )
+        exercise = getattr(module, node.func.value.attr)
+        name = node.args[0].id
+        if name in functions:
+            namespace = {}
+            exec(compile(ast.Module([functions[name]], []), "<skeleton>", "exec"), namespace)
+            found.append((exercise, namespace[name]))
+        else:
+            found.append((exercise, ...))
+    return found
+
+
+@pytest.mark.parametrize(
+    "path, cell", REGION_CELLS, ids=[f"{_name(p)}:{c.id}" for p, c in REGION_CELLS]
+)
+def test_every_skeletons_check_says_not_answered(path, cell, capsys):
+    """The check after each skeleton, called as the student edition calls it, is not passed: it
+    says "Not answered yet" (the `...` placeholder) or "Not yet" (a function whose body is `...`),
+    never a raw error. (The same exercises pass the course's solution: test_exercises.py's
+    test_solution_passes_check for every exercise, and `make notebooks` runs
+    `student_edition.py --verify` on every executed lesson, where each region's own code must
+    make its check say "Correct".)"""
+    checks = skeleton_checks(path, cell)
+    assert checks, f"{_name(path)}: no exercise check after the region"
+    for exercise, skeleton in checks:
+        # `...` is refused before the context is looked at; a function needs the context.
+        context = {} if skeleton is ... else exercise.context()
+        capsys.readouterr()
+        assert not exercise.check(skeleton, **context), f"{exercise.name} passed a skeleton"
+        said = capsys.readouterr().out
+        expected = "Not answered yet: " if skeleton is ... else "Not yet: "
+        assert said.startswith(expected + exercise.name), said
+        assert "Traceback" not in said, said
+
+
+def _module_names(sources) -> tuple[set, set]:
+    """Names the cells bind at the notebook's top level, and the global names they read."""
+    import symtable
+
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    transform = TransformerManager().transform_cell
+    bound, read = set(), set()
+
+    def scopes(table):
+        yield table
+        for child in table.get_children():
+            yield from scopes(child)
+
+    for source in sources:
+        for scope in scopes(symtable.symtable(transform(source), "cell", "exec")):
+            for symbol in scope.get_symbols():
+                if scope.get_type() == "module":
+                    if symbol.is_assigned() or symbol.is_imported() or symbol.is_namespace():
+                        bound.add(symbol.get_name())
+                    if symbol.is_referenced():
+                        read.add(symbol.get_name())
+                elif symbol.is_global() and symbol.is_referenced():
+                    read.add(symbol.get_name())
+    return bound, read
+
+
+def names_only_the_solutions_give(notebook) -> set:
+    """Names that the student edition reads but only a solution region binds: NameErrors there.
+
+    A learner who leaves a skeleton unanswered and runs all cells must get "Not answered yet"
+    and go on, so no later cell may need what the learner did not write yet (lesson 03 falls
+    back to the course's class: ``if not exercises.article.check(answer): ArticleAutoencoder =
+    models.ArticleAutoencoder``, which binds the name in the student edition too).
+    """
+    complete, _ = _module_names(c.source for c in notebook.cells if c.cell_type == "code")
+    student = student_edition.student_notebook(notebook)
+    bound, read = _module_names(c.source for c in student.cells if c.cell_type == "code")
+    return (complete - bound) & read
+
+
+def test_a_name_only_a_solution_binds_is_found():
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [
+        nbformat.v4.new_code_cell(
+            "answer = ...\n### BEGIN SOLUTION\nscaler = 2\nanswer = scaler\n### END SOLUTION\n"
+            "exercises.q1.check(answer)"
+        ),
+        nbformat.v4.new_code_cell("%matplotlib inline\ndef later():\n    return scaler * 3"),
+    ]
+    assert names_only_the_solutions_give(notebook) == {"scaler"}
+    notebook.cells.append(nbformat.v4.new_code_cell("if not answer:\n    scaler = 1"))
+    assert names_only_the_solutions_give(notebook) == set()
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=[_name(p) for p in LESSONS])
+def test_the_student_edition_needs_nothing_only_a_solution_defines(path):
+    missing = names_only_the_solutions_give(nbformat.read(path, as_version=4))
+    assert not missing, (
+        f"{_name(path)}: the student edition reads {sorted(missing)}, which only a solution region "
+        "binds: an unanswered exercise would stop Run All with a NameError. Keep that code out of "
+        "the region, or fall back to the course's version when the check fails."
+    )
+
+
+@pytest.mark.slow
+def test_run_all_of_lesson_03s_student_edition_goes_on_past_every_skeleton():
+    """Lesson 03's student edition in a kernel, every cell run as Run All does: no cell raises
+    (a skeleton left as it is must not stop the lesson: 03's later cells train and draw the
+    class, the loop and the builder the learner writes, and fall back to the course's), and
+    every region's check says "Not answered yet"."""
+    from nbclient import NotebookClient
+
+    path = ROOT / "notebooks" / "03_building_the_autoencoder.ipynb"
+    complete = nbformat.read(path, as_version=4)
+    student = student_edition.student_notebook(complete)
+    ids = {cell.id for cell in complete.cells if student_edition.has_region(cell.source)}
+    NotebookClient(
+        student,
+        timeout=300,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+    ).execute()  # raises CellExecutionError at the first cell that fails
+    verdicts = student_edition.verdicts(student, ids)
+    assert set(verdicts) == ids
+    assert all(text.startswith("Not answered yet") for text in verdicts.values()), verdicts
