@@ -50,6 +50,9 @@ __all__ = [
     "lapped_reconstruct",
     "lapped_quantized_roundtrip",
     "position_bits",
+    "prior_code_bits",
+    "value_bits",
+    "widest_code_within",
     "save_lapped_weights",
     "load_lapped_autoencoder",
 ]
@@ -267,12 +270,20 @@ def lapped_reconstruct(model, signal, batch_seconds_samples: int = 1 << 16) -> n
     return y[0, hop : hop + x.shape[1]].astype(np.float32)
 
 
+def _analysed(model, signal) -> np.ndarray:
+    """Every windowed coefficient of the padded signal, ``(frames, hop)``."""
+    return model.analyse(_padded(_as_batch(signal), model.hop)).numpy()[0]
+
+
+def _top(coefficients: np.ndarray, m: int):
+    """The ``m`` largest coefficients per frame: ``(positions, values, shape)``, each ``(frames, m)``."""
+    positions = np.argsort(-np.abs(coefficients), axis=1, kind="stable")[:, :m]
+    return positions, np.take_along_axis(coefficients, positions, axis=1), coefficients.shape
+
+
 def _sparse_code(model, signal):
     """The padded signal's kept coefficients: ``(positions, values)``, each ``(frames, m)``, largest first."""
-    padded = _padded(_as_batch(signal), model.hop)
-    coefficients = model.encode(padded).numpy()[0]
-    positions = np.argsort(-np.abs(coefficients), axis=1, kind="stable")[:, : model.m]
-    return positions, np.take_along_axis(coefficients, positions, axis=1), coefficients.shape
+    return _top(_analysed(model, signal), model.m)
 
 
 def lapped_quantized_roundtrip(model, signal, bits: int = 8):
@@ -283,7 +294,7 @@ def lapped_quantized_roundtrip(model, signal, bits: int = 8):
     with its own range as side information, :func:`course_utils.codec.quantize`) and ``m``
     positions at ``log2(hop)`` bits each (8 for 256).
 
-    Used in: 07_compression.
+    Used in: 07_compression, scripts/measure_lapped.py.
     """
     from .codec import bitstream_bits, dequantize, quantize
 
@@ -316,15 +327,156 @@ def position_bits(model, train_signal, test_signal) -> tuple[float, float]:
 
     Used in: 07_compression.
     """
-    train_positions, _, shape = _sparse_code(model, train_signal)
+    return _position_bits(_analysed(model, train_signal), _analysed(model, test_signal), model.m)
+
+
+def _position_bits(train_coefficients, test_coefficients, m: int) -> tuple[float, float]:
+    train_positions, _, shape = _top(train_coefficients, m)
     counts = np.zeros(shape[1]) + 0.5  # add-one-half: no coefficient is impossible
     np.add.at(counts, train_positions.ravel(), 1.0)
     p = counts / (len(train_positions) + 1.0)
-    test_positions, _, test_shape = _sparse_code(model, test_signal)
+    test_positions, _, test_shape = _top(test_coefficients, m)
     kept = np.zeros(test_shape, bool)
     np.put_along_axis(kept, test_positions, True, axis=1)
     bits = -(np.log2(p) * kept + np.log2(1 - p) * ~kept).sum(axis=1)
-    return float(model.m * np.log2(model.hop)), float(bits.mean())
+    return float(m * np.log2(shape[1])), float(bits.mean())
+
+
+def prior_code_bits(train_symbols, test_symbols, n_symbols: int, smoothing: float = 0.5) -> float:
+    """Mean bits per row of ``test_symbols`` under a prior counted on ``train_symbols``.
+
+    Parameters
+    ----------
+    train_symbols, test_symbols : integer arrays of shape (rows, columns)
+        Symbols from 0 to ``n_symbols - 1``, e.g. the quantized levels of a sparse
+        code's values, one column per rank; both need the same number of columns.
+    n_symbols : int
+        How many symbols each column can take (``2**bits`` levels).
+    smoothing : float
+        Added to every count (Laplace smoothing; 0.5 is the Krichevsky-Trofimov
+        estimate), so a symbol never seen in training still costs a finite number of bits.
+
+    Returns
+    -------
+    float
+        Each column's probability of each symbol is its smoothed frequency in
+        ``train_symbols``; a test symbol costs its ideal code length ``-log2 p`` (an
+        arithmetic coder gets within a few bits of the sum per clip). The sum over
+        a row's columns, averaged over rows.
+
+    Used in: no notebook.
+    """
+    n_symbols = positive_int(n_symbols, "n_symbols (how many symbols a column can take)", "256")
+    if not (np.isfinite(smoothing) and smoothing > 0):
+        raise SettingError(
+            f"smoothing must be a positive number (0.5 or 1); got {smoothing!r}: with 0 a symbol "
+            "unseen in training would cost infinitely many bits."
+        )
+    arrays = []
+    for name, symbols in (("train_symbols", train_symbols), ("test_symbols", test_symbols)):
+        symbols = np.asarray(symbols)
+        if symbols.ndim != 2 or symbols.shape[0] == 0:
+            raise SignalError(
+                f"{name} must be 2-D (rows, columns) with rows; got shape {symbols.shape}."
+            )
+        if not np.issubdtype(symbols.dtype, np.integer):
+            raise SignalError(
+                f"{name} must hold whole numbers (quantized levels); got dtype {symbols.dtype}. "
+                "Quantize first (codec.quantize)."
+            )
+        if symbols.min() < 0 or symbols.max() >= n_symbols:
+            raise SignalError(
+                f"{name} holds symbols from {symbols.min()} to {symbols.max()}, outside 0 to "
+                f"{n_symbols - 1}; raise n_symbols or check the quantizer's bits."
+            )
+        arrays.append(symbols.astype(np.int64))
+    train, test = arrays
+    if train.shape[1] != test.shape[1]:
+        raise SignalError(
+            f"train_symbols has {train.shape[1]} columns and test_symbols {test.shape[1]}; "
+            "each column has its own prior, so they must match."
+        )
+    counts = np.full((train.shape[1], n_symbols), float(smoothing))
+    np.add.at(counts, (np.broadcast_to(np.arange(train.shape[1]), train.shape), train), 1.0)
+    log_p = np.log2(counts / counts.sum(axis=1, keepdims=True))
+    bits = -log_p[np.arange(test.shape[1]), test].sum(axis=1)
+    return float(bits.mean())
+
+
+def value_bits(model, train_signal, test_signal, bits: int = 8) -> tuple[float, float]:
+    """Bits per frame for the kept values of ``test_signal``'s code: ``(fixed, modelled)``.
+
+    The values are quantized as :func:`lapped_quantized_roundtrip` does (ranked by
+    size, each rank with its own range from the test clip, ``bits`` bits). Fixed:
+    ``m * bits``. Modelled: the training audio's values, put on the same levels
+    (the ranges are side information the decoder has), give each rank a
+    distribution over the levels, and the test levels cost their ideal code length
+    under it (:func:`prior_code_bits`): the learned prior of the values.
+
+    Used in: 07_compression.
+    """
+    if not isinstance(model, LappedAutoencoder):
+        raise SignalError(
+            "value_bits needs a LappedAutoencoder (a sparse code of values and positions)."
+        )
+    return _value_bits(_analysed(model, train_signal), _analysed(model, test_signal), model.m, bits)
+
+
+def _value_bits(train_coefficients, test_coefficients, m: int, bits: int) -> tuple[float, float]:
+    from .codec import quantize
+
+    _, test_values, _ = _top(test_coefficients, m)
+    test_levels, ranges = quantize(test_values, bits)
+    _, train_values, _ = _top(train_coefficients, m)
+    levels = 2**bits - 1
+    step = (ranges[1].astype(np.float64) - ranges[0]) / levels
+    train_levels = np.rint((train_values - ranges[0]) / np.where(step > 0, step, 1.0))
+    train_levels = np.where(step > 0, np.clip(train_levels, 0, levels), 0).astype(np.int64)
+    modelled = prior_code_bits(train_levels, test_levels.astype(np.int64), levels + 1)
+    return float(m * bits), modelled
+
+
+def widest_code_within(model, train_signal, test_signal, bits: int, frame_bits: float):
+    """The same model keeping as many coefficients per frame as fit in ``frame_bits``
+    when positions and values are coded with their learned priors.
+
+    The priors are counted on ``train_signal`` (:func:`position_bits`,
+    :func:`value_bits`); a frame's cost is its positions' and values' ideal code
+    lengths on ``test_signal`` plus its share of the values' ranges (``2 m`` float32
+    numbers a clip). Returns a copy of ``model`` (same windows, gains and
+    refinement) with the largest such ``m``: what the bits a prior saves buy, at
+    equal bits. Quantize and decode it with :func:`lapped_quantized_roundtrip`.
+
+    Used in: 07_compression, scripts/measure_lapped.py.
+    """
+    if not isinstance(model, LappedAutoencoder):
+        raise SignalError(
+            "widest_code_within needs a LappedAutoencoder (a sparse code of values and positions)."
+        )
+    if not (np.isfinite(frame_bits) and frame_bits > 0):
+        raise SettingError(
+            f"frame_bits must be a positive number of bits a frame; got {frame_bits!r}. "
+            "For example model.m * (8 + bits), what the uniform code spends."
+        )
+    train, test = _analysed(model, train_signal), _analysed(model, test_signal)
+    best = None
+    for m in range(1, model.hop):
+        cost = (
+            _position_bits(train, test, m)[1]
+            + _value_bits(train, test, m, bits)[1]
+            + 2 * m * 32 / len(test)
+        )
+        if cost > frame_bits:
+            break
+        best = m
+    if best is None:
+        raise SettingError(
+            f"Not even one coefficient a frame fits in frame_bits={frame_bits:g}; give more bits."
+        )
+    wider = LappedAutoencoder(model.hop, best, model.refine_width, model.l2)
+    wider(np.zeros((1, 4 * model.hop), np.float32))
+    wider.set_weights(model.get_weights())
+    return wider
 
 
 def _crops(signals, hop: int, length: int, batch_size: int, rng) -> np.ndarray:
@@ -354,7 +506,8 @@ def train_lapped(
     for :func:`build_conv_autoencoder`'s models. The loss compares the crop's
     middle (every sample covered by two frames) with the output.
 
-    Used in: 05_evaluating, 13_capstone, benchmarks/codes.py, scripts/make_weights.py.
+    Used in: 05_evaluating, 13_capstone, benchmarks/codes.py, scripts/make_weights.py,
+    scripts/measure_lapped.py.
     """
     steps = positive_int(steps, "steps (optimizer steps)", "steps=2000")
     signals = [

@@ -123,6 +123,85 @@ def test_bad_input_gets_a_clear_error(lapped, tones):
         lapped.train_lapped(lapped.build_lapped_autoencoder(hop=64, m=8), [tones[:100]], steps=1)
 
 
+def test_prior_code_bits_gives_known_bits_for_a_known_distribution(lapped):
+    # Column 0 counted as 3/4 symbol 0, 1/4 symbol 1 (smoothing 0.5 over 2 symbols: 3.5/5, 1.5/5);
+    # column 1 always 1 (0.5/5 and 4.5/5).
+    train = np.array([[0, 1], [0, 1], [0, 1], [1, 1]])
+    test = np.array([[0, 1], [1, 0]])
+    p = {(0, 0): 3.5 / 5, (0, 1): 1.5 / 5, (1, 0): 0.5 / 5, (1, 1): 4.5 / 5}
+    expected = -np.mean([np.log2(p[0, 0]) + np.log2(p[1, 1]), np.log2(p[0, 1]) + np.log2(p[1, 0])])
+    assert lapped.prior_code_bits(train, test, 2) == pytest.approx(expected)
+    # A uniform training distribution costs exactly log2(n) bits a symbol.
+    uniform = np.arange(8).reshape(-1, 1)
+    assert lapped.prior_code_bits(uniform, uniform, 8) == pytest.approx(3.0)
+    # A symbol never seen in training costs finitely many bits, more than a seen one.
+    seen_only = np.zeros((100, 1), np.int64)
+    unseen = lapped.prior_code_bits(seen_only, np.full((1, 1), 3), 4)
+    assert np.isfinite(unseen) and unseen > lapped.prior_code_bits(seen_only, seen_only[:1], 4)
+    assert unseen == pytest.approx(-np.log2(0.5 / (100 + 4 * 0.5)))
+
+
+def test_prior_code_bits_refuses_bad_input(lapped):
+    ok = np.zeros((4, 2), np.int64)
+    with pytest.raises(SignalError, match="outside 0 to 3"):
+        lapped.prior_code_bits(ok, np.full((1, 2), 4), 4)
+    with pytest.raises(SignalError, match="whole numbers"):
+        lapped.prior_code_bits(ok, ok + 0.5, 4)
+    with pytest.raises(SignalError, match="columns"):
+        lapped.prior_code_bits(ok, np.zeros((1, 3), np.int64), 4)
+    with pytest.raises(SignalError, match="2-D"):
+        lapped.prior_code_bits(ok, np.zeros(3, np.int64), 4)
+    with pytest.raises(SettingError, match="smoothing"):
+        lapped.prior_code_bits(ok, ok, 4, smoothing=0)
+    with pytest.raises(SettingError, match="n_symbols"):
+        lapped.prior_code_bits(ok, ok, 0)
+
+
+def test_value_prior_saves_bits_where_values_are_predictable(lapped, tones):
+    model = lapped.build_lapped_autoencoder(hop=64, m=8)
+    fixed, modelled = lapped.value_bits(model, tones[:8000], tones[8000:], bits=6)
+    assert fixed == 8 * 6
+    assert 0 < modelled < fixed  # the tones' values are far from uniform over the levels
+    # The saving is learned from the training audio: a prior counted on other sound saves less.
+    noise = np.random.default_rng(1).normal(size=8000).astype(np.float32)
+    _, from_noise = lapped.value_bits(model, noise, tones[8000:], bits=6)
+    assert from_noise > modelled
+    with pytest.raises(SignalError, match="LappedAutoencoder"):
+        lapped.value_bits(lapped.build_conv_autoencoder(hop=64, code_size=8), tones, tones)
+    with pytest.raises(SettingError, match="bits"):
+        lapped.value_bits(model, tones[:8000], tones[8000:], bits=0)
+
+
+def test_widest_code_within_spends_the_saved_bits_on_more_coefficients(lapped, tones):
+    from course_utils.metrics import snr_db
+
+    model = lapped.build_lapped_autoencoder(hop=64, m=8)
+    train, test = tones[:8000], tones[8000:]
+    uniform = model.m * (6 + 6)  # 8 positions of log2(64) = 6 bits and 8 values of 6 bits
+    wider = lapped.widest_code_within(model, train, test, 6, uniform)
+    assert wider.m > model.m  # the priors save bits, which buy more coefficients
+    for a, b in zip(wider.get_weights(), model.get_weights()):
+        np.testing.assert_array_equal(a, b)  # the same model otherwise
+
+    def cost(m):
+        probe = lapped.build_lapped_autoencoder(hop=64, m=m)
+        n_frames = -(-len(test) // 64) + 1
+        return (
+            lapped.position_bits(probe, train, test)[1]
+            + lapped.value_bits(probe, train, test, 6)[1]
+            + 2 * m * 32 / n_frames
+        )
+
+    assert cost(wider.m) <= uniform < cost(wider.m + 1)  # the widest that fits, not one more
+    y_wide, _ = lapped.lapped_quantized_roundtrip(wider, test, 6)
+    y_narrow, _ = lapped.lapped_quantized_roundtrip(model, test, 6)
+    assert snr_db(test, y_wide) > snr_db(test, y_narrow)
+    with pytest.raises(SettingError, match="Not even one coefficient"):
+        lapped.widest_code_within(model, train, test, 6, 1.0)
+    with pytest.raises(SettingError, match="frame_bits"):
+        lapped.widest_code_within(model, train, test, 6, -5)
+
+
 def test_saved_weights_round_trip_and_a_changed_file_is_refused(lapped, tones, tmp_path):
     model = lapped.build_lapped_autoencoder(hop=64, m=8)
     lapped.train_lapped(model, [tones], steps=5, batch_size=4, crop_hops=4, seed=0)
