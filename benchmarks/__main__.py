@@ -6,6 +6,7 @@
     python -m benchmarks --digits-dir DIR     # recognition on any FSDD-layout folder
     python -m benchmarks --only anomaly --machine-dir DIR   # anomaly detection on DIR/normal, DIR/abnormal
     python -m benchmarks --only denoising --speech-dir DIR --noise-dir DIR   # your own recordings
+    python -m benchmarks --only codes --music-dir DIR --speech-dir DIR      # codes judged on them too
     python -m benchmarks --markdown benchmarks/results.md --json benchmarks/results.json
 
 Every target is reported as met or missed; a missed target is never hidden.
@@ -51,6 +52,7 @@ def run_part(
     machine_dir: str | None = None,
     speech_dir: str | None = None,
     noise_dir: str | None = None,
+    music_dir: str | None = None,
 ) -> dict:
     if part == "notebooks":
         from .notebooks import MEMORY_BUDGET_MB, TIME_BUDGET_S, run_all
@@ -71,7 +73,7 @@ def run_part(
     if part == "codes":
         from .codes import run
 
-        return run(quick=quick)
+        return run(quick=quick, music_dir=music_dir, speech_dir=speech_dir)
     if part == "recognition":
         from .recognition import run
 
@@ -171,7 +173,11 @@ def main(argv=None) -> int:
         "--machine-dir", help="run anomaly detection on this folder (normal/ and abnormal/ inside)"
     )
     parser.add_argument(
-        "--speech-dir", help="denoising: a folder of clean speech recordings (WAV, FLAC, OGG)"
+        "--speech-dir",
+        help="denoising and codes: a folder of clean speech recordings (WAV, FLAC, OGG)",
+    )
+    parser.add_argument(
+        "--music-dir", help="codes: a folder of music recordings (WAV, FLAC, OGG) to judge on too"
     )
     parser.add_argument(
         "--noise-dir", help="denoising: a folder of noise recordings (WAV, FLAC, OGG)"
@@ -202,7 +208,13 @@ def main(argv=None) -> int:
         print(f"{part} ...", flush=True)
         started = time.perf_counter()
         results["parts"][part] = run_part(
-            part, args.quick, args.digits_dir, args.machine_dir, args.speech_dir, args.noise_dir
+            part,
+            args.quick,
+            args.digits_dir,
+            args.machine_dir,
+            args.speech_dir,
+            args.noise_dir,
+            args.music_dir,
         )
         results["parts"][part]["seconds"] = round(time.perf_counter() - started, 1)
     markdown = to_markdown(results)

@@ -132,9 +132,7 @@ def test_skip_leaves_a_part_out(monkeypatch, tmp_path):
     monkeypatch.setattr(
         harness,
         "run_part",
-        lambda part, quick, digits_dir, machine_dir=None, speech_dir=None, noise_dir=None: (
-            ran.append(part) or {"rows": []}
-        ),
+        lambda part, quick, digits_dir, *folders: ran.append(part) or {"rows": []},
     )
     assert (
         harness.main(
@@ -143,3 +141,43 @@ def test_skip_leaves_a_part_out(monkeypatch, tmp_path):
         == 0
     )
     assert ran == [part for part in harness.PARTS if part not in ("trainers", "codec")]
+
+
+def test_codes_judge_speech_on_reader_78_never_on_the_capstones_scored_reader(monkeypatch):
+    import numpy as np
+
+    import benchmarks.codes as codes
+    from course_utils import capstone, data
+
+    loaded, real = [], data.load_real_clip
+    monkeypatch.setattr(
+        data, "load_real_clip", lambda name, *a, **k: loaded.append(name) or real(name, *a, **k)
+    )
+    sets = {name: (train, test, sr) for name, train, test, sr in codes.held_out_audio()}
+    assert capstone.HIDDEN_CLIP not in loaded and set(sets) == {"music", "speech"}
+    train, test, sr = sets["speech"]
+    np.testing.assert_array_equal(test, data.load_reader(data.HELD_OUT_READER, sr=sr)[0])
+    np.testing.assert_array_equal(train, real(codes.SPEECH_TRAIN)[0])
+
+
+def test_codes_also_judge_on_a_folder_of_recordings(tmp_path):
+    import numpy as np
+    import soundfile
+
+    import benchmarks.codes as codes
+    from course_utils.errors import DatasetLayoutError
+
+    tone = np.sin(np.arange(8000) / 8000 * 2 * np.pi * 440).astype(np.float32)
+    soundfile.write(tmp_path / "a.wav", tone, 8000)
+    soundfile.write(tmp_path / "b.flac", tone, 8000)
+    (tmp_path / "notes.txt").write_text("not audio")
+    sets = {name: s for name, *s in codes.held_out_audio(speech_dir=tmp_path)}
+    train, test, sr = sets[f"speech: {tmp_path.name}"]
+    assert sr == 16000 and len(test) == 2 * 16000  # both files, resampled, joined
+    np.testing.assert_array_equal(train, sets["speech"][0])  # trained on the bundled reader
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(DatasetLayoutError, match="no WAV"):
+        codes.held_out_audio(music_dir=empty)
+    with pytest.raises(DatasetLayoutError, match="not a folder"):
+        codes.held_out_audio(music_dir=tmp_path / "missing")
