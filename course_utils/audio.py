@@ -8,7 +8,7 @@ frames back together; for frames cut from one signal the round trip is exact.
 Used in: 00_welcome, 01_loading_audio, 02_standardizing, 03_building_the_autoencoder, 04_training,
 05_evaluating, 05_going_further_transform_coding, 06_troubleshooting, 07_compression,
 12_efficiency_and_scale, benchmarks/codec.py, benchmarks/codes.py, benchmarks/trainers.py,
-scripts/make_weights.py.
+scripts/make_weights.py, scripts/measure_lapped.py.
 """
 
 from __future__ import annotations
@@ -172,7 +172,7 @@ def load_audio(
         A WAV file holds fewer samples than its header says (truncated), or a
         floating-point file has samples beyond [-1, 1] (loaded as they are).
 
-    Used in: 00_welcome, 01_loading_audio.
+    Used in: 00_welcome, 01_loading_audio, benchmarks/codes.py, scripts/measure_lapped.py.
     """
     import librosa
     import soundfile

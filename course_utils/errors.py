@@ -6,7 +6,7 @@ The classes subclass the built-in exceptions a Python programmer would
 expect (``ValueError``, ``FileNotFoundError``), so ``except ValueError`` works.
 
 Used in: 01_loading_audio, 02_standardizing, 03_building_the_autoencoder, 07_compression,
-benchmarks/denoising.py.
+benchmarks/codes.py, benchmarks/denoising.py, scripts/measure_lapped.py.
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ class SilentSignalError(SignalError):
 class DatasetLayoutError(CourseError, ValueError):
     """A data folder or file is not as the course expects: layout, naming, or a changed checksum.
 
-    Used in: benchmarks/denoising.py.
+    Used in: benchmarks/codes.py, benchmarks/denoising.py, scripts/measure_lapped.py.
     """
 
 

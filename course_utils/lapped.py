@@ -25,7 +25,7 @@ Two models share that skeleton:
 ``data/weights/``; :func:`load_lapped_autoencoder` checks the file's SHA-256.
 
 Used in: 05_evaluating, 05_going_further_transform_coding, 07_compression, 13_capstone,
-benchmarks/codes.py, scripts/make_weights.py.
+benchmarks/codes.py, scripts/make_weights.py, scripts/measure_lapped.py.
 """
 
 from __future__ import annotations
@@ -240,7 +240,7 @@ def build_lapped_autoencoder(
     the model's output does not depend on it before training).
 
     Used in: 05_going_further_transform_coding, 13_capstone, benchmarks/codes.py,
-    scripts/make_weights.py.
+    scripts/make_weights.py, scripts/measure_lapped.py.
     """
     if seed is not None:
         keras.utils.set_random_seed(seed)
@@ -254,7 +254,7 @@ def lapped_reconstruct(model, signal, batch_seconds_samples: int = 1 << 16) -> n
     and return the decoded signal, trimmed to the input's length.
 
     Used in: 05_evaluating, 05_going_further_transform_coding, benchmarks/codes.py,
-    scripts/make_weights.py.
+    scripts/make_weights.py, scripts/measure_lapped.py.
     """
     x = _as_batch(signal)
     if x.shape[0] != 1:

@@ -10,7 +10,7 @@
 
 Used in: 03_building_the_autoencoder, 04_training, 05_evaluating, 05_going_further_transform_coding,
 06_troubleshooting, 07_compression, 11_synthesis, 12_efficiency_and_scale, benchmarks/codec.py,
-benchmarks/codes.py, scripts/make_weights.py.
+benchmarks/codes.py, scripts/make_weights.py, scripts/measure_lapped.py.
 """
 
 from __future__ import annotations
@@ -97,7 +97,8 @@ def snr_db(reference, estimate) -> float:
 
     Used in: 03_building_the_autoencoder, 04_training, 05_evaluating,
     05_going_further_transform_coding, 06_troubleshooting, 07_compression, 11_synthesis,
-    12_efficiency_and_scale, benchmarks/codec.py, benchmarks/codes.py, scripts/make_weights.py.
+    12_efficiency_and_scale, benchmarks/codec.py, benchmarks/codes.py, scripts/make_weights.py,
+    scripts/measure_lapped.py.
     """
     reference, estimate = _rescaled(*_pair(reference, estimate))
     signal_energy = float(np.sum(reference**2))

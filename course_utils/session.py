@@ -15,7 +15,8 @@ the command above works with any Python 3, before the course's packages are inst
 
 Used in: every notebook, benchmarks/__main__.py, benchmarks/anomaly.py, benchmarks/codec.py,
 benchmarks/codes.py, benchmarks/denoising.py, benchmarks/recognition.py, benchmarks/trainers.py,
-scripts/make_weights.py, scripts/recognition_on_folder.py, scripts/test_pythons.py.
+scripts/make_weights.py, scripts/measure_lapped.py, scripts/recognition_on_folder.py,
+scripts/test_pythons.py.
 """
 
 from __future__ import annotations
@@ -136,7 +137,7 @@ def setup_notebook(
 
     Used in: every notebook, benchmarks/anomaly.py, benchmarks/codec.py, benchmarks/codes.py,
     benchmarks/denoising.py, benchmarks/recognition.py, benchmarks/trainers.py,
-    scripts/make_weights.py, scripts/recognition_on_folder.py.
+    scripts/make_weights.py, scripts/measure_lapped.py, scripts/recognition_on_folder.py.
     """
     import numpy as np
 

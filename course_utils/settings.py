@@ -21,7 +21,8 @@ Used in: 02_standardizing, 03_building_the_autoencoder, 04_training, 05_evaluati
 05_going_further_transform_coding, 06_troubleshooting, 07_compression, 11_synthesis,
 12_efficiency_and_scale, 13_capstone, benchmarks/codec.py, benchmarks/codes.py,
 scripts/bundled_data/denoising.py, scripts/bundled_data/digits.py,
-scripts/bundled_data/instruments.py, scripts/bundled_data/real.py, scripts/make_weights.py.
+scripts/bundled_data/instruments.py, scripts/bundled_data/real.py, scripts/make_weights.py,
+scripts/measure_lapped.py.
 """
 
 from __future__ import annotations
