@@ -502,30 +502,63 @@ def _build_conv_autoencoder(hop=FRAME, code_size=CODE, hidden=HIDDEN, seed=None)
     return autoencoder, encoder, decoder
 
 
-def _q5_block_frames(hop=FRAME, code_size=CODE, hidden=HIDDEN, seed=None):
-    """A typical slip: frames that do not overlap (kernel_size=hop)."""
+def _q5_mistaken(
+    *,
+    frame=2,
+    stride=1,
+    expand=True,
+    output_activation=None,
+    code_activation=None,
+    output_channels=1,
+    transpose=True,
+    nan=False,
+    shared=True,
+    returns="models",
+):
+    """A build_conv_autoencoder with one typical mistake, for the tests (frame and stride in hops)."""
     import keras
 
-    sound = keras.Input(shape=(None, 1))
-    code = keras.layers.Conv1D(code_size, kernel_size=hop, strides=hop)(sound)
-    encoder = keras.Model(sound, code)
-    code_in = keras.Input(shape=(None, code_size))
-    decoder = keras.Model(
-        code_in, keras.layers.Conv1DTranspose(1, kernel_size=hop, strides=hop)(code_in)
-    )
-    return keras.Model(sound, decoder(encoder(sound))), encoder, decoder
+    def build_conv_autoencoder(hop=FRAME, code_size=CODE, hidden=HIDDEN, seed=None):
+        if seed is not None:
+            keras.utils.set_random_seed(seed)
 
+        def build():
+            sound = keras.Input(shape=(None, 1))
+            x = keras.layers.Conv1D(
+                hidden, kernel_size=frame * hop, strides=stride * hop, activation="relu"
+            )(sound)
+            code = keras.layers.Conv1D(code_size, kernel_size=1, activation=code_activation)(x)
+            encoder = keras.Model(sound, code)
+            code_in = keras.Input(shape=(None, code_size))
+            y = code_in
+            if expand:
+                y = keras.layers.Conv1D(hidden, kernel_size=1, activation="relu")(y)
+            if transpose:
+                initializer = keras.initializers.Constant(float("nan")) if nan else "glorot_uniform"
+                out = keras.layers.Conv1DTranspose(
+                    output_channels,
+                    kernel_size=frame * hop,
+                    strides=stride * hop,
+                    activation=output_activation,
+                    kernel_initializer=initializer,
+                )(y)
+            else:
+                out = keras.layers.Dense(hop)(y)
+            decoder = keras.Model(code_in, out)
+            return keras.Model(sound, decoder(encoder(sound))), encoder, decoder
 
-def _q5_no_transpose(hop=FRAME, code_size=CODE, hidden=HIDDEN, seed=None):
-    """A typical slip: a decoder that is not a transposed convolution."""
-    import keras
+        if returns == "builder":
+            return build
+        if returns == "none":
+            build()
+            return None
+        autoencoder, encoder, decoder = build()
+        if not shared:
+            fresh = build()
+            return fresh[0], encoder, decoder
+        return autoencoder, encoder, decoder
 
-    sound = keras.Input(shape=(None, 1))
-    code = keras.layers.Conv1D(code_size, kernel_size=2 * hop, strides=hop)(sound)
-    encoder = keras.Model(sound, code)
-    code_in = keras.Input(shape=(None, code_size))
-    decoder = keras.Model(code_in, keras.layers.Dense(hop)(code_in))
-    return keras.Model(sound, decoder(encoder(sound))), encoder, decoder
+    return build_conv_autoencoder
 
 
 def _leaf_layers(model):
@@ -536,9 +569,46 @@ def _leaf_layers(model):
             yield layer
 
 
+def _activation_name(layer):
+    return getattr(getattr(layer, "activation", None), "__name__", "linear")
+
+
+def _of_type(model, name):
+    return [layer for layer in _leaf_layers(model) if type(layer).__name__ == name]
+
+
+def _q5_frames_message(part, layer, hop):
+    """What is wrong with a layer's frames (length ``kernel_size``, start every ``strides``), or None."""
+    length, step = layer.kernel_size[0], layer.strides[0]
+    if length == 2 * hop and step == hop:
+        return None
+    if step >= length:
+        return tr(
+            "Your {part} uses frames of {length} samples that start every {step} samples: they "
+            "do not overlap. With hop={hop}, a frame is two hops long and a new one starts "
+            "every hop."
+        ).format(part=part, length=length, step=step, hop=hop)
+    if length != 2 * hop:
+        return tr(
+            "Your {part} uses frames of {length} samples; with hop={hop}, a frame is two hops long."
+        ).format(part=part, length=length, hop=hop)
+    return tr(
+        "Your {part} starts a frame every {step} samples; with hop={hop}, a new frame starts "
+        "every hop, so that frames overlap by half."
+    ).format(part=part, step=step, hop=hop)
+
+
 def _q5_check(answer, hop=FRAME, code_size=CODE):
     import keras
 
+    name = "build_conv_autoencoder"
+    if isinstance(answer, tuple) and any(isinstance(part, keras.Model) for part in answer):
+        raise Incorrect(
+            tr(
+                "Those are models your function built: pass the function itself, `{name}` without "
+                "parentheses, so that the check can build it at its own sizes."
+            ).format(name=name)
+        )
     if not callable(answer):
         raise Incorrect(
             tr(
@@ -546,14 +616,29 @@ def _q5_check(answer, hop=FRAME, code_size=CODE):
                 "builds and trains a small one."
             )
         )
+    hidden = 32
     try:
-        built = answer(hop=hop, code_size=code_size, hidden=32, seed=0)
+        built = answer(hop=hop, code_size=code_size, hidden=hidden, seed=0)
     except Exception as problem:  # the learner's code: report its error as feedback
         raise Incorrect(
             tr("`build_conv_autoencoder(...)` raised {kind}: {problem}").format(
                 kind=type(problem).__name__, problem=problem
             )
         ) from None
+    if built is None:
+        raise Incorrect(
+            tr(
+                "Your function returns None: after building the three models it must end with "
+                "`return autoencoder, encoder, decoder`."
+            )
+        )
+    if callable(built) and not isinstance(built, keras.Model):
+        raise Incorrect(
+            tr(
+                "Your function returns a function, not models: call what it builds inside "
+                "`build_conv_autoencoder` and return the three models."
+            )
+        )
     if not (
         isinstance(built, tuple)
         and len(built) == 3
@@ -565,31 +650,69 @@ def _q5_check(answer, hop=FRAME, code_size=CODE):
                 "decoder`."
             )
         )
-    autoencoder, encoder, _ = built
-    layers = list(_leaf_layers(autoencoder))
-    if not any(
-        type(layer).__name__ == "Conv1D"
-        and tuple(layer.strides) == (hop,)
-        and tuple(layer.kernel_size) == (2 * hop,)
-        for layer in layers
-    ):
+    autoencoder, encoder, decoder = built
+    readers = [layer for layer in _of_type(encoder, "Conv1D") if layer.kernel_size[0] > 1]
+    if not readers:
         raise Incorrect(
             tr(
-                "The encoder must read frames of 2 * hop samples every hop samples (overlapping by "
-                "half): a Conv1D with kernel_size=2 * hop and strides=hop."
+                "Your encoder has no Conv1D that reads frames of samples (a kernel_size above 1): "
+                "the first layer slides a frame of two hops along the sound."
             )
         )
-    if not any(
-        type(layer).__name__ == "Conv1DTranspose"
-        and tuple(layer.strides) == (hop,)
-        and tuple(layer.kernel_size) == (2 * hop,)
-        for layer in layers
-    ):
+    problem = _q5_frames_message(tr("encoder"), readers[0], hop)
+    if problem:
+        raise Incorrect(problem)
+    writers = _of_type(decoder, "Conv1DTranspose")
+    if not writers:
         raise Incorrect(
             tr(
-                "The decoder must write frames of 2 * hop samples every hop samples and add them: a "
-                "Conv1DTranspose with kernel_size=2 * hop and strides=hop."
+                "Your decoder has no Conv1DTranspose: it must write frames of 2 * hop samples "
+                "every hop samples and add them (overlap-add)."
             )
+        )
+    problem = _q5_frames_message(tr("decoder"), writers[-1], hop)
+    if problem:
+        raise Incorrect(problem)
+    if readers[0].filters != hidden:
+        raise Incorrect(
+            tr(
+                "Asked for hidden={hidden}, your encoder's first layer has {filters} channels: "
+                "give it `hidden` of them."
+            ).format(hidden=hidden, filters=readers[0].filters)
+        )
+    code_layer = _of_type(encoder, "Conv1D")[-1]
+    if code_layer is not readers[0] and _activation_name(code_layer) != "linear":
+        raise Incorrect(
+            tr(
+                "Your code layer uses {activation}; it must be linear, or the code could not take "
+                "every value."
+            ).format(activation=_activation_name(code_layer))
+        )
+    expanders = [
+        layer
+        for layer in _of_type(decoder, "Conv1D")
+        if layer.kernel_size[0] == 1 and layer.filters == hidden
+    ]
+    if not expanders:
+        raise Incorrect(
+            tr(
+                "Your decoder goes from the code straight to the Conv1DTranspose: the one-step "
+                "Conv1D back to `hidden` ReLU channels is missing, or created but never applied "
+                "to the code."
+            )
+        )
+    if writers[-1].filters != 1:
+        raise Incorrect(
+            tr(
+                "Your decoder outputs {channels} numbers per sample; the sound has 1 channel."
+            ).format(channels=writers[-1].filters)
+        )
+    if _activation_name(writers[-1]) != "linear":
+        raise Incorrect(
+            tr(
+                "Your output layer uses {activation}; it must be linear, so that the sound can "
+                "take any value, negative ones included."
+            ).format(activation=_activation_name(writers[-1]))
         )
     sound = np.random.default_rng(0).normal(size=(1, 10 * hop, 1)).astype(np.float32)
     code_shape = tuple(encoder(sound).shape)
@@ -600,12 +723,27 @@ def _q5_check(answer, hop=FRAME, code_size=CODE):
                 "frames that fit, shape (1, 9, {code_size}); yours has shape {code_shape}."
             ).format(samples=10 * hop, code_size=code_size, code_shape=code_shape)
         )
-    if tuple(autoencoder(sound).shape) != sound.shape:
+    output = np.asarray(autoencoder(sound))
+    if output.shape != sound.shape:
         raise Incorrect(
             tr(
                 "The autoencoder must return as many samples as it reads, shape {shape}; it returned "
                 "{output_shape}."
-            ).format(shape=sound.shape, output_shape=tuple(autoencoder(sound).shape))
+            ).format(shape=sound.shape, output_shape=output.shape)
+        )
+    if not np.all(np.isfinite(output)):
+        raise Incorrect(
+            tr(
+                "Your autoencoder's output holds NaN or infinite values: look at how its weights "
+                "start (the initializers)."
+            )
+        )
+    if not np.allclose(output, np.asarray(decoder(encoder(sound))), atol=1e-5):
+        raise Incorrect(
+            tr(
+                "autoencoder(x) differs from decoder(encoder(x)): build the autoencoder from "
+                "the encoder and decoder you return, so that the three share their layers."
+            )
         )
     from course_utils.lapped import lapped_reconstruct, train_lapped
     from course_utils.metrics import snr_db
@@ -647,12 +785,22 @@ q5 = _WriteAFunction(
             "`keras.layers.Conv1DTranspose(1, kernel_size=..., strides=...)`, which writes one frame per "
             "step and adds the overlapping halves."
         ),
+        N_("Still stuck? `exercises.q5.solution()` shows the course's builder."),
     ],
     _build_conv_autoencoder,
     context=_q5_context,
     wrong_answers=[
-        (lambda ctx: _q5_block_frames, "kernel_size=2 * hop"),
-        (lambda ctx: _q5_no_transpose, "Conv1DTranspose"),
+        (lambda ctx: _q5_mistaken(frame=1), "they do not overlap"),
+        (lambda ctx: _q5_mistaken(stride=2), "they do not overlap"),
+        (lambda ctx: _q5_mistaken(transpose=False), "no Conv1DTranspose"),
+        (lambda ctx: _q5_mistaken(expand=False), "never applied to the code"),
+        (lambda ctx: _q5_mistaken(output_activation="sigmoid"), "output layer uses sigmoid"),
+        (lambda ctx: _q5_mistaken(code_activation="relu"), "code layer uses relu"),
+        (lambda ctx: _q5_mistaken(output_channels=8), "outputs 8 numbers per sample"),
+        (lambda ctx: _q5_mistaken(nan=True), "NaN"),
+        (lambda ctx: _q5_mistaken(shared=False), "share their layers"),
+        (lambda ctx: _q5_mistaken(returns="none"), "returns None"),
+        (lambda ctx: _q5_mistaken(returns="builder"), "returns a function"),
         (lambda ctx: _build_conv_autoencoder(hop=64, code_size=8), "without parentheses"),
     ],
 )
