@@ -10,7 +10,7 @@ import functools
 import numpy as np
 
 from ..i18n import N_, tr
-from ._core import Exercise, Incorrect
+from ._core import Exercise, Incorrect, _calls_to
 
 __all__ = ["q1", "q2", "q3"]
 
@@ -45,6 +45,25 @@ def _q1_solution():
     return build_autoencoder
 
 
+#: The calls q1's check makes: the lesson's sizes, then small ones (a builder must follow its arguments).
+Q1_CASES = (
+    {"input_size": 640},
+    {"input_size": 64, "code_size": 4, "hidden": 16, "depth": 2},
+)
+
+
+def _activation_name(layer):
+    return getattr(getattr(layer, "activation", None), "__name__", "linear")
+
+
+def _q1_call_text(case):
+    return "`build_autoencoder({arguments})`".format(
+        arguments=", ".join(
+            [str(case["input_size"])] + [f"{k}={v}" for k, v in case.items() if k != "input_size"]
+        )
+    )
+
+
 def _q1_check(answer):
     import keras
 
@@ -52,61 +71,123 @@ def _q1_check(answer):
         raise Incorrect(
             tr("Give your builder function itself (`answer = build_autoencoder`), not a model.")
         )
-    try:
-        model = answer(640)
-    except Exception as error:  # the learner's code failed: say how
-        raise Incorrect(
-            tr("`build_autoencoder(640)` raised {kind}: {error}").format(
-                kind=type(error).__name__, error=error
+    for case in Q1_CASES:
+        call = _q1_call_text(case)
+        size, code = case["input_size"], case.get("code_size", 8)
+        hidden, depth = case.get("hidden", 128), case.get("depth", 4)
+        keras.utils.set_random_seed(0)
+        try:
+            model = answer(**case)
+        except Exception as error:  # the learner's code failed: say how
+            raise Incorrect(
+                tr("{call} raised {kind}: {error}").format(
+                    call=call, kind=type(error).__name__, error=error
+                )
+            ) from None
+        if not isinstance(model, keras.Model):
+            raise Incorrect(
+                tr("{call} returned {kind}; it must return the Keras model.").format(
+                    call=call, kind=type(model).__name__
+                )
             )
-        ) from None
-    if not isinstance(model, keras.Model):
-        raise Incorrect(
-            tr("`build_autoencoder(640)` returned {kind}; it must return the Keras model.").format(
-                kind=type(model).__name__
+        if tuple(model.input_shape) != (None, size) or tuple(model.output_shape) != (None, size):
+            raise Incorrect(
+                tr(
+                    "{call} maps {input_shape} to {output_shape}; it must map input_size numbers "
+                    "to input_size numbers."
+                ).format(call=call, input_shape=model.input_shape, output_shape=model.output_shape)
             )
-        )
-    if tuple(model.input_shape) != (None, 640) or tuple(model.output_shape) != (None, 640):
-        raise Incorrect(
-            tr(
-                "The model maps {input_shape} to {output_shape}; it must map 640 numbers to 640 "
-                "numbers."
-            ).format(input_shape=model.input_shape, output_shape=model.output_shape)
-        )
-    dense = [layer.units for layer in model.layers if isinstance(layer, keras.layers.Dense)]
-    if len(dense) != 10 or min(dense) != 8 or sorted(dense)[1:-1] != [128] * 8:
-        raise Incorrect(
-            tr(
-                "The Dense layers have {dense} units: the baseline has four of 128, a code of 8, "
-                "four of 128 and the output."
-            ).format(dense=dense)
-        )
-    norms = sum(isinstance(layer, keras.layers.BatchNormalization) for layer in model.layers)
-    if norms != 9:
-        raise Incorrect(
-            tr(
-                "The model has {norms} batch normalization layers: the baseline normalizes after "
-                "each of its hidden and code layers."
-            ).format(norms=norms)
-        )
-    if getattr(model, "optimizer", None) is None or not getattr(model, "loss", None):
-        raise Incorrect(
-            tr("The model is not compiled: call `model.compile(...)` with an optimizer and a loss.")
-        )
+        dense = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
+        units = [int(layer.units) for layer in dense]
+        wanted = [hidden] * depth + [code] + [hidden] * depth + [size]
+        if len(units) < len(wanted):
+            raise Incorrect(
+                tr(
+                    "{call} holds {count} Dense layers ({units}); it needs {needed}: depth hidden "
+                    "layers, the code, depth hidden layers and the output. A layer that is created "
+                    "but never called on `x` (`keras.layers.Dense(width)` without `(x)` after it) "
+                    "is not part of the model."
+                ).format(call=call, count=len(units), units=units, needed=len(wanted))
+            )
+        if units != wanted:
+            raise Incorrect(
+                tr(
+                    "{call} has Dense layers of {units} units; these arguments ask for {wanted}. "
+                    "Use the arguments code_size, hidden and depth, not fixed numbers."
+                ).format(call=call, units=units, wanted=wanted)
+            )
+        norms = sum(isinstance(layer, keras.layers.BatchNormalization) for layer in model.layers)
+        if norms != 2 * depth + 1:
+            raise Incorrect(
+                tr(
+                    "{call} has {norms} batch normalization layers for {layers} hidden and code "
+                    "layers: the baseline normalizes after each of them. A layer created but never "
+                    "called on `x` does not count."
+                ).format(call=call, norms=norms, layers=2 * depth + 1)
+            )
+        if _activation_name(dense[-1]) != "linear":
+            raise Incorrect(
+                tr(
+                    "Your output layer uses {activation}. Standardised log-mel numbers are negative "
+                    "about half the time and can exceed 1: the reconstruction layer must be linear "
+                    "(no activation)."
+                ).format(activation=_activation_name(dense[-1]))
+            )
+        relus = sum(isinstance(layer, keras.layers.ReLU) for layer in model.layers)
+        relus += sum(_activation_name(layer) == "relu" for layer in dense[:-1])
+        if relus < 2 * depth + 1:
+            raise Incorrect(
+                tr(
+                    "{call} has {relus} ReLU activations for {layers} hidden and code layers: "
+                    "without them the whole network is linear, no more than PCA."
+                ).format(call=call, relus=relus, layers=2 * depth + 1)
+            )
+        if getattr(model, "optimizer", None) is None or not getattr(model, "loss", None):
+            raise Incorrect(
+                tr(
+                    "The model is not compiled: call `model.compile(...)` with an optimizer and a "
+                    "loss before returning it."
+                )
+            )
+        loss = model.loss if isinstance(model.loss, str) else type(model.loss).__name__
+        if str(loss).lower() not in {"mse", "mean_squared_error", "meansquarederror"}:
+            raise Incorrect(
+                tr(
+                    "The model is compiled with the loss {loss}; the anomaly score is the mean "
+                    'squared reconstruction error, so train on that: loss="mse".'
+                ).format(loss=loss)
+            )
+        frames = np.random.default_rng(0).normal(size=(16, size)).astype(np.float32)
+        if not np.all(np.isfinite(np.asarray(model(frames, training=False)))):
+            raise Incorrect(tr("Your model's output holds NaN or infinite values."))
 
 
-def _q1_no_norm():
+def _q1_wrong(**mistakes):
+    """A build_autoencoder with one typical mistake, for the tests."""
     import keras
 
-    def build(input_size, code_size=8, hidden=128, depth=4):
+    def build_autoencoder(input_size, code_size=8, hidden=128, depth=4):
         x = inputs = keras.Input(shape=(input_size,))
+        if mistakes.get("fixed"):
+            code_size, hidden, depth = 8, 128, 4
         for width in [hidden] * depth + [code_size] + [hidden] * depth:
-            x = keras.layers.Dense(width, activation="relu")(x)
-        model = keras.Model(inputs, keras.layers.Dense(input_size)(x))
-        model.compile(optimizer="adam", loss="mse")
+            if mistakes.get("skip_dense"):
+                keras.layers.Dense(width)  # built, never called
+            else:
+                x = keras.layers.Dense(width, activation=mistakes.get("activation"))(x)
+            if mistakes.get("norm", "called") == "called":
+                x = keras.layers.BatchNormalization()(x)
+            elif mistakes.get("norm") == "uncalled":
+                keras.layers.BatchNormalization()  # built, never called
+            if not mistakes.get("no_relu"):
+                x = keras.layers.ReLU()(x)
+        outputs = keras.layers.Dense(input_size, activation=mistakes.get("output"))(x)
+        model = keras.Model(inputs, outputs)
+        if mistakes.get("compile", True):
+            model.compile(optimizer="adam", loss=mistakes.get("loss", "mse"))
         return model
 
-    return build
+    return build_autoencoder
 
 
 q1 = Exercise(
@@ -118,22 +199,29 @@ q1 = Exercise(
             "`depth` times `hidden`, then `code_size`, then `depth` times `hidden` again."
         ),
         N_(
-            "Each of those layers is three Keras layers in a row: `Dense(width)`, `BatchNormalization()`, "
-            "`ReLU()`. The output is one `Dense(input_size)` without an activation."
+            "Each of those layers is three Keras layers in a row, each called on the previous "
+            "result: `x = layer(x)`. Which three does the text name? The output is one more Dense "
+            "layer of `input_size` units."
         ),
         N_(
-            "Build `keras.Model(inputs, outputs)` and call `model.compile(...)` with Adam and the mean squared error."
+            "Build `keras.Model(inputs, outputs)` and call `model.compile(...)` with Adam and the "
+            "mean squared error before returning it."
         ),
+        N_("Still stuck? `exercises.q1.solution()` shows the course's builder."),
     ],
     _q1_solution,
     context=_q1_context,
     wrong_answers=[
-        (lambda ctx: _q1_no_norm(), "batch normalization"),
-        (
-            lambda ctx: lambda input_size, **kw: _q1_solution()(input_size, code_size=32),
-            "Dense layers",
-        ),
+        (lambda ctx: _q1_wrong(norm="none"), "batch normalization"),
+        (lambda ctx: _q1_wrong(norm="uncalled"), "never called"),
+        (lambda ctx: _q1_wrong(skip_dense=True), "never called on `x`"),
+        (lambda ctx: _q1_wrong(fixed=True), "not fixed numbers"),
+        (lambda ctx: _q1_wrong(output="sigmoid"), "output layer uses sigmoid"),
+        (lambda ctx: _q1_wrong(no_relu=True), "ReLU"),
+        (lambda ctx: _q1_wrong(compile=False), "not compiled"),
+        (lambda ctx: _q1_wrong(loss="mae"), 'loss="mse"'),
         (lambda ctx: lambda input_size, **kw: None, "must return the Keras model"),
+        (lambda ctx: _q1_solution()(64), "not a model"),
     ],
     solution_name="solution",
 )
@@ -157,6 +245,13 @@ def _q2_solution():
 
 _auc_by_pairs = _q2_solution()
 
+#: Where the ready-made AUCs live; the exercise asks for the pairs to be counted, not looked up.
+_READY_MADE_AUC = (
+    ("sklearn/metrics/_ranking.py", "roc_auc_score", "scikit-learn's `roc_auc_score`"),
+    ("course_utils/anomaly.py", "auc", "the course's `anomaly.auc`"),
+    ("sklearn/metrics/_ranking.py", "roc_curve", "scikit-learn's `roc_curve`"),
+)
+
 
 def _q2_cases():
     rng = np.random.default_rng(9)
@@ -172,30 +267,101 @@ def _q2_check(answer):
         raise Incorrect(tr("Give your function itself (`answer = auc_by_pairs`), not a number."))
     for normal, abnormal in _q2_cases():
         try:
-            value = answer(np.array(normal), np.array(abnormal))
+            used, value = _calls_to(_READY_MADE_AUC, answer, np.array(normal), np.array(abnormal))
         except Exception as error:  # the learner's code failed: say how
             raise Incorrect(
                 tr("Your function raised {kind}: {error}").format(
                     kind=type(error).__name__, error=error
                 )
             ) from None
-        if value is None or not np.isscalar(value) and np.ndim(value) != 0:
-            raise Incorrect(tr("Your function must return one number, the AUC."))
-        expected = _auc_by_pairs(normal, abnormal)
-        if not np.isclose(float(value), expected, atol=1e-9):
-            ties = len(set(normal) & set(abnormal)) > 0
-            detail = tr(" Look at how it counts a tie.") if ties else ""
+        if used:
             raise Incorrect(
                 tr(
-                    "For normal scores {normal} and abnormal scores "
-                    "{abnormal} your function returned {value:.4g}.{detail}"
-                ).format(
-                    normal=np.round(normal, 2).tolist(),
-                    abnormal=np.round(abnormal, 2).tolist(),
-                    value=float(value),
-                    detail=detail,
-                )
+                    "Your function calls {used}. It gives the right number, but the exercise is to "
+                    "count the pairs yourself, so that you see what an AUC is: compare every "
+                    "abnormal score with every normal score."
+                ).format(used=used)
             )
+        if value is None:
+            raise Incorrect(tr("Your function returns None: `return` the AUC, one number."))
+        if np.ndim(value) != 0:
+            raise Incorrect(
+                tr(
+                    "Your function returns an array of shape {shape}, one value per pair or per "
+                    "clip; the AUC is one number: the mean over all pairs."
+                ).format(shape=np.shape(value))
+            )
+        expected = _auc_by_pairs(normal, abnormal)
+        if np.isclose(float(value), expected, atol=1e-9):
+            continue
+        ties = len(set(normal) & set(abnormal)) > 0
+        where = {"normal": np.round(normal, 2).tolist(), "abnormal": np.round(abnormal, 2).tolist()}
+        if np.isclose(float(value), 1.0 - expected, atol=1e-9) and not np.isclose(expected, 0.5):
+            raise Incorrect(
+                tr(
+                    "For normal scores {normal} and abnormal scores {abnormal} your function returned {value:.4g}, one minus the AUC: it counts the pairs "
+                    "where the *normal* clip scores higher. The AUC counts those where the abnormal "
+                    "one does."
+                ).format(value=float(value), **where)
+            )
+        if float(value) in (0.0, 1.0) and 0 < expected < 1:
+            raise Incorrect(
+                tr(
+                    "For normal scores {normal} and abnormal scores {abnormal} your function returned {value:g}, all or nothing: it compares one summary of "
+                    "each group (a mean?) instead of counting every (abnormal, normal) pair."
+                ).format(value=float(value), **where)
+            )
+        pairs_a, pairs_n = np.asarray(abnormal)[:, None], np.asarray(normal)[None, :]
+        tie_miscounted = ties and any(
+            np.isclose(float(value), float(np.mean(counted)), atol=1e-9)
+            for counted in (pairs_a > pairs_n, pairs_a >= pairs_n)
+        )
+        if tie_miscounted:
+            raise Incorrect(
+                tr(
+                    "For normal scores {normal} and abnormal scores {abnormal} your function returned {value:.4g}. Look at how it counts a tie: a pair with "
+                    "equal scores counts one half."
+                ).format(value=float(value), **where)
+            )
+        raise Incorrect(
+            tr(
+                "For normal scores {normal} and abnormal scores {abnormal} your function returned {value:.4g}. Count every (abnormal, normal) pair once and "
+                "divide by the number of pairs."
+            ).format(value=float(value), **where)
+        )
+
+
+def _q2_wrong(kind):
+    """An auc_by_pairs with one typical mistake, for the tests."""
+
+    def auc_by_pairs(normal_scores, abnormal_scores):
+        normal = np.asarray(normal_scores, dtype=float)[None, :]
+        abnormal = np.asarray(abnormal_scores, dtype=float)[:, None]
+        if kind == "no ties":
+            return float(np.mean(abnormal > normal))
+        if kind == "inverted":
+            return float(np.mean((abnormal < normal) + 0.5 * (abnormal == normal)))
+        if kind == "pairs":
+            return (abnormal > normal) + 0.5 * (abnormal == normal)
+        if kind == "means":
+            return float(abnormal.mean() > normal.mean())
+        if kind == "sklearn":
+            from sklearn.metrics import roc_auc_score
+
+            labels = np.r_[np.zeros(normal.size), np.ones(abnormal.size)]
+            return float(roc_auc_score(labels, np.r_[normal.ravel(), abnormal.ravel()]))
+        if kind == "course":
+            from course_utils import anomaly
+
+            return anomaly.auc(normal_scores, abnormal_scores)
+        if kind == "none":
+            np.mean(abnormal > normal)
+            return None
+        if kind == "per clip":
+            return (abnormal > normal).mean(axis=1)
+        raise ValueError(kind)
+
+    return auc_by_pairs
 
 
 q2 = Exercise(
@@ -203,30 +369,27 @@ q2 = Exercise(
     _q2_check,
     [
         N_(
-            "Compare every abnormal score with every normal score. NumPy broadcasting does it in one line: "
-            "a column of one against a row of the other."
+            "Compare every abnormal score with every normal score. NumPy broadcasting does it in one "
+            "step: a column of one group against a row of the other gives a table of all pairs."
         ),
         N_(
-            "The AUC is the mean over all pairs of 1 when the abnormal score is higher, 0.5 when they are "
-            "equal, 0 otherwise."
+            "Each pair counts 1 when the abnormal score is higher, one half when they are equal, 0 "
+            "otherwise; the AUC is the mean over the table."
         ),
+        N_("Still stuck? `exercises.q2.solution()` shows the course's function."),
     ],
     _q2_solution,
     context=_q2_context,
     wrong_answers=[
         (0.8, "function itself"),
-        (
-            lambda ctx: (
-                lambda n, a: float(np.mean(np.asarray(a)[:, None] > np.asarray(n)[None, :]))
-            ),
-            "tie",
-        ),
-        (
-            lambda ctx: (
-                lambda n, a: float(np.mean(np.asarray(a)[:, None] < np.asarray(n)[None, :]))
-            ),
-            "returned",
-        ),
+        (lambda ctx: _q2_wrong("no ties"), "tie"),
+        (lambda ctx: _q2_wrong("inverted"), "one minus the AUC"),
+        (lambda ctx: _q2_wrong("pairs"), "one number: the mean over all pairs"),
+        (lambda ctx: _q2_wrong("per clip"), "array of shape"),
+        (lambda ctx: _q2_wrong("means"), "all or nothing"),
+        (lambda ctx: _q2_wrong("sklearn"), "roc_auc_score"),
+        (lambda ctx: _q2_wrong("course"), "anomaly.auc"),
+        (lambda ctx: _q2_wrong("none"), "returns None"),
     ],
     solution_name="solution",
 )
@@ -262,6 +425,34 @@ def _q3_solution():
     return detector
 
 
+def _run_detector(answer, train_mels, test_mels, seed):
+    try:
+        scores = answer(list(train_mels), list(test_mels))
+    except Exception as error:  # the learner's code failed: say how
+        raise Incorrect(
+            tr("Your detector raised {kind} on split {seed}: {error}").format(
+                kind=type(error).__name__, seed=seed, error=error
+            )
+        ) from None
+    if scores is None:
+        raise Incorrect(tr("Your detector returns None: `return` one score per test clip."))
+    try:
+        scores = np.asarray(scores, dtype=float)
+    except (TypeError, ValueError):
+        raise Incorrect(tr("Your detector must return numbers, one score per test clip.")) from None
+    if scores.shape != (len(test_mels),):
+        raise Incorrect(
+            tr(
+                "Your detector must return one score per test clip, an array of shape "
+                "({count},); it returned shape {shape}. Summarise each clip's frames into one "
+                "number."
+            ).format(count=len(test_mels), shape=scores.shape)
+        )
+    if not np.all(np.isfinite(scores)):
+        raise Incorrect(tr("Your detector returned NaN or infinite scores."))
+    return scores
+
+
 def _q3_check(answer, mels=None):
     from .. import anomaly
 
@@ -273,26 +464,42 @@ def _q3_check(answer, mels=None):
     aucs = []
     for seed in Q3_SEEDS:
         train, test = anomaly.split_normal(len(normal), seed)
+        train_mels = [normal[i] for i in train]
         test_mels = [normal[i] for i in test] + list(abnormal)
-        try:
-            scores = np.asarray(answer([normal[i] for i in train], test_mels), dtype=float).ravel()
-        except Exception as error:  # the learner's code failed: say how
-            raise Incorrect(
-                tr("Your detector raised {kind} on split {seed}: {error}").format(
-                    kind=type(error).__name__, seed=seed, error=error
-                )
-            ) from None
-        if scores.shape != (len(test_mels),):
-            raise Incorrect(
-                tr(
-                    "Your detector must return one score per test clip ({len_test_mels}); it returned "
-                    "{size}."
-                ).format(len_test_mels=len(test_mels), size=scores.size)
-            )
-        if not np.all(np.isfinite(scores)):
-            raise Incorrect(tr("Your detector returned NaN or infinite scores."))
+        scores = _run_detector(answer, train_mels, test_mels, seed)
         aucs.append(anomaly.auc(scores[: len(test)], scores[len(test) :]))
+        if seed == Q3_SEEDS[0]:
+            # A clip's score may depend on the training clips, never on the other test clips.
+            fewer = _run_detector(answer, train_mels, test_mels[: len(test) + 5], seed)
+            if not np.allclose(fewer, scores[: len(fewer)], rtol=1e-6, atol=1e-9):
+                raise Incorrect(
+                    tr(
+                        "The scores of the same clips change when other clips leave the test set: "
+                        "your detector learns from the test clips (their mean, their spread, a "
+                        "model fitted to them). In a factory the faulty clips are not there to "
+                        "learn from: fit everything on `train_mels` only."
+                    )
+                )
+            other = anomaly.split_normal(len(normal), seed + 1)[0]
+            moved = _run_detector(answer, [normal[i] for i in other], test_mels, seed)
+            if np.allclose(moved, scores, rtol=1e-9, atol=1e-12):
+                raise Incorrect(
+                    tr(
+                        "Your detector gives the same scores whatever normal clips it trains on: "
+                        "it never uses `train_mels`. Compare each test clip with the normal "
+                        "training clips (and with nothing else: not with the lesson's abnormal "
+                        "clips)."
+                    )
+                )
     mean = float(np.mean(aucs))
+    if mean < 0.5:
+        raise Incorrect(
+            tr(
+                "Mean AUC over the five splits: {mean:.2f}, below 0.5 (guessing): your scores are "
+                "upside down, higher for normal clips. Return a score that grows as a clip gets "
+                "*less* like the training clips (e.g. a distance, not a similarity)."
+            ).format(mean=mean)
+        )
     if mean < Q3_TARGET:
         raise Incorrect(
             tr(
@@ -304,6 +511,38 @@ def _q3_check(answer, mels=None):
 def _q3_loudness(train_mels, test_mels):
     train_mean = np.mean([m.mean() for m in train_mels])
     return np.array([abs(m.mean() - train_mean) for m in test_mels])
+
+
+def _q3_euclidean(train_mels, test_mels):
+    """A plain distance from the training clips' mean log-mel: a fair start, below the target."""
+    centre = np.mean([m.mean(axis=0) for m in train_mels], axis=0)
+    return np.array([np.linalg.norm(m.mean(axis=0) - centre) for m in test_mels])
+
+
+def _q3_wrong(kind):
+    """A detector with one typical mistake, for the tests."""
+    from course_utils import anomaly
+
+    solution = _q3_solution()
+
+    def detector(train_mels, test_mels):
+        if kind == "inverted":
+            return -solution(train_mels, test_mels)
+        if kind == "test fitted":  # standardises with the test clips' statistics
+            test = np.array([m.mean(axis=0) for m in test_mels])
+            train = np.array([m.mean(axis=0) for m in train_mels])
+            centre, spread = test.mean(axis=0), test.std(axis=0) + 1e-6
+            return anomaly.gaussian_scores((train - centre) / spread, (test - centre) / spread)
+        if kind == "no training":  # the lesson's own clips, abnormal ones included
+            everything = list(_bundled_mels()[0]) + list(_bundled_mels()[1])
+            return solution(everything, test_mels)
+        if kind == "per frame":
+            return np.concatenate([m.mean(axis=1) for m in test_mels])
+        if kind == "nan":
+            return np.full(len(test_mels), np.nan)
+        raise ValueError(kind)
+
+    return detector
 
 
 q3 = Exercise(
@@ -319,16 +558,22 @@ q3 = Exercise(
             "vectors. How far is a test clip's vector from theirs, taking their spread into account?"
         ),
         N_(
-            "`anomaly.gaussian_scores(train_vectors, test_vectors)` computes a Mahalanobis distance with a "
-            "Ledoit-Wolf covariance."
+            "The `anomaly` module has the distance section 6 used, fitted on training vectors and "
+            "applied to test vectors. Still stuck? `exercises.q3.solution()` shows one detector."
         ),
     ],
     _q3_solution,
     context=_q3_context,
     wrong_answers=[
-        (lambda ctx: _q3_loudness, "not yet"),
+        (lambda ctx: _q3_loudness, "upside down"),
+        (lambda ctx: _q3_euclidean, "not yet 0.75"),
         (lambda ctx: lambda train, test: np.zeros(3), "one score per test clip"),
         (lambda ctx: np.zeros(26), "function itself"),
+        (lambda ctx: _q3_wrong("inverted"), "upside down"),
+        (lambda ctx: _q3_wrong("test fitted"), "learns from the test clips"),
+        (lambda ctx: _q3_wrong("no training"), "never uses `train_mels`"),
+        (lambda ctx: _q3_wrong("per frame"), "Summarise each clip"),
+        (lambda ctx: _q3_wrong("nan"), "NaN"),
     ],
     solution_name="solution",
 )
