@@ -3,7 +3,10 @@
 - :func:`train_patch_autoencoder`: a dense autoencoder on log-mel patches
   (no labels), trained with the compiled step of 04_training; its encoder
   is returned.
+- :func:`fit_rows`: that training loop alone, for an autoencoder built elsewhere
+  (the learner's ``train_code_encoder`` in 10_recognition).
 - :func:`encode_patches`: the codes of patches under that encoder.
+- :func:`patch_rows`: the same training rows without an autoencoder (for PCA).
 - :class:`AutoencoderFeatures`: a *features function* for
   :mod:`course_utils.recognition` that trains the autoencoder on the
   training speakers of each split only, so a held-out voice is never heard.
@@ -21,7 +24,13 @@ from .checks import positive_int
 from .errors import SignalError
 from .settings import BATCH, HIDDEN
 
-__all__ = ["train_patch_autoencoder", "encode_patches", "AutoencoderFeatures"]
+__all__ = [
+    "train_patch_autoencoder",
+    "fit_rows",
+    "encode_patches",
+    "patch_rows",
+    "AutoencoderFeatures",
+]
 
 
 def train_patch_autoencoder(
@@ -49,40 +58,63 @@ def train_patch_autoencoder(
     Returns the Keras encoder (flattened patch -> code); see :func:`encode_patches`.
     The final training loss is in ``encoder.final_loss``.
 
-    Used in: no notebook.
+    Used in: 10_recognition.
     """
     import keras
-    import tensorflow as tf
 
     from .models import build_dense_autoencoder
-    from .training import make_train_step
 
-    x = np.ascontiguousarray(np.asarray(patches, dtype=np.float32).reshape(len(patches), -1))
-    if len(x) == 0 or not np.isfinite(x).all():
-        raise SignalError("The training patches are empty or contain NaN/Inf.")
-    steps = positive_int(steps, "steps (optimizer steps)", "steps=400")
+    x = np.asarray(patches, dtype=np.float32).reshape(len(patches), -1)
     keras.utils.set_random_seed(seed)
     autoencoder, encoder, _ = build_dense_autoencoder(
         x.shape[1], code_size, hidden_sizes=hidden_sizes
     )
+    encoder.final_loss = fit_rows(
+        autoencoder, x, steps=steps, batch_size=batch_size, learning_rate=learning_rate, seed=seed
+    )
+    return encoder
+
+
+def fit_rows(
+    autoencoder,
+    rows,
+    steps: int = 300,
+    batch_size: int = BATCH,
+    learning_rate: float = 2e-3,
+    seed: int = 0,
+) -> float:
+    """Train ``autoencoder`` to rebuild ``rows`` (one example per row); return the last loss.
+
+    Adam on the mean squared error for ``steps`` optimizer steps of
+    ``batch_size`` rows, in shuffled passes over the data (seeded by ``seed``):
+    the compiled ``GradientTape`` step of 04_training, fed with NumPy batches.
+    Unlike ``model.fit`` on a ``tf.data`` pipeline it keeps no second copy of
+    the training set in TensorFlow, which matters when a notebook trains
+    several autoencoders on thousands of patches.
+
+    Used in: 10_recognition.
+    """
+    import keras
+    import tensorflow as tf
+
+    from .training import make_train_step
+
+    x = np.ascontiguousarray(np.asarray(rows, dtype=np.float32).reshape(len(rows), -1))
+    if len(x) == 0 or not np.isfinite(x).all():
+        raise SignalError("The training patches are empty or contain NaN/Inf.")
+    steps = positive_int(steps, "steps (optimizer steps)", "steps=400")
     optimizer = keras.optimizers.Adam(learning_rate=learning_rate)
-    loss_function = keras.losses.MeanSquaredError()
-
-    step = make_train_step(autoencoder, optimizer, loss_function)
-
-    def train_step(batch):
-        return step(batch, batch)
-
+    step = make_train_step(autoencoder, optimizer, keras.losses.MeanSquaredError())
     rng = np.random.default_rng(seed)
     batch_size = min(int(batch_size), len(x))
     order, position, loss = rng.permutation(len(x)), 0, None
     for _ in range(steps):
         if position + batch_size > len(order):
             order, position = rng.permutation(len(x)), 0
-        loss = train_step(tf.constant(x[order[position : position + batch_size]]))
+        batch = tf.constant(x[order[position : position + batch_size]])
+        loss = step(batch, batch)
         position += batch_size
-    encoder.final_loss = float(loss)
-    return encoder
+    return float(loss)
 
 
 def encode_patches(encoder, patches, batch_size: int = 1024) -> np.ndarray:
@@ -96,6 +128,32 @@ def encode_patches(encoder, patches, batch_size: int = 1024) -> np.ndarray:
         for start in range(0, len(x), batch_size)
     ]
     return np.concatenate(chunks) if chunks else np.zeros((0, encoder.output_shape[-1]), np.float32)
+
+
+def patch_rows(digits, patches, augmented, source, extra_patches=None, extra_labels=None):
+    """A features function: each split's training patches with their augmented copies (and extra voices).
+
+    Called with ``(train_indices, test_indices)`` it returns ``(x_train,
+    y_train, x_test)`` for :mod:`course_utils.recognition`: the training
+    clips' patches, the augmented copies of *those* clips only (``source``
+    says which clip each copy came from, as
+    :func:`course_utils.augmentation.augmented_patches` returns it), and,
+    when given, ``extra_patches`` with ``extra_labels`` (other speakers, never
+    tested on); the test clips' patches alone.
+
+    Used in: 10_recognition.
+    """
+    patches, augmented, source = np.asarray(patches), np.asarray(augmented), np.asarray(source)
+
+    def rows(train, test):
+        keep = np.isin(source, train)  # only the copies of *training* clips
+        x = [patches[train], augmented[keep]]
+        y = [digits.labels[train], digits.labels[source[keep]]]
+        if extra_patches is not None:
+            x, y = x + [np.asarray(extra_patches)], y + [np.asarray(extra_labels)]
+        return np.concatenate(x), np.concatenate(y), patches[test]
+
+    return rows
 
 
 class AutoencoderFeatures:
@@ -140,8 +198,11 @@ class AutoencoderFeatures:
         classifier's training rows: extra training speakers.
         :meth:`without_extra_labels` gives a features function that shares
         the trained autoencoders but leaves them out of the classifier.
+    train : optional function
+        ``train(patches, **autoencoder_kwargs)`` returns a trained encoder; by default
+        :func:`train_patch_autoencoder`. 10_recognition passes the learner's ``train_code_encoder``.
     **autoencoder_kwargs
-        Passed to :func:`train_patch_autoencoder` (``code_size``, ``steps``, ...).
+        Passed to ``train`` (``code_size``, ``steps``, ...).
 
     After use, ``encoders`` maps each trained autoencoder's name to its
     encoder and ``seconds`` to its training time.
@@ -158,6 +219,7 @@ class AutoencoderFeatures:
         speaker_groups: int | None = 3,
         extra_patches=None,
         extra_labels=None,
+        train=None,
         **autoencoder_kwargs,
     ):
         patches = np.asarray(patches, dtype=np.float32)
@@ -191,6 +253,7 @@ class AutoencoderFeatures:
             self.groups = [[s] for s in speakers]
         else:
             self.groups = [speakers[g::speaker_groups] for g in range(speaker_groups)]
+        self.train = train_patch_autoencoder if train is None else train
         self.autoencoder_kwargs = autoencoder_kwargs
         self.encoders = {}
         self.seconds = {}
@@ -238,7 +301,7 @@ class AutoencoderFeatures:
             if self.extra_patches is not None:
                 x = np.concatenate([x, self.extra_patches])
             started = time.perf_counter()
-            self.encoders[name] = train_patch_autoencoder(x, **self.autoencoder_kwargs)
+            self.encoders[name] = self.train(x, **self.autoencoder_kwargs)
             self.seconds[name] = time.perf_counter() - started
         return self.encoders[name]
 

@@ -6,7 +6,7 @@
   :func:`evaluate_leave_one_speaker_out`: train on some clips, test on
   others, scored on FSDD's standard split (every voice is known) and with
   one speaker held out at a time (a voice never heard before), as
-  :class:`RecognitionScore` objects.
+  :class:`RecognitionScore` objects; :func:`evaluate_both` asks both questions.
 - :func:`compare_features` and :func:`format_results`: the comparison of
   10_recognition in one call (``scripts/recognition_on_folder.py``, the benchmarks).
 
@@ -29,6 +29,7 @@ __all__ = [
     "evaluate_split",
     "evaluate_standard_split",
     "evaluate_leave_one_speaker_out",
+    "evaluate_both",
     "compare_features",
     "format_results",
 ]
@@ -201,6 +202,20 @@ def evaluate_leave_one_speaker_out(features, digits, classifier=None) -> Recogni
             np.concatenate([getattr(score, name) for score in scores])
             for name in ("y_true", "y_pred", "speakers")
         )
+    )
+
+
+def evaluate_both(features, digits, classifier=None) -> tuple[RecognitionScore, RecognitionScore]:
+    """Both questions at once: ``(standard split score, leave-one-speaker-out score)``.
+
+    ``features`` and ``classifier`` as in :func:`evaluate_split`; the pair
+    is one row of :func:`format_results`.
+
+    Used in: 10_recognition.
+    """
+    return (
+        evaluate_standard_split(features, digits, classifier),
+        evaluate_leave_one_speaker_out(features, digits, classifier),
     )
 
 
