@@ -295,21 +295,21 @@ def _q2_check(answer):
         if np.isclose(float(value), expected, atol=1e-9):
             continue
         ties = len(set(normal) & set(abnormal)) > 0
-        where = {"normal": np.round(normal, 2).tolist(), "abnormal": np.round(abnormal, 2).tolist()}
+        shown_normal, shown_abnormal = np.round(normal, 2).tolist(), np.round(abnormal, 2).tolist()
         if np.isclose(float(value), 1.0 - expected, atol=1e-9) and not np.isclose(expected, 0.5):
             raise Incorrect(
                 tr(
                     "For normal scores {normal} and abnormal scores {abnormal} your function returned {value:.4g}, one minus the AUC: it counts the pairs "
                     "where the *normal* clip scores higher. The AUC counts those where the abnormal "
                     "one does."
-                ).format(value=float(value), **where)
+                ).format(value=float(value), normal=shown_normal, abnormal=shown_abnormal)
             )
         if float(value) in (0.0, 1.0) and 0 < expected < 1:
             raise Incorrect(
                 tr(
                     "For normal scores {normal} and abnormal scores {abnormal} your function returned {value:g}, all or nothing: it compares one summary of "
                     "each group (a mean?) instead of counting every (abnormal, normal) pair."
-                ).format(value=float(value), **where)
+                ).format(value=float(value), normal=shown_normal, abnormal=shown_abnormal)
             )
         pairs_a, pairs_n = np.asarray(abnormal)[:, None], np.asarray(normal)[None, :]
         tie_miscounted = ties and any(
@@ -321,13 +321,13 @@ def _q2_check(answer):
                 tr(
                     "For normal scores {normal} and abnormal scores {abnormal} your function returned {value:.4g}. Look at how it counts a tie: a pair with "
                     "equal scores counts one half."
-                ).format(value=float(value), **where)
+                ).format(value=float(value), normal=shown_normal, abnormal=shown_abnormal)
             )
         raise Incorrect(
             tr(
                 "For normal scores {normal} and abnormal scores {abnormal} your function returned {value:.4g}. Count every (abnormal, normal) pair once and "
                 "divide by the number of pairs."
-            ).format(value=float(value), **where)
+            ).format(value=float(value), normal=shown_normal, abnormal=shown_abnormal)
         )
 
 
