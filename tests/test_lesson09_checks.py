@@ -151,3 +151,20 @@ def test_a_weak_detector_is_told_its_measured_auc(capsys):
     shown = _shown(capsys)
     assert "Mean AUC over the five splits: 0.66 (per split [" in shown, shown
     assert "not yet 0.75" in shown
+
+
+def test_other_correct_ways_to_write_the_builder_pass(capsys):
+    """Activation("relu") layers and a loss object or function are the same model: not mistakes."""
+    import keras
+
+    def build_autoencoder(input_size, code_size=8, hidden=128, depth=4):
+        x = inputs = keras.Input(shape=(input_size,))
+        for width in [hidden] * depth + [code_size] + [hidden] * depth:
+            x = keras.layers.Dense(width)(x)
+            x = keras.layers.BatchNormalization()(x)
+            x = keras.layers.Activation("relu")(x)
+        model = keras.Model(inputs, keras.layers.Dense(input_size)(x))
+        model.compile(optimizer="adam", loss=keras.losses.MeanSquaredError())
+        return model
+
+    assert lesson09.q1.check(build_autoencoder), _shown(capsys)

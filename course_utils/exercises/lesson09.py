@@ -134,7 +134,12 @@ def _q1_check(answer):
                 ).format(activation=_activation_name(dense[-1]))
             )
         relus = sum(isinstance(layer, keras.layers.ReLU) for layer in model.layers)
-        relus += sum(_activation_name(layer) == "relu" for layer in dense[:-1])
+        relus += sum(
+            _activation_name(layer) == "relu"
+            for layer in model.layers
+            if isinstance(layer, (keras.layers.Dense, keras.layers.Activation))
+            and layer is not dense[-1]
+        )
         if relus < 2 * depth + 1:
             raise Incorrect(
                 tr(
@@ -149,8 +154,10 @@ def _q1_check(answer):
                     "loss before returning it."
                 )
             )
-        loss = model.loss if isinstance(model.loss, str) else type(model.loss).__name__
-        if str(loss).lower() not in {"mse", "mean_squared_error", "meansquarederror"}:
+        loss = model.loss
+        if not isinstance(loss, str):  # a loss object (MeanSquaredError()) or function
+            loss = getattr(loss, "__name__", type(loss).__name__)
+        if str(loss).lower().replace("_", "") not in {"mse", "meansquarederror"}:
             raise Incorrect(
                 tr(
                     "The model is compiled with the loss {loss}; the anomaly score is the mean "
