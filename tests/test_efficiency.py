@@ -84,6 +84,18 @@ def test_time_ratio_sees_which_call_is_slower():
         eff.median_seconds(lambda: None, repeats=0)
 
 
+def test_cpu_time_ratio_counts_work_not_waiting():
+    # Sleeping costs no CPU time, so by the CPU clock a sleep is not slower than a little work;
+    # five times the arithmetic is several times the CPU time, whatever else the machine does.
+    def work(n):
+        return lambda: sum(i * i for i in range(n))
+
+    assert eff.time_ratio(work(20_000), work(100_000), repeats=5, clock="cpu") > 3.0
+    assert eff.time_ratio(work(100_000), lambda: time.sleep(0.05), repeats=3, clock="cpu") < 0.5
+    with pytest.raises(SettingError, match="clock"):
+        eff.time_ratio(work(10), work(10), clock="gpu")
+
+
 def test_time_train_step_trains_and_returns_seconds():
     model = small_model()
     before = model.get_weights()[0].copy()
