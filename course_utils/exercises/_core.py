@@ -213,6 +213,36 @@ def traceback_frames(error: BaseException):
     return traceback.extract_tb(error.__traceback__)
 
 
+def _names_used(function) -> set[str]:
+    """Every global and attribute name ``function``'s code refers to, nested functions included.
+
+    For refusing shortcuts: a learner's function that calls the course's own answer
+    (``efficiency.count_dense_flops``) names it in its code.
+    """
+    function = inspect.unwrap(function)  # past check()'s screening wrapper
+    if isinstance(function, functools.partial):
+        function = function.func
+    code = getattr(function, "__code__", None)
+    names, stack = set(), [code] if code is not None else []
+    while stack:
+        current = stack.pop()
+        names.update(current.co_names)
+        stack.extend(c for c in current.co_consts if hasattr(c, "co_names"))
+    return names
+
+
+def _refuse_shortcut(function, forbidden: dict) -> None:
+    """Raise :class:`Incorrect` when ``function`` calls one of ``forbidden`` (name -> reason)."""
+    used = _names_used(function)
+    for name, reason in forbidden.items():
+        if name in used:
+            raise Incorrect(
+                tr("Your function calls `{name}`: {reason}").format(
+                    name=name, reason=gettext(reason)
+                )
+            )
+
+
 def _in_ipython() -> bool:
     try:
         from IPython import get_ipython

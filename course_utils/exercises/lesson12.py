@@ -1,5 +1,9 @@
-"""Exercises for 12_efficiency_and_scale: FLOPs by hand, a pruning mask, the global batch, 4-bit
-weights (open).
+"""Exercises for 12_efficiency_and_scale: FLOPs counted from a model's layers, a pruning mask, the
+global batch, 4-bit weights (open).
+
+q1, q2 and q4 take the learner's function and run it: q1 on three autoencoders of other sizes,
+q2 on three weight matrices and sparsities, q4 on every kernel of the course's trained model
+(measured by the test SNR). q3 is the lesson's one arithmetic exercise.
 
 Used in: 12_efficiency_and_scale.
 """
@@ -13,140 +17,340 @@ import numpy as np
 
 from ..checks import is_whole_number
 from ..i18n import N_, tr
-from ._core import Exercise, Incorrect
+from ._core import Exercise, Incorrect, _refuse_shortcut
 
 __all__ = ["q1", "q2", "q3", "q4"]
 
 
-# --- q1: FLOPs per frame by hand ------------------------------------------------------------------
+# --- q1: FLOPs per frame, counted from a model's layers -------------------------------------------
+
+#: The autoencoders q1's checker counts: (frame_length, code_size, hidden_sizes).
+Q1_CASES = ((128, 16, (64,)), (64, 8, (32, 16)), (40, 4, (20,)))
+
+#: The course's own counts: calling them would skip the counting the exercise asks for.
+_Q1_SHORTCUTS = {
+    "count_dense_flops": N_(
+        "that is the course's own count. Walk through the model's Dense layers and count them "
+        "yourself."
+    ),
+    "dense_autoencoder_cost": N_(
+        "that is the course's own count. Walk through the model's Dense layers and count them "
+        "yourself."
+    ),
+}
 
 
-def _q1_context():
-    return {"frame_length": 128, "code_size": 16, "hidden_sizes": (64,)}
+def _q1_solution():
+    import keras
+
+    def flops_per_frame(model):
+        total = 0
+        for part in model.layers:  # the autoencoder's layers: its input, the encoder, the decoder
+            for layer in getattr(part, "layers", [part]):  # the Dense layers inside each
+                if isinstance(layer, keras.layers.Dense):
+                    n, m = layer.kernel.shape  # n values in, m values out
+                    total += 2 * n * m + m  # a multiply and an add per weight, an add per bias
+        return total
+
+    return flops_per_frame
 
 
-def _q1_solution(frame_length, code_size, hidden_sizes):
+def _q1_model(frame_length, code_size, hidden_sizes):
+    import keras
+
+    from ..models import build_dense_autoencoder
+
+    keras.utils.set_random_seed(0)
+    return build_dense_autoencoder(frame_length, code_size, hidden_sizes=hidden_sizes)[0]
+
+
+def _q1_layer_sizes(frame_length, code_size, hidden_sizes):
     sizes = [frame_length, *hidden_sizes, code_size]
     widths = sizes + sizes[-2::-1]  # the encoder, then the decoder mirrors it
-    return sum(2 * n * m + m for n, m in zip(widths[:-1], widths[1:]))
+    return list(zip(widths[:-1], widths[1:])), list(zip(sizes[:-1], sizes[1:]))
 
 
-def _q1_check(answer, frame_length, code_size, hidden_sizes):
-    if not is_whole_number(answer):
-        raise Incorrect(tr("Give one whole number: the FLOPs to reconstruct one frame."))
-    answer = int(answer)
-    expected = _q1_solution(frame_length, code_size, hidden_sizes)
-    if answer == expected:
-        return
+def _q1_check(answer):
+    import keras
+
+    if not callable(answer) or isinstance(answer, keras.Model):
+        raise Incorrect(
+            tr("Give your function itself (`answer = flops_per_frame`), not the count it returns.")
+        )
+    _refuse_shortcut(answer, _Q1_SHORTCUTS)
+    counts = []
+    for frame_length, code_size, hidden_sizes in Q1_CASES:
+        model = _q1_model(frame_length, code_size, hidden_sizes)
+        shape = tr("the autoencoder {sizes}").format(
+            sizes=" -> ".join(str(n) for n in _q1_sizes(frame_length, code_size, hidden_sizes))
+        )
+        count = answer(model)
+        if count is None:
+            raise Incorrect(tr("Your function returns None: `return` the count."))
+        if not is_whole_number(count):
+            raise Incorrect(
+                tr("For {model} your function returned {count!r}; return one whole number.").format(
+                    model=shape, count=count
+                )
+            )
+        count = int(count)
+        counts.append(count)
+        pairs, encoder_pairs = _q1_layer_sizes(frame_length, code_size, hidden_sizes)
+        weights = sum(n * m for n, m in pairs)
+        biases = sum(m for _, m in pairs)
+        expected = 2 * weights + biases
+        if count == expected:
+            continue
+        if counts[:-1] and count == counts[0]:
+            raise Incorrect(
+                tr(
+                    "Your function returns {count} for every model, also for {model}: count the "
+                    "layers of the model it receives."
+                ).format(count=count, model=shape)
+            )
+        if count == 0:
+            raise Incorrect(
+                tr(
+                    "For {model} your function counts 0: it found no Dense layer. `model.layers` "
+                    "holds the encoder and the decoder, which are models themselves; look inside "
+                    "each one."
+                ).format(model=shape)
+            )
+        if count == weights + biases:
+            raise Incorrect(
+                tr(
+                    "For {model} you count {count}, the number of parameters; a FLOP count charges "
+                    "each weight a multiply and an add."
+                ).format(model=shape, count=count)
+            )
+        if count == weights:
+            raise Incorrect(
+                tr(
+                    "For {model} you count one multiply per weight, but neither the adds nor the "
+                    "biases."
+                ).format(model=shape)
+            )
+        if count == 2 * weights:
+            raise Incorrect(
+                tr(
+                    "For {model} you count the weights' multiplies and adds, not the biases."
+                ).format(model=shape)
+            )
+        if count == sum(2 * n * m + m for n, m in encoder_pairs):
+            raise Incorrect(
+                tr(
+                    "For {model} you count the encoder alone; reconstructing a frame runs the "
+                    "decoder too."
+                ).format(model=shape)
+            )
+        raise Incorrect(
+            tr(
+                "For {model} your count is {count}, not the FLOPs of its Dense layers. Print each "
+                "layer you count with its kernel's shape, and compare with the picture of the model."
+            ).format(model=shape, count=count)
+        )
+
+
+def _q1_sizes(frame_length, code_size, hidden_sizes):
     sizes = [frame_length, *hidden_sizes, code_size]
-    widths = sizes + sizes[-2::-1]
-    pairs = list(zip(widths[:-1], widths[1:]))
-    weights = sum(n * m for n, m in pairs)
-    biases = sum(m for _, m in pairs)
-    encoder = sum(2 * n * m + m for n, m in zip(sizes[:-1], sizes[1:]))
-    if answer == weights + biases:
-        raise Incorrect(
-            tr("That is the number of parameters; a FLOP count charges a weight more than once.")
-        )
-    if answer == weights:
-        raise Incorrect(
-            tr("That counts one multiply per weight, but neither the adds nor the biases.")
-        )
-    if answer == 2 * weights:
-        raise Incorrect(tr("Almost: the biases are not counted."))
-    if answer == encoder:
-        raise Incorrect(
-            tr("That is the encoder alone; reconstructing a frame runs the decoder too.")
-        )
-    raise Incorrect(tr("That is not the FLOP count of this autoencoder's layers."))
+    return sizes + sizes[-2::-1]
+
+
+def _wrong_flops(kind):
+    """A ``flops_per_frame`` with one typical mistake, for the tests."""
+    import keras
+
+    def dense_of(model, nested=True):
+        found = []
+        for part in model.layers:
+            for layer in getattr(part, "layers", [part]) if nested else [part]:
+                if isinstance(layer, keras.layers.Dense):
+                    found.append(layer)
+        return found
+
+    def flops_per_frame(model):
+        if kind == "hard-coded":
+            return 37_136  # the first autoencoder's count, worked out by hand
+        layers = dense_of(model, nested=kind != "top level")
+        if kind == "encoder":
+            layers = [
+                layer for layer in model.layers[1].layers if isinstance(layer, keras.layers.Dense)
+            ]
+        total = 0
+        for layer in layers:
+            n, m = layer.kernel.shape
+            total += {
+                "params": n * m + m,
+                "multiplies": n * m,
+                "no biases": 2 * n * m,
+                "encoder": 2 * n * m + m,
+                "top level": 2 * n * m + m,
+                "float": 2 * n * m + m + 0.125,
+            }[kind]
+        return total
+
+    return flops_per_frame
+
+
+def _flops_shortcut(model):
+    """The shortcut q1 refuses: the course's own count (for the tests)."""
+    from course_utils import efficiency
+
+    return efficiency.count_dense_flops(model)
 
 
 q1 = Exercise(
-    N_("Exercise 1: FLOPs per frame by hand"),
+    N_("Exercise 1: FLOPs per frame, from the model's layers"),
     _q1_check,
     [
         N_(
-            "List the Dense layers of the whole autoencoder, encoder and decoder, with the number of "
-            "values going into and out of each: `input -> hidden... -> code -> ...hidden -> input`."
+            "Print `[layer.name for layer in model.layers]` for one autoencoder: which of them hold "
+            "the Dense layers, and where are those?"
         ),
         N_(
-            "In a Dense layer from `n` to `m` values each of the `n * m` weights costs a multiply and an "
-            "add, and each of the `m` biases one add."
+            "A Dense layer's `kernel` has the shape (values in, values out). Section 2 says what "
+            "each weight and each bias costs."
         ),
-        N_("Sum `2*n*m + m` over the layers. Check with `efficiency.dense_autoencoder_cost`."),
+        N_("Still stuck? `exercises.q1.solution()` shows the course's count."),
     ],
     _q1_solution,
-    context=_q1_context,
     wrong_answers=[
-        (lambda ctx: 2 * 128 * 64 + 2 * 64 * 16 + 2 * 16 * 64 + 2 * 64 * 128, "bias"),
-        (lambda ctx: 128 * 64 + 64 * 16 + 16 * 64 + 64 * 128, "one multiply"),
-        (
-            lambda ctx: (128 * 64 + 64) + (64 * 16 + 16) + (16 * 64 + 64) + (64 * 128 + 128),
-            "parameters",
-        ),
-        (lambda ctx: (2 * 128 * 64 + 64) + (2 * 64 * 16 + 16), "decoder"),
-        ("lots", "whole number"),
-        (12345, "not the FLOP count"),
+        (lambda ctx: _wrong_flops("params"), "number of parameters"),
+        (lambda ctx: _wrong_flops("multiplies"), "neither the adds"),
+        (lambda ctx: _wrong_flops("no biases"), "not the biases"),
+        (lambda ctx: _wrong_flops("encoder"), "encoder alone"),
+        (lambda ctx: _wrong_flops("top level"), "found no Dense layer"),
+        (lambda ctx: _wrong_flops("hard-coded"), "for every model"),
+        (lambda ctx: _wrong_flops("float"), "one whole number"),
+        (lambda ctx: _flops_shortcut, "course's own count"),
+        (33_872, "function itself"),
     ],
-    solution_name="flops_per_frame",
+    solution_name="solution",
 )
 
 
 # --- q2: a magnitude-pruning mask ---------------------------------------------------------------
 
+#: What q2's checker asks the learner's function for: (weights, sparsity); the first is the lesson's.
+_Q2_WEIGHTS = np.array(
+    [[0.30, -0.02, 0.11, -0.45], [0.05, -0.20, 0.01, 0.60], [-0.07, 0.25, -0.33, 0.09]]
+)
 
-def _q2_context():
-    weights = np.array(
-        [[0.30, -0.02, 0.11, -0.45], [0.05, -0.20, 0.01, 0.60], [-0.07, 0.25, -0.33, 0.09]]
-    )
-    return {"weights": weights, "sparsity": 0.5}
-
-
-def _q2_solution(weights, sparsity):
-    n_zero = int(round(sparsity * weights.size))
-    smallest_first = np.argsort(np.abs(weights), axis=None, kind="stable")
-    mask = np.ones(weights.size)
-    mask[smallest_first[:n_zero]] = 0.0
-    return mask.reshape(weights.shape)
+_Q2_SHORTCUTS = {
+    "magnitude_masks": N_("that is the course's own pruning. Rank the weights yourself."),
+    "prune": N_("that is the course's own pruning. Rank the weights yourself."),
+}
 
 
-def _q2_check(answer, weights, sparsity):
-    answer = np.asarray(answer)
-    if answer.shape != weights.shape:
+def _q2_cases():
+    rng = np.random.default_rng(12)
+    return [
+        (_Q2_WEIGHTS, 0.5),
+        (np.round(rng.normal(0.0, 0.3, size=(5, 6)), 3), 0.2),
+        (np.round(rng.normal(0.0, 0.3, size=(4, 5)), 3), 0.75),
+    ]
+
+
+def _q2_solution():
+    def pruning_mask(weights, sparsity):
+        n_zero = round(sparsity * weights.size)  # how many weights to prune
+        smallest_first = np.argsort(np.abs(weights), axis=None, kind="stable")  # flat positions
+        mask = np.ones(weights.size)
+        mask[smallest_first[:n_zero]] = 0.0
+        return mask.reshape(weights.shape)
+
+    return pruning_mask
+
+
+def _q2_check(answer):
+    if not callable(answer):
         raise Incorrect(
-            tr("The mask must have the weights' shape {shape}; got {shape2}.").format(
-                shape=weights.shape, shape2=answer.shape
+            tr("Give your function itself (`answer = pruning_mask`), not the mask it returns.")
+        )
+    _refuse_shortcut(answer, _Q2_SHORTCUTS)
+    for weights, sparsity in _q2_cases():
+        where = tr("For weights of shape {shape} and sparsity={sparsity}").format(
+            shape=weights.shape, sparsity=sparsity
+        )
+        mask = answer(weights.copy(), sparsity)
+        if mask is None:
+            raise Incorrect(tr("Your function returns None: `return` the mask."))
+        mask = np.asarray(mask)
+        if mask.shape != weights.shape:
+            raise Incorrect(
+                tr("{where} your mask has shape {shape}; it must have the weights' shape.").format(
+                    where=where, shape=mask.shape
+                )
             )
-        )
-    if not np.all(np.isin(answer, (0, 1))):
-        raise Incorrect(
-            tr("A mask holds only 0 (pruned) and 1 (kept); multiply it with the weights to prune.")
-        )
-    expected = _q2_solution(weights, sparsity)
-    if np.array_equal(answer, expected):
-        return
-    n_zero = int(round(sparsity * weights.size))
-    if np.sum(answer == 0) != n_zero:
-        zeroed = int(np.sum(answer == 0))
+        if mask.dtype.kind not in "biuf" or not np.all(np.isin(mask, (0, 1))):
+            raise Incorrect(
+                tr(
+                    "{where} your mask holds values other than 0 (pruned) and 1 (kept): return the "
+                    "mask, not the pruned weights."
+                ).format(where=where)
+            )
+        n_zero = round(sparsity * weights.size)
+        zeroed = int(np.sum(mask == 0))
+        if zeroed != n_zero:
+            raise Incorrect(
+                tr(
+                    "{where} your mask zeroes {zeroed} of {size} weights, a sparsity of "
+                    "{fraction:.2f}, not {sparsity}."
+                ).format(
+                    where=where,
+                    zeroed=zeroed,
+                    size=weights.size,
+                    fraction=zeroed / weights.size,
+                    sparsity=sparsity,
+                )
+            )
+        pruned, kept = np.abs(weights[mask == 0]), np.abs(weights[mask == 1])
+        if len(pruned) and len(kept) and pruned.max() <= kept.min():
+            continue
+        if len(pruned) and len(kept) and pruned.min() >= kept.max():
+            raise Incorrect(
+                tr(
+                    "{where} your mask prunes the *largest* weights, the ones that matter most."
+                ).format(where=where)
+            )
         raise Incorrect(
             tr(
-                "The mask zeroes {zeroed} of {size} weights, a sparsity of "
-                "{fraction:.2f}, not {sparsity}."
-            ).format(
-                zeroed=zeroed,
-                size=weights.size,
-                fraction=zeroed / weights.size,
-                sparsity=sparsity,
-            )
+                "{where} your mask prunes weights that are not the smallest by magnitude: a weight "
+                "such as -0.45 is big, whatever its sign."
+            ).format(where=where)
         )
-    if np.all(np.abs(weights[answer == 0]) >= np.abs(weights[answer == 1]).max()):
-        raise Incorrect(tr("That prunes the *largest* weights, the ones that matter most."))
-    raise Incorrect(
-        tr(
-            "Those are not the smallest weights by magnitude: a weight such as -0.45 is big, "
-            "whatever its sign."
+
+
+def _wrong_mask(kind):
+    """A ``pruning_mask`` with one typical mistake, for the tests."""
+
+    def pruning_mask(weights, sparsity):
+        if kind == "signed":
+            order = np.argsort(weights, axis=None, kind="stable")
+        elif kind == "largest":
+            order = np.argsort(-np.abs(weights), axis=None, kind="stable")
+        else:
+            order = np.argsort(np.abs(weights), axis=None, kind="stable")
+        n_zero = {"fixed half": weights.size // 2, "floor": int(sparsity * weights.size) - 1}.get(
+            kind, round(sparsity * weights.size)
         )
-    )
+        mask = np.ones(weights.size)
+        mask[order[:n_zero]] = 0.0
+        mask = mask.reshape(weights.shape)
+        if kind == "weights":
+            return weights * mask
+        if kind == "flat":
+            return mask.ravel()
+        return mask
+
+    return pruning_mask
+
+
+def _mask_shortcut(weights, sparsity):
+    """The shortcut q2 refuses: the course's own pruning (for the tests)."""
+    from course_utils import efficiency
+
+    return efficiency.magnitude_masks(weights, sparsity)
 
 
 q2 = Exercise(
@@ -155,29 +359,26 @@ q2 = Exercise(
     [
         N_(
             "Magnitude pruning zeroes the weights closest to 0, whatever their sign. The mask has a 0 "
-            "where a weight is pruned and a 1 where it is kept."
+            "where a weight is pruned and a 1 where it is kept, and the weights' shape."
         ),
         N_(
-            "How many to zero: `round(sparsity * weights.size)`. Rank the weights by `np.abs(weights)`."
+            "How many to zero depends on `sparsity` and `weights.size`. NumPy can list the positions "
+            "of an array's values from the smallest up, over the whole array (`axis=None`)."
         ),
-        N_(
-            "`np.argsort(np.abs(weights), axis=None)` lists the positions smallest first; put 0 at the "
-            "first n of them in a flat mask of ones, then reshape it."
-        ),
+        N_("Still stuck? `exercises.q2.solution()` shows the course's mask."),
     ],
     _q2_solution,
-    context=_q2_context,
     wrong_answers=[
-        (lambda ctx: (ctx["weights"] >= np.median(ctx["weights"])).astype(float), "magnitude"),
-        (
-            lambda ctx: (np.abs(ctx["weights"]) <= np.median(np.abs(ctx["weights"]))).astype(float),
-            "largest",
-        ),
-        (lambda ctx: (np.abs(ctx["weights"]) > 0.2).astype(float), "zeroes"),
-        (lambda ctx: ctx["weights"] * _q2_solution(**ctx), "only 0"),
-        (lambda ctx: np.ones(4), "shape"),
+        (lambda ctx: _wrong_mask("signed"), "whatever its sign"),
+        (lambda ctx: _wrong_mask("largest"), "*largest*"),
+        (lambda ctx: _wrong_mask("fixed half"), "not 0.2"),
+        (lambda ctx: _wrong_mask("weights"), "not the pruned weights"),
+        (lambda ctx: _wrong_mask("flat"), "weights' shape"),
+        (lambda ctx: _mask_shortcut, "course's own pruning"),
+        (lambda ctx: lambda weights, sparsity: None, "returns None"),
+        (np.ones((3, 4)), "function itself"),
     ],
-    solution_name="pruning_mask",
+    solution_name="solution",
 )
 
 
@@ -243,11 +444,11 @@ q3 = Exercise(
             "In synchronous data-parallel training every replica takes its own batch in each step; the "
             "step's global batch is all of them together."
         ),
-        N_("Replicas = workers x devices per worker."),
         N_(
-            "Global batch = per-replica batch x replicas; steps per epoch = "
-            "`math.ceil(n_frames / global_batch)`."
+            "How many replicas does the cluster have? Each device of each worker is one. An epoch "
+            "ends when every frame has been in one step's global batch; the last batch may be partial."
         ),
+        N_("Still stuck? `exercises.q3.solution()` shows the count."),
     ],
     _q3_solution,
     context=_q3_context,
