@@ -257,11 +257,13 @@ def audio_player(x, sr: int, normalize: bool = False):
     return Audio(data=x, rate=sr, normalize=normalize)
 
 
-def listening_table(clips: dict, sr: int, notes: dict | None = None):
+def listening_table(clips: dict, sr: int, notes: dict | None = None, peak: float | None = None):
     """An HTML table with one audio player per named clip, for listening side by side.
 
     ``clips`` maps a name to a 1-D signal; ``notes`` optionally maps the same
-    names to a text such as ``"SNR 18.2 dB"``.
+    names to a text such as ``"SNR 18.2 dB"``. With ``peak`` (e.g. 0.5) every
+    clip is scaled to that peak, so that clips of very different levels can be
+    compared by character, and its note says the peak it had before scaling.
 
     Used in: 01_loading_audio, 02_standardizing, 04_training, 05_evaluating,
     05_going_further_transform_coding, 06_troubleshooting, 07_compression, 08_denoising,
@@ -269,7 +271,16 @@ def listening_table(clips: dict, sr: int, notes: dict | None = None):
     """
     from IPython.display import HTML
 
-    notes = notes or {}
+    notes = dict(notes or {})
+    if peak is not None:
+        scaled = {}
+        for name, signal in clips.items():
+            signal = check_signal(signal, name=str(name)).astype(np.float32)
+            before = float(np.max(np.abs(signal)))
+            scaled[name] = signal * (float(peak) / max(before, 1e-9))
+            note = tr("peak {peak:.3g} before scaling").format(peak=before)
+            notes[name] = f"{notes[name]}; {note}" if notes.get(name) else note
+        clips = scaled
     rows = []
     for name, signal in clips.items():
         player = audio_player(signal, sr)._repr_html_()

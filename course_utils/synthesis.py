@@ -138,20 +138,46 @@ def nearest_frame_distance(frames, reference_frames, chunk: int = 256) -> np.nda
 # --- the variational autoencoder -----------------------------------------------------------------
 
 
+def _reparameterize(z_mean, z_log_var, seed_generator):
+    """One code per row drawn from ``N(z_mean, exp(z_log_var))``: the reparameterization trick.
+
+    ``z = z_mean + exp(z_log_var / 2) * epsilon`` with ``epsilon ~ N(0, I)`` drawn by
+    ``keras.random.normal`` from ``seed_generator`` (a ``keras.random.SeedGenerator``), so
+    each training step draws new noise, reproducibly, and gradients reach both heads.
+
+    The VAE's default; lesson 11's learner writes the same function.
+    """
+    epsilon = keras.random.normal(shape=ops.shape(z_mean), seed=seed_generator)
+    return z_mean + ops.exp(0.5 * z_log_var) * epsilon
+
+
+def _kl_divergence(z_mean, z_log_var):
+    """``KL(N(z_mean, exp(z_log_var)) || N(0, I))``, summed over the latent dimensions, mean over the batch.
+
+    The VAE's default; lesson 11's learner writes the same function.
+    """
+    kl = -0.5 * (1.0 + z_log_var - ops.square(z_mean) - ops.exp(z_log_var))
+    return ops.mean(ops.sum(kl, axis=-1))
+
+
 class Sampling(keras.layers.Layer):
     """Draws ``z = mean + exp(log_var / 2) * epsilon`` with a seeded ``epsilon ~ N(0, I)``.
+
+    ``function(z_mean, z_log_var, seed_generator)`` does the drawing (by default
+    ``_reparameterize``); the layer holds the seed generator, so the draws are
+    reproducible and change from step to step.
 
     Used in: no notebook.
     """
 
-    def __init__(self, seed: int = 0, **kwargs):
+    def __init__(self, seed: int = 0, function=None, **kwargs):
         super().__init__(**kwargs)
         self.seed_generator = keras.random.SeedGenerator(seed)
+        self.function = function or _reparameterize
 
     def call(self, inputs):
         z_mean, z_log_var = inputs
-        epsilon = keras.random.normal(shape=ops.shape(z_mean), seed=self.seed_generator)
-        return z_mean + ops.exp(0.5 * z_log_var) * epsilon
+        return self.function(z_mean, z_log_var, self.seed_generator)
 
 
 class VAE(keras.Model):
@@ -165,16 +191,28 @@ class VAE(keras.Model):
     ``vae.predict(x)`` reconstructs. ``fit`` reports ``loss``,
     ``reconstruction_loss`` and ``kl_loss``, each the mean over the epoch
     (``keras.metrics.Mean``), as in the keras.io "Variational AutoEncoder" example.
+    ``reparameterize`` and ``kl_divergence`` replace the course's own
+    (``_reparameterize``, ``_kl_divergence``; lesson 11's learner writes both).
 
     Used in: no notebook.
     """
 
-    def __init__(self, encoder, decoder, beta: float = 1.0, seed: int = 0, **kwargs):
+    def __init__(
+        self,
+        encoder,
+        decoder,
+        beta: float = 1.0,
+        seed: int = 0,
+        reparameterize=None,
+        kl_divergence=None,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         self.encoder = encoder
         self.decoder = decoder
         self.beta = float(beta)
-        self.sampling = Sampling(seed=seed, name="sampling")
+        self.sampling = Sampling(seed=seed, function=reparameterize, name="sampling")
+        self.kl_divergence = kl_divergence or _kl_divergence
         self.total_loss_tracker = keras.metrics.Mean(name="loss")
         self.reconstruction_loss_tracker = keras.metrics.Mean(name="reconstruction_loss")
         self.kl_loss_tracker = keras.metrics.Mean(name="kl_loss")
@@ -196,8 +234,7 @@ class VAE(keras.Model):
         z = self.sampling([z_mean, z_log_var])
         reconstruction = self.decoder(z, training=training)
         reconstruction_loss = ops.mean(0.5 * ops.sum(ops.square(data - reconstruction), axis=-1))
-        kl = -0.5 * (1.0 + z_log_var - ops.square(z_mean) - ops.exp(z_log_var))
-        kl_loss = ops.mean(ops.sum(kl, axis=-1))
+        kl_loss = self.kl_divergence(z_mean, z_log_var)
         return reconstruction_loss + self.beta * kl_loss, reconstruction_loss, kl_loss
 
     def _update_trackers(self, total, reconstruction, kl):
@@ -244,6 +281,8 @@ def build_vae(
     beta: float = 1.0,
     seed: int = 0,
     name: str = "vae",
+    reparameterize=None,
+    kl_divergence=None,
 ):
     """Build a dense variational autoencoder for frames of ``frame_length`` values.
 
@@ -251,7 +290,8 @@ def build_vae(
     Dense heads, ``z_mean`` and ``z_log_var``, each ``latent_dim`` wide; the
     decoder mirrors it with a linear output. The returned :class:`VAE`
     (``vae.encoder``, ``vae.decoder``) trains with ``vae.compile(optimizer=...)``
-    and ``vae.fit(frames, ...)``; no loss is passed to ``compile``.
+    and ``vae.fit(frames, ...)``; no loss is passed to ``compile``. ``reparameterize``
+    and ``kl_divergence`` (functions of ``keras.ops``) replace the course's own, as in :class:`VAE`.
 
     Used in: 11_synthesis.
     """
@@ -276,7 +316,15 @@ def build_vae(
         y = keras.layers.Dense(width, activation="relu", name=f"decoder_{index}")(y)
     output = keras.layers.Dense(frame_length, name="reconstruction")(y)
     decoder = keras.Model(code, output, name="decoder")
-    return VAE(encoder, decoder, beta=beta, seed=seed, name=name)
+    return VAE(
+        encoder,
+        decoder,
+        beta=beta,
+        seed=seed,
+        name=name,
+        reparameterize=reparameterize,
+        kl_divergence=kl_divergence,
+    )
 
 
 # --- from codes to sound ------------------------------------------------------------------------

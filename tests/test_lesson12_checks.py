@@ -13,6 +13,8 @@ import pytest
 
 from course_utils.exercises import lesson12
 
+pytestmark = pytest.mark.usefixtures("notebook_session")
+
 
 def _shown(capsys) -> str:
     return capsys.readouterr().out

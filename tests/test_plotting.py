@@ -98,3 +98,14 @@ def test_png_output_is_a_display_data_message_with_a_png():
         message["output_type"] == "display_data" and message["data"]["text/plain"] == "<two points>"
     )
     assert base64.b64decode(message["data"]["image/png"]).startswith(b"\x89PNG")
+
+
+def test_listening_table_scales_every_clip_to_one_peak_and_says_what_it_was():
+    loud, quiet = tone(), 0.01 * tone()
+    table = plotting.listening_table(
+        {"loud": loud, "quiet": quiet}, SR, notes={"loud": "x"}, peak=0.5
+    )
+    measures = measures_of(table.data)
+    assert measures == {"loud": "x; peak 0.5 before scaling", "quiet": "peak 0.005 before scaling"}
+    players = re.findall(r'src="data:audio/wav;base64,([^"]+)"', table.data)
+    assert len(players) == 2 and players[0] == players[1]  # the same clip at the same peak
