@@ -216,7 +216,8 @@ class LappedAutoencoder(keras.Model):
         decoded = coefficients * self.gains
         if self.refine_width:
             # Scale-free: each frame's coefficients relative to their RMS, the output scaled back.
-            rms = tf.sqrt(tf.reduce_mean(tf.square(coefficients), axis=-1, keepdims=True)) + 1e-8
+            # The epsilon inside the root: a silent frame (digital zeros) has a finite gradient.
+            rms = tf.sqrt(tf.reduce_mean(tf.square(coefficients), axis=-1, keepdims=True) + 1e-16)
             planes = tf.stack([coefficients / rms, kept], axis=-1)  # (batch, frames, hop, 2)
             fill = self.refine_out(self.refine_in(planes))[..., 0] * rms
             decoded = decoded + (1.0 - kept) * fill
