@@ -7,8 +7,8 @@ frames back together; for frames cut from one signal the round trip is exact.
 
 Used in: 00_welcome, 01_loading_audio, 02_standardizing, 03_building_the_autoencoder, 04_training,
 05_evaluating, 05_going_further_transform_coding, 06_troubleshooting, 07_compression,
-12_efficiency_and_scale, benchmarks/codec.py, benchmarks/codes.py, benchmarks/trainers.py,
-scripts/make_weights.py, scripts/measure_lapped.py.
+07_going_further_codecs, 12_efficiency_and_scale, benchmarks/codec.py, benchmarks/codes.py,
+benchmarks/trainers.py, scripts/make_weights.py, scripts/measure_lapped.py.
 """
 
 from __future__ import annotations
@@ -283,8 +283,8 @@ def fit_standardizer(train_signal, name: str = "training signal"):
     Fit it on training audio only and reuse it, unchanged, on held-out audio.
 
     Used in: 02_standardizing, 03_building_the_autoencoder, 04_training, 05_evaluating,
-    05_going_further_transform_coding, 06_troubleshooting, 07_compression, 12_efficiency_and_scale,
-    benchmarks/trainers.py, scripts/make_weights.py.
+    05_going_further_transform_coding, 06_troubleshooting, 07_compression, 07_going_further_codecs,
+    12_efficiency_and_scale, benchmarks/trainers.py, scripts/make_weights.py.
     """
     from sklearn.preprocessing import StandardScaler
 
@@ -345,8 +345,8 @@ def frame_signal(
     ``max_bytes`` (default :data:`MAX_FRAME_BYTES`, 1 GiB) is an error.
 
     Used in: 02_standardizing, 03_building_the_autoencoder, 04_training, 05_evaluating,
-    05_going_further_transform_coding, 06_troubleshooting, 07_compression, 12_efficiency_and_scale,
-    benchmarks/codec.py, benchmarks/codes.py, scripts/make_weights.py.
+    05_going_further_transform_coding, 06_troubleshooting, 07_compression, 07_going_further_codecs,
+    12_efficiency_and_scale, benchmarks/codec.py, benchmarks/codes.py, scripts/make_weights.py.
     """
     frame_length, hop_length = frame_settings(frame_length, hop_length)
     x = check_signal(x)
@@ -401,7 +401,7 @@ def overlap_add(
         Cap on the memory the result and its work arrays take (default 1 GiB).
 
     Used in: 02_standardizing, 03_building_the_autoencoder, 04_training, 07_compression,
-    benchmarks/codec.py.
+    07_going_further_codecs, benchmarks/codec.py.
     """
     frames = np.asarray(frames)
     if frames.ndim != 2:

@@ -19,8 +19,8 @@ on held-out audio.
 This module does not import TensorFlow.
 
 Used in: 05_evaluating, 05_going_further_transform_coding, 06_troubleshooting, 07_compression,
-13_capstone, benchmarks/codec.py, benchmarks/codes.py, scripts/make_weights.py,
-scripts/measure_lapped.py.
+07_going_further_codecs, 13_capstone, benchmarks/codec.py, benchmarks/codes.py,
+scripts/make_weights.py, scripts/measure_lapped.py.
 """
 
 from __future__ import annotations
@@ -84,8 +84,9 @@ class PCACodec:
     >>> codec = PCACodec(code_size=32, frame_length=256).fit(train_signal)  # doctest: +SKIP
     >>> estimate = codec.reconstruct(test_signal)                            # doctest: +SKIP
 
-    Used in: 05_evaluating, 05_going_further_transform_coding, 07_compression, 13_capstone,
-    benchmarks/codec.py, benchmarks/codes.py, scripts/make_weights.py, scripts/measure_lapped.py.
+    Used in: 05_evaluating, 05_going_further_transform_coding, 07_compression,
+    07_going_further_codecs, 13_capstone, benchmarks/codec.py, benchmarks/codes.py,
+    scripts/make_weights.py, scripts/measure_lapped.py.
     """
 
     def __init__(self, code_size: int, frame_length: int = FRAME, hop_length: int | None = None):

@@ -16,10 +16,11 @@ in its layout can replace the bundled digits, by ``root=`` or by the
 environment variable ``COURSE_DIGITS_DIR``.
 
 Used in: 00_welcome, 01_loading_audio, 02_standardizing, 03_building_the_autoencoder, 04_training,
-05_evaluating, 05_going_further_transform_coding, 06_troubleshooting, 07_compression, 08_denoising,
-10_recognition, 11_synthesis, 12_efficiency_and_scale, 13_capstone, benchmarks/codes.py,
-benchmarks/recognition.py, benchmarks/trainers.py, scripts/make_data.py, scripts/make_weights.py,
-scripts/measure_lapped.py, scripts/recognition_on_folder.py.
+05_evaluating, 05_going_further_transform_coding, 06_troubleshooting, 07_compression,
+07_going_further_codecs, 08_denoising, 10_recognition, 11_synthesis, 12_efficiency_and_scale,
+13_capstone, benchmarks/codes.py, benchmarks/recognition.py, benchmarks/trainers.py,
+scripts/make_data.py, scripts/make_weights.py, scripts/measure_lapped.py,
+scripts/recognition_on_folder.py.
 """
 
 from __future__ import annotations
@@ -509,8 +510,8 @@ def load_real_clip(
 
     Used in: 00_welcome, 01_loading_audio, 02_standardizing, 03_building_the_autoencoder,
     04_training, 05_evaluating, 05_going_further_transform_coding, 06_troubleshooting,
-    07_compression, 11_synthesis, 12_efficiency_and_scale, benchmarks/codes.py,
-    scripts/make_weights.py, scripts/measure_lapped.py.
+    07_compression, 07_going_further_codecs, 11_synthesis, 12_efficiency_and_scale,
+    benchmarks/codes.py, scripts/make_weights.py, scripts/measure_lapped.py.
     """
     rows = _real_clip_rows()
     if name not in rows:
@@ -535,8 +536,9 @@ def load_reader(
     ``speaker`` is the LibriSpeech id, e.g. ``load_reader(HELD_OUT_READER, sr=8000)``;
     stored at 16 kHz, ``sr`` resamples, ``duration`` keeps only the first seconds.
 
-    Used in: 05_evaluating, 05_going_further_transform_coding, 07_compression, 13_capstone,
-    benchmarks/codes.py, scripts/make_weights.py, scripts/measure_lapped.py.
+    Used in: 05_evaluating, 05_going_further_transform_coding, 07_compression,
+    07_going_further_codecs, 13_capstone, benchmarks/codes.py, scripts/make_weights.py,
+    scripts/measure_lapped.py.
     """
     rows = {row["speaker"]: row for row in load_manifest() if row["kind"] == "real_reader"}
     if str(speaker) not in rows:
@@ -554,8 +556,9 @@ def split_in_time(samples, train_fraction: float = 0.75) -> tuple[np.ndarray, np
     have near-twins in the training set and flatter the model.
 
     Used in: 00_welcome, 02_standardizing, 03_building_the_autoencoder, 04_training, 05_evaluating,
-    05_going_further_transform_coding, 06_troubleshooting, 07_compression, 12_efficiency_and_scale,
-    13_capstone, benchmarks/codes.py, scripts/make_weights.py, scripts/measure_lapped.py.
+    05_going_further_transform_coding, 06_troubleshooting, 07_compression, 07_going_further_codecs,
+    12_efficiency_and_scale, 13_capstone, benchmarks/codes.py, scripts/make_weights.py,
+    scripts/measure_lapped.py.
     """
     from .checks import is_number
 

@@ -5,7 +5,7 @@ so a learner never has to read a traceback from deep inside TensorFlow.
 The classes subclass the built-in exceptions a Python programmer would
 expect (``ValueError``, ``FileNotFoundError``), so ``except ValueError`` works.
 
-Used in: 01_loading_audio, 02_standardizing, 03_building_the_autoencoder, 07_compression,
+Used in: 01_loading_audio, 02_standardizing, 03_building_the_autoencoder, 07_going_further_codecs,
 benchmarks/codes.py, benchmarks/denoising.py, scripts/measure_lapped.py.
 """
 
@@ -86,7 +86,7 @@ class CompressedFileNotFoundError(CourseError, FileNotFoundError):
 class CompressedFileError(CourseError, ValueError):
     """A compressed-audio archive is corrupted, needs pickle, has another version or lacks metadata.
 
-    Used in: 07_compression.
+    Used in: 07_going_further_codecs.
     """
 
 

@@ -9,8 +9,8 @@
 - :func:`compression_ratio`: bits in, bits out.
 
 Used in: 03_building_the_autoencoder, 04_training, 05_evaluating, 05_going_further_transform_coding,
-06_troubleshooting, 07_compression, 11_synthesis, 12_efficiency_and_scale, benchmarks/codec.py,
-benchmarks/codes.py, scripts/make_weights.py, scripts/measure_lapped.py.
+06_troubleshooting, 07_compression, 07_going_further_codecs, 11_synthesis, 12_efficiency_and_scale,
+benchmarks/codec.py, benchmarks/codes.py, scripts/make_weights.py, scripts/measure_lapped.py.
 """
 
 from __future__ import annotations
@@ -96,9 +96,9 @@ def snr_db(reference, estimate) -> float:
     reconstruction returns ``inf``.
 
     Used in: 03_building_the_autoencoder, 04_training, 05_evaluating,
-    05_going_further_transform_coding, 06_troubleshooting, 07_compression, 11_synthesis,
-    12_efficiency_and_scale, benchmarks/codec.py, benchmarks/codes.py, scripts/make_weights.py,
-    scripts/measure_lapped.py.
+    05_going_further_transform_coding, 06_troubleshooting, 07_compression, 07_going_further_codecs,
+    11_synthesis, 12_efficiency_and_scale, benchmarks/codec.py, benchmarks/codes.py,
+    scripts/make_weights.py, scripts/measure_lapped.py.
     """
     reference, estimate = _rescaled(*_pair(reference, estimate))
     signal_energy = float(np.sum(reference**2))
@@ -134,7 +134,8 @@ def log_spectral_distance(
     complex STFT is refused: pass its magnitude. ``floor_db`` must be a
     negative number of dB.
 
-    Used in: 05_evaluating, 07_compression, 11_synthesis, benchmarks/codec.py.
+    Used in: 05_evaluating, 07_compression, 07_going_further_codecs, 11_synthesis,
+    benchmarks/codec.py.
     """
     if (
         isinstance(floor_db, bool)

@@ -15,8 +15,8 @@ lesson 03, where the learner writes them in cells marked ``#@save``;
 Importing this module imports TensorFlow: call ``setup_notebook()`` first.
 
 Used in: 03_building_the_autoencoder, 04_training, 05_evaluating, 06_troubleshooting,
-07_compression, 10_recognition, 11_synthesis, 12_efficiency_and_scale, benchmarks/codec.py,
-benchmarks/codes.py, benchmarks/trainers.py, scripts/make_weights.py.
+07_compression, 07_going_further_codecs, 10_recognition, 11_synthesis, 12_efficiency_and_scale,
+benchmarks/codec.py, benchmarks/codes.py, benchmarks/trainers.py, scripts/make_weights.py.
 """
 
 from __future__ import annotations
@@ -102,8 +102,8 @@ def build_dense_autoencoder(
     into frames.
 
     Used in: 03_building_the_autoencoder, 04_training, 05_evaluating, 06_troubleshooting,
-    07_compression, 10_recognition, 11_synthesis, 12_efficiency_and_scale, benchmarks/codes.py,
-    scripts/make_weights.py.
+    07_compression, 07_going_further_codecs, 10_recognition, 11_synthesis, 12_efficiency_and_scale,
+    benchmarks/codes.py, scripts/make_weights.py.
     """
     from .checks import is_number, positive_int
 

@@ -4,8 +4,9 @@ Each function draws into a matplotlib ``Axes`` you may pass (``ax=``) and
 returns it, so plots can be combined into one figure.
 
 Used in: 00_welcome, 01_loading_audio, 02_standardizing, 03_building_the_autoencoder, 04_training,
-05_evaluating, 05_going_further_transform_coding, 06_troubleshooting, 07_compression, 08_denoising,
-09_anomaly_detection, 10_recognition, 11_synthesis, 13_capstone.
+05_evaluating, 05_going_further_transform_coding, 06_troubleshooting, 07_compression,
+07_going_further_codecs, 08_denoising, 09_anomaly_detection, 10_recognition, 11_synthesis,
+13_capstone.
 """
 
 from __future__ import annotations
@@ -266,8 +267,8 @@ def listening_table(clips: dict, sr: int, notes: dict | None = None, peak: float
     compared by character, and its note says the peak it had before scaling.
 
     Used in: 01_loading_audio, 02_standardizing, 04_training, 05_evaluating,
-    05_going_further_transform_coding, 06_troubleshooting, 07_compression, 08_denoising,
-    09_anomaly_detection, 10_recognition, 11_synthesis, 13_capstone.
+    05_going_further_transform_coding, 06_troubleshooting, 07_compression, 07_going_further_codecs,
+    08_denoising, 09_anomaly_detection, 10_recognition, 11_synthesis, 13_capstone.
     """
     from IPython.display import HTML
 

@@ -18,9 +18,9 @@ needs another value under one of these names gives it another name (``STFT_HOP``
 ``SHORT_STEPS``, ``ARTICLE_BATCH``), so ``HOP`` always means the course's hop.
 
 Used in: 02_standardizing, 03_building_the_autoencoder, 04_training, 05_evaluating,
-05_going_further_transform_coding, 06_troubleshooting, 07_compression, 10_recognition, 11_synthesis,
-12_efficiency_and_scale, 13_capstone, benchmarks/codec.py, benchmarks/codes.py,
-scripts/bundled_data/denoising.py, scripts/bundled_data/digits.py,
+05_going_further_transform_coding, 06_troubleshooting, 07_compression, 07_going_further_codecs,
+10_recognition, 11_synthesis, 12_efficiency_and_scale, 13_capstone, benchmarks/codec.py,
+benchmarks/codes.py, scripts/bundled_data/denoising.py, scripts/bundled_data/digits.py,
 scripts/bundled_data/instruments.py, scripts/bundled_data/real.py, scripts/make_weights.py,
 scripts/measure_lapped.py.
 """

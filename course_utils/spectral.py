@@ -27,7 +27,7 @@ calls 0.23 ms for both.
 
 Spectrograms follow librosa's layout ``(frequencies, frames)``.
 
-Used in: 07_compression, 08_denoising, 11_synthesis.
+Used in: 07_going_further_codecs, 08_denoising, 11_synthesis.
 """
 
 from __future__ import annotations
@@ -161,7 +161,7 @@ def log_magnitude(clip, n_fft: int = 1024, hop_length: int = 256, eps: float = E
     -------
     (log_mag, phase) : two float32 arrays of the same shape
 
-    Used in: 07_compression, 11_synthesis.
+    Used in: 07_going_further_codecs, 11_synthesis.
     """
     n_fft, hop_length = _sizes(n_fft, hop_length)
     x = check_signal(clip, name="clip").astype(np.float32)
@@ -209,7 +209,7 @@ def to_audio(
     n_iter, seed : int
         Griffin-Lim's iterations and the seed of its random starting phase.
 
-    Used in: 07_compression, 11_synthesis.
+    Used in: 07_going_further_codecs, 11_synthesis.
     """
     import librosa
 

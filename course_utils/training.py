@@ -12,8 +12,8 @@
 Importing this module imports TensorFlow: call ``setup_notebook()`` first.
 
 Used in: 03_building_the_autoencoder, 04_training, 05_evaluating, 06_troubleshooting,
-07_compression, 11_synthesis, 12_efficiency_and_scale, benchmarks/codec.py, benchmarks/codes.py,
-benchmarks/trainers.py, scripts/make_weights.py.
+07_compression, 07_going_further_codecs, 11_synthesis, 12_efficiency_and_scale, benchmarks/codec.py,
+benchmarks/codes.py, benchmarks/trainers.py, scripts/make_weights.py.
 """
 
 from __future__ import annotations
@@ -351,8 +351,9 @@ def fit_autoencoder(
     (:class:`course_utils.monitor.TrainingProgress`); ``None``, the default,
     shows it in a notebook and not elsewhere, ``False`` never.
 
-    Used in: 03_building_the_autoencoder, 04_training, 05_evaluating, 07_compression, 11_synthesis,
-    12_efficiency_and_scale, benchmarks/codec.py, benchmarks/codes.py, scripts/make_weights.py.
+    Used in: 03_building_the_autoencoder, 04_training, 05_evaluating, 07_compression,
+    07_going_further_codecs, 11_synthesis, 12_efficiency_and_scale, benchmarks/codec.py,
+    benchmarks/codes.py, scripts/make_weights.py.
     """
     steps = positive_int(steps, "steps", "steps=2000")
     batch_size = positive_int(batch_size, "batch_size", "batch_size=64")

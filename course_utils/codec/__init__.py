@@ -22,7 +22,7 @@ available as ``codec.<name>``:
 
 This package does not import TensorFlow.
 
-Used in: 07_compression, benchmarks/codec.py.
+Used in: 07_compression, 07_going_further_codecs, benchmarks/codec.py.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Part of :mod:`course_utils.codec`. The quantization ranges are side
 information the decoder needs, so they are counted.
 
-Used in: 07_compression, benchmarks/codec.py.
+Used in: 07_compression, 07_going_further_codecs, benchmarks/codec.py.
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ def quantize(codes, bits: int) -> tuple[np.ndarray, np.ndarray]:
     The ranges are rounded outward to float32, so :func:`dequantize` is off
     by at most half a step, ``(max - min) / (2**bits - 1) / 2``, everywhere.
 
-    Used in: 07_compression.
+    Used in: 07_compression, 07_going_further_codecs.
     """
     bits = _check_bits(bits)
     codes = _check_codes(codes).astype(np.float64)
@@ -112,7 +112,7 @@ def dequantize(integers, ranges, bits: int, dtype=np.float32) -> np.ndarray:
     ``value = min + level * (max - min) / (2**bits - 1)``, per dimension.
     Returns an array of ``dtype`` (float32 by default, what a Keras decoder takes).
 
-    Used in: 07_compression.
+    Used in: 07_compression, 07_going_further_codecs.
     """
     bits = _check_bits(bits)
     integers = np.asarray(integers)
@@ -161,7 +161,7 @@ def kbps(total_bits: float, duration_s: float) -> float:
     For reference: CD audio is 1411 kbps, 8 kHz 16-bit speech 128 kbps,
     a good MP3 128 kbps, Opus speech 16 to 24 kbps.
 
-    Used in: 07_compression, benchmarks/codec.py.
+    Used in: 07_compression, 07_going_further_codecs, benchmarks/codec.py.
     """
     from ..checks import is_number
 
@@ -180,7 +180,7 @@ def pack_bits(integers, bits: int) -> np.ndarray:
     Storing 4-bit levels in uint8 would spend 8 bits on each; packing makes
     the stored size match :func:`bitstream_bits`. Keep the shape to unpack.
 
-    Used in: 07_compression.
+    Used in: 07_going_further_codecs.
     """
     bits = _check_bits(bits)
     values = np.asarray(integers).ravel()
@@ -219,7 +219,7 @@ def _from_bits(bit_array, bits: int) -> np.ndarray:
 def unpack_bits(packed, bits: int, shape) -> np.ndarray:
     """Undo :func:`pack_bits`: the integers, with ``shape``.
 
-    Used in: 07_compression.
+    Used in: 07_going_further_codecs.
     """
     bits = _check_bits(bits)
     dims = np.atleast_1d(np.asarray(shape, dtype=object))
@@ -257,7 +257,7 @@ def quantized_roundtrip(encode, decode, frames, bits: int):
     ``(decoded_frames, total_bits)``, where ``total_bits`` counts the codes
     and the float32 ranges (side information).
 
-    Used in: 07_compression, benchmarks/codec.py.
+    Used in: 07_going_further_codecs, benchmarks/codec.py.
     """
     codes = _check_codes(np.asarray(encode(frames)), name="encoded frames")
     integers, ranges = quantize(codes, bits)

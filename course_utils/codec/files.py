@@ -3,7 +3,7 @@
 Part of :mod:`course_utils.codec`. Reading checks the layout, the metadata and
 the unpacked size before trusting anything in the file.
 
-Used in: 07_compression.
+Used in: 07_going_further_codecs.
 """
 
 from __future__ import annotations
@@ -95,7 +95,7 @@ def save_compressed(path, *, overwrite: bool = False, **arrays) -> Path:
 
     Returns the path written (``.npz`` is appended if missing, as NumPy does).
 
-    Used in: 07_compression.
+    Used in: 07_going_further_codecs.
     """
     import os
     import uuid
@@ -220,7 +220,7 @@ def load_compressed(path, *, max_bytes: int = MAX_UNPACKED_BYTES) -> dict:
         is truncated or corrupted, would unpack to more than ``max_bytes``,
         needs pickle, has another or a malformed ``format_version``, or lacks metadata.
 
-    Used in: 07_compression.
+    Used in: 07_going_further_codecs.
     """
     path = Path(path)
     if path.is_dir():

@@ -3,7 +3,7 @@
 Part of :mod:`course_utils.codec`. MP3 and Opus go through libsndfile; their
 bit rate is *measured* from the encoded bytes.
 
-Used in: 07_compression, benchmarks/codec.py.
+Used in: 07_compression, 07_going_further_codecs, benchmarks/codec.py.
 """
 
 from __future__ import annotations
@@ -144,7 +144,7 @@ def lossy_codec(
         ``len(x)`` samples at ``sr``; kbps from the encoded file's byte count
         (container headers included) and the clip's duration.
 
-    Used in: 07_compression, benchmarks/codec.py.
+    Used in: 07_compression, 07_going_further_codecs, benchmarks/codec.py.
     """
     import librosa
     import soundfile

@@ -13,8 +13,8 @@ returns ``False``, so a learner can keep going. The test suite proves that
 every solution passes its check and that typical wrong answers do not.
 
 Used in: 00_welcome, 01_loading_audio, 02_standardizing, 03_building_the_autoencoder, 04_training,
-05_evaluating, 06_troubleshooting, 07_compression, 08_denoising, 09_anomaly_detection,
-10_recognition, 11_synthesis, 12_efficiency_and_scale.
+05_evaluating, 06_troubleshooting, 07_compression, 07_going_further_codecs, 08_denoising,
+09_anomaly_detection, 10_recognition, 11_synthesis, 12_efficiency_and_scale.
 """
 
 from ._core import NOT_ANSWERED, Exercise, Incorrect

@@ -4,7 +4,7 @@
 the code, restore it, decode, and count every bit per second. q2 (a quantizer) and q3 (score
 every split of a bit budget) are open: the checker runs the learner's function and measures it.
 
-Used in: 07_compression.
+Used in: 07_compression, 07_going_further_codecs.
 """
 
 from __future__ import annotations
