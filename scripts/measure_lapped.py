@@ -24,8 +24,9 @@ Reported per recording and seed, in dB SNR:
 
 What training the transform adds is ``trained - start`` (and ``trained_uniform -
 start_uniform`` at equal bits); what the learned prior adds is ``start_prior -
-start_uniform``; the two together ``trained_prior - start_uniform``. About 10 minutes
-of CPU (six trainings).
+start_uniform``; the two together ``trained_prior - start_uniform``. About 5 minutes
+of CPU (six trainings). ``benchmarks/lapped_gains.json`` holds a run with recordings that
+are not in the repository (its ``outside_recordings`` says which).
 """
 
 from __future__ import annotations
