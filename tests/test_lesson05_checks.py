@@ -103,3 +103,59 @@ def test_the_check_speaks_chinese(chinese, capsys):
     assert not lesson05.q5.check(lesson05._q5_mistaken(output_channels=8), **CONTEXT)
     shown = _shown(capsys)
     assert "你的解码器每个采样输出 8 个数" in shown, shown
+
+
+# --- exercises 1 and 2: the learner writes the function, and the library's shortcut is refused --
+
+
+def test_the_split_and_the_snr_pass_when_written_by_hand(capsys):
+    for exercise in (lesson05.q1, lesson05.q2):
+        assert exercise.check(exercise.solve())
+        assert _shown(capsys).startswith("Correct")
+        assert "solution()" in exercise.hints[-1]
+
+
+def test_the_librarys_split_is_refused_with_a_reason(capsys):
+    from course_utils import data
+
+    def split_for_evaluation(signal):
+        return data.split_in_time(signal)
+
+    assert not lesson05.q1.check(split_for_evaluation)
+    assert "Your function calls `data.split_in_time`, which does the split for you" in _shown(
+        capsys
+    )
+
+
+def test_the_librarys_snr_is_refused_even_under_another_name(capsys):
+    from course_utils import metrics
+
+    score = metrics.snr_db  # the call below does not name snr_db: the patched module refuses it
+
+    def snr_by_hand(reference, estimate):
+        return getattr(metrics, "snr" + "_db")(reference, estimate)
+
+    assert score is metrics.snr_db
+    assert not lesson05.q2.check(snr_by_hand)
+    assert "Your function calls `metrics.snr_db`" in _shown(capsys)
+    assert metrics.snr_db is score, "the check puts the library's function back"
+
+
+def test_a_comment_naming_the_library_function_is_not_a_shortcut(capsys):
+    import numpy as np
+
+    def snr_by_hand(reference, estimate):
+        # compare with metrics.snr_db(reference, estimate) afterwards
+        return 10 * np.log10(np.sum(reference**2) / np.sum((reference - estimate) ** 2))
+
+    assert lesson05.q2.check(snr_by_hand)
+    assert _shown(capsys).startswith("Correct")
+
+
+def test_a_split_that_is_wrong_only_when_the_length_has_a_remainder_is_caught(capsys):
+    def split_for_evaluation(signal):
+        cut = 3 * len(signal) // 4 + (len(signal) % 4 > 0)  # rounds up
+        return signal[:cut], signal[cut:]
+
+    assert not lesson05.q1.check(split_for_evaluation)
+    assert "three quarters" in _shown(capsys)

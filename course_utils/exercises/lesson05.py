@@ -1,6 +1,10 @@
 """Exercises for 05_evaluating: held-out splits, SNR, the PCA baseline, a codec that beats it, and a
 convolutional autoencoder on overlapping frames.
 
+The learner writes functions in q1, q2, q4 and q5; the checks run them on data of their own.
+q1 and q2 refuse the library's shortcut (``data.split_in_time``, ``metrics.snr_db``) with a
+reason; q5 names the typical mistakes of a convolutional builder in the learner's terms.
+
 A first wrong answer is told what is wrong, never the expected value or the
 method; ``hint()`` gives the method one step at a time.
 
@@ -9,6 +13,9 @@ Used in: 05_evaluating.
 
 from __future__ import annotations
 
+import contextlib
+import inspect
+import re
 import time
 
 import numpy as np
@@ -21,19 +28,96 @@ from ._core import Exercise, Incorrect
 __all__ = ["q1", "q2", "q3", "q4", "q5"]
 
 
+class _WriteAFunction(Exercise):
+    """An exercise whose answer is a function the learner writes; the reference solution is one."""
+
+    def solve(self, *args, **kwargs):
+        return self._solution
+
+
+class _Shortcut(Exception):
+    """Raised when the learner's function calls the library function the exercise asks them to write."""
+
+
+@contextlib.contextmanager
+def _refusing(module, name):
+    """While the learner's function runs, ``module.name`` raises :class:`_Shortcut` instead of working."""
+    original = getattr(module, name)
+
+    def refused(*args, **kwargs):
+        raise _Shortcut(name)
+
+    setattr(module, name, refused)
+    try:
+        yield
+    finally:
+        setattr(module, name, original)
+
+
+def _calls(function, name) -> bool:
+    """Whether the learner's function's source calls ``name`` (imported under its own name)."""
+    try:
+        source = inspect.getsource(function)
+    except (OSError, TypeError):
+        return False
+    source = re.sub(r"#.*", "", source)  # a comment may name the function it is compared with
+    return re.search(rf"\b{re.escape(name)}\s*\(", source) is not None
+
+
+def _run_learners(answer, arguments, module, name, shortcut_message):
+    """``answer(*arguments)``, refusing the library shortcut ``module.name`` with ``shortcut_message``."""
+    if _calls(answer, name):
+        raise Incorrect(shortcut_message)
+    try:
+        with _refusing(module, name):
+            return answer(*arguments)
+    except _Shortcut:
+        raise Incorrect(shortcut_message) from None
+    except Exception as problem:  # the learner's code: report its error as feedback
+        raise Incorrect(
+            tr("Your function raised {kind}: {problem}").format(
+                kind=type(problem).__name__, problem=problem
+            )
+        ) from None
+
+
 # --- q1: split in time ------------------------------------------------------------------------
 
 
-def _q1_context():
-    return {"signal": np.sin(np.arange(1000) * 0.05).astype(np.float32)}
+#: The signals q1's check splits with the learner's function: lengths with and without a remainder.
+Q1_LENGTHS = (1000, 1003, 10)
 
 
-def _q1_solution(signal):
+def _split_for_evaluation(signal):
     cut = int(0.75 * len(signal))
     return signal[:cut], signal[cut:]
 
 
-def _q1_check(answer, signal):
+def _q1_check(answer):
+    from course_utils import data
+
+    if isinstance(answer, tuple):
+        raise Incorrect(
+            tr(
+                "That is a split of one signal; pass your function itself, "
+                "`split_for_evaluation` without parentheses: the check splits signals of its own."
+            )
+        )
+    if not callable(answer):
+        raise Incorrect(
+            tr("Pass your function itself, `split_for_evaluation`, once it is written.")
+        )
+    shortcut = tr(
+        "Your function calls `data.split_in_time`, which does the split for you: write the split "
+        "yourself (then compare it with `data.split_in_time`)."
+    )
+    for length in Q1_LENGTHS:
+        signal = np.sin(np.arange(length) * 0.05).astype(np.float32)
+        result = _run_learners(answer, (signal.copy(),), data, "split_in_time", shortcut)
+        _q1_check_split(result, signal)
+
+
+def _q1_check_split(answer, signal):
     if not isinstance(answer, tuple) or len(answer) != 2:
         raise Incorrect(tr("Return a pair: `(train, held_out)`, two 1-D arrays."))
     train, held_out = (np.asarray(part) for part in answer)
@@ -68,7 +152,7 @@ def _q1_check(answer, signal):
         )
 
 
-q1 = Exercise(
+q1 = _WriteAFunction(
     N_("Exercise 1: a held-out split in time"),
     _q1_check,
     [
@@ -80,41 +164,84 @@ q1 = Exercise(
             "Find the index where the training part ends, from `len(signal)`; it must be a whole number."
         ),
         N_("Two slices of `signal` at that index give the two parts; return them as a tuple."),
+        N_("Still stuck? `exercises.q1.solution()` shows the course's function."),
     ],
-    _q1_solution,
-    context=_q1_context,
-    solution_name="split_for_evaluation",
+    _split_for_evaluation,
     wrong_answers=[
-        (lambda ctx: _q1_solution(ctx["signal"])[::-1], "swapped"),
-        (lambda ctx: (ctx["signal"], ctx["signal"][750:]), "exactly one part"),
+        (lambda ctx: lambda signal: _split_for_evaluation(signal)[::-1], "swapped"),
         (
-            lambda ctx: tuple(np.split(np.random.default_rng(0).permutation(ctx["signal"]), [750])),
+            lambda ctx: lambda signal: (signal, _split_for_evaluation(signal)[1]),
+            "exactly one part",
+        ),
+        (
+            lambda ctx: (
+                lambda signal: tuple(
+                    np.split(
+                        np.random.default_rng(0).permutation(signal), [int(0.75 * len(signal))]
+                    )
+                )
+            ),
             "one stretch",
         ),
-        (lambda ctx: (ctx["signal"][:500], ctx["signal"][500:]), "three quarters"),
-        (lambda ctx: ctx["signal"][:750], "a pair"),
+        (lambda ctx: lambda signal: tuple(np.split(signal, 2)), "three quarters"),
+        (lambda ctx: lambda signal: _split_for_evaluation(signal)[0], "a pair"),
+        (lambda ctx: _shortcut_split, "does the split for you"),
+        (lambda ctx: _split_for_evaluation(np.zeros(8)), "without parentheses"),
     ],
 )
+
+
+def _shortcut_split(signal):
+    """A typical shortcut: the library's split instead of the learner's own."""
+    from course_utils import data
+
+    return data.split_in_time(signal)
 
 
 # --- q2: SNR by hand ----------------------------------------------------------------------------
 
 
-def _q2_context():
+def _q2_pairs():
+    """(reference, estimate) pairs q2's check scores with the learner's function."""
     rng = np.random.default_rng(5)
     reference = rng.standard_normal(400)
-    return {"reference": reference, "estimate": reference + 0.2 * rng.standard_normal(400)}
+    yield reference, reference + 0.2 * rng.standard_normal(400)
+    quiet = 0.1 * np.sin(np.arange(300) * 0.07)
+    yield quiet, quiet + 0.05 * rng.standard_normal(300)
 
 
-def _q2_solution(reference, estimate):
+def _snr_by_hand(reference, estimate):
     error = reference - estimate
     return 10 * np.log10(np.sum(reference**2) / np.sum(error**2))
 
 
-def _q2_check(answer, reference, estimate):
+def _q2_check(answer):
+    from course_utils import metrics
+
+    if is_number(answer):
+        raise Incorrect(
+            tr(
+                "That is one number; pass your function itself, `snr_by_hand` without "
+                "parentheses: the check scores signals of its own with it."
+            )
+        )
+    if not callable(answer):
+        raise Incorrect(tr("Pass your function itself, `snr_by_hand`, once it is written."))
+    shortcut = tr(
+        "Your function calls `metrics.snr_db`, which computes the SNR for you: compute it with "
+        "NumPy (then compare with `metrics.snr_db`)."
+    )
+    for reference, estimate in _q2_pairs():
+        value = _run_learners(
+            answer, (reference.copy(), estimate.copy()), metrics, "snr_db", shortcut
+        )
+        _q2_check_value(value, reference, estimate)
+
+
+def _q2_check_value(answer, reference, estimate):
     if not is_number(answer):
         raise Incorrect(tr("Return one number: the SNR in dB."))
-    expected = _q2_solution(reference, estimate)
+    expected = _snr_by_hand(reference, estimate)
     if is_close(answer, expected):
         return
     if is_close(answer, -expected):
@@ -138,7 +265,7 @@ def _q2_check(answer, reference, estimate):
     raise Incorrect(tr("That is not the SNR of `estimate` against `reference`."))
 
 
-q2 = Exercise(
+q2 = _WriteAFunction(
     N_("Exercise 2: the SNR in decibels"),
     _q2_check,
     [
@@ -150,22 +277,27 @@ q2 = Exercise(
             "Divide the two energies, reference on top, and turn the ratio into decibels with the formula "
             "in section 3 (energies take 10, not 20)."
         ),
+        N_("Still stuck? `exercises.q2.solution()` shows the course's function."),
     ],
-    _q2_solution,
-    context=_q2_context,
-    solution_name="snr_by_hand",
+    _snr_by_hand,
     wrong_answers=[
-        (lambda ctx: -_q2_solution(**ctx), "sign"),
-        (lambda ctx: 2 * _q2_solution(**ctx), "twice"),
-        (lambda ctx: 10 ** (_q2_solution(**ctx) / 10), "not in decibels"),
-        (
-            lambda ctx: 10 * np.log10(np.sum(ctx["reference"] ** 2) / np.sum(ctx["estimate"] ** 2)),
-            "error",
-        ),
-        ("20 dB", "one number"),
-        (3.0, "not the SNR"),
+        (lambda ctx: lambda r, e: -_snr_by_hand(r, e), "sign"),
+        (lambda ctx: lambda r, e: 2 * _snr_by_hand(r, e), "twice"),
+        (lambda ctx: lambda r, e: 10 ** (_snr_by_hand(r, e) / 10), "not in decibels"),
+        (lambda ctx: lambda r, e: 10 * np.log10(np.sum(r**2) / np.sum(e**2)), "error"),
+        (lambda ctx: lambda r, e: "20 dB", "one number"),
+        (lambda ctx: lambda r, e: 3.0, "not the SNR"),
+        (lambda ctx: _shortcut_snr, "computes the SNR for you"),
+        (7.2, "without parentheses"),
     ],
 )
+
+
+def _shortcut_snr(reference, estimate):
+    """A typical shortcut: the library's SNR instead of the learner's NumPy."""
+    from course_utils import metrics
+
+    return metrics.snr_db(reference, estimate)
 
 
 # --- q3: the PCA baseline on held-out audio ---------------------------------------------------
@@ -269,13 +401,6 @@ def _q4_context():
         return scaler.transform(np.asarray(x).reshape(-1, 1)).ravel().astype(np.float32)
 
     return {"train_audio": standardize(train_raw), "test_audio": standardize(test_raw)}
-
-
-class _WriteAFunction(Exercise):
-    """An exercise whose answer is a function the learner writes; the reference solution is one."""
-
-    def solve(self, *args, **kwargs):
-        return self._solution
 
 
 def _build_codec(train_frames, code_size):
@@ -449,7 +574,7 @@ q4 = _WriteAFunction(
         N_(
             "If each frame chooses, the decoder must learn *which* were chosen: a code of 32 numbers can hold "
             "16 values and 16 positions (an index 0-255 is a number too). Which transform of a frame puts "
-            "most of its energy into few coefficients? Section 8 names one."
+            "most of its energy into few coefficients? MP3 and AAC use cosine transforms."
         ),
         N_(
             "`scipy.fft.dct(x, norm='ortho', axis=1)` and `idct` are an exact pair. For choosing per row, look "
