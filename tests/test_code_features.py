@@ -89,3 +89,38 @@ def test_extra_patches_train_the_autoencoder_and_extra_labels_the_classifier():
         code_features.AutoencoderFeatures(digits, patches, extra_labels=extra_labels)
     with pytest.raises(SignalError, match="extra_patches have shape"):
         code_features.AutoencoderFeatures(digits, patches, extra_patches=np.zeros((2, 5, 4)))
+
+
+def test_patch_rows_add_the_copies_of_training_clips_only_and_the_extra_voices():
+    digits = toy_digits(speakers=("ann", "bob"), takes=range(3))
+    patches = np.arange(len(digits), dtype=np.float32)[:, None, None] * np.ones((1, 2, 3))
+    source = np.repeat(np.arange(len(digits)), 2)  # two copies of every clip
+    augmented = patches[source] + 1000.0
+    extra, extra_labels = np.full((4, 2, 3), -1.0), np.array([1, 2, 3, 4])
+    train, test = np.arange(0, 10), np.arange(10, len(digits))
+    x, y, x_test = code_features.patch_rows(digits, patches, augmented, source)(train, test)
+    assert len(x) == 3 * len(train) and np.array_equal(x_test, patches[test])
+    assert set(np.unique(x[len(train) :, 0, 0] - 1000.0)) == set(train.astype(float))
+    assert np.array_equal(y[len(train) :], digits.labels[np.repeat(train, 2)])
+    rows = code_features.patch_rows(
+        digits, patches, augmented, source, extra_patches=extra, extra_labels=extra_labels
+    )
+    x, y, _ = rows(train, test)
+    assert len(x) == 3 * len(train) + 4 and np.array_equal(y[-4:], extra_labels)
+
+
+@pytest.mark.slow
+def test_autoencoder_features_train_with_the_function_they_are_given():
+    digits = toy_digits(speakers=("ann", "bob", "cho"), takes=range(6))
+    patches = np.random.default_rng(0).standard_normal((len(digits), 6, 4)).astype(np.float32)
+    given = []
+
+    def train(x, code_size, steps, seed):
+        given.append(len(x))
+        return code_features.train_patch_autoencoder(x, code_size=code_size, steps=steps, seed=seed)
+
+    features = code_features.AutoencoderFeatures(
+        digits, patches, speaker_groups=None, train=train, code_size=3, steps=2, seed=0
+    )
+    recognition.evaluate_leave_one_speaker_out(features, digits)
+    assert given == [2 * 60] * 3  # one autoencoder per held-out speaker, on the other two's clips

@@ -81,3 +81,13 @@ def test_svm_classifier_draws_curved_boundaries_where_logistic_regression_cannot
     assert svm > 0.9 and svm > logistic + 0.15
     with pytest.raises(SettingError, match="kind"):
         recognition.make_classifier(kind="forest")
+
+
+def test_evaluate_both_asks_the_two_questions():
+    digits = toy_digits()
+    rng = np.random.default_rng(2)
+    features = np.eye(10)[digits.labels] + 0.8 * rng.standard_normal((len(digits), 10))
+    standard, loso = recognition.evaluate_both(features, digits)
+    assert standard.accuracy == recognition.evaluate_standard_split(features, digits).accuracy
+    assert loso.accuracy == recognition.evaluate_leave_one_speaker_out(features, digits).accuracy
+    assert set(loso.per_speaker) == {"ann", "bob", "cho"} and len(standard.y_true) == 150
