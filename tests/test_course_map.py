@@ -246,7 +246,7 @@ if __name__ == "__main__":
 # collapsed cell tagged `check` (CONTRIBUTING, "Every number the prose quotes is asserted").
 CHECK_METADATA = {"jupyter": {"source_hidden": True}, "tags": ["check"]}
 #: Lessons whose asserts are still being collapsed (#23 item 7); remove each when it is done.
-ASSERTS_NOT_YET_COLLAPSED = {"11_synthesis", "12_efficiency_and_scale"}
+ASSERTS_NOT_YET_COLLAPSED: set[str] = set()
 #: Visible on purpose: (lesson, cell id) -> why.
 VISIBLE_ASSERTS = {
     ("00_welcome", "cc57ce0b"): "the course map: the text's first example of an asserted number",
