@@ -35,7 +35,7 @@ def median_seconds(function, repeats: int = 5, warmup: int = 1) -> float:
     The median ignores the odd slow run caused by another program on a
     shared machine; the warm-up pays one-off costs (tracing, allocation).
 
-    Used in: 12_efficiency_and_scale.
+    Used in: course_utils internals (time_train_step times its steps with it).
     """
     repeats = positive_int(repeats, "repeats", "repeats=5")
     for _ in range(warmup):
