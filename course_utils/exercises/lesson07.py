@@ -469,7 +469,7 @@ def _q2_check(answer, codes, bits):
 
 
 q2 = Exercise(
-    N_("Exercise 2: a uniform quantizer"),
+    N_("Going further: the quantizer by hand"),
     _q2_check,
     [
         N_(
@@ -693,7 +693,7 @@ def _extreme_split(most_numbers):
 
 
 q3 = Exercise(
-    N_("Exercise 3: spend a bit budget"),
+    N_("Going further: spend a bit budget"),
     _q3_check,
     [
         N_(
