@@ -88,6 +88,32 @@ def _mistaken_training(model, batches, loss, learning_rate, *, training=False, a
 
 
 @contextmanager
+def _refusing(*names, message):
+    """While the learner's code runs, the course's own ``module.function`` for each ``"module:function"``
+    in ``names`` raises :class:`Incorrect` with ``message``: a check refuses the shortcut that calls
+    the function the exercise asks the learner to write (the lesson uses it afterwards).
+    """
+    import importlib
+
+    saved = []
+    for name in names:
+        module_name, attribute = name.split(":")
+        module = importlib.import_module(module_name)
+        saved.append((module, attribute, getattr(module, attribute)))
+
+    def refused(*args, **kwargs):
+        raise Incorrect(message)
+
+    try:
+        for module, attribute, _ in saved:
+            setattr(module, attribute, refused)
+        yield
+    finally:
+        for module, attribute, original in saved:
+            setattr(module, attribute, original)
+
+
+@contextmanager
 def _time_limit(seconds):
     """Stop the code inside after ``seconds`` (POSIX main thread; elsewhere no limit)."""
     usable = (
