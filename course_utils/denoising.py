@@ -127,17 +127,17 @@ def load_reader(reader: str) -> np.ndarray:
 
 
 def training_speech() -> list[np.ndarray]:
-    """Every bundled clean speech clip the model may train on: the training readers and the two real speech clips.
+    """Every bundled clean speech clip the model may train on: the training readers and the female real clip.
+
+    Never the capstone's scored reader (``speech_male``, :data:`course_utils.capstone.HIDDEN_CLIP`):
+    no lesson loads it (#23 item 8).
 
     Used in: 08_denoising, scripts/make_weights.py.
     """
     from .data import load_real_clip
 
     clips = [load_reader(r) for r in reader_ids("train")]
-    clips += [
-        load_real_clip(name, sr=RATE)[0].astype(np.float32)
-        for name in ("speech_female", "speech_male")
-    ]
+    clips.append(load_real_clip("speech_female", sr=RATE)[0].astype(np.float32))
     return clips
 
 

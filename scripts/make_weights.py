@@ -25,9 +25,9 @@ model at 600 and 2,400 steps, seeds 0-2), too slow to run in the notebook.
 About 15 minutes of CPU in all.
 
 The denoiser (08_denoising, course_utils.denoising) trains from bundled audio only: the
-LibriSpeech readers except the held-out ones, the two real speech clips, and the first 75 % of
-the trained noise types, drawn on the fly by a seeded tf.data pipeline (DENOISER_STEPS batches
-of 16 one-second mixtures, about 3 minutes of CPU), then is scored on the held-out readers with
+LibriSpeech readers except the held-out ones, the female real speech clip (never the capstone's
+scored reader), and the first 75 % of the trained noise types, drawn on the fly by a seeded
+tf.data pipeline (DENOISER_STEPS batches of 16 one-second mixtures, about 3 minutes of CPU), then is scored on the held-out readers with
 the trained noise types' last 25 % and with the noise types it never trained on (a few minutes
 more), three times (seeds 0, 1, 2: about 15 minutes of CPU in all). Every seed's scores go to
 denoiser_seeds.json (kept across runs, so --seeds can add seeds one at a time); seed 0's
@@ -140,7 +140,7 @@ def make_denoiser(out: Path, steps: int, seeds) -> None:
                 n_fft=dn.N_FFT,
                 hop_length=dn.HOP_LENGTH,
                 training_cpu_s=round(cpu),
-                training_audio=f"readers {', '.join(dn.reader_ids('train'))}, speech_female, speech_male; "
+                training_audio=f"readers {', '.join(dn.reader_ids('train'))}, speech_female; "
                 f"noise {', '.join(dn.TRAINED_NOISES)} (first 75 %)",
                 held_out=f"readers {', '.join(dn.TEST_READERS)}; noise last 25 %; noise types "
                 f"{', '.join(dn.UNSEEN_NOISES)}",

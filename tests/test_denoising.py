@@ -141,6 +141,22 @@ def test_a_few_training_steps_lower_the_loss(held_out):
     assert out.shape == (5000,)
 
 
+def test_the_denoiser_never_trains_on_the_capstones_scored_reader():
+    """#23 item 8: no lesson loads the capstone's hidden reader, so lesson 08's training speech
+    (its live model, exercise 5, make weights) leaves it out, and the shipped model's record says so."""
+    from course_utils import capstone
+    from course_utils.data import load_real_clip
+
+    hidden, _ = load_real_clip(capstone.HIDDEN_CLIP, sr=dn.RATE)
+    clips = dn.training_speech()
+    assert len(clips) == len(dn.reader_ids("train")) + 1  # the readers and speech_female
+    assert not any(len(c) == len(hidden) and np.allclose(c, hidden) for c in clips)
+    _, record = dn.load_denoiser()
+    assert capstone.HIDDEN_CLIP not in record["training_audio"]
+    assert "speech_female" in record["training_audio"]
+    assert record["training_cpu_s"] > 0  # recorded; its size is the training machine's
+
+
 def test_shipped_denoiser_is_checked_and_beats_the_noisy_input(held_out, tmp_path):
     model, record = dn.load_denoiser()
     assert record["context"] == dn.CONTEXT and record["steps"] >= 500
