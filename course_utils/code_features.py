@@ -201,6 +201,10 @@ class AutoencoderFeatures:
     train : optional function
         ``train(patches, **autoencoder_kwargs)`` returns a trained encoder; by default
         :func:`train_patch_autoencoder`. 10_recognition passes the learner's ``train_code_encoder``.
+    progress : bool or None
+        Show a line that moves as the autoencoders train (one per standard split and one per
+        speaker group, as ``recognition.evaluate_both`` trains them); ``None``, the default,
+        shows it only in a notebook.
     **autoencoder_kwargs
         Passed to ``train`` (``code_size``, ``steps``, ...).
 
@@ -220,6 +224,7 @@ class AutoencoderFeatures:
         extra_patches=None,
         extra_labels=None,
         train=None,
+        progress: bool | None = None,
         **autoencoder_kwargs,
     ):
         patches = np.asarray(patches, dtype=np.float32)
@@ -255,6 +260,8 @@ class AutoencoderFeatures:
             self.groups = [speakers[g::speaker_groups] for g in range(speaker_groups)]
         self.train = train_patch_autoencoder if train is None else train
         self.autoencoder_kwargs = autoencoder_kwargs
+        self.progress = progress
+        self._bar = None
         self.encoders = {}
         self.seconds = {}
 
@@ -300,10 +307,29 @@ class AutoencoderFeatures:
             x, _ = self._training_rows(clip_indices)
             if self.extra_patches is not None:
                 x = np.concatenate([x, self.extra_patches])
+            bar = self._progress_bar()
             started = time.perf_counter()
             self.encoders[name] = self.train(x, **self.autoencoder_kwargs)
             self.seconds[name] = time.perf_counter() - started
+            bar.on_train_batch_end(bar.step)
+            if bar.step == bar.total_steps:
+                bar.on_train_end()
         return self.encoders[name]
+
+    def _progress_bar(self):
+        """The line that moves while the autoencoders train (a new one once a round is done)."""
+        from .monitor import TrainingProgress
+
+        if self._bar is None or self._bar.step >= self._bar.total_steps:
+            self._bar = TrainingProgress(
+                1 + len(self.groups),  # the standard split's and one per speaker group
+                label="training the autoencoders",
+                min_interval=0.0,
+                show=self.progress,
+                unit="autoencoders",
+            )
+            self._bar.on_train_begin()
+        return self._bar
 
     def __call__(self, train, test):
         train, test = np.asarray(train), np.asarray(test)

@@ -62,8 +62,11 @@ class TrainingProgress(keras.callbacks.Callback):
         Seconds between two updates (wall time).
     show : bool or None
         Display the line; ``None`` displays it only inside IPython/Jupyter.
+    unit : str
+        What the bar counts (``"steps"``; ``"autoencoders"`` when each update is a whole
+        training, as in ``code_features.AutoencoderFeatures``).
 
-    Used in: course_utils internals (fit_autoencoder's progress line).
+    Used in: course_utils internals (fit_autoencoder's and AutoencoderFeatures' progress lines).
     """
 
     def __init__(
@@ -73,6 +76,7 @@ class TrainingProgress(keras.callbacks.Callback):
         min_interval: float = 0.5,
         width: int = 24,
         show: bool | None = None,
+        unit: str = "steps",
     ):
         super().__init__()
         if not isinstance(total_steps, int) or total_steps < 1:
@@ -86,6 +90,7 @@ class TrainingProgress(keras.callbacks.Callback):
             width,
         )
         self.show = _in_ipython() if show is None else bool(show)
+        self.unit = unit
         self.handle = None
         self.step = 0
         self.updates = 0
@@ -96,7 +101,7 @@ class TrainingProgress(keras.callbacks.Callback):
         filled = round(self.width * min(self.step, self.total_steps) / self.total_steps)
         bar = "#" * filled + "." * (self.width - filled)
         words = [
-            f"{'trained' if done else self.label} [{bar}] {self.step}/{self.total_steps} steps"
+            f"{'trained' if done else self.label} [{bar}] {self.step}/{self.total_steps} {self.unit}"
         ]
         if loss is not None:
             words.append(f"loss {loss:.4g}")

@@ -124,3 +124,35 @@ def test_autoencoder_features_train_with_the_function_they_are_given():
     )
     recognition.evaluate_leave_one_speaker_out(features, digits)
     assert given == [2 * 60] * 3  # one autoencoder per held-out speaker, on the other two's clips
+
+
+@pytest.mark.slow
+def test_a_line_moves_while_the_autoencoders_train_and_ends_on_the_count(capsys):
+    """#23 item 5: 10_recognition's cell trains five autoencoders; a line counts them as they train."""
+    digits = toy_digits(speakers=("ann", "bob", "cho"), takes=range(6))
+    patches = np.random.default_rng(0).standard_normal((len(digits), 6, 4)).astype(np.float32)
+    trained = []
+
+    def train(x, code_size, steps, seed):
+        trained.append(features._bar.step)  # the bar has not counted this one yet
+        return code_features.train_patch_autoencoder(x, code_size=code_size, steps=steps, seed=seed)
+
+    features = code_features.AutoencoderFeatures(
+        digits,
+        patches,
+        speaker_groups=None,
+        train=train,
+        progress=True,
+        code_size=3,
+        steps=2,
+        seed=0,
+    )
+    recognition.evaluate_both(features, digits)
+    assert trained == [0, 1, 2, 3]  # the standard split's autoencoder, then one per speaker
+    # Outside a notebook only the end line is printed, once, when the last autoencoder is trained.
+    assert capsys.readouterr().out == "trained [" + "#" * 24 + "] 4/4 autoencoders\n"
+    quiet = code_features.AutoencoderFeatures(
+        digits, patches, speaker_groups=None, train=train, code_size=3, steps=2, seed=0
+    )
+    recognition.evaluate_standard_split(quiet, digits)  # the default: shown in a notebook only
+    assert capsys.readouterr().out == ""
