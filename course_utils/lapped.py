@@ -499,13 +499,16 @@ def train_lapped(
     crop_hops: int = 16,
     learning_rate: float = 1e-3,
     seed: int = 0,
+    progress: bool | None = None,
 ) -> float:
     """Adam on the waveform's squared error relative to its variance, on random crops; returns the last loss.
 
     ``signals``: one training signal or a list of them (e.g. all the bundled
     music but the held-out part). Works for :class:`LappedAutoencoder` and
     for :func:`build_conv_autoencoder`'s models. The loss compares the crop's
-    middle (every sample covered by two frames) with the output.
+    middle (every sample covered by two frames) with the output. ``progress``:
+    a line that moves while it trains (:class:`course_utils.monitor.TrainingProgress`);
+    ``None``, the default, shows it only in a notebook.
 
     Used in: 05_evaluating, 13_capstone, benchmarks/codes.py, scripts/make_weights.py,
     scripts/measure_lapped.py.
@@ -539,9 +542,15 @@ def train_lapped(
         optimizer.apply_gradients(zip(grads, model.trainable_variables))
         return loss
 
+    from .monitor import TrainingProgress
+
+    bar = TrainingProgress(int(steps), show=progress)
+    bar.on_train_begin()
     loss = None
-    for _ in range(int(steps)):
+    for index in range(int(steps)):
         loss = step(tf.constant(_crops(signals, hop, length, batch_size, rng)))
+        bar.on_train_batch_end(index, {"loss": loss})  # read only when the line is redrawn
+    bar.on_train_end({"loss": float(loss)})
     return float(loss)
 
 

@@ -307,3 +307,16 @@ def test_lesson_cell_builds_the_library_model(lapped):
             np.testing.assert_array_equal(a, b)
     for models in (lesson_models, solution_models):
         np.testing.assert_allclose(models[0](x).numpy(), library_models[0](x).numpy(), atol=1e-6)
+
+
+def test_training_shows_its_progress_only_where_asked(lapped, tones, capsys):
+    """#23 item 5: lesson 05's conv autoencoder trains for seconds; a line counts its steps."""
+    model = lapped.build_lapped_autoencoder(hop=64, m=8, seed=0)
+    loss = lapped.train_lapped(model, [tones], steps=5, batch_size=4, crop_hops=4, progress=True)
+    # Outside a notebook only the end line is printed, with the loss the function returns.
+    assert capsys.readouterr().out == f"trained [{'#' * 24}] 5/5 steps, loss {loss:.4g}\n"
+    lapped.train_lapped(
+        model, [tones], steps=5, batch_size=4, crop_hops=4
+    )  # default: notebooks only
+    lapped.train_lapped(model, [tones], steps=5, batch_size=4, crop_hops=4, progress=False)
+    assert capsys.readouterr().out == ""

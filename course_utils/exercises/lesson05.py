@@ -878,8 +878,15 @@ def _q5_check(answer, hop=FRAME, code_size=CODE):
         np.float32
     )
     before = snr_db(tones, lapped_reconstruct(autoencoder, tones))
-    train_lapped(
-        autoencoder, [tones], steps=60, batch_size=8, crop_hops=8, learning_rate=3e-3, seed=0
+    train_lapped(  # no progress line inside the check's feedback
+        autoencoder,
+        [tones],
+        steps=60,
+        batch_size=8,
+        crop_hops=8,
+        learning_rate=3e-3,
+        seed=0,
+        progress=False,
     )
     after = snr_db(tones, lapped_reconstruct(autoencoder, tones))
     if not after > before + 1.0:
