@@ -26,6 +26,7 @@ __all__ = [
     "plot_spectrogram",
     "plot_log_magnitude",
     "plot_learning_curves",
+    "plot_rate_distortion",
     "audio_player",
     "listening_table",
     "compare_audio",
@@ -242,6 +243,67 @@ def plot_learning_curves(
     ax.set(xlabel=x_label, ylabel=plot_text(N_("loss")), title=title)
     ax.legend()
     return ax
+
+
+def plot_rate_distortion(curves: dict, styles: dict, max_kbps: dict | None = None):
+    """SNR (top) and log-spectral distance (bottom) against bit rate, one column per clip.
+
+    Parameters
+    ----------
+    curves : dict
+        ``{clip name: {method: points}}``, each point a dict with ``"kbps"``, ``"snr"``
+        and ``"lsd"``, sorted by rate.
+    styles : dict
+        ``{method: (color, marker, linestyle)}``; the methods drawn, in this order.
+    max_kbps : dict or None
+        ``{clip name: right end of its bit-rate axis}`` (e.g. just above its PCM rate).
+
+    Returns the figure; the bit-rate axes are logarithmic and shared within a column.
+
+    Used in: 07_compression.
+    """
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(
+        2,
+        len(curves),
+        figsize=(5.5 * len(curves), 8),
+        sharex="col",
+        layout="constrained",
+        squeeze=False,
+    )
+    for column, (clip, methods) in enumerate(curves.items()):
+        for method, (color, marker, line) in styles.items():
+            points = methods.get(method, [])
+            rates = [point["kbps"] for point in points]
+            for row, measure in enumerate(("snr", "lsd")):
+                axes[row, column].plot(
+                    rates,
+                    [point[measure] for point in points],
+                    color=color,
+                    marker=marker,
+                    ls=line,
+                    ms=4,
+                    label=method,
+                )
+        axes[0, column].set(
+            title=plot_text(N_("{clip}: SNR (higher is better)")).format(clip=clip),
+            ylabel=plot_text(N_("SNR (dB)")),
+        )
+        axes[1, column].set(
+            title=plot_text(N_("{clip}: log-spectral distance (lower is better)")).format(
+                clip=clip
+            ),
+            ylabel=plot_text(N_("LSD (dB)")),
+            xlabel=plot_text(N_("bit rate (kbps)")),
+        )
+        for ax in axes[:, column]:
+            ax.set_xscale("log")
+            if max_kbps is not None:
+                ax.set_xlim(0.8, max_kbps[clip])
+    handles, labels = axes[1, -1].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncol=5, fontsize=9)
+    return fig
 
 
 def audio_player(x, sr: int, normalize: bool = False):

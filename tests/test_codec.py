@@ -483,3 +483,34 @@ def test_lossy_codec_settings_get_course_errors_not_type_errors():
     for sr in (None, "22050", 22050.5):  # a setting, not a signal (#19)
         with pytest.raises(SettingError, match="sr"):
             codec.lossy_codec(x, sr)
+
+
+def test_the_reference_sweep_runs_every_codec_below_the_signals_rate():
+    if not (codec.lossy_codec_available("mp3") and codec.lossy_codec_available("opus")):
+        pytest.skip(
+            "this soundfile cannot write MP3 and Opus (needs soundfile >= 0.13, libsndfile >= 1.1)"
+        )
+    x = speechlike(sr=8000, seconds=1.0)
+    sweep = list(codec.reference_codec_sweep(x, 8000, opus_targets_kbps=(8, 16)))
+    methods = [method for method, *_ in sweep]
+    assert methods.count("mu-law") == 5 and methods.count("Opus") == 2
+    # downsampling only to rates below the signal's own: 1, 2 and 4 kHz, not 8 kHz
+    assert [s for m, s, _, _ in sweep if m == "downsampling"] == ["1000 Hz", "2000 Hz", "4000 Hz"]
+    mp3_rates = [round(rate) for m, _, _, rate in sweep if m == "MP3"]
+    assert len(mp3_rates) == len(set(mp3_rates)) >= 2  # each constant MP3 rate once
+    assert [rate for m, _, _, rate in sweep if m == "mu-law"] == [16.0, 24.0, 32.0, 48.0, 64.0]
+    assert all(
+        decoded.shape == x.shape and np.isfinite(decoded).all() for _, _, decoded, _ in sweep
+    )
+
+
+def test_a_curve_is_read_at_a_rate_in_log_kbps_and_never_extrapolated():
+    points = [{"kbps": 4.0, "snr": 2.0}, {"kbps": 16.0, "snr": 10.0}]
+    assert codec.value_at_rate(points, "snr", 8.0) == pytest.approx(6.0)  # halfway in log-kbps
+    assert codec.value_at_rate(points, "snr", 16.0) == pytest.approx(10.0)
+    assert np.isnan(codec.value_at_rate(points, "snr", 32.0))
+    assert np.isnan(codec.value_at_rate(points, "snr", 2.0))
+    with pytest.raises(SignalError, match="sorted"):
+        codec.value_at_rate(points[::-1], "snr", 8.0)
+    with pytest.raises(SignalError, match="no points"):
+        codec.value_at_rate([], "snr", 8.0)

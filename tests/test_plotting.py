@@ -109,3 +109,22 @@ def test_listening_table_scales_every_clip_to_one_peak_and_says_what_it_was():
     assert measures == {"loud": "x; peak 0.5 before scaling", "quiet": "peak 0.005 before scaling"}
     players = re.findall(r'src="data:audio/wav;base64,([^"]+)"', table.data)
     assert len(players) == 2 and players[0] == players[1]  # the same clip at the same peak
+
+
+def test_rate_distortion_plot_draws_each_method_per_clip_on_log_rate_axes():
+    import matplotlib.pyplot as plt
+
+    points = [{"kbps": 4.0, "snr": 1.0, "lsd": 9.0}, {"kbps": 16.0, "snr": 8.0, "lsd": 4.0}]
+    curves = {"speech": {"PCA": points, "MP3": points[1:]}, "music": {"PCA": points}}
+    styles = {"PCA": ("tab:blue", "s", "-"), "MP3": ("tab:green", "D", "-")}
+    fig = plotting.plot_rate_distortion(curves, styles, max_kbps={"speech": 130.0, "music": 350.0})
+    axes = fig.axes
+    assert len(axes) == 4  # SNR above LSD, one column per clip
+    speech_snr, music_snr, speech_lsd, music_lsd = axes
+    assert speech_snr.get_title() == "speech: SNR (higher is better)"
+    assert music_lsd.get_title() == "music: log-spectral distance (lower is better)"
+    assert [line.get_label() for line in speech_snr.get_lines()] == ["PCA", "MP3"]
+    assert list(speech_lsd.get_lines()[0].get_ydata()) == [9.0, 4.0]
+    assert not len(music_snr.get_lines()[1].get_xdata())  # a method a clip lacks draws nothing
+    assert speech_snr.get_xscale() == "log" and music_lsd.get_xlim() == pytest.approx((0.8, 350.0))
+    plt.close(fig)

@@ -18,7 +18,9 @@ available as ``codec.<name>``:
 - :func:`quantized_roundtrip`: encode frames, quantize, dequantize, decode.
 - Baselines at a known bitrate: :func:`bit_depth_codec` (linear or mu-law),
   :func:`downsample_codec`, and :func:`lossy_codec` for MP3 and Opus through
-  libsndfile, whose bitrate is *measured* from the encoded bytes.
+  libsndfile, whose bitrate is *measured* from the encoded bytes;
+  :func:`reference_codec_sweep` runs them all across their bit rates, and
+  :func:`value_at_rate` reads a rate-distortion curve at a given bit rate.
 
 This package does not import TensorFlow.
 
@@ -49,6 +51,8 @@ from .reference import (
     downsample_codec,
     lossy_codec,
     lossy_codec_available,
+    reference_codec_sweep,
+    value_at_rate,
 )
 
 __all__ = [
@@ -69,4 +73,6 @@ __all__ = [
     "downsample_codec",
     "lossy_codec",
     "lossy_codec_available",
+    "reference_codec_sweep",
+    "value_at_rate",
 ]

@@ -22,6 +22,8 @@ __all__ = [
     "downsample_codec",
     "lossy_codec",
     "lossy_codec_available",
+    "reference_codec_sweep",
+    "value_at_rate",
 ]
 
 #: The sample rates libopus accepts; other rates are resampled to the next one up.
@@ -38,7 +40,7 @@ def bit_depth_codec(x, bits: int, mu_law: bool = False) -> tuple[np.ndarray, int
     clipped to [-1, 1]. Returns ``(reconstruction, bits_per_sample)``; the
     bitrate is ``sample_rate * bits`` bits per second.
 
-    Used in: 07_compression.
+    Used in: course_utils internals (reference_codec_sweep).
     """
     import librosa
 
@@ -63,7 +65,7 @@ def downsample_codec(
     ``librosa.resample`` removes it). Returns ``(reconstruction, kbps)`` with
     ``kbps = target_sr * bits / 1000``; the reconstruction has ``len(x)`` samples.
 
-    Used in: 07_compression.
+    Used in: course_utils internals (reference_codec_sweep).
     """
     import librosa
 
@@ -144,7 +146,7 @@ def lossy_codec(
         ``len(x)`` samples at ``sr``; kbps from the encoded file's byte count
         (container headers included) and the clip's duration.
 
-    Used in: 07_compression, 07_going_further_codecs, benchmarks/codec.py.
+    Used in: 07_going_further_codecs, benchmarks/codec.py.
     """
     import librosa
     import soundfile
@@ -197,3 +199,52 @@ def lossy_codec(
             else np.pad(decoded, (0, len(x) - len(decoded)))
         )
     return decoded.astype(np.float32), kbps(8 * n_bytes, len(x) / sr)
+
+
+def reference_codec_sweep(x, sr: int, opus_targets_kbps=(8, 12, 16, 24, 32, 48, 64)):
+    """The reference codecs across their bit rates: yields ``(method, setting, decoded, kbps)``.
+
+    Mu-law at 2, 3, 4, 6 and 8 bits a sample; downsampling (8-bit mu-law) to 1, 2, 4 and
+    8 kHz where that is below ``sr``; MP3 at each constant bit rate that 12 compression
+    levels from 0.3 to 0.99 reach (its standard rates repeat: each is kept once); Opus aimed
+    at each of ``opus_targets_kbps`` (libsndfile maps the level linearly onto about 6 to
+    256 kbps). The rates are those measured (:func:`lossy_codec`), not the targets.
+
+    Used in: 07_compression.
+    """
+    for bits in (2, 3, 4, 6, 8):
+        decoded, bits_per_sample = bit_depth_codec(x, bits, mu_law=True)
+        yield "mu-law", f"{bits} bits", decoded, sr * bits_per_sample / 1000
+    for low_sr in (1000, 2000, 4000, 8000):
+        if low_sr < sr:
+            decoded, rate = downsample_codec(x, sr, low_sr, bits=8, mu_law=True)
+            yield "downsampling", f"{low_sr} Hz", decoded, rate
+    seen = set()
+    for level in np.linspace(0.3, 0.99, 12):
+        decoded, rate = lossy_codec(x, sr, "mp3", compression_level=float(level))
+        if round(rate) not in seen:
+            seen.add(round(rate))
+            yield "MP3", f"level {level:.2f}", decoded, rate
+    for target in opus_targets_kbps:
+        level = min(0.99, 1 - (target - 6) / 250)
+        decoded, rate = lossy_codec(x, sr, "opus", compression_level=level)
+        yield "Opus", f"level {level:.3f}", decoded, rate
+
+
+def value_at_rate(points, measure: str, target_kbps: float) -> float:
+    """A rate-distortion curve's ``measure`` at ``target_kbps``, interpolated in log-kbps.
+
+    ``points``: dicts with ``"kbps"`` and ``measure``, sorted by rate. NaN where the curve
+    does not reach the rate (no extrapolation: a codec is judged only where it was run).
+
+    Used in: 07_compression.
+    """
+    if not points:
+        raise SignalError("The curve has no points: run the codec at some bit rates first.")
+    rates = np.log([point["kbps"] for point in points])
+    if np.any(np.diff(rates) < 0):
+        raise SignalError("The points must be sorted by their kbps, lowest first.")
+    target = np.log(target_kbps)
+    if not rates[0] - 1e-9 <= target <= rates[-1] + 1e-9:
+        return float("nan")
+    return float(np.interp(target, rates, [point[measure] for point in points]))
