@@ -422,11 +422,15 @@ def training_pairs(
     return tf.data.Dataset.from_generator(batches, output_signature=spec).prefetch(2)
 
 
-def train_mask_model(model, pairs, steps: int = 1000, learning_rate: float = 1e-3) -> list[float]:
+def train_mask_model(
+    model, pairs, steps: int = 1000, learning_rate: float = 1e-3, progress: bool | None = None
+) -> list[float]:
     """Adam on ``mean((mask |Y|)^0.5 - |S|^0.5)^2``: the masked noisy magnitude against the clean one.
 
     The square root compresses the range, so quiet speech counts as well as loud speech.
-    Returns the loss of every step.
+    Returns the loss of every step. ``progress``: a line that moves while it trains
+    (:class:`course_utils.monitor.TrainingProgress`); ``None``, the default, shows it only in
+    a notebook.
 
     Used in: 08_denoising, scripts/make_weights.py.
     """
@@ -446,9 +450,15 @@ def train_mask_model(model, pairs, steps: int = 1000, learning_rate: float = 1e-
         optimizer.apply_gradients(zip(grads, model.trainable_variables))
         return loss
 
+    from .monitor import TrainingProgress
+
+    bar = TrainingProgress(int(steps), show=progress)
+    bar.on_train_begin()
     losses = []
     for features, noisy_mag, clean_mag in pairs.take(int(steps)):
         losses.append(float(step(features, noisy_mag, clean_mag)))
+        bar.on_train_batch_end(len(losses), {"loss": losses[-1]})
+    bar.on_train_end({"loss": losses[-1]} if losses else None)
     return losses
 
 

@@ -66,8 +66,8 @@ class TrainingProgress(keras.callbacks.Callback):
         What the bar counts (``"steps"``; ``"autoencoders"`` when each update is a whole
         training, as in ``code_features.AutoencoderFeatures``).
 
-    Used in: course_utils internals (the progress lines of fit_autoencoder, train_lapped and
-    AutoencoderFeatures).
+    Used in: course_utils internals (the progress lines of fit_autoencoder, train_lapped,
+    train_mask_model and AutoencoderFeatures).
     """
 
     def __init__(

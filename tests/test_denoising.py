@@ -141,6 +141,19 @@ def test_a_few_training_steps_lower_the_loss(held_out):
     assert out.shape == (5000,)
 
 
+def test_training_shows_its_progress_only_where_asked(held_out, capsys):
+    """#23 item 5: lesson 08's live model trains for about 20 s; a line counts its steps."""
+    speech, noise = held_out
+    model = dn.build_mask_model(hidden=8, seed=0)
+    pairs = dn.training_pairs([speech], [noise], seed=0, batch_clips=2)
+    losses = dn.train_mask_model(model, pairs, steps=3, progress=True)
+    # Outside a notebook only the end line is printed, with the last step's loss.
+    assert capsys.readouterr().out == f"trained [{'#' * 24}] 3/3 steps, loss {losses[-1]:.4g}\n"
+    dn.train_mask_model(model, pairs, steps=3)  # the default: shown in a notebook only
+    dn.train_mask_model(model, pairs, steps=3, progress=False)
+    assert capsys.readouterr().out == ""
+
+
 def test_the_denoiser_never_trains_on_the_capstones_scored_reader():
     """#23 item 8: no lesson loads the capstone's hidden reader, so lesson 08's training speech
     (its live model, exercise 5, make weights) leaves it out, and the shipped model's record says so."""
