@@ -366,18 +366,39 @@ def build_anomaly_autoencoder(
     return model
 
 
-def train_autoencoder(model, train_x, epochs: int = 30, batch_size: int = 256, seed: int = 0):
+def train_autoencoder(
+    model,
+    train_x,
+    epochs: int = 30,
+    batch_size: int = 256,
+    seed: int = 0,
+    progress: bool | None = None,
+):
     """Fit ``model`` to reconstruct ``train_x`` (normal frames only); return the loss per epoch.
+
+    ``progress``: a line that moves while it trains (:class:`course_utils.monitor.TrainingProgress`);
+    ``None``, the default, shows it only in a notebook.
 
     Used in: 09_anomaly_detection.
     """
+    import math
+
     import keras
+
+    from .monitor import TrainingProgress
 
     keras.utils.set_random_seed(seed)
     if epochs == 0:
         return []
+    bar = TrainingProgress(epochs * math.ceil(len(train_x) / batch_size), show=progress)
     history = model.fit(
-        train_x, train_x, epochs=epochs, batch_size=batch_size, shuffle=True, verbose=0
+        train_x,
+        train_x,
+        epochs=epochs,
+        batch_size=batch_size,
+        shuffle=True,
+        verbose=0,
+        callbacks=[bar] if bar.show else [],
     )
     return [float(v) for v in history.history["loss"]]
 
@@ -455,8 +476,8 @@ def autoencoder_scores(
     Used in: no notebook.
     """
     transform = _standardizer(train_clips) if standardize else (lambda x: x)
-    loss = train_autoencoder(
-        model, transform(np.concatenate(train_clips)), epochs=epochs, seed=seed
+    loss = train_autoencoder(  # no line of its own: evaluate() counts the splits
+        model, transform(np.concatenate(train_clips)), epochs=epochs, seed=seed, progress=False
     )
     scores = np.array([pool(error, how) for error in clip_errors(model, test_clips, transform)])
     return scores, loss, transform
@@ -563,6 +584,7 @@ def evaluate(
     build=None,
     verbose: bool = False,
     also_pool=(),
+    progress: bool | None = None,
 ) -> list[SplitResult]:
     """Every detector in ``methods`` on the same seeded splits of the normal clips; one :class:`SplitResult` each.
 
@@ -582,12 +604,26 @@ def evaluate(
     ``"autoencoder, max pooling"`` or ``"autoencoder, top 10% pooling"``:
     they cost no training.
 
+    ``progress``: a line that counts the splits as they are trained and scored; ``None``, the
+    default, shows it only in a notebook.
+
     Used in: 09_anomaly_detection, benchmarks/anomaly.py.
     """
+    from .monitor import TrainingProgress
+
     release_memory()  # start from what the caller still holds, not what it freed
     normal, abnormal = _clip_features(sounds, context)
     results = []
     model = optimizer_start = None
+    seeds = list(seeds)
+    bar = TrainingProgress(
+        max(1, len(seeds)),
+        label="training and scoring",
+        min_interval=0.0,
+        show=progress,
+        unit="splits",
+    )
+    bar.on_train_begin()
     for seed in seeds:
         train, test = split_normal(len(sounds.normal), seed, n_train)
         train_stacked = [normal.stacked[i] for i in train]
@@ -661,6 +697,8 @@ def evaluate(
                 r = results[-1]
                 print(f"split {seed}  {method:<40} AUC {r.auc:.3f}  pAUC {r.pauc:.3f}", flush=True)
         release_memory()  # hand each split's freed arrays back: five splits stay within Binder's budget
+        bar.on_train_batch_end(bar.step)
+    bar.on_train_end()
     return results
 
 

@@ -67,7 +67,7 @@ class TrainingProgress(keras.callbacks.Callback):
         training, as in ``code_features.AutoencoderFeatures``).
 
     Used in: course_utils internals (the progress lines of fit_autoencoder, train_lapped,
-    train_mask_model and AutoencoderFeatures).
+    train_mask_model, AutoencoderFeatures and the anomaly detectors' training).
     """
 
     def __init__(

@@ -172,6 +172,24 @@ def test_later_splits_score_as_with_a_model_of_their_own(tmp_path):
     assert not np.allclose(first.normal_scores, later[0].normal_scores)  # the splits differ
 
 
+def test_training_and_evaluation_show_their_progress_only_where_asked(tmp_path, capsys):
+    """#23 item 5: lesson 09 trains for 5 s and evaluates five splits for 19 s; lines count them."""
+    import keras
+
+    keras.utils.set_random_seed(0)
+    model = anomaly.build_anomaly_autoencoder(12, code_size=2, hidden=8, depth=1)
+    x = np.random.default_rng(0).normal(size=(50, 12)).astype(np.float32)
+    losses = anomaly.train_autoencoder(model, x, epochs=2, batch_size=25, progress=True)
+    # Outside a notebook only the end line is printed: 2 epochs of 2 batches, the last loss.
+    assert capsys.readouterr().out == f"trained [{'#' * 24}] 4/4 steps, loss {losses[-1]:.4g}\n"
+    sounds = anomaly.load_machine_sounds(make_folder(tmp_path / "m", n_normal=6, n_abnormal=4))
+    anomaly.evaluate(sounds, seeds=[0, 1], epochs=1, n_train=3, methods=("PCA",), progress=True)
+    assert capsys.readouterr().out == f"trained [{'#' * 24}] 2/2 splits\n"
+    anomaly.train_autoencoder(model, x, epochs=1)  # the default: shown in a notebook only
+    anomaly.evaluate(sounds, seeds=[0], epochs=1, n_train=3, methods=("PCA",))
+    assert capsys.readouterr().out == ""
+
+
 def test_frame_errors_in_batches_match_one_call():
     import keras
 
