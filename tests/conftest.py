@@ -48,6 +48,16 @@ def seeded(notebook_session):
 
 
 @pytest.fixture
+def chinese():
+    """The course in Chinese for one test, English again afterwards (even when the test fails)."""
+    from course_utils import i18n
+
+    i18n.set_language("zh")
+    yield
+    i18n.set_language("en")
+
+
+@pytest.fixture
 def tone():
     """One second of a 440 Hz tone at 8 kHz, float32."""
     sr = 8000

@@ -24,14 +24,6 @@ import i18n as catalogues  # noqa: E402  (scripts/i18n.py)
 from course_utils import i18n  # noqa: E402
 
 
-@pytest.fixture
-def chinese():
-    """The course in Chinese for one test, English again afterwards."""
-    i18n.set_language("zh")
-    yield
-    i18n.set_language("en")
-
-
 def test_every_english_message_has_a_chinese_one_and_the_mo_is_current():
     problems = catalogues.problems("zh")
     assert not problems, "\n".join(problems[:40]) + f"\n({len(problems)} problems)"

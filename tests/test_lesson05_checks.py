@@ -11,18 +11,9 @@ from __future__ import annotations
 
 import pytest
 
-from course_utils import i18n
 from course_utils.exercises import lesson05
 
 CONTEXT = {"hop": 64, "code_size": 8}
-
-
-@pytest.fixture
-def chinese():
-    """The course in Chinese for one test, English again afterwards."""
-    i18n.set_language("zh")
-    yield
-    i18n.set_language("en")
 
 
 def _shown(capsys) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from course_utils import i18n
 from course_utils.exercises import lesson06
 
 
@@ -143,11 +142,7 @@ def test_a_deep_stack_that_diverges_is_not_correct(deep_context, capsys):
     assert keras.Model  # the check ran to the measurement
 
 
-def test_the_checks_speak_chinese(capsys):
-    i18n.set_language("zh")
-    try:
-        assert not lesson06.q2.check(lesson06._wrong_folds("floats"))
-        shown = _shown(capsys)
-    finally:
-        i18n.set_language("en")
+def test_the_checks_speak_chinese(chinese, capsys):
+    assert not lesson06.q2.check(lesson06._wrong_folds("floats"))
+    shown = _shown(capsys)
     assert "整数" in shown, shown

@@ -11,7 +11,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from course_utils import i18n
 from course_utils.exercises import lesson08
 
 QUICK = [lesson08.q1, lesson08.q2, lesson08.q3, lesson08.q4]
@@ -162,11 +161,7 @@ def test_the_trained_model_check_refuses_the_untrained_and_the_shipped_model(cap
     assert "That is the course's shipped model" in _shown(capsys)
 
 
-def test_the_checks_speak_chinese(contexts, capsys):
-    i18n.set_language("zh")
-    try:
-        assert not lesson08.q4.check(lesson08._wrong_mask_model("no hidden"))
-        shown = _shown(capsys)
-    finally:
-        i18n.set_language("en")
+def test_the_checks_speak_chinese(contexts, chinese, capsys):
+    assert not lesson08.q4.check(lesson08._wrong_mask_model("no hidden"))
+    shown = _shown(capsys)
     assert "隐藏层" in shown, shown

@@ -11,7 +11,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from course_utils import i18n
 from course_utils.exercises import lesson10
 
 
@@ -114,12 +113,8 @@ def test_an_encoder_with_nan_codes_is_caught(capsys):
     assert "Your encoder's codes hold NaN or infinite values" in _shown(capsys)
 
 
-def test_the_encoder_check_speaks_chinese(capsys):
-    i18n.set_language("zh")
-    try:
-        assert not lesson10.encoder.check(lesson10._wrong_encoder(fixed_code=128))
-    finally:
-        i18n.set_language("en")
+def test_the_encoder_check_speaks_chinese(chinese, capsys):
+    assert not lesson10.encoder.check(lesson10._wrong_encoder(fixed_code=128))
     assert "要求 code_size=16，你的编码器每个图块输出 128 个数" in _shown(capsys)
 
 
