@@ -37,24 +37,27 @@ ROLE_NAMES = {
 }
 
 
+def _leaves(layer):
+    """The layers that hold no layers, in the order they are listed (nested models opened)."""
+    children = getattr(layer, "layers", None)
+    if children:
+        for child in children:
+            yield from _leaves(child)
+    else:
+        yield layer
+
+
 def _dense_layers(model):
     """The built layers with a 2-D kernel, in the order data meets them (nested models opened).
 
     The package's one rule for "the Dense layers of a model": the diagrams draw them and
     ``efficiency`` counts their FLOPs and prunes them. An unbuilt layer has no kernel yet.
     """
-    found = []
-
-    def walk(layer):
-        children = getattr(layer, "layers", None)
-        if children:
-            for child in children:
-                walk(child)
-        elif getattr(layer, "kernel", None) is not None and len(layer.kernel.shape) == 2:
-            found.append(layer)
-
-    walk(model)
-    return found
+    return [
+        layer
+        for layer in _leaves(model)
+        if getattr(layer, "kernel", None) is not None and len(layer.kernel.shape) == 2
+    ]
 
 
 def _activation_name(layer) -> str:
@@ -64,18 +67,7 @@ def _activation_name(layer) -> str:
 
 def _dense_leaves(model):
     """Every layer with ``units`` (a Dense layer), built or not, nested models opened, as listed."""
-    found = []
-
-    def walk(layer):
-        children = getattr(layer, "layers", None)
-        if children:
-            for child in children:
-                walk(child)
-        elif hasattr(layer, "units"):
-            found.append(layer)
-
-    walk(model)
-    return found
+    return [layer for layer in _leaves(model) if hasattr(layer, "units")]
 
 
 def _input_width(model) -> int | None:

@@ -686,20 +686,14 @@ def _q5_mistaken(
     return build_conv_autoencoder
 
 
-def _leaf_layers(model):
-    for layer in model.layers:
-        if getattr(layer, "layers", None):
-            yield from _leaf_layers(layer)
-        else:
-            yield layer
-
-
 def _activation_name(layer):
     return getattr(getattr(layer, "activation", None), "__name__", "linear")
 
 
 def _of_type(model, name):
-    return [layer for layer in _leaf_layers(model) if type(layer).__name__ == name]
+    from course_utils.diagrams import _leaves
+
+    return [layer for layer in _leaves(model) if type(layer).__name__ == name]
 
 
 def _q5_frames_message(part, layer, hop):
