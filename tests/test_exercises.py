@@ -152,6 +152,17 @@ def test_hints_come_in_steps_and_the_solution_has_a_readable_name(exercise, caps
     _fresh(exercise)
 
 
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_the_last_hint_points_to_the_solution(exercise, capsys):
+    """#23 item 3: a learner who runs out of hints is told where the course's answer is."""
+    _fresh(exercise)
+    for _ in range(len(exercise.hints) + 1):  # past the last step: it stays the last
+        exercise.hint()
+        shown = capsys.readouterr().out
+    assert ".solution()" in shown, shown
+    _fresh(exercise)
+
+
 def test_the_lessons_00_01_02_07_08_10_have_hint_ladders():
     for param in EXERCISES:
         exercise = param.values[0]

@@ -540,6 +540,10 @@ class Exercise:
             heading = tr("**Hint ({name}).**").format(name=name)
         if step + 1 < len(self._hints):
             text = tr("{hint} Call `hint()` again for the next step.").format(hint=text)
+        elif "solution()" not in text:  # the last step: say where the course's answer is
+            text = tr(
+                "{hint} That was the last hint: `{handle}.solution()` shows the course's answer."
+            ).format(hint=text, handle=self._handle())
         _show_markdown(tr("{heading} {hint}").format(heading=heading, hint=text))
 
     def solution(self) -> None:
