@@ -4,7 +4,9 @@ Each notebook's opening cell says `**Estimated time:** 45-80 minutes (...)`: a r
 learner, reading + running and listening + exercises (issue #11 item 7). The range must match
 what the notebook contains (`content_estimate`, within a tolerance), and lesson 00's course map
 (its `course_map` code cell and its table), the README's table and docs/instructors.md must
-state the same ranges, so a lesson that grows cannot leave the map behind.
+state the same ranges, so a lesson that grows cannot leave the map behind. The parts in the
+parentheses are the estimate's parts too, and the total is their sum rounded to 5 minutes, in
+English and in the Chinese twin, so the header's text cannot drift from the content (#23 item 7).
 
 Run `python tests/test_course_map.py` to print each lesson's content estimate and header.
 """
@@ -30,11 +32,28 @@ RUN_MINUTES = (2, 4)  # running the cells, restarts
 LISTEN_MINUTES_PER_PLAYER = (1, 1.5)
 EXERCISE_MINUTES = (6, 12)
 TOLERANCE_MINUTES = 10  # a header may differ this much from the estimate at either end
+# Each part's ends may differ this much from the estimate's: about 20 code lines or 220 words at
+# the slow reading rate, or one audio player, so a small edit does not force a new header (and a
+# new Chinese twin), while one exercise more (6-12 minutes) or a new section does. Three parts
+# within 2 minutes each, summed and rounded to 5, keep the total within TOLERANCE_MINUTES.
+PART_TOLERANCE_MINUTES = 2
+PART_NAMES = ("reading", "running", "exercises")
 
 TIME = re.compile(
     r"\*\*(?:Estimated )?time:\*\*\s*(?:about\s+)?(\d+)\s*(?:-|–|to)\s*(\d+)\s*(min|hour)", re.I
 )
 SINGLE_TIME = re.compile(r"\*\*(?:Estimated )?time:\*\*\s*(?:about\s+)?(\d+)\s*min", re.I)
+#: The whole statement, on one line: `**Estimated time:** 55-95 minutes (reading 30-43, running
+#: and listening 2-4, exercises 24-48).` ("no exercises" for none; a remark may follow a ";").
+HEADER = re.compile(
+    r"\*\*Estimated time:\*\* (\d+)-(\d+) minutes \(reading (\d+)-(\d+), running and listening "
+    r"(\d+)-(\d+), (?:exercises (\d+)-(\d+)|no exercises)[;)]"
+)
+#: The Chinese twin's: `**预计用时：** 55-95 分钟（阅读 30-43，运行与试听 2-4，练习 24-48）。`
+ZH_HEADER = re.compile(
+    r"\*\*预计用时：\*\* (\d+)-(\d+) 分钟（阅读 (\d+)-(\d+)，运行与试听 (\d+)-(\d+)，"
+    r"(?:练习 (\d+)-(\d+)|没有练习)[；）]"
+)
 PLAYERS = ("audio_player(", "listening_table(", "compare_audio(")
 
 
@@ -100,19 +119,63 @@ def content_estimate(path: Path) -> dict:
         ),
         "exercises": tuple(n["exercises"] * e for e in EXERCISE_MINUTES),
     }
-    low = 5 * math.floor(sum(part[0] for part in parts.values()) / 5)
-    high = 5 * math.ceil(sum(part[1] for part in parts.values()) / 5)
     rounded = {k: (math.floor(a), math.ceil(b)) for k, (a, b) in parts.items()}
-    return {**rounded, "total": (low, high)}
+    return {**rounded, "total": total_of(rounded)}
+
+
+def total_of(parts: dict) -> tuple[int, int]:
+    """The whole range from its parts' whole minutes: fewest down, most up to 5 minutes.
+
+    Summing the parts as the header states them, a reader gets a total inside the range.
+    """
+    low = 5 * math.floor(sum(parts[name][0] for name in PART_NAMES) / 5)
+    high = 5 * math.ceil(sum(parts[name][1] for name in PART_NAMES) / 5)
+    return low, high
 
 
 def suggestion(path: Path) -> str:
     e = content_estimate(path)
+    exercises = (
+        f"exercises {e['exercises'][0]}-{e['exercises'][1]}"
+        if e["exercises"] != (0, 0)
+        else "no exercises"
+    )
     return (
         f"**Estimated time:** {e['total'][0]}-{e['total'][1]} minutes (reading {e['reading'][0]}-"
         f"{e['reading'][1]}, running and listening {e['running'][0]}-{e['running'][1]}, "
-        f"exercises {e['exercises'][0]}-{e['exercises'][1]})."
+        f"{exercises})."
     )
+
+
+def stated_parts(text: str, pattern: re.Pattern = HEADER) -> dict | None:
+    """The header's numbers: {"total": (low, high), "reading": ..., "running": ..., "exercises": ...}."""
+    found = pattern.search(text)
+    if not found:
+        return None
+    n = [int(g) if g is not None else 0 for g in found.groups()]
+    return dict(zip(("total", *PART_NAMES), zip(n[0::2], n[1::2])))
+
+
+def header_problems(path: Path) -> list[str]:
+    """How the header's parts and total differ from the content estimate (empty when they agree)."""
+    first = "".join(load(path)["cells"][0]["source"])
+    stated = stated_parts(first)
+    if stated is None:
+        return ["the header does not state its parts on one line in the course's words"]
+    estimate = content_estimate(path)
+    problems = [
+        f"{name} {stated[name][0]}-{stated[name][1]}, but the content gives "
+        f"{estimate[name][0]}-{estimate[name][1]}"
+        for name in PART_NAMES
+        if any(abs(a - b) > PART_TOLERANCE_MINUTES for a, b in zip(stated[name], estimate[name]))
+    ]
+    if stated["total"] != total_of(stated):
+        low, high = total_of(stated)
+        problems.append(
+            f"the total {stated['total'][0]}-{stated['total'][1]} is not its parts' sum "
+            f"rounded to 5 minutes ({low}-{high})"
+        )
+    return problems
 
 
 def headers() -> dict[str, tuple[int, int]]:
@@ -158,6 +221,55 @@ def test_each_header_states_a_range_that_fits_the_content(path):
         f"{path.name} says {low}-{high} minutes, but its content (reading, running, exercises) "
         f"suggests {est_low}-{est_high}. Update the header: {suggestion(path)}"
     )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_each_headers_parts_are_the_content_estimates(path):
+    if "open project" in "".join(load(path)["cells"][0]["source"]):
+        pytest.skip(f"{path.name} is an open project: its time is the learner's project")
+    problems = header_problems(path)
+    assert not problems, (
+        f"{path.name}'s header: {'; '.join(problems)} (each part within "
+        f"{PART_TOLERANCE_MINUTES} minutes). Update it (and its Chinese twin, the course map, "
+        f"the READMEs and docs/instructors.md if the total changes): {suggestion(path)}"
+    )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_each_chinese_header_states_the_english_numbers(path):
+    first = "".join(load(path)["cells"][0]["source"])
+    if "open project" in first:
+        pytest.skip(f"{path.name} is an open project: its time is the learner's project")
+    twin = "".join(load(path.parent / "zh" / path.name)["cells"][0]["source"])
+    english, chinese = stated_parts(first), stated_parts(twin, ZH_HEADER)
+    assert chinese is not None, (
+        f"zh/{path.name}'s header must say '**预计用时：** L-H 分钟（阅读 a-b，运行与试听 c-d，"
+        f"练习 e-f）' (or 没有练习) on one line"
+    )
+    assert chinese == english, f"zh/{path.name} states {chinese}, its English header {english}"
+
+
+def test_a_drifted_header_is_found(tmp_path):
+    cells = [
+        {"cell_type": "markdown", "metadata": {}, "source": ["word " * 1400]},
+        {"cell_type": "code", "metadata": {}, "source": ["exercises.q1.check(answer)\n"]},
+    ]
+    path = tmp_path / "99_test.ipynb"
+
+    def problems(header: str) -> list[str]:
+        cells[0]["source"] = [header + "\n\n" + "word " * 1400]
+        path.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4}))
+        return header_problems(path)
+
+    assert "in the course's words" in problems("**Estimated time:** 15-30 minutes.")[0]
+    right = suggestion(path)  # reading 10-13, running and listening 2-4, exercises 6-12
+    assert right.startswith("**Estimated time:** 15-30 minutes (reading 10-13,"), right
+    assert problems(right) == []
+    assert problems(right.replace("reading 10-13", "reading 11-14")) == []  # within 2
+    assert "reading 14-18" in problems(right.replace("reading 10-13", "reading 14-18"))[0]
+    assert "not its parts' sum" in problems(right.replace("15-30 minutes", "15-35 minutes"))[0]
+    assert "on one line" in problems(right.replace(" (reading", "\n> (reading"))[0]
+    assert "exercises 0-0" in problems(right.replace("exercises 6-12", "no exercises"))[0]
 
 
 def test_the_course_map_in_lesson_00_matches_the_headers():
