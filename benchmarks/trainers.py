@@ -41,7 +41,7 @@ def _measure_in_this_process(
     batch_size = 4096
     if trainer == "article":
         article_training_loop(model, data, epochs=1)  # build and warm up
-        run = measure(article_training_loop, model, data, epochs=work)
+        run = measure(article_training_loop, model, data, epochs=work, log_every=None)
         samples = n * work
     else:
         train_minibatch(model, data, steps=2, batch_size=batch_size)

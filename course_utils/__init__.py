@@ -17,7 +17,7 @@ One module per concern, in the order the course meets them:
 ``codec``              An honest audio codec: quantize a code, count every bit, store it, compare with real codecs
 ``models``             Autoencoder models: the article's, and ones with a real bottleneck
 ``training``           Three ways to train an autoencoder, from the article's to the one to use
-``monitor``            A live training monitor: loss curves redrawn while ``model.fit`` runs
+``monitor``            A live training monitor: loss curves redrawn while ``model.fit`` runs, and progress lines
 ``seeds``              Run a comparison over several seeds and report the mean and the spread
 ``lapped``             Lapped (convolutional) autoencoders: frames that overlap by half, windowed, coded, overlap-added back
 ``sparse``             The k-sparse autoencoder: a code of the few values that matter in each frame, and where they are

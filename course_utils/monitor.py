@@ -1,4 +1,8 @@
-"""A live training monitor: loss curves redrawn while ``model.fit`` runs.
+"""A live training monitor: loss curves redrawn while ``model.fit`` runs, and progress lines.
+
+:class:`TrainingProgress` is the one-line bar the course's trainers show, and
+:func:`progress` counts a whole cell's work (seeds, folds, measurements) the
+same way, tqdm-style; both leave an output that is the same on every run.
 
 :class:`LiveTrainingMonitor` is a Keras callback that shows a status line and
 a loss plot (an ipywidgets ``HTML`` and ``Output``) and redraws them *while*
@@ -16,7 +20,7 @@ outside a running notebook; the static website shows its final picture.
 Importing this module imports Keras (and so TensorFlow): call
 ``setup_notebook()`` first.
 
-Used in: 04_training.
+Used in: 04_training, 06_troubleshooting, 12_efficiency_and_scale.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ import numpy as np
 from .errors import SettingError
 from .plotting import _png_output
 
-__all__ = ["LiveTrainingMonitor", "TrainingProgress"]
+__all__ = ["LiveTrainingMonitor", "TrainingProgress", "progress"]
 
 
 def _in_ipython() -> bool:
@@ -65,6 +69,9 @@ class TrainingProgress(keras.callbacks.Callback):
     unit : str
         What the bar counts (``"steps"``; ``"autoencoders"`` when each update is a whole
         training, as in ``code_features.AutoencoderFeatures``).
+    done_label : str
+        The first word of the end-of-training line (``"trained"``; :func:`progress` passes
+        its own, e.g. ``"measured"``).
 
     Used in: course_utils internals (the progress lines of fit_autoencoder, train_lapped,
     train_mask_model, AutoencoderFeatures and the anomaly detectors' training).
@@ -78,9 +85,10 @@ class TrainingProgress(keras.callbacks.Callback):
         width: int = 24,
         show: bool | None = None,
         unit: str = "steps",
+        done_label: str = "trained",
     ):
         super().__init__()
-        if not isinstance(total_steps, int) or total_steps < 1:
+        if not isinstance(total_steps, int) or isinstance(total_steps, bool) or total_steps < 1:
             raise SettingError(
                 f"total_steps must be a positive whole number of optimizer steps, not {total_steps!r}."
             )
@@ -91,7 +99,7 @@ class TrainingProgress(keras.callbacks.Callback):
             width,
         )
         self.show = _in_ipython() if show is None else bool(show)
-        self.unit = unit
+        self.unit, self.done_label = unit, done_label
         self.handle = None
         self.step = 0
         self.updates = 0
@@ -102,7 +110,7 @@ class TrainingProgress(keras.callbacks.Callback):
         filled = round(self.width * min(self.step, self.total_steps) / self.total_steps)
         bar = "#" * filled + "." * (self.width - filled)
         words = [
-            f"{'trained' if done else self.label} [{bar}] {self.step}/{self.total_steps} {self.unit}"
+            f"{self.done_label if done else self.label} [{bar}] {self.step}/{self.total_steps} {self.unit}"
         ]
         if loss is not None:
             words.append(f"loss {loss:.4g}")
@@ -163,6 +171,145 @@ class TrainingProgress(keras.callbacks.Callback):
             ),
             final=True,
         )
+
+
+class _Progress:
+    """The object :func:`progress` returns: iterate over it, or ``update()`` it in a ``with``."""
+
+    def __init__(self, iterable, total, label, unit, done_label, leave, min_interval, show):
+        if total is None:
+            try:
+                total = len(iterable)
+            except TypeError:
+                raise SettingError(
+                    "progress() cannot count this iterable (a generator has no length): pass "
+                    "total=, the number of items it will give."
+                ) from None
+        if not isinstance(total, int) or isinstance(total, bool) or total < 1:
+            raise SettingError(
+                f"total must be a positive whole number of {unit}, not {total!r}: it is the "
+                "bar's 100 %."
+            )
+        self.iterable, self.leave = iterable, bool(leave)
+        self.bar = TrainingProgress(
+            total,
+            label=label,
+            min_interval=min_interval,
+            show=show,
+            unit=unit,
+            done_label=done_label,
+        )
+        self.loss = None
+        self.started = self.finished = False
+
+    @property
+    def count(self) -> int:
+        """How many items are done so far."""
+        return self.bar.step
+
+    @property
+    def line(self) -> str:
+        """The line shown last (the end line once finished, kept even with ``leave=False``)."""
+        return self.bar.line
+
+    def _start(self):
+        if not self.started:
+            self.started = True
+            self.bar.on_train_begin()
+
+    def update(self, n: int = 1, loss=None) -> None:
+        """Count ``n`` more items done; ``loss``, if given, joins the line (and the end line)."""
+        self._start()
+        if loss is not None:
+            self.loss = float(loss)
+        for _ in range(n):
+            self.bar.on_train_batch_end(
+                self.bar.step, None if loss is None else {"loss": self.loss}
+            )
+
+    def close(self) -> None:
+        """End the line: print the end line (``leave=True``) or leave no output at all."""
+        if self.finished:
+            return
+        self._start()
+        self.finished = True
+        if self.leave:
+            self.bar.on_train_end(None if self.loss is None else {"loss": self.loss})
+            return
+        self.bar.line = self.bar.text(self.loss, done=True)
+        if self.bar.handle is not None:  # the display ends empty, as nbval first saw it
+            self.bar.handle.update({"text/plain": "", "text/html": ""}, raw=True)
+
+    def __enter__(self):
+        self._start()
+        return self
+
+    def __exit__(self, kind, value, traceback):
+        if kind is None:
+            self.close()
+        return False  # an error leaves the line where it stopped and goes on up
+
+    def __iter__(self):
+        if self.iterable is None:
+            raise SettingError(
+                "this progress line has no items to iterate over: call update() instead."
+            )
+        self._start()
+        for item in self.iterable:
+            yield item
+            self.update()
+        self.close()
+
+
+def progress(
+    iterable=None,
+    total: int | None = None,
+    label: str = "training",
+    unit: str = "runs",
+    done_label: str = "trained",
+    leave: bool = True,
+    min_interval: float = 0.5,
+    show: bool | None = None,
+):
+    """A moving line over a whole cell's work, as tqdm gives, in the course's nbval-safe form.
+
+    Wrap the loop's items (``for seed in progress(SEEDS, unit="seeds")``), or count by hand
+    (``with progress(total=9) as bar: ... bar.update()``). The line moves while the cell runs
+    and, with ``leave=True``, ends on one printed line such as ``trained [####] 9/9 runs``,
+    which depends only on the count, so nbval finds the same output on every run;
+    ``leave=False`` leaves no output at all. tqdm's notebook bar is a widget whose saved text
+    holds rates and times, different on every run, which is why the course draws its own.
+
+    Parameters
+    ----------
+    iterable : iterable or None
+        The items to go through; ``None`` to count with :meth:`update` in a ``with`` block.
+    total : int or None
+        How many items in all (the bar's 100 %); ``None`` takes ``len(iterable)``.
+    label, done_label : str
+        The line's first word while it moves and once it is done.
+    unit : str
+        What the bar counts: ``"runs"``, ``"seeds"``, ``"trainings"``, ...
+    leave : bool
+        Print the end line (``True``) or leave no output (``False``, for a helper called
+        from several cells).
+    min_interval : float
+        Seconds between two updates of the line (wall time).
+    show : bool or None
+        Display the line; ``None`` displays it only inside IPython/Jupyter. Outside a
+        notebook, ``show=True`` prints the end line only.
+
+    Examples
+    --------
+    >>> with progress(total=3, show=False) as bar:
+    ...     for _ in range(3):
+    ...         bar.update(loss=0.5)
+    >>> bar.line
+    'trained [########################] 3/3 runs, loss 0.5'
+
+    Used in: 06_troubleshooting, 12_efficiency_and_scale.
+    """
+    return _Progress(iterable, total, label, unit, done_label, leave, min_interval, show)
 
 
 class LiveTrainingMonitor(keras.callbacks.Callback):

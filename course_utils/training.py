@@ -147,15 +147,17 @@ def _check_fits(model, inputs: np.ndarray, targets: np.ndarray, name: str) -> No
 
 
 def article_training_loop(
-    model, data, epochs: int = 1000, learning_rate: float = 0.001
+    model, data, epochs: int = 1000, learning_rate: float = 0.001, log_every: int | None = 100
 ) -> list[float]:
     """Train exactly as the article does: full batch, eager GradientTape, fixed epochs.
 
-    Returns the loss after each epoch. Kept for comparison; prefer
-    :func:`train_minibatch` or :func:`fit_autoencoder`. Lesson 03 writes the
-    same loop in a ``#@save`` cell (``tests/test_harvest.py`` checks they give
-    the same losses); this one also checks, unlike the article: ``epochs`` and
-    ``learning_rate``, the data, and that the model's input and output have the
+    Returns the loss after each epoch, and prints ``epoch N: loss x`` every
+    ``log_every`` epochs (``None``: never), as keras.io's training loops report
+    progress. Kept for comparison; prefer :func:`train_minibatch` or
+    :func:`fit_autoencoder`. Lesson 03 writes the same loop in a ``#@save`` cell
+    (``tests/test_harvest.py`` checks they give the same losses and lines); this
+    one also checks, unlike the article: ``epochs``, ``learning_rate`` and
+    ``log_every``, the data, and that the model's input and output have the
     data's width. A loss that becomes NaN or Inf stops training with an error
     that says what to change.
 
@@ -164,6 +166,8 @@ def article_training_loop(
     """
     epochs = positive_int(epochs, "epochs", "epochs=100")
     learning_rate = _check_learning_rate(learning_rate)
+    if log_every is not None:
+        log_every = positive_int(log_every, "log_every", "log_every=100, or None to print nothing")
     array = _as_training_array(data)
     _check_fits(model, array, array, name="data")
     data = tf.constant(array)
@@ -186,6 +190,8 @@ def article_training_loop(
         grads = tape.gradient(loss, model.trainable_variables)
         optimizer.apply_gradients(zip(grads, model.trainable_variables))
         losses.append(value)
+        if log_every and epoch % log_every == 0:
+            print(f"epoch {epoch}: loss {value:.4f}")
     return losses
 
 

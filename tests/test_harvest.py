@@ -169,18 +169,25 @@ def test_article_model_matches_the_library(lesson, library):
         np.testing.assert_allclose(np.asarray(ours(x)), np.asarray(theirs(x)), rtol=1e-6, atol=1e-7)
 
 
-@pytest.mark.parametrize("width, learning_rate", [(1, 0.01), (3, 0.001)])
-def test_article_loop_matches_the_library(lesson, library, width, learning_rate):
+@pytest.mark.parametrize("width, learning_rate, log_every", [(1, 0.01, 4), (3, 0.001, None)])
+def test_article_loop_matches_the_library(lesson, library, width, learning_rate, log_every, capsys):
     model_class = library["ArticleAutoencoder"]
     data = np.random.default_rng(width).normal(size=(64, width)).astype(np.float32)
     ours, theirs = model_class(width, 16, width), model_class(width, 16, width)
     ours(data[:1])
     theirs(data[:1])
     theirs.set_weights(ours.get_weights())
-    our_losses = lesson["article_training_loop"](ours, data, epochs=15, learning_rate=learning_rate)
-    their_losses = library["article_training_loop"](
-        theirs, data, epochs=15, learning_rate=learning_rate
+    capsys.readouterr()
+    our_losses = lesson["article_training_loop"](
+        ours, data, epochs=15, learning_rate=learning_rate, log_every=log_every
     )
+    our_lines = capsys.readouterr().out
+    their_losses = library["article_training_loop"](
+        theirs, data, epochs=15, learning_rate=learning_rate, log_every=log_every
+    )
+    # The same progress report: epochs 4, 8 and 12, or nothing with log_every=None.
+    assert our_lines == capsys.readouterr().out
+    assert our_lines.count("\n") == (3 if log_every else 0), our_lines
     assert len(our_losses) == len(their_losses) == 15
     assert all(isinstance(value, float) for value in our_losses)
     np.testing.assert_allclose(our_losses, their_losses, rtol=1e-6)

@@ -34,7 +34,7 @@ def test_the_skeleton_class_fails_and_says_what_is_missing(capsys):
 
 
 def test_the_skeleton_loop_and_builder_fail(capsys):
-    def article_training_loop(model, data, epochs=1000, learning_rate=0.001):
+    def article_training_loop(model, data, epochs=1000, learning_rate=0.001, log_every=100):
         """The article's loop."""
         ...
 
@@ -87,6 +87,8 @@ def test_each_model_mistake_has_its_message(mistake, message, capsys):
         (dict(tape="outside"), "must run inside `with tf.GradientTape() as tape:`"),
         (dict(loss="mae"), "Your first loss is not the mean squared error"),
         (dict(fixed_rate=0.001), "differ from Adam's steps at learning_rate=0.02"),
+        (dict(log="never"), "trains correctly but prints nothing"),
+        (dict(log="each"), "printed 5 lines in 5 epochs with log_every=2"),
     ],
 )
 def test_each_loop_mistake_has_its_message(mistake, message, capsys):
@@ -95,12 +97,35 @@ def test_each_loop_mistake_has_its_message(mistake, message, capsys):
 
 
 def test_a_loop_returning_nan_is_not_correct(capsys):
-    def article_training_loop(model, data, epochs=1000, learning_rate=0.001):
+    def article_training_loop(model, data, epochs=1000, learning_rate=0.001, log_every=100):
         lesson03._loop_solution()(model, data, epochs=epochs, learning_rate=learning_rate)
         return [float("nan")] * epochs
 
     assert not lesson03.loop.check(article_training_loop)
     assert "NaN" in _shown(capsys)
+
+
+def test_a_loop_without_log_every_is_told_to_keep_the_lessons_first_line(capsys):
+    def article_training_loop(model, data, epochs=1000, learning_rate=0.001):
+        return lesson03._loop_solution()(model, data, epochs=epochs, learning_rate=learning_rate)
+
+    assert not lesson03.loop.check(article_training_loop)
+    assert "no `log_every` parameter" in _shown(capsys)
+
+
+def test_a_loop_counting_epochs_from_0_still_passes(capsys):
+    """Printing at epochs 0, 2 and 4 (a 0-based count) is a fair way to report progress."""
+
+    def article_training_loop(model, data, epochs=1000, learning_rate=0.001, log_every=100):
+        losses = lesson03._loop_solution()(
+            model, data, epochs=epochs, learning_rate=learning_rate, log_every=None
+        )
+        for epoch in range(0, epochs, log_every):
+            print(f"epoch {epoch}: loss {losses[epoch]:.4f}")
+        return losses
+
+    assert lesson03.loop.check(article_training_loop)
+    assert _shown(capsys).startswith("Correct")
 
 
 @pytest.mark.parametrize(

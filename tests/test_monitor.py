@@ -195,13 +195,98 @@ model, _, _ = build_dense_autoencoder(16, 4, hidden_sizes=(8,))
 frames = np.random.default_rng(0).normal(size=(256, 16)).astype("float32")
 history = fit_autoencoder(model, frames, steps=40, batch_size=32)
 """
-    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
+    # A whole cell's count, as lessons 06 and 12 show it: kept, and leaving nothing behind.
+    counted = """
+from course_utils import monitor
+with monitor.progress(total=3, label="cross-validating", unit="trainings", min_interval=0) as bar:
+    for _ in range(3):
+        bar.update()
+"""
+    silent = """
+for seed in monitor.progress([0, 1, 2], unit="seeds", leave=False, min_interval=0):
+    pass
+"""
+    notebook = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell(cell) for cell in (code, counted, silent)]
+    )
     NotebookClient(notebook, timeout=120, kernel_name="python3").execute()
     outputs = [
         o
         for o in notebook.cells[0].outputs
         if not (o.output_type == "stream" and "Notebook ready" in o.text)
     ]
+    empty = {"text/plain": "", "text/html": ""}
     assert [o.output_type for o in outputs] == ["display_data", "stream"], outputs
-    assert outputs[0].data == {"text/plain": "", "text/html": ""}
+    assert outputs[0].data == empty
     assert outputs[1].text.startswith("trained [" + "#" * 24 + "] 40/40 steps, loss ")
+    counted_outputs = notebook.cells[1].outputs
+    assert [o.output_type for o in counted_outputs] == ["display_data", "stream"], counted_outputs
+    assert counted_outputs[0].data == empty
+    assert counted_outputs[1].text == "trained [" + "#" * 24 + "] 3/3 trainings\n"
+    silent_outputs = notebook.cells[2].outputs
+    assert [o.output_type for o in silent_outputs] == ["display_data"], silent_outputs
+    assert silent_outputs[0].data == empty
+
+
+def test_progress_counts_an_iterable_and_ends_on_a_line_that_depends_only_on_the_count():
+    from course_utils.monitor import progress
+
+    bar = progress(range(4), label="measuring", done_label="measured", unit="clips", show=False)
+    assert list(bar) == [0, 1, 2, 3]
+    assert bar.count == 4 and bar.finished
+    assert bar.line == "measured [" + "#" * 24 + "] 4/4 clips"
+    partial = progress(total=4, show=False)
+    with partial:
+        partial.update(2, loss=0.25)
+        assert partial.bar.text(partial.loss) == (
+            "training [" + "#" * 12 + "." * 12 + "] 2/4 runs, loss 0.25"
+        )
+    assert partial.line == "trained [" + "#" * 12 + "." * 12 + "] 2/4 runs, loss 0.25"
+
+
+def test_progress_prints_its_end_line_outside_a_notebook_only_when_asked(capsys):
+    from course_utils.monitor import progress
+
+    for _ in progress([1, 2], show=True):
+        pass
+    assert capsys.readouterr().out == "trained [" + "#" * 24 + "] 2/2 runs\n"
+    for _ in progress([1, 2], show=True, leave=False):
+        pass
+    for _ in progress([1, 2]):  # the default: nothing outside a notebook
+        pass
+    assert capsys.readouterr().out == ""
+
+
+def test_progress_stops_where_an_error_stops_the_work():
+    from course_utils.monitor import progress
+
+    with pytest.raises(RuntimeError, match="the second run failed"):
+        with progress(total=3, show=False) as bar:
+            bar.update()
+            raise RuntimeError("the second run failed")
+    assert bar.count == 1 and not bar.finished
+    assert bar.line.startswith("training [")
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(iterable=(n for n in range(3))), "cannot count this iterable.*total="),
+        (dict(total=0), "total must be a positive whole number of runs"),
+        (dict(total=2.5), "total must be a positive whole number"),
+        (dict(total=True), "total must be a positive whole number"),
+        (dict(iterable=[]), "total must be a positive whole number"),
+    ],
+)
+def test_progress_refuses_what_it_cannot_count(kwargs, message):
+    from course_utils.monitor import progress
+
+    with pytest.raises(SettingError, match=message):
+        progress(**kwargs)
+
+
+def test_progress_without_items_is_counted_by_hand():
+    from course_utils.monitor import progress
+
+    with pytest.raises(SettingError, match="call update"):
+        list(progress(total=2, show=False))

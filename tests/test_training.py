@@ -46,12 +46,16 @@ def small_model(models):
 # --- the article's loop -----------------------------------------------------------------------
 
 
-def test_article_loop_ends_near_the_sigmoid_floor(models, training):
+def test_article_loop_ends_near_the_sigmoid_floor(models, training, capsys):
     data = np.random.default_rng(0).normal(size=(2000, 1)).astype(np.float32)
     floor = models.sigmoid_loss_floor(data)
     losses = training.article_training_loop(
         models.ArticleAutoencoder(1, 100, 1), data, epochs=300, learning_rate=0.01
     )
+    # It reports every 100 epochs (the default log_every), each line the loss it returns.
+    assert capsys.readouterr().out.splitlines() == [
+        f"epoch {epoch}: loss {losses[epoch - 1]:.4f}" for epoch in (100, 200, 300)
+    ]
     assert losses[-1] < losses[0]
     assert losses[-1] >= floor - 1e-6
     assert losses[-1] < floor * 1.05
@@ -62,6 +66,16 @@ def test_article_loop_epochs_must_be_a_positive_whole_number(models, training, e
     with pytest.raises(SettingError, match="epochs"):
         training.article_training_loop(
             models.ArticleAutoencoder(1, 4, 1), np.zeros((8, 1)), epochs=epochs
+        )
+
+
+@pytest.mark.parametrize("log_every", [0, -1, 2.5, "10"])
+def test_article_loop_log_every_must_be_a_positive_whole_number_or_none(
+    models, training, log_every
+):
+    with pytest.raises(SettingError, match="log_every must be a positive whole number.*or None"):
+        training.article_training_loop(
+            models.ArticleAutoencoder(1, 4, 1), np.zeros((8, 1)), epochs=2, log_every=log_every
         )
 
 

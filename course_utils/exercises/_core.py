@@ -54,12 +54,13 @@ class _TimeUp(BaseException):
 
 
 def _mistaken_training(model, batches, loss, learning_rate, *, training=False, apply=True,
-                       record="each", tape="inside", returns=True):  # fmt: skip
+                       record="each", tape="inside", returns=True, log_every=None):  # fmt: skip
     """Train ``model`` over ``batches`` with one typical learner's mistake; the losses (or None).
 
     The tests' stand-in for a learner's training loop in lessons 03 and 04: ``apply=False``
     never steps the optimizer, ``record="last"`` keeps one loss, ``tape="outside"`` runs the
     forward pass before the tape starts, ``loss="mae"`` uses the mean absolute error.
+    ``log_every`` prints ``epoch N: loss x`` every that many batches, as lesson 03's loop does.
     """
     import keras
     import tensorflow as tf
@@ -69,7 +70,7 @@ def _mistaken_training(model, batches, loss, learning_rate, *, training=False, a
     )
     optimizer = keras.optimizers.Adam(learning_rate=learning_rate)
     losses, value = [], None
-    for x in batches:
+    for number, x in enumerate(batches, start=1):
         if tape == "inside":
             with tf.GradientTape() as recorder:
                 value = loss_function(x, model(x, training=training))
@@ -82,6 +83,8 @@ def _mistaken_training(model, batches, loss, learning_rate, *, training=False, a
             optimizer.apply_gradients(zip(grads, model.trainable_variables))
         if record == "each":
             losses.append(float(value))
+        if log_every and number % log_every == 0:
+            print(f"epoch {number}: loss {float(value):.4f}")
     if record == "last":
         losses.append(float(value))
     return losses if returns else None

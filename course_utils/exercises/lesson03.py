@@ -10,6 +10,9 @@ Used in: 03_building_the_autoencoder.
 
 from __future__ import annotations
 
+import contextlib
+import inspect
+import io
 import warnings
 
 import numpy as np
@@ -698,25 +701,35 @@ def _loop_solution():
     import keras
     import tensorflow as tf
 
-    def article_training_loop(model, data, epochs=1000, learning_rate=0.001):
+    def article_training_loop(model, data, epochs=1000, learning_rate=0.001, log_every=100):
         data = tf.constant(data, dtype="float32")
         loss_function = keras.losses.MeanSquaredError()
         optimizer = keras.optimizers.Adam(learning_rate=learning_rate)
         losses = []
-        for _ in range(epochs):
+        for epoch in range(1, epochs + 1):
             with tf.GradientTape() as tape:
                 reconstruction = model(data)
                 loss = loss_function(data, reconstruction)
             grads = tape.gradient(loss, model.trainable_variables)
             optimizer.apply_gradients(zip(grads, model.trainable_variables))
             losses.append(float(loss))
+            if log_every and epoch % log_every == 0:
+                print(f"epoch {epoch}: loss {losses[-1]:.4f}")
         return losses
 
     return article_training_loop
 
 
-#: The small run the loop check makes: a course model, 5 epochs, a learning rate the learner must pass on.
-LOOP_CASE = {"width": 2, "hidden_dim": 8, "rows": 32, "epochs": 5, "learning_rate": 0.02}
+#: The small run the loop check makes: a course model, 5 epochs, a learning rate the learner must pass
+#: on, and a report every 2 epochs.
+LOOP_CASE = {
+    "width": 2,
+    "hidden_dim": 8,
+    "rows": 32,
+    "epochs": 5,
+    "learning_rate": 0.02,
+    "log_every": 2,
+}
 
 
 def _loop_model(seed=0):
@@ -729,6 +742,15 @@ def _loop_model(seed=0):
     model = ArticleAutoencoder(width, LOOP_CASE["hidden_dim"], width, output_activation=None)
     model(np.zeros((1, width), dtype=np.float32))
     return model
+
+
+def _accepts(function, name: str) -> bool:
+    """Whether ``function`` can be called with the keyword argument ``name``."""
+    try:
+        parameters = inspect.signature(function).parameters.values()
+    except (TypeError, ValueError):  # no signature Python can read: let the call tell
+        return True
+    return any(p.name == name or p.kind is p.VAR_KEYWORD for p in parameters)
 
 
 def _loop_check(answer):
@@ -744,9 +766,22 @@ def _loop_check(answer):
     reference = _loop_model()
     before = [np.array(w) for w in reference.get_weights()]
     wanted = article_training_loop(reference, data, epochs=epochs, learning_rate=learning_rate)
+    log_every = LOOP_CASE["log_every"]
+    if not _accepts(answer, "log_every"):
+        raise Incorrect(
+            tr(
+                "Your function has no `log_every` parameter: keep the lesson's first line, "
+                "`def article_training_loop(model, data, epochs=1000, learning_rate=0.001, "
+                "log_every=100):`."
+            )
+        )
     model = _loop_model()
+    printed = io.StringIO()
     try:
-        losses = answer(model, data, epochs=epochs, learning_rate=learning_rate)
+        with contextlib.redirect_stdout(printed):
+            losses = answer(
+                model, data, epochs=epochs, learning_rate=learning_rate, log_every=log_every
+            )
     except Incorrect:
         raise
     except ValueError as problem:
@@ -801,20 +836,39 @@ def _loop_check(answer):
                 "`learning_rate`, before the loop, and apply every step with it."
             ).format(learning_rate=learning_rate)
         )
+    lines = [line for line in printed.getvalue().splitlines() if line.strip()]
+    if not lines:
+        raise Incorrect(
+            tr(
+                "Your loop trains correctly but prints nothing: every `log_every` epochs (here "
+                "log_every={log_every}, so after epochs {shown}) print the epoch and its loss, so "
+                "that you see the loop work."
+            ).format(log_every=log_every, shown=", ".join(
+                str(e) for e in range(log_every, epochs + 1, log_every)))
+        )  # fmt: skip
+    if len(lines) > epochs // log_every + 1:
+        raise Incorrect(
+            tr(
+                "Your loop printed {count} lines in {epochs} epochs with log_every={log_every}: "
+                "print only in the epochs that are a multiple of `log_every` (`epoch % log_every "
+                "== 0`), not in every epoch."
+            ).format(count=len(lines), epochs=epochs, log_every=log_every)
+        )
 
 
 def _wrong_loop(
-    apply=True, record="each", tape="inside", loss="mse", fixed_rate=None, returns=True
+    apply=True, record="each", tape="inside", loss="mse", fixed_rate=None, returns=True, log="right"
 ):
     """An article_training_loop with one typical mistake, for the tests."""
     import tensorflow as tf
 
-    def article_training_loop(model, data, epochs=1000, learning_rate=0.001):
+    def article_training_loop(model, data, epochs=1000, learning_rate=0.001, log_every=100):
         data = tf.constant(data, dtype="float32")
         return _mistaken_training(
             model, [data] * epochs, loss,
             learning_rate if fixed_rate is None else fixed_rate,
             apply=apply, record=record, tape=tape, returns=returns,
+            log_every={"right": log_every, "never": None, "each": 1}[log],
         )  # fmt: skip
 
     return article_training_loop
@@ -837,6 +891,10 @@ loop = Exercise(
             "Then hand the gradients and the variables to the optimizer (`apply_gradients` takes "
             "pairs: `zip(...)`), and append the loss, as a Python float, to the list you return."
         ),
+        N_(
+            "To report progress, number the epochs from 1 (`range(1, epochs + 1)`) and print "
+            "only when the epoch number divides evenly by `log_every`."
+        ),
         N_("Still stuck? `exercises.loop.solution()` shows the course's loop."),
     ],
     _loop_solution,
@@ -848,6 +906,8 @@ loop = Exercise(
         (lambda ctx: _wrong_loop(loss="mae"), "mean squared error"),
         (lambda ctx: _wrong_loop(fixed_rate=0.001), "learning_rate=0.02"),
         (lambda ctx: _wrong_loop(returns=False), "returns None"),
+        (lambda ctx: _wrong_loop(log="never"), "prints nothing"),
+        (lambda ctx: _wrong_loop(log="each"), "not in every epoch"),
         (
             lambda ctx: _loop_solution()(_loop_model(), np.zeros((4, 2)), epochs=1),
             "without calling",
