@@ -609,22 +609,22 @@ def evaluate(
 
     Used in: 09_anomaly_detection, benchmarks/anomaly.py.
     """
-    from .monitor import TrainingProgress
+    from .monitor import progress as progress_line
 
     release_memory()  # start from what the caller still holds, not what it freed
     normal, abnormal = _clip_features(sounds, context)
     results = []
     model = optimizer_start = None
     seeds = list(seeds)
-    bar = TrainingProgress(
-        max(1, len(seeds)),
+    splits = progress_line(
+        seeds,
+        total=max(1, len(seeds)),
         label="training and scoring",
+        unit="splits",
         min_interval=0.0,
         show=progress,
-        unit="splits",
     )
-    bar.on_train_begin()
-    for seed in seeds:
+    for seed in splits:
         train, test = split_normal(len(sounds.normal), seed, n_train)
         train_stacked = [normal.stacked[i] for i in train]
         test_stacked = [normal.stacked[i] for i in test] + abnormal.stacked
@@ -697,8 +697,6 @@ def evaluate(
                 r = results[-1]
                 print(f"split {seed}  {method:<40} AUC {r.auc:.3f}  pAUC {r.pauc:.3f}", flush=True)
         release_memory()  # hand each split's freed arrays back: five splits stay within Binder's budget
-        bar.on_train_batch_end(bar.step)
-    bar.on_train_end()
     return results
 
 

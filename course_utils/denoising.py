@@ -450,15 +450,13 @@ def train_mask_model(
         optimizer.apply_gradients(zip(grads, model.trainable_variables))
         return loss
 
-    from .monitor import TrainingProgress
+    from .monitor import progress as progress_line
 
-    bar = TrainingProgress(int(steps), show=progress)
-    bar.on_train_begin()
     losses = []
-    for features, noisy_mag, clean_mag in pairs.take(int(steps)):
-        losses.append(float(step(features, noisy_mag, clean_mag)))
-        bar.on_train_batch_end(len(losses), {"loss": losses[-1]})
-    bar.on_train_end({"loss": losses[-1]} if losses else None)
+    with progress_line(total=int(steps), unit="steps", show=progress) as bar:
+        for features, noisy_mag, clean_mag in pairs.take(int(steps)):
+            losses.append(float(step(features, noisy_mag, clean_mag)))
+            bar.update(loss=losses[-1])
     return losses
 
 

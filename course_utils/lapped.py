@@ -542,15 +542,12 @@ def train_lapped(
         optimizer.apply_gradients(zip(grads, model.trainable_variables))
         return loss
 
-    from .monitor import TrainingProgress
+    from .monitor import progress as progress_line
 
-    bar = TrainingProgress(int(steps), show=progress)
-    bar.on_train_begin()
-    loss = None
-    for index in range(int(steps)):
-        loss = step(tf.constant(_crops(signals, hop, length, batch_size, rng)))
-        bar.on_train_batch_end(index, {"loss": loss})  # read only when the line is redrawn
-    bar.on_train_end({"loss": float(loss)})
+    with progress_line(total=int(steps), unit="steps", show=progress) as bar:
+        for _ in range(int(steps)):
+            loss = step(tf.constant(_crops(signals, hop, length, batch_size, rng)))
+            bar.update(loss=loss)  # read only when the line is redrawn
     return float(loss)
 
 

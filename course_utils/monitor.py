@@ -73,8 +73,9 @@ class TrainingProgress(keras.callbacks.Callback):
         The first word of the end-of-training line (``"trained"``; :func:`progress` passes
         its own, e.g. ``"measured"``).
 
-    Used in: course_utils internals (the progress lines of fit_autoencoder, train_lapped,
-    train_mask_model, AutoencoderFeatures and the anomaly detectors' training).
+    Used in: course_utils internals (the progress lines of fit_autoencoder,
+    AutoencoderFeatures and the anomaly detectors' training; :func:`progress` draws with it
+    for train_lapped, train_mask_model and anomaly.evaluate).
     """
 
     def __init__(
@@ -218,14 +219,16 @@ class _Progress:
             self.bar.on_train_begin()
 
     def update(self, n: int = 1, loss=None) -> None:
-        """Count ``n`` more items done; ``loss``, if given, joins the line (and the end line)."""
+        """Count ``n`` more items done; ``loss``, if given, joins the line (and the end line).
+
+        A tensor ``loss`` is read only when the line is redrawn, so a training loop does not
+        wait for every step's value.
+        """
         self._start()
         if loss is not None:
-            self.loss = float(loss)
+            self.loss = loss
         for _ in range(n):
-            self.bar.on_train_batch_end(
-                self.bar.step, None if loss is None else {"loss": self.loss}
-            )
+            self.bar.on_train_batch_end(self.bar.step, None if loss is None else {"loss": loss})
 
     def close(self) -> None:
         """End the line: print the end line (``leave=True``) or leave no output at all."""
@@ -233,6 +236,8 @@ class _Progress:
             return
         self._start()
         self.finished = True
+        if self.loss is not None:
+            self.loss = float(self.loss)
         if self.leave:
             self.bar.on_train_end(None if self.loss is None else {"loss": self.loss})
             return
