@@ -260,7 +260,7 @@ def plot_rate_distortion(curves: dict, styles: dict, max_kbps: dict | None = Non
 
     Returns the figure; the bit-rate axes are logarithmic and shared within a column.
 
-    Used in: 07_compression.
+    Used in: 07_compression, 07_going_further_codecs.
     """
     import matplotlib.pyplot as plt
 

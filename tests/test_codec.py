@@ -504,6 +504,37 @@ def test_the_reference_sweep_runs_every_codec_below_the_signals_rate():
     )
 
 
+def test_the_reference_sweep_runs_only_the_methods_asked_for():
+    x = speechlike(sr=8000, seconds=1.0)
+    sweep = list(codec.reference_codec_sweep(x, 8000, methods=("downsampling",)))
+    assert {method for method, *_ in sweep} == {"downsampling"} and len(sweep) == 3
+    for methods in ("MP3", (), ("mp3",), ("MP3", "AAC"), None):
+        with pytest.raises(SettingError, match="methods must be some of"):
+            codec.reference_codec_sweep(x, 8000, methods=methods)  # at the call, not when iterated
+
+
+def test_the_rate_at_which_a_curve_reaches_a_value_is_interpolated_in_log_kbps():
+    lsd = [{"kbps": 4.0, "lsd": 12.0}, {"kbps": 16.0, "lsd": 8.0}, {"kbps": 64.0, "lsd": 4.0}]
+    assert codec.rate_at_value(lsd, "lsd", 10.0) == pytest.approx(8.0)  # halfway in log-kbps
+    assert codec.rate_at_value(lsd, "lsd", 8.0) == pytest.approx(16.0)
+    assert codec.rate_at_value(lsd, "lsd", 5.0) == pytest.approx(16.0 * 4**0.75)
+    snr = [{"kbps": 4.0, "snr": 2.0}, {"kbps": 16.0, "snr": 10.0}]  # a rising curve
+    assert codec.rate_at_value(snr, "snr", 6.0) == pytest.approx(8.0)
+    # the first crossing, not a later one: the curve falls to 9 dB, rises and falls again
+    bumpy = lsd[:2] + [{"kbps": 32.0, "lsd": 11.0}, {"kbps": 64.0, "lsd": 4.0}]
+    assert codec.rate_at_value(bumpy, "lsd", 9.0) < 16.0
+    assert np.isnan(codec.rate_at_value(lsd, "lsd", 3.0))  # never reached
+    assert np.isnan(
+        codec.rate_at_value(lsd, "lsd", 12.0)
+    )  # reached at the lowest rate run, or below
+    assert np.isnan(codec.rate_at_value(lsd, "lsd", 13.0))
+    assert codec.rate_at_value(lsd, "lsd", 4.0) == pytest.approx(64.0)
+    with pytest.raises(SignalError, match="sorted"):
+        codec.rate_at_value(lsd[::-1], "lsd", 10.0)
+    with pytest.raises(SignalError, match="no points"):
+        codec.rate_at_value([], "lsd", 10.0)
+
+
 def test_a_curve_is_read_at_a_rate_in_log_kbps_and_never_extrapolated():
     points = [{"kbps": 4.0, "snr": 2.0}, {"kbps": 16.0, "snr": 10.0}]
     assert codec.value_at_rate(points, "snr", 8.0) == pytest.approx(6.0)  # halfway in log-kbps

@@ -20,7 +20,8 @@ available as ``codec.<name>``:
   :func:`downsample_codec`, and :func:`lossy_codec` for MP3 and Opus through
   libsndfile, whose bitrate is *measured* from the encoded bytes;
   :func:`reference_codec_sweep` runs them all across their bit rates, and
-  :func:`value_at_rate` reads a rate-distortion curve at a given bit rate.
+  :func:`value_at_rate` reads a rate-distortion curve at a given bit rate
+  (:func:`rate_at_value`: the bit rate at which it reaches a given value).
 
 This package does not import TensorFlow.
 
@@ -47,10 +48,12 @@ from .files import (
 )
 from .reference import (
     OPUS_SAMPLE_RATES,
+    REFERENCE_METHODS,
     bit_depth_codec,
     downsample_codec,
     lossy_codec,
     lossy_codec_available,
+    rate_at_value,
     reference_codec_sweep,
     value_at_rate,
 )
@@ -60,6 +63,7 @@ __all__ = [
     "REQUIRED_METADATA",
     "MAX_UNPACKED_BYTES",
     "OPUS_SAMPLE_RATES",
+    "REFERENCE_METHODS",
     "quantize",
     "dequantize",
     "bitstream_bits",
@@ -75,4 +79,5 @@ __all__ = [
     "lossy_codec_available",
     "reference_codec_sweep",
     "value_at_rate",
+    "rate_at_value",
 ]

@@ -18,16 +18,21 @@ from .bits import _check_bits, kbps
 
 __all__ = [
     "OPUS_SAMPLE_RATES",
+    "REFERENCE_METHODS",
     "bit_depth_codec",
     "downsample_codec",
     "lossy_codec",
     "lossy_codec_available",
+    "rate_at_value",
     "reference_codec_sweep",
     "value_at_rate",
 ]
 
 #: The sample rates libopus accepts; other rates are resampled to the next one up.
 OPUS_SAMPLE_RATES = (8000, 12000, 16000, 24000, 48000)
+
+#: The codecs :func:`reference_codec_sweep` runs, in its order.
+REFERENCE_METHODS = ("mu-law", "downsampling", "MP3", "Opus")
 
 
 def bit_depth_codec(x, bits: int, mu_law: bool = False) -> tuple[np.ndarray, int]:
@@ -146,7 +151,7 @@ def lossy_codec(
         ``len(x)`` samples at ``sr``; kbps from the encoded file's byte count
         (container headers included) and the clip's duration.
 
-    Used in: 07_going_further_codecs, benchmarks/codec.py.
+    Used in: benchmarks/codec.py.
     """
     import librosa
     import soundfile
@@ -201,7 +206,9 @@ def lossy_codec(
     return decoded.astype(np.float32), kbps(8 * n_bytes, len(x) / sr)
 
 
-def reference_codec_sweep(x, sr: int, opus_targets_kbps=(8, 12, 16, 24, 32, 48, 64)):
+def reference_codec_sweep(
+    x, sr: int, opus_targets_kbps=(8, 12, 16, 24, 32, 48, 64), methods=REFERENCE_METHODS
+):
     """The reference codecs across their bit rates: yields ``(method, setting, decoded, kbps)``.
 
     Mu-law at 2, 3, 4, 6 and 8 bits a sample; downsampling (8-bit mu-law) to 1, 2, 4 and
@@ -209,23 +216,36 @@ def reference_codec_sweep(x, sr: int, opus_targets_kbps=(8, 12, 16, 24, 32, 48, 
     levels from 0.3 to 0.99 reach (its standard rates repeat: each is kept once); Opus aimed
     at each of ``opus_targets_kbps`` (libsndfile maps the level linearly onto about 6 to
     256 kbps). The rates are those measured (:func:`lossy_codec`), not the targets.
+    ``methods`` picks some of :data:`REFERENCE_METHODS` (e.g. ``("MP3", "Opus")``); the
+    others are not run.
 
-    Used in: 07_compression.
+    Used in: 07_compression, 07_going_further_codecs.
     """
-    for bits in (2, 3, 4, 6, 8):
-        decoded, bits_per_sample = bit_depth_codec(x, bits, mu_law=True)
-        yield "mu-law", f"{bits} bits", decoded, sr * bits_per_sample / 1000
-    for low_sr in (1000, 2000, 4000, 8000):
+    if isinstance(methods, str) or not methods or not set(methods) <= set(REFERENCE_METHODS):
+        raise SettingError(
+            f"methods must be some of {REFERENCE_METHODS}, e.g. methods=('MP3', 'Opus'); "
+            f"got {methods!r}."
+        )
+    return _sweep(x, sr, opus_targets_kbps, methods)  # checked now, run when iterated
+
+
+def _sweep(x, sr, opus_targets_kbps, methods):
+    """The generator behind :func:`reference_codec_sweep`."""
+    if "mu-law" in methods:
+        for bits in (2, 3, 4, 6, 8):
+            decoded, bits_per_sample = bit_depth_codec(x, bits, mu_law=True)
+            yield "mu-law", f"{bits} bits", decoded, sr * bits_per_sample / 1000
+    for low_sr in (1000, 2000, 4000, 8000) if "downsampling" in methods else ():
         if low_sr < sr:
             decoded, rate = downsample_codec(x, sr, low_sr, bits=8, mu_law=True)
             yield "downsampling", f"{low_sr} Hz", decoded, rate
     seen = set()
-    for level in np.linspace(0.3, 0.99, 12):
+    for level in np.linspace(0.3, 0.99, 12) if "MP3" in methods else ():
         decoded, rate = lossy_codec(x, sr, "mp3", compression_level=float(level))
         if round(rate) not in seen:
             seen.add(round(rate))
             yield "MP3", f"level {level:.2f}", decoded, rate
-    for target in opus_targets_kbps:
+    for target in opus_targets_kbps if "Opus" in methods else ():
         level = min(0.99, 1 - (target - 6) / 250)
         decoded, rate = lossy_codec(x, sr, "opus", compression_level=level)
         yield "Opus", f"level {level:.3f}", decoded, rate
@@ -248,3 +268,28 @@ def value_at_rate(points, measure: str, target_kbps: float) -> float:
     if not rates[0] - 1e-9 <= target <= rates[-1] + 1e-9:
         return float("nan")
     return float(np.interp(target, rates, [point[measure] for point in points]))
+
+
+def rate_at_value(points, measure: str, target: float) -> float:
+    """The lowest bit rate at which a rate-distortion curve's ``measure`` reaches ``target``.
+
+    The inverse of :func:`value_at_rate`: the first place where the curve, starting from its
+    lowest rate, crosses ``target`` (an LSD falling to it, an SNR rising to it), interpolated
+    in log-kbps. ``points``: dicts with ``"kbps"`` and ``measure``, sorted by rate. NaN where
+    the curve never crosses the target, or already starts there (it might have reached it
+    below the rates that were run: no extrapolation).
+
+    Used in: 07_going_further_codecs.
+    """
+    if not points:
+        raise SignalError("The curve has no points: run the codec at some bit rates first.")
+    rates = np.log([point["kbps"] for point in points])
+    if np.any(np.diff(rates) < 0):
+        raise SignalError("The points must be sorted by their kbps, lowest first.")
+    gaps = np.array([point[measure] for point in points], dtype=np.float64) - target
+    side = np.sign(gaps[0])  # the side of the target the curve starts on
+    for i in range(len(gaps) - 1):
+        if side and gaps[i + 1] * side <= 0:  # the first point on (or past) the target
+            fraction = gaps[i] / (gaps[i] - gaps[i + 1])
+            return float(np.exp(rates[i] + fraction * (rates[i + 1] - rates[i])))
+    return float("nan")
