@@ -21,11 +21,10 @@ AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".oga")
 
 def load_folder(folder, what: str) -> dict:
     """Every audio file in ``folder`` at the denoiser's rate: name -> mono clip (first channel)."""
-    import librosa
     import numpy as np
     import soundfile
 
-    from course_utils.denoising import CONTEXT, HOP_LENGTH, N_FFT, RATE
+    from course_utils.denoising import CONTEXT, HOP_LENGTH, N_FFT, RATE, at_model_rate
     from course_utils.errors import (
         AudioFileError,
         DatasetLayoutError,
@@ -55,7 +54,7 @@ def load_folder(folder, what: str) -> dict:
             ) from None
         samples = samples[:, 0]
         if rate != RATE and len(samples):
-            samples = librosa.resample(y=samples, orig_sr=rate, target_sr=RATE, res_type="soxr_hq")
+            samples = at_model_rate(samples, rate)  # the whole band up to 8 kHz, as the model saw
         if len(samples) < minimum:
             raise SignalError(
                 f"'{path}' lasts {len(samples) / RATE:.3f} s, shorter than the model's context "
