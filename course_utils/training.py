@@ -403,14 +403,6 @@ def fit_autoencoder(
     return history
 
 
-def _leaf_layers(model):
-    for layer in model.layers:
-        if hasattr(layer, "layers") and layer.layers:
-            yield from _leaf_layers(layer)
-        else:
-            yield layer
-
-
 def gradient_norms(model, frames, targets=None, loss="mse", training: bool = True) -> dict:
     """The norm of the loss gradient for every layer's weight matrix, on one batch.
 
@@ -421,11 +413,13 @@ def gradient_norms(model, frames, targets=None, loss="mse", training: bool = Tru
 
     Used in: 06_troubleshooting.
     """
+    from .diagrams import _leaves  # the package's one walk over a model's layers
+
     x = tf.constant(_as_training_array(frames, "frames"))
     y = x if targets is None else tf.constant(_as_training_array(targets, "targets"))
     kernels = [
         (layer.name, layer.kernel)
-        for layer in _leaf_layers(model)
+        for layer in _leaves(model)
         if getattr(layer, "kernel", None) is not None and layer.trainable
     ]
     if not kernels:
