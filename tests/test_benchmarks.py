@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import nbformat
 import pytest
 
+import benchmarks.notebooks
 from benchmarks.__main__ import main, to_markdown
-from benchmarks.notebooks import run_notebook
+from benchmarks.notebooks import run_all, run_notebook
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted(path.name for path in (ROOT / "notebooks").glob("*.ipynb"))
 
 
 def make_notebook(path, source):
@@ -32,6 +38,39 @@ def test_run_notebook_reports_errors_instead_of_stopping(tmp_path):
     path = make_notebook(tmp_path / "broken.ipynb", "raise ValueError('deliberate')")
     result = run_notebook(path)
     assert "deliberate" in result["error"] and not result["within_budget"]
+
+
+def test_the_benchmark_runs_every_notebook_of_the_course(monkeypatch):
+    ran = []
+
+    def fake_run(path):
+        ran.append(path.name)
+        return {"notebook": path.name, "seconds": 1.0, "peak_mb": 1, "error": ""}
+
+    monkeypatch.setattr(benchmarks.notebooks, "run_notebook", fake_run)
+    run_all()
+    assert "07_going_further_codecs.ipynb" in NOTEBOOKS and ran == NOTEBOOKS
+
+
+def test_the_results_have_a_row_for_every_notebook_and_no_other():
+    # A notebook added or renamed after the last `make benchmark` must be measured, not left
+    # out of the table (and out of its "every notebook within budget" target) in silence.
+    results = json.loads((ROOT / "benchmarks" / "results.json").read_text())
+    rows = results["parts"]["notebooks"]["rows"]
+    measured = [row["notebook"] for row in rows]
+    missing = sorted(set(NOTEBOOKS) - set(measured))
+    stale = sorted(set(measured) - set(NOTEBOOKS))
+    assert not missing and not stale, (
+        f"benchmarks/results.json has no row for {missing}, and rows for {stale} that "
+        "notebooks/ no longer has: run `python -m benchmarks --only notebooks` (or make "
+        "benchmark) and update benchmarks/results.json and results.md"
+    )
+    assert measured == sorted(measured)  # the table in the notebooks' order
+    target = next(iter(results["parts"]["notebooks"]["targets"].values()))
+    assert target == all(row["within_budget"] for row in rows)
+    markdown = (ROOT / "benchmarks" / "results.md").read_text()
+    table = markdown.split("## notebooks", 1)[1].split("\n## ", 1)[0]
+    assert re.findall(r"^\| (\S+\.ipynb) \|", table, flags=re.MULTILINE) == NOTEBOOKS
 
 
 def test_markdown_reports_missed_targets():
