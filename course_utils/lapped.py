@@ -323,15 +323,18 @@ def position_bits(model, train_signal, test_signal) -> tuple[float, float]:
     Fixed: ``m * log2(hop)``. Modelled: each coefficient's chance of being kept,
     counted on ``train_signal`` (a learned prior, as in learned compression), and
     the ideal code length of the test frames' kept/dropped pattern under it,
-    ``-log2 p`` per kept and ``-log2 (1 - p)`` per dropped coefficient (an
-    arithmetic coder gets within a few bits of it per clip).
+    ``-log2 p`` per kept and ``-log2 (1 - p)`` per dropped coefficient (a range
+    coder stores it in a few 32-bit words more per clip: ``tests/test_lapped.py`` codes
+    lesson 07's music with constriction's).
 
     Used in: 07_compression.
     """
     return _position_bits(_analysed(model, train_signal), _analysed(model, test_signal), model.m)
 
 
-def _position_bits(train_coefficients, test_coefficients, m: int) -> tuple[float, float]:
+def _position_prior(train_coefficients, test_coefficients, m: int):
+    """``(p, kept)``: each coefficient's chance of being among the ``m`` kept, counted on the
+    training frames, and the test frames' kept/dropped pattern (frames, coefficients)."""
     train_positions, _, shape = _top(train_coefficients, m)
     counts = np.zeros(shape[1]) + 0.5  # add-one-half: no coefficient is impossible
     np.add.at(counts, train_positions.ravel(), 1.0)
@@ -339,8 +342,13 @@ def _position_bits(train_coefficients, test_coefficients, m: int) -> tuple[float
     test_positions, _, test_shape = _top(test_coefficients, m)
     kept = np.zeros(test_shape, bool)
     np.put_along_axis(kept, test_positions, True, axis=1)
+    return p, kept
+
+
+def _position_bits(train_coefficients, test_coefficients, m: int) -> tuple[float, float]:
+    p, kept = _position_prior(train_coefficients, test_coefficients, m)
     bits = -(np.log2(p) * kept + np.log2(1 - p) * ~kept).sum(axis=1)
-    return float(m * np.log2(shape[1])), float(bits.mean())
+    return float(m * np.log2(len(p))), float(bits.mean())
 
 
 def prior_code_bits(train_symbols, test_symbols, n_symbols: int, smoothing: float = 0.5) -> float:
@@ -361,8 +369,8 @@ def prior_code_bits(train_symbols, test_symbols, n_symbols: int, smoothing: floa
     -------
     float
         Each column's probability of each symbol is its smoothed frequency in
-        ``train_symbols``; a test symbol costs its ideal code length ``-log2 p`` (an
-        arithmetic coder gets within a few bits of the sum per clip). The sum over
+        ``train_symbols``; a test symbol costs its ideal code length ``-log2 p`` (a
+        range coder gets within a few words of the sum per clip). The sum over
         a row's columns, averaged over rows.
 
     Used in: no notebook.
@@ -397,11 +405,16 @@ def prior_code_bits(train_symbols, test_symbols, n_symbols: int, smoothing: floa
             f"train_symbols has {train.shape[1]} columns and test_symbols {test.shape[1]}; "
             "each column has its own prior, so they must match."
         )
-    counts = np.full((train.shape[1], n_symbols), float(smoothing))
-    np.add.at(counts, (np.broadcast_to(np.arange(train.shape[1]), train.shape), train), 1.0)
-    log_p = np.log2(counts / counts.sum(axis=1, keepdims=True))
+    log_p = np.log2(_symbol_probabilities(train, n_symbols, smoothing))
     bits = -log_p[np.arange(test.shape[1]), test].sum(axis=1)
     return float(bits.mean())
+
+
+def _symbol_probabilities(train, n_symbols: int, smoothing: float = 0.5) -> np.ndarray:
+    """(columns, n_symbols): each column's smoothed symbol frequencies in ``train``."""
+    counts = np.full((train.shape[1], n_symbols), float(smoothing))
+    np.add.at(counts, (np.broadcast_to(np.arange(train.shape[1]), train.shape), train), 1.0)
+    return counts / counts.sum(axis=1, keepdims=True)
 
 
 def value_bits(model, train_signal, test_signal, bits: int = 8) -> tuple[float, float]:
@@ -423,7 +436,9 @@ def value_bits(model, train_signal, test_signal, bits: int = 8) -> tuple[float, 
     return _value_bits(_analysed(model, train_signal), _analysed(model, test_signal), model.m, bits)
 
 
-def _value_bits(train_coefficients, test_coefficients, m: int, bits: int) -> tuple[float, float]:
+def _value_levels(train_coefficients, test_coefficients, m: int, bits: int):
+    """``(train_levels, test_levels)``: the kept values of both, ranked by size, on the test
+    clip's ``bits``-bit levels (one range per rank), as whole numbers."""
     from .codec import quantize
 
     _, test_values, _ = _top(test_coefficients, m)
@@ -433,8 +448,12 @@ def _value_bits(train_coefficients, test_coefficients, m: int, bits: int) -> tup
     step = (ranges[1].astype(np.float64) - ranges[0]) / levels
     train_levels = np.rint((train_values - ranges[0]) / np.where(step > 0, step, 1.0))
     train_levels = np.where(step > 0, np.clip(train_levels, 0, levels), 0).astype(np.int64)
-    modelled = prior_code_bits(train_levels, test_levels.astype(np.int64), levels + 1)
-    return float(m * bits), modelled
+    return train_levels, test_levels.astype(np.int64)
+
+
+def _value_bits(train_coefficients, test_coefficients, m: int, bits: int) -> tuple[float, float]:
+    train_levels, test_levels = _value_levels(train_coefficients, test_coefficients, m, bits)
+    return float(m * bits), prior_code_bits(train_levels, test_levels, 2**bits)
 
 
 def widest_code_within(model, train_signal, test_signal, bits: int, frame_bits: float):
