@@ -1,7 +1,10 @@
-"""Wall time and peak resident memory of every notebook, run headless as CI runs it.
+"""Wall time, CPU time and peak resident memory of every notebook, run headless as CI runs it.
 
 The kernel is a child process; a sampling thread records the largest
-resident set size among this process's descendants while the notebook runs.
+resident set size among this process's descendants while the notebook runs,
+and the CPU time (user + system) each of them has used. The budget is wall time
+on 2 cores; the CPU time tells a slow notebook from a busy machine (it barely
+changes when other work shares the cores, the wall time does).
 """
 
 from __future__ import annotations
@@ -19,11 +22,16 @@ TIME_BUDGET_S = 60.0
 MEMORY_BUDGET_MB = 1200.0
 
 
-def _descendants_rss_mb() -> float:
+def _descendants_rss_mb(cpu_seconds: dict | None = None) -> float:
+    """The descendants' summed resident memory (MB); ``cpu_seconds`` gets each one's CPU time."""
     rss = 0
     for child in psutil.Process().children(recursive=True):
         try:
-            rss += child.memory_info().rss
+            with child.oneshot():
+                rss += child.memory_info().rss
+                if cpu_seconds is not None:
+                    times = child.cpu_times()
+                    cpu_seconds[child.pid] = times.user + times.system
         except psutil.Error:
             pass
     return rss / 1e6
@@ -39,11 +47,12 @@ def run_notebook(path: Path, timeout: int = 300) -> dict:
         resources={"metadata": {"path": str(path.parent)}},
     )
     peak = [0.0]
+    cpu_seconds: dict[int, float] = {}  # pid -> CPU time, the last seen before it ended
     done = threading.Event()
 
     def sample():
         while not done.is_set():
-            peak[0] = max(peak[0], _descendants_rss_mb())
+            peak[0] = max(peak[0], _descendants_rss_mb(cpu_seconds))
             done.wait(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -61,6 +70,7 @@ def run_notebook(path: Path, timeout: int = 300) -> dict:
     return {
         "notebook": path.name,
         "seconds": round(seconds, 1),
+        "cpu_seconds": round(sum(cpu_seconds.values()), 1),
         "peak_mb": round(peak[0]),
         "within_budget": not error and seconds <= TIME_BUDGET_S and peak[0] <= MEMORY_BUDGET_MB,
         "error": error,

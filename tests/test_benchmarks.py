@@ -24,13 +24,17 @@ def make_notebook(path, source):
     return path
 
 
-def test_run_notebook_measures_the_kernels_memory(tmp_path):
+def test_run_notebook_measures_the_kernels_memory_and_cpu_time(tmp_path):
     path = make_notebook(
-        tmp_path / "big.ipynb", "import numpy as np\nx = np.ones(40_000_000)\nx.sum()"
+        tmp_path / "big.ipynb",
+        "import time\nimport numpy as np\nx = np.ones(40_000_000)\nx.sum()\n"
+        "end = time.process_time() + 1.5\nwhile time.process_time() < end:\n    pass",
     )
     result = run_notebook(path)
     assert result["error"] == ""
     assert result["peak_mb"] > 300  # 320 MB of float64 lives in the kernel, not in this process
+    # 1.5 s of the kernel's own CPU time (plus its start), counted in the kernel, not here
+    assert 1.5 <= result["cpu_seconds"] <= result["seconds"] * 2 + 1, result
     assert result["within_budget"]
 
 
