@@ -16,7 +16,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 $(foreach setting,$(shell $(PYTHON) -m course_utils env --make),$(eval export $(setting)))
 export PYTHONHASHSEED := 0
 
-.PHONY: weights test-pythons lab lab-zh student test ci readme-table lint pytest notebooks doctor data lock site slides browser screenshots benchmark benchmark-quick clean strip help
+.PHONY: weights test-pythons lab lab-zh student test ci readme-table lint pytest notebooks notebooks-zh doctor data lock site slides browser screenshots benchmark benchmark-quick clean strip help
 
 help:
 	@echo "make lab        set up .venv if needed, build the student edition and open JupyterLab at its lesson 00"
@@ -26,6 +26,7 @@ help:
 	@echo "make student    the student edition (both languages) in build/student: the learner's code left out"
 	@echo "make test       set up .venv if needed, then lint, pytest, run every notebook, build the site (no root, npm or network)"
 	@echo "make ci         make test, then the browser tests, slides, quick benchmark and Python 3.13 (what CI runs)"
+	@echo "make notebooks-zh  run the Chinese edition once; every solution's check must say 正确"
 	@echo "make site       build the course website (executed notebooks as HTML) into build/site"
 	@echo "make slides     reveal.js slides of lessons 03 and 05 into build/slides (offline)"
 	@echo "make browser    test JupyterLab and the website in a real browser (Debian's Chromium)"
@@ -87,7 +88,7 @@ test: $(STAMP) lint pytest notebooks site
 
 # What CI runs (.ci/run), as root with the npm registry reachable: make test, then Chromium
 # (installed as root), the slides (reveal.js from npm), the quick benchmark and the newest Python.
-ci: test slides browser benchmark-quick
+ci: test notebooks-zh slides browser benchmark-quick
 	$(MAKE) test-pythons PYTHONS=3.13 TEST_PYTHONS_ARGS=--require
 
 lint: $(STAMP)
@@ -115,6 +116,15 @@ notebooks: $(STAMP)
 	$(BIN)/python scripts/student_edition.py --verify build/executed
 	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-cell-timeout=180 \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider build/executed $(PYTEST_ARGS)
+
+# The Chinese edition, executed once: its code is the English lessons' (tests/test_zh_edition.py),
+# which nbval runs twice; here its messages are Chinese (setup_notebook(language="zh")), and
+# every solution's check must say 正确 (Correct).
+notebooks-zh: $(STAMP)
+	rm -rf build/executed-zh && mkdir -p build/executed-zh
+	$(BIN)/jupyter nbconvert --to notebook --execute --ExecutePreprocessor.timeout=180 \
+		--output-dir build/executed-zh notebooks/zh/*.ipynb
+	$(BIN)/python scripts/student_edition.py --verify build/executed-zh
 
 # The website: the notebooks executed by `make notebooks` (build/executed; any missing
 # or changed since is executed here) as HTML pages, offline, in build/site. No npm: the
