@@ -259,15 +259,21 @@ def value_at_rate(points, measure: str, target_kbps: float) -> float:
 
     Used in: 07_compression.
     """
+    rates = _log_rates(points)
+    target = np.log(target_kbps)
+    if not rates[0] - 1e-9 <= target <= rates[-1] + 1e-9:
+        return float("nan")
+    return float(np.interp(target, rates, [point[measure] for point in points]))
+
+
+def _log_rates(points) -> np.ndarray:
+    """The curve's rates in log-kbps, after checking it has points, lowest rate first."""
     if not points:
         raise SignalError("The curve has no points: run the codec at some bit rates first.")
     rates = np.log([point["kbps"] for point in points])
     if np.any(np.diff(rates) < 0):
         raise SignalError("The points must be sorted by their kbps, lowest first.")
-    target = np.log(target_kbps)
-    if not rates[0] - 1e-9 <= target <= rates[-1] + 1e-9:
-        return float("nan")
-    return float(np.interp(target, rates, [point[measure] for point in points]))
+    return rates
 
 
 def rate_at_value(points, measure: str, target: float) -> float:
@@ -281,11 +287,7 @@ def rate_at_value(points, measure: str, target: float) -> float:
 
     Used in: 07_going_further_codecs.
     """
-    if not points:
-        raise SignalError("The curve has no points: run the codec at some bit rates first.")
-    rates = np.log([point["kbps"] for point in points])
-    if np.any(np.diff(rates) < 0):
-        raise SignalError("The points must be sorted by their kbps, lowest first.")
+    rates = _log_rates(points)
     gaps = np.array([point[measure] for point in points], dtype=np.float64) - target
     side = np.sign(gaps[0])  # the side of the target the curve starts on
     for i in range(len(gaps) - 1):
