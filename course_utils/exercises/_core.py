@@ -17,6 +17,7 @@ import signal
 import sys
 import textwrap
 import threading
+import types
 from contextlib import contextmanager
 
 import numpy as np
@@ -88,32 +89,6 @@ def _mistaken_training(model, batches, loss, learning_rate, *, training=False, a
     if record == "last":
         losses.append(float(value))
     return losses if returns else None
-
-
-@contextmanager
-def _refusing(*names, message):
-    """While the learner's code runs, the course's own ``module.function`` for each ``"module:function"``
-    in ``names`` raises :class:`Incorrect` with ``message``: a check refuses the shortcut that calls
-    the function the exercise asks the learner to write (the lesson uses it afterwards).
-    """
-    import importlib
-
-    saved = []
-    for name in names:
-        module_name, attribute = name.split(":")
-        module = importlib.import_module(module_name)
-        saved.append((module, attribute, getattr(module, attribute)))
-
-    def refused(*args, **kwargs):
-        raise Incorrect(message)
-
-    try:
-        for module, attribute, _ in saved:
-            setattr(module, attribute, refused)
-        yield
-    finally:
-        for module, attribute, original in saved:
-            setattr(module, attribute, original)
 
 
 @contextmanager
@@ -242,32 +217,176 @@ def traceback_frames(error: BaseException):
     return traceback.extract_tb(error.__traceback__)
 
 
-def _names_used(function) -> set[str]:
-    """Every global and attribute name ``function``'s code refers to, nested functions included.
+def _forbidden(names) -> list:
+    """``(module, attribute, object)`` for each ``"module:function"`` in ``names``."""
+    import importlib
 
-    For refusing shortcuts: a learner's function that calls the course's own answer
-    (``efficiency.count_dense_flops``) names it in its code.
-    """
-    function = inspect.unwrap(function)  # past check()'s screening wrapper
-    if isinstance(function, functools.partial):
-        function = function.func
+    found = []
+    for name in names:
+        module_name, path = name.split(":")
+        owner = importlib.import_module(module_name)
+        *outer, attribute = path.split(".")  # "VAE.elbo_terms": a method of a class
+        for part in outer:
+            owner = getattr(owner, part)
+        found.append((owner, attribute, getattr(owner, attribute)))
+    return found
+
+
+def _is_learners(function) -> bool:
+    """Whether ``function`` was written outside the course package and the installed libraries."""
     code = getattr(function, "__code__", None)
-    names, stack = set(), [code] if code is not None else []
+    if code is None:
+        return False
+    filename = os.path.abspath(code.co_filename)
+    return not (
+        filename.startswith(_PACKAGE) or "site-packages" in filename or "/lib/python" in filename
+    )
+
+
+def _reached(function, targets):
+    """The first of ``targets`` that ``function`` reaches without a run, or None (compared by ``is``).
+
+    Followed: the function itself; every global its code names (a from-import binds the course's
+    own function object to a name of the learner's namespace); module attributes its code names
+    (``codec.quantized_roundtrip``, through any alias or an import inside the function); its closure
+    and its default arguments; and, the same way, every other function of the learner's it reaches
+    (a helper, a method of the learner's class, a ``functools.partial``). The course's and the
+    libraries' own functions are not entered: calling those the exercise allows stays allowed.
+    A learner's own function that has the same *name* as a target is a different object: not refused.
+    """
+    targets = list(targets)
+
+    def target(value):
+        return next((t for t in targets if value is t), None)
+
+    stack, seen = [(function, True)], set()
     while stack:
-        current = stack.pop()
-        names.update(current.co_names)
-        stack.extend(c for c in current.co_consts if hasattr(c, "co_names"))
-    return names
+        value, first = stack.pop()
+        if id(value) in seen:
+            continue
+        seen.add(id(value))
+        hit = target(value)
+        if hit is not None:
+            return hit
+        if isinstance(value, functools.partial):
+            stack.append((value.func, first))
+            stack.extend((v, False) for v in (*value.args, *value.keywords.values()))
+            continue
+        if isinstance(value, (tuple, list, set, frozenset)):
+            stack.extend((v, False) for v in list(value)[:100])
+            continue
+        if isinstance(value, dict):
+            stack.extend((v, False) for v in list(value.values())[:100])
+            continue
+        if inspect.ismethod(value):
+            stack.append((value.__func__, first))
+            continue
+        if isinstance(value, type):
+            methods = [v for v in vars(value).values() if inspect.isfunction(v)]
+            if any(_is_learners(v) for v in methods):  # a class of the learner's
+                stack.extend((v, False) for v in (*methods, *value.__bases__))
+            continue
+        if not inspect.isfunction(value):
+            if callable(value) and not isinstance(value, types.ModuleType):
+                stack.append((type(value), False))  # a callable object: its class's methods
+            continue
+        wrapped = getattr(value, "__wrapped__", None)
+        if wrapped is not None:  # check()'s screening wrapper, or a decorator
+            stack.append((wrapped, first))
+            if not _is_learners(value):
+                continue
+        elif not (first or _is_learners(value)):
+            continue
+        codes, names = [value.__code__], set()
+        while codes:
+            code = codes.pop()
+            names.update(code.co_names)
+            codes.extend(c for c in code.co_consts if isinstance(c, types.CodeType))
+        scope = value.__globals__
+        stack.extend((scope[name], False) for name in names if name in scope)
+        stack.extend((cell.cell_contents, False) for cell in value.__closure__ or () if _full(cell))
+        stack.extend((v, False) for v in value.__defaults__ or ())
+        stack.extend((v, False) for v in (value.__kwdefaults__ or {}).values())
+        # attributes the code names, of the modules, classes and objects it names:
+        # `codec.quantized_roundtrip`, `c.x` after `import course_utils.codec as c`,
+        # `from course_utils.codec import x` inside the function, `vae.elbo_terms`
+        owners = [scope[name] for name in names if name in scope]
+        owners += [cell.cell_contents for cell in value.__closure__ or () if _full(cell)]
+        owners += [sys.modules[name] for name in names if name in sys.modules]
+        done = set()
+        while owners:
+            owner = owners.pop()
+            if id(owner) in done or len(done) > 1000:
+                continue
+            done.add(id(owner))
+            for name in names:
+                attribute = _static_attribute(owner, name)
+                if isinstance(attribute, (staticmethod, classmethod)):
+                    attribute = attribute.__func__
+                hit = target(attribute)
+                if hit is not None:
+                    return hit
+                if isinstance(attribute, (types.ModuleType, type)):
+                    owners.append(attribute)
+    return None
+
+
+def _static_attribute(owner, name):
+    """``owner.name`` without running any code (a submodule imported elsewhere counts), or None."""
+    if isinstance(owner, types.ModuleType):
+        return vars(owner).get(name, sys.modules.get(f"{owner.__name__}.{name}"))
+    try:
+        return inspect.getattr_static(owner if isinstance(owner, type) else type(owner), name, None)
+    except Exception:  # noqa: BLE001 - an exotic object: nothing to find there
+        return None
+
+
+def _full(cell) -> bool:
+    try:
+        cell.cell_contents  # noqa: B018 - an empty cell raises ValueError
+    except ValueError:
+        return False
+    return True
+
+
+@contextmanager
+def _refusing(*names, message, function=None):
+    """Refuse the shortcut of calling the course's own function that the exercise asks the learner
+    to write: ``Incorrect(message)`` for each ``"module:function"`` in ``names``.
+
+    Before the learner's code runs, ``function`` (the learner's) is refused when it reaches one of
+    them by object identity (:func:`_reached`: a from-import, an alias, a closure, a default
+    argument, a helper of the learner's). While the code inside runs, each ``module.function`` is
+    a stand-in that raises, for calls that look the function up in its module at run time.
+    Every exercise that refuses a shortcut uses this (or :func:`_refuse_shortcut`, its reasons
+    per function).
+    """
+    saved = _forbidden(names)
+    if function is not None and _reached(function, [obj for *_, obj in saved]) is not None:
+        raise Incorrect(message)
+
+    def refused(*args, **kwargs):
+        raise Incorrect(message)
+
+    try:
+        for module, attribute, _ in saved:
+            setattr(module, attribute, refused)
+        yield
+    finally:
+        for module, attribute, original in saved:
+            setattr(module, attribute, original)
 
 
 def _refuse_shortcut(function, forbidden: dict) -> None:
-    """Raise :class:`Incorrect` when ``function`` calls one of ``forbidden`` (name -> reason)."""
-    used = _names_used(function)
-    for name, reason in forbidden.items():
-        if name in used:
+    """Raise :class:`Incorrect` when ``function`` reaches one of ``forbidden``
+    (``"module:function"`` -> reason) without running it (see :func:`_reached`)."""
+    found = _forbidden(forbidden)
+    hit = _reached(function, [obj for *_, obj in found])
+    for (_, attribute, obj), reason in zip(found, forbidden.values()):
+        if hit is obj:
             raise Incorrect(
                 tr("Your function calls `{name}`: {reason}").format(
-                    name=name, reason=gettext(reason)
+                    name=attribute, reason=gettext(reason)
                 )
             )
 

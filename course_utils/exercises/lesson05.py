@@ -13,9 +13,6 @@ Used in: 05_evaluating.
 
 from __future__ import annotations
 
-import contextlib
-import inspect
-import re
 import time
 
 import numpy as np
@@ -23,7 +20,7 @@ import numpy as np
 from ..checks import is_close, is_number
 from ..i18n import N_, tr
 from ..settings import CODE, FRAME, HIDDEN, HOP
-from ._core import Exercise, Incorrect
+from ._core import Exercise, Incorrect, _refusing
 
 __all__ = ["q1", "q2", "q3", "q4", "q5"]
 
@@ -35,44 +32,13 @@ class _WriteAFunction(Exercise):
         return self._solution
 
 
-class _Shortcut(Exception):
-    """Raised when the learner's function calls the library function the exercise asks them to write."""
-
-
-@contextlib.contextmanager
-def _refusing(module, name):
-    """While the learner's function runs, ``module.name`` raises :class:`_Shortcut` instead of working."""
-    original = getattr(module, name)
-
-    def refused(*args, **kwargs):
-        raise _Shortcut(name)
-
-    setattr(module, name, refused)
+def _run_learners(answer, arguments, target, shortcut_message):
+    """``answer(*arguments)``, refusing the library shortcut ``target`` (``"module:function"``)."""
     try:
-        yield
-    finally:
-        setattr(module, name, original)
-
-
-def _calls(function, name) -> bool:
-    """Whether the learner's function's source calls ``name`` (imported under its own name)."""
-    try:
-        source = inspect.getsource(function)
-    except (OSError, TypeError):
-        return False
-    source = re.sub(r"#.*", "", source)  # a comment may name the function it is compared with
-    return re.search(rf"\b{re.escape(name)}\s*\(", source) is not None
-
-
-def _run_learners(answer, arguments, module, name, shortcut_message):
-    """``answer(*arguments)``, refusing the library shortcut ``module.name`` with ``shortcut_message``."""
-    if _calls(answer, name):
-        raise Incorrect(shortcut_message)
-    try:
-        with _refusing(module, name):
+        with _refusing(target, message=shortcut_message, function=answer):
             return answer(*arguments)
-    except _Shortcut:
-        raise Incorrect(shortcut_message) from None
+    except Incorrect:
+        raise
     except Exception as problem:  # the learner's code: report its error as feedback
         raise Incorrect(
             tr("Your function raised {kind}: {problem}").format(
@@ -94,7 +60,6 @@ def _split_for_evaluation(signal):
 
 
 def _q1_check(answer):
-    from course_utils import data
 
     if isinstance(answer, tuple):
         raise Incorrect(
@@ -113,7 +78,9 @@ def _q1_check(answer):
     )
     for length in Q1_LENGTHS:
         signal = np.sin(np.arange(length) * 0.05).astype(np.float32)
-        result = _run_learners(answer, (signal.copy(),), data, "split_in_time", shortcut)
+        result = _run_learners(
+            answer, (signal.copy(),), "course_utils.data:split_in_time", shortcut
+        )
         _q1_check_split(result, signal)
 
 
@@ -216,7 +183,6 @@ def _snr_by_hand(reference, estimate):
 
 
 def _q2_check(answer):
-    from course_utils import metrics
 
     if is_number(answer):
         raise Incorrect(
@@ -233,7 +199,7 @@ def _q2_check(answer):
     )
     for reference, estimate in _q2_pairs():
         value = _run_learners(
-            answer, (reference.copy(), estimate.copy()), metrics, "snr_db", shortcut
+            answer, (reference.copy(), estimate.copy()), "course_utils.metrics:snr_db", shortcut
         )
         _q2_check_value(value, reference, estimate)
 

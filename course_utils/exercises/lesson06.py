@@ -524,6 +524,7 @@ def _q4_check(answer, frames, val_frames):
             "`deep_model`), which already holds section 6's fix: write the stack yourself, "
             "layer by layer, with `keras.Input` and `keras.layers.Dense`."
         ),
+        function=answer,
     ):
         model = answer(0)
     if not isinstance(model, keras.Model):

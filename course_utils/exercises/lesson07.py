@@ -13,7 +13,7 @@ import numpy as np
 
 from ..checks import is_close, is_number
 from ..i18n import N_, tr
-from ._core import Exercise, Incorrect
+from ._core import Exercise, Incorrect, _refusing
 
 __all__ = ["compress", "q1", "q2", "q3"]
 
@@ -70,18 +70,6 @@ def _quantized_by_hand(codes, bits, *, rounding=np.rint, per_dimension=True, dty
     return (low + levels * step).astype(np.float32)
 
 
-class _NoShortcut:
-    """codec.quantized_roundtrip while the learner's codec is checked: it would do the whole job."""
-
-    def __call__(self, *args, **kwargs):
-        raise Incorrect(
-            tr(
-                "Your function calls `codec.quantized_roundtrip`, which does the whole codec for you. "
-                "Write its steps yourself: encode, quantize, restore, decode, count the bits."
-            )
-        )
-
-
 def _compress_check(answer):
     from course_utils import codec
 
@@ -89,12 +77,15 @@ def _compress_check(answer):
         raise Incorrect(tr("Pass your function itself, `compress`, without calling it."))
     for n_frames, frame_length, code_size, bits, seconds in COMPRESS_CASES:
         frames, encode, decode = _compress_codec(n_frames, frame_length, code_size)
-        original = codec.quantized_roundtrip
-        codec.quantized_roundtrip = _NoShortcut()
-        try:
+        with _refusing(
+            "course_utils.codec:quantized_roundtrip",
+            message=tr(
+                "Your function calls `codec.quantized_roundtrip`, which does the whole codec for "
+                "you. Write its steps yourself: encode, quantize, restore, decode, count the bits."
+            ),
+            function=answer,
+        ):
             returned = answer(encode, decode, frames.copy(), bits, seconds)
-        finally:
-            codec.quantized_roundtrip = original
         if returned is None:
             raise Incorrect(
                 tr(

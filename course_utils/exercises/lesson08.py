@@ -27,8 +27,8 @@ def _held_out(seconds: float = 3.0, noises=("boat", "crickets")):
     return speech, [dn.load_noise(name)[: int(seconds * dn.RATE)] for name in noises]
 
 
-def _refused(function: str, handle: str):
-    """The learner's code may not call ``denoising.<function>`` while it is checked."""
+def _refused(function: str, handle: str, answer):
+    """The learner's ``answer`` may not call ``denoising.<function>`` while it is checked."""
     return _refusing(
         f"course_utils.denoising:{function}",
         message=tr(
@@ -36,6 +36,7 @@ def _refused(function: str, handle: str):
             "exercise asks you to write. Write the computation yourself; the lesson uses the "
             "course's function from the next cell on."
         ).format(handle=handle, function=function),
+        function=answer,
     )
 
 
@@ -141,7 +142,7 @@ def _q1_check(answer, speech=None, noise=None):
     noise = _q1_noise(speech, noise)
     for snr in (-5.0, 0.0, 7.5):
         try:
-            with _refused("mix_at_snr", "mix"):
+            with _refused("mix_at_snr", "mix", answer):
                 result = answer(speech, noise, snr)
         except ValueError as problem:
             if "broadcast" in str(problem):
@@ -203,6 +204,8 @@ def _q1_check(answer, speech=None, noise=None):
 
 def _wrong_mix(mistake):
     """A mix with one typical mistake, for the tests (``mistake`` is a key of the mistakes below)."""
+    if mistake == "course":  # its own function: a check refuses any function that reaches it
+        return _course_mix
 
     def mix(speech, noise, snr_db):
         speech = np.asarray(speech, dtype=np.float64)
@@ -230,13 +233,16 @@ def _wrong_mix(mistake):
         if mistake == "integers":
             gain = np.sqrt(p_s / (p_n * 10 ** (snr_db / 10)))
             return np.round(1000 * (speech + gain * noise)).astype(np.int64)
-        if mistake == "course":
-            from course_utils import denoising
-
-            return denoising.mix_at_snr(speech, noise, snr_db)[0]
         return speech + gains[mistake] * noise
 
     return mix
+
+
+def _course_mix(speech, noise, snr_db):
+    """The shortcut q1 refuses: the course's own mixer (for the tests)."""
+    from course_utils import denoising
+
+    return denoising.mix_at_snr(speech, noise, snr_db)[0]
 
 
 q1 = Exercise(
@@ -297,7 +303,7 @@ def _q2_solution(speech, noise):
 
 
 def _q2_number(answer, reference, estimate) -> float:
-    with _refused("si_sdr", "si_sdr"):
+    with _refused("si_sdr", "si_sdr", answer):
         got = answer(reference, estimate)
     if got is None:
         raise Incorrect(tr("Your si_sdr returns None: end it with `return` and the score in dB."))
@@ -401,6 +407,9 @@ def _q2_check(answer, speech=None, noise=None):
 def _wrong_si_sdr(mistake):
     """An si_sdr with one typical mistake, for the tests."""
 
+    if mistake == "course":  # its own function: a check refuses any function that reaches it
+        return _course_si_sdr
+
     def si_sdr(reference, estimate):
         s, y = np.asarray(reference), np.asarray(estimate)
         if mistake != "integers":
@@ -421,13 +430,16 @@ def _wrong_si_sdr(mistake):
         if mistake == "estimate's energy":  # a = <y, s> / <y, y>: depends on the estimate's level
             target = np.dot(y, s) / np.dot(y, y) * s
             return 10 * np.log10(np.sum(target**2) / np.sum((target - y) ** 2))
-        if mistake == "course":
-            from course_utils import denoising
-
-            return denoising.si_sdr(s, y)
         return 10 * np.log10(np.sum(target**2) / np.sum((target - y) ** 2))
 
     return si_sdr
+
+
+def _course_si_sdr(reference, estimate):
+    """The shortcut q2 refuses: the course's own SI-SDR (for the tests)."""
+    from course_utils import denoising
+
+    return denoising.si_sdr(reference, estimate)
 
 
 q2 = Exercise(
@@ -631,7 +643,7 @@ def _q3_check(answer, speech=None, noise=None):
     )
     for which, method in zip(("subtraction", "wiener"), answer):
         name, other = names[which], "wiener" if which == "subtraction" else "subtraction"
-        with refused():
+        with refused(function=method):
             result = method(noisy)
         problem = _result_problem(result, name)
         if problem:
@@ -689,7 +701,7 @@ def _q3_check(answer, speech=None, noise=None):
                         "multiplies the complex STFT (keeping its phase)."
                     ).format(name=name, got=got)
                 )
-        with refused():
+        with refused(function=method):
             quiet_start = np.asarray(
                 method(np.concatenate([np.zeros(2048, dtype=np.float32), noisy])), dtype=np.float64
             )
@@ -829,7 +841,7 @@ def _q4_model(answer, width, bins, **options):
     import keras
 
     keras.utils.set_random_seed(0)
-    with _refused("build_mask_model", "build_mask_model"):
+    with _refused("build_mask_model", "build_mask_model", answer):
         model = answer(width, bins, **options)
     if model is None:
         raise Incorrect(tr("Your build_mask_model returns None: return the Keras model you build."))
@@ -929,15 +941,21 @@ def _q4_check(answer):
         )
 
 
+def _course_mask_model(input_width, bins, hidden=256):
+    """The shortcut q4 refuses: the course's own builder (for the tests)."""
+    from course_utils import denoising
+
+    return denoising.build_mask_model(seed=0)
+
+
 def _wrong_mask_model(mistake):
     """A build_mask_model with one typical mistake, for the tests."""
     import keras
 
-    def build_mask_model(input_width, bins, hidden=256):
-        if mistake == "course":
-            from course_utils import denoising
+    if mistake == "course":  # its own function: a check refuses any function that reaches it
+        return _course_mask_model
 
-            return denoising.build_mask_model(seed=0)
+    def build_mask_model(input_width, bins, hidden=256):
         if mistake == "unused layer":
 
             class Masker(keras.Model):

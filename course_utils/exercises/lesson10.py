@@ -5,12 +5,10 @@ Used in: 10_recognition.
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 import numpy as np
 
 from ..i18n import N_, tr
-from ._core import Exercise, Incorrect
+from ._core import Exercise, Incorrect, _refusing
 
 __all__ = ["q1", "q2", "q3", "q4", "encoder"]
 
@@ -508,45 +506,28 @@ def _encoder_patches(seed, clips=None):
     return rows.reshape(len(mix), bands, frames).astype(np.float32)
 
 
-@contextmanager
-def _watching_whole_function():
-    """Note whether ``code_features.train_patch_autoencoder`` (the whole exercise, ready-made) runs."""
-    from course_utils import code_features
-
-    calls = []
-    original = code_features.train_patch_autoencoder
-
-    def watched(*args, **kwargs):
-        calls.append(True)
-        return original(*args, **kwargs)
-
-    code_features.train_patch_autoencoder = watched
-    try:
-        yield calls
-    finally:
-        code_features.train_patch_autoencoder = original
-
-
 def _encoder_call(answer, patches, **kwargs):
     arguments = ", ".join(f"{key}={value}" for key, value in kwargs.items())
     call = tr("`train_code_encoder(train_patches, {arguments})`").format(arguments=arguments)
     try:
-        with _watching_whole_function() as used:
+        with _refusing(
+            "course_utils.code_features:train_patch_autoencoder",
+            message=tr(
+                "Your function hands the whole job to {used}, the course's version of this "
+                "exercise: build the autoencoder yourself (`models.build_dense_autoencoder`), "
+                "train it on the patches (`code_features.fit_rows`) and return its encoder."
+            ).format(used="`code_features.train_patch_autoencoder`"),
+            function=answer,
+        ):
             encoder = answer(patches, **kwargs)
+    except Incorrect:
+        raise
     except Exception as problem:  # the learner's code may fail in any way; say where
         raise Incorrect(
             tr("{call} raised {kind}: {problem}").format(
                 call=call, kind=type(problem).__name__, problem=problem
             )
         ) from None
-    if used:
-        raise Incorrect(
-            tr(
-                "Your function hands the whole job to {used}, the course's version of this "
-                "exercise: build the autoencoder yourself (`models.build_dense_autoencoder`), "
-                "train it on the patches (`code_features.fit_rows`) and return its encoder."
-            ).format(used="`code_features.train_patch_autoencoder`")
-        )
     return call, encoder
 
 
@@ -698,6 +679,15 @@ def _encoder_check(answer):
 ENCODER_SHARE = 0.6
 
 
+def _whole_job(train_patches, code_size=128, steps=400, seed=0):
+    """The shortcut the encoder's check refuses: the course's own function (for the tests)."""
+    from course_utils import code_features
+
+    return code_features.train_patch_autoencoder(
+        train_patches, code_size=code_size, steps=steps, seed=seed
+    )
+
+
 def _wrong_encoder(**mistakes):
     """A train_code_encoder with one typical mistake, for the tests."""
     import keras
@@ -705,11 +695,10 @@ def _wrong_encoder(**mistakes):
     from course_utils import code_features, models
     from course_utils.settings import HIDDEN
 
+    if mistakes.get("whole"):  # its own function: a check refuses any function that reaches it
+        return _whole_job
+
     def train_code_encoder(train_patches, code_size=128, steps=400, seed=0):
-        if mistakes.get("whole"):
-            return code_features.train_patch_autoencoder(
-                train_patches, code_size=code_size, steps=steps, seed=seed
-            )
         if mistakes.get("other_data"):
             train_patches = _encoder_patches(99)
         x = train_patches.reshape(len(train_patches), -1)

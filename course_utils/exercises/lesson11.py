@@ -148,7 +148,9 @@ q1 = Exercise(
 # --- q2: a linear walk between two codes -------------------------------------------------------
 
 _Q2_SHORTCUTS = {
-    "interpolate_codes": N_("that is the course's own walk. Compute the steps yourself."),
+    "course_utils.synthesis:interpolate_codes": N_(
+        "that is the course's own walk. Compute the steps yourself."
+    ),
 }
 
 
@@ -271,8 +273,12 @@ Q3_STD = (2.0, 0.5, 1.0)
 Q3_ROWS = 4096
 
 _Q3_SHORTCUTS = {
-    "Sampling": N_("that is the course's own sampling layer. Draw the codes yourself."),
-    "_reparameterize": N_("that is the course's own sampling. Draw the codes yourself."),
+    "course_utils.synthesis:Sampling": N_(
+        "that is the course's own sampling layer. Draw the codes yourself."
+    ),
+    "course_utils.synthesis:_reparameterize": N_(
+        "that is the course's own sampling. Draw the codes yourself."
+    ),
 }
 
 _NUMPY_IN_GRAPH = N_(
@@ -518,8 +524,12 @@ q3 = Exercise(
 # --- q4: the KL term ------------------------------------------------------------------------------
 
 _Q4_SHORTCUTS = {
-    "elbo_terms": N_("that is the course's own loss. Write the KL term yourself."),
-    "_kl_divergence": N_("that is the course's own KL term. Write it yourself."),
+    "course_utils.synthesis:VAE.elbo_terms": N_(
+        "that is the course's own loss. Write the KL term yourself."
+    ),
+    "course_utils.synthesis:_kl_divergence": N_(
+        "that is the course's own KL term. Write it yourself."
+    ),
 }
 
 

@@ -29,11 +29,11 @@ Q1_CASES = ((128, 16, (64,)), (64, 8, (32, 16)), (40, 4, (20,)))
 
 #: The course's own counts: calling them would skip the counting the exercise asks for.
 _Q1_SHORTCUTS = {
-    "count_dense_flops": N_(
+    "course_utils.efficiency:count_dense_flops": N_(
         "that is the course's own count. Walk through the model's Dense layers and count them "
         "yourself."
     ),
-    "dense_autoencoder_cost": N_(
+    "course_utils.efficiency:dense_autoencoder_cost": N_(
         "that is the course's own count. Walk through the model's Dense layers and count them "
         "yourself."
     ),
@@ -237,8 +237,12 @@ _Q2_WEIGHTS = np.array(
 )
 
 _Q2_SHORTCUTS = {
-    "magnitude_masks": N_("that is the course's own pruning. Rank the weights yourself."),
-    "prune": N_("that is the course's own pruning. Rank the weights yourself."),
+    "course_utils.efficiency:magnitude_masks": N_(
+        "that is the course's own pruning. Rank the weights yourself."
+    ),
+    "course_utils.efficiency:prune": N_(
+        "that is the course's own pruning. Rank the weights yourself."
+    ),
 }
 
 
