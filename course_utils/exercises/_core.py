@@ -93,23 +93,30 @@ def _mistaken_training(model, batches, loss, learning_rate, *, training=False, a
 
 @contextmanager
 def _time_limit(seconds):
-    """Stop the code inside after ``seconds`` (POSIX main thread; elsewhere no limit)."""
+    """Stop the code inside after ``seconds`` (POSIX main thread; elsewhere no limit).
+
+    Yields a list that holds ``True`` once the limit fired: whatever error then comes out (a
+    ``SystemError`` when the interrupt lands in TensorFlow's C code, or a checker's
+    :class:`Incorrect` that wraps it) is the limit's doing.
+    """
+    fired = []
     usable = (
         seconds is not None
         and hasattr(signal, "setitimer")
         and threading.current_thread() is threading.main_thread()
     )
     if not usable:
-        yield
+        yield fired
         return
 
     def time_up(signum, frame):
+        fired.append(True)
         raise _TimeUp
 
     previous = signal.signal(signal.SIGALRM, time_up)
     signal.setitimer(signal.ITIMER_REAL, float(seconds))
     try:
-        yield
+        yield fired
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
@@ -625,26 +632,22 @@ class Exercise:
             )
             return CheckResult(False)
         limit = getattr(self, "time_limit", TIME_LIMIT)
+        fired = []
         try:
-            with _time_limit(limit):
+            with _time_limit(limit) as fired:
                 self._checker(_screened(answer), **context)
-        except Incorrect as problem:
-            _show_block("wrong", self.name, str(problem), stuck)
-            return CheckResult(False)
-        except _TimeUp:
-            _show_block(
-                "wrong",
-                self.name,
-                tr(
+        except (_TimeUp, Exception) as problem:  # noqa: BLE001 - no raw Python error reaches the learner
+            if fired or isinstance(problem, _TimeUp):  # whatever the interrupt turned into
+                message = tr(
                     "The check stopped after {limit:g} s: your code did not finish. Look for a loop "
                     "that never ends (a `while` whose condition stays true) or work far larger than "
                     "the exercise needs. (`{handle}.time_limit = 120` allows more time.)"
-                ).format(limit=limit, handle=self._handle()),
-                stuck,
-            )
-            return CheckResult(False)
-        except Exception as error:  # noqa: BLE001 - no raw Python error reaches the learner from a check
-            _show_block("wrong", self.name, _raised_message(error, answer), stuck)
+                ).format(limit=limit, handle=self._handle())
+            elif isinstance(problem, Incorrect):
+                message = str(problem)
+            else:
+                message = _raised_message(problem, answer)
+            _show_block("wrong", self.name, message, stuck)
             return CheckResult(False)
         _show_block("correct", self.name)
         return CheckResult(True)
