@@ -8,6 +8,9 @@ the learner must read "The check stopped after N s", not a raw ``SystemError``.
 
 from __future__ import annotations
 
+import signal
+import time
+
 from course_utils.exercises import _core, lesson05
 
 
@@ -58,3 +61,25 @@ def test_an_error_without_the_limit_is_still_reported_as_the_learners(capsys):
     assert not _exercise().check(raises)
     shown = capsys.readouterr().out
     assert "SystemError" in shown and "stopped after" not in shown, shown
+
+
+def _swallows_the_first_interrupt(*args, **kwargs):
+    """Endless work whose first interrupt C code swallowed (it returns after 5 s, to stay testable)."""
+    start, swallowed = time.monotonic(), False
+    while time.monotonic() - start < 5:
+        try:
+            while time.monotonic() - start < 5:
+                pass
+        except BaseException:
+            if swallowed:
+                raise
+            swallowed = True
+
+
+def test_the_limit_fires_again_when_its_first_interrupt_was_swallowed(capsys):
+    exercise = _exercise()
+    exercise.time_limit = 0.3
+    assert not exercise.check(_swallows_the_first_interrupt)
+    shown = capsys.readouterr().out
+    assert "stopped after 0.3 s" in shown, shown
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)  # nothing left running afterwards

@@ -97,7 +97,8 @@ def _time_limit(seconds):
 
     Yields a list that holds ``True`` once the limit fired: whatever error then comes out (a
     ``SystemError`` when the interrupt lands in TensorFlow's C code, or a checker's
-    :class:`Incorrect` that wraps it) is the limit's doing.
+    :class:`Incorrect` that wraps it) is the limit's doing. The interrupt comes again every
+    second until the code stops, in case C code swallowed it.
     """
     fired = []
     usable = (
@@ -109,17 +110,26 @@ def _time_limit(seconds):
         yield fired
         return
 
+    over = []
+
     def time_up(signum, frame):
-        fired.append(True)
-        raise _TimeUp
+        if not over:  # never once the code inside is done
+            fired.append(True)
+            raise _TimeUp
 
     previous = signal.signal(signal.SIGALRM, time_up)
-    signal.setitimer(signal.ITIMER_REAL, float(seconds))
+    signal.setitimer(signal.ITIMER_REAL, float(seconds), 1.0)
     try:
         yield fired
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        over.append(True)
+        while True:  # an interrupt landing here must not leave the timer running
+            try:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                signal.signal(signal.SIGALRM, previous)
+                break
+            except _TimeUp:
+                continue
 
 
 def _problem_with(value, depth: int = 0) -> str | None:
