@@ -22,6 +22,7 @@ from course_utils.exercises import (
     lesson06,
     lesson07,
     lesson08,
+    lesson09,
     lesson10,
     lesson11,
     lesson12,
@@ -163,6 +164,21 @@ FROM_IMPORTS = [
         answer = build_mask_model
         """,
         "calls `denoising.build_mask_model`",
+    ),
+    (
+        "09.q2",
+        lesson09.q2,
+        """
+        import numpy as np
+        from sklearn.metrics import roc_auc_score as ready_made
+
+        def auc_by_pairs(normal_scores, abnormal_scores):
+            labels = np.r_[np.zeros(len(normal_scores)), np.ones(len(abnormal_scores))]
+            return float(ready_made(labels, np.r_[normal_scores, abnormal_scores]))
+
+        answer = auc_by_pairs
+        """,
+        "calls scikit-learn's `roc_auc_score`",
     ),
     (
         "10.encoder",
@@ -377,7 +393,18 @@ def test_a_learners_own_function_with_the_course_functions_name_passes(
 
 
 #: The exercises whose solution is quick to check here (the others: tests/test_exercises.py).
-QUICK = ["05.q1", "05.q2", "07.compress", "08.q1", "08.q2", "11.q2", "11.q4", "12.q1", "12.q2"]
+QUICK = [
+    "05.q1",
+    "05.q2",
+    "07.compress",
+    "08.q1",
+    "08.q2",
+    "09.q2",
+    "11.q2",
+    "11.q4",
+    "12.q1",
+    "12.q2",
+]
 
 
 @pytest.mark.parametrize(
@@ -393,11 +420,10 @@ def test_every_refusing_exercise_is_tested_here():
     """A new ``_refusing(...)`` or ``_refuse_shortcut(...)`` in a lesson's checks gets a case above."""
     import inspect
 
-    from course_utils.exercises import lesson09
-
     modules = [lesson05, lesson06, lesson07, lesson08, lesson09, lesson10, lesson11, lesson12]
     refusing = {m.__name__[-2:] for m in modules if "_refus" in inspect.getsource(m)}
     tested = {case[0].split(".")[0] for case in FROM_IMPORTS}
     assert refusing <= tested, refusing - tested
     assert not hasattr(lesson05, "_Shortcut") and not hasattr(lesson07, "_NoShortcut")
+    assert not hasattr(_core, "_calls_to") and not hasattr(lesson10, "_watching_whole_function")
     assert callable(_core._refusing) and callable(_core._refuse_shortcut)

@@ -375,19 +375,28 @@ def _refusing(*names, message, function=None):
     them by object identity (:func:`_reached`: a from-import, an alias, a closure, a default
     argument, a helper of the learner's). While the code inside runs, each ``module.function`` is
     a stand-in that raises, for calls that look the function up in its module at run time.
+    ``message`` may be a dict: one message per name.
     Every exercise that refuses a shortcut uses this (or :func:`_refuse_shortcut`, its reasons
     per function).
     """
     saved = _forbidden(names)
-    if function is not None and _reached(function, [obj for *_, obj in saved]) is not None:
-        raise Incorrect(message)
+    messages = message if isinstance(message, dict) else dict.fromkeys(names, message)
+    messages = [messages[name] for name in names]
+    if function is not None:
+        hit = _reached(function, [obj for *_, obj in saved])
+        for (*_, obj), text in zip(saved, messages):
+            if hit is obj:
+                raise Incorrect(text)
 
-    def refused(*args, **kwargs):
-        raise Incorrect(message)
+    def refusing(text):
+        def refused(*args, **kwargs):
+            raise Incorrect(text)
+
+        return refused
 
     try:
-        for module, attribute, _ in saved:
-            setattr(module, attribute, refused)
+        for (module, attribute, _), text in zip(saved, messages):
+            setattr(module, attribute, refusing(text))
         yield
     finally:
         for module, attribute, original in saved:
@@ -696,27 +705,3 @@ class Exercise:
     def solve(self, *args, **kwargs):
         """Run the reference solution and return its answer."""
         return self._solution(*args, **kwargs)
-
-
-def _calls_to(targets, function, *args, **kwargs):
-    """Run ``function(*args, **kwargs)``; return (the first target it called, or None; its result).
-
-    ``targets`` holds ``(file ending, function name, readable name)``: the ready-made functions an
-    exercise asks the learner not to call (its answer would skip the asked computation).
-    """
-    seen = []
-
-    def profile(frame, event, arg):
-        if event == "call" and not seen:
-            path = frame.f_code.co_filename.replace("\\", "/")
-            for ending, name, readable in targets:
-                if path.endswith(ending) and frame.f_code.co_name == name:
-                    seen.append(readable)
-
-    previous = sys.getprofile()
-    sys.setprofile(profile)
-    try:
-        result = function(*args, **kwargs)
-    finally:
-        sys.setprofile(previous)
-    return (seen[0] if seen else None), result
