@@ -54,6 +54,22 @@ class _TimeUp(BaseException):
     """The check ran out of time (a BaseException, so the learner's ``except Exception`` lets it through)."""
 
 
+def _refuse_uncalled_layers(model) -> None:
+    """Raise :class:`Incorrect` naming the first layer ``model`` creates but never calls.
+
+    Run after the model's first call: a layer that data passed through is built, one the
+    model's call never reached is not (Keras only warns, at ``build()``).
+    """
+    for layer in model._flatten_layers(include_self=False, recursive=True):
+        if not layer.built:
+            raise Incorrect(
+                tr(
+                    "Your model creates the layer `{name}` but never calls it: each layer must "
+                    "take the previous one's output."
+                ).format(name=layer.name)
+            )
+
+
 def _mistaken_training(model, batches, loss, learning_rate, *, training=False, apply=True,
                        record="each", tape="inside", returns=True, log_every=None):  # fmt: skip
     """Train ``model`` over ``batches`` with one typical learner's mistake; the losses (or None).

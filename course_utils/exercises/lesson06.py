@@ -12,7 +12,7 @@ from ..checks import as_float_array
 from ..errors import SignalError
 from ..i18n import N_, tr
 from ..settings import CODE, FRAME, HIDDEN
-from ._core import Exercise, Incorrect, _refusing
+from ._core import Exercise, Incorrect, _refuse_uncalled_layers, _refusing
 
 __all__ = ["q1", "q2", "q3", "q4"]
 
@@ -543,18 +543,7 @@ def _q4_check(answer, frames, val_frames):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         output = np.asarray(model(frames[:8]))
-    unused = [
-        layer.name
-        for layer in model._flatten_layers(include_self=False, recursive=True)
-        if not layer.built
-    ]
-    if unused:
-        raise Incorrect(
-            tr(
-                "Your model creates the layer `{name}` but never calls it: each layer must take "
-                "the previous one's output."
-            ).format(name=unused[0])
-        )
+    _refuse_uncalled_layers(model)
     if output.shape != (8, FRAME):
         raise Incorrect(
             tr(

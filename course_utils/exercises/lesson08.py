@@ -15,7 +15,7 @@ import functools
 import numpy as np
 
 from ..i18n import N_, tr
-from ._core import Exercise, Incorrect, _refusing
+from ._core import Exercise, Incorrect, _refuse_uncalled_layers, _refusing
 
 __all__ = ["q1", "q2", "q3", "q4", "q5"]
 
@@ -887,14 +887,7 @@ def _q4_check(answer):
                 width=width, kind=type(problem).__name__, problem=problem
             )
         ) from None
-    for layer in model._flatten_layers(include_self=False, recursive=True):
-        if not layer.built:
-            raise Incorrect(
-                tr(
-                    "Your model creates the layer `{name}` but never calls it: every layer must "
-                    "take the previous one's output."
-                ).format(name=layer.name)
-            )
+    _refuse_uncalled_layers(model)
     if output.shape != (64, bins):
         raise Incorrect(
             tr(
